@@ -1,0 +1,38 @@
+# storydesk — the two commands of the Quick start: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SD     := $(VENV)/bin/storydesk
+DEMO_DB ?= demo.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+
+.PHONY: install demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Load the bundled (fictional) sample, build stories and start the reader on 127.0.0.1:8080.
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(PY) -m storydesk.demo --db $(DEMO_DB)
+	$(SD) --help >/dev/null
+	@echo "Reader: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(SD) serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+## Install what the tests need (Python packages; Debian packages when missing) and run the suite.
+test: install
+	bash scripts/test-deps.sh
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(DEMO_DB)*

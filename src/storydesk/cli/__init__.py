@@ -1,0 +1,5 @@
+"""The ``storydesk`` command line."""
+
+from storydesk.cli.app import app, main
+
+__all__ = ["app", "main"]

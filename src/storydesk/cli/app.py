@@ -1,0 +1,193 @@
+"""``storydesk``: ingest, browse and search a news desk from the terminal."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from storydesk.cli.output import article_json, console, err, fail, print_json
+
+app = typer.Typer(
+    help="storydesk: a self-hosted news desk. Ingest articles from many outlets, "
+    "group them into stories, summarise and compare coverage.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+show_app = typer.Typer(help="Show one article (or story) in full.", no_args_is_help=True)
+app.add_typer(show_app, name="show")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
+                 "[default: ./storydesk.db]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _desk(db: str | None, **kw: object):  # noqa: ANN202
+    from storydesk import Desk
+    from storydesk.store import StoreError
+
+    try:
+        return Desk(db, **kw)  # type: ignore[arg-type]
+    except StoreError as e:
+        fail(str(e))
+
+
+@app.command()
+def add(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs of pages or feeds, "
+                                                 "OPML lists, JSON lines, WARC archives.")],
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for all these inputs "
+                                               "(else read from the source).")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching from "
+                             "private, loopback and link-local addresses.")] = False,
+    delay: Annotated[float | None, typer.Option(help="Seconds between two requests to one "
+                                                "host. [default: 1.0]", show_default=False)] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Ingest articles: clean them, describe them and store them."""
+    desk = _desk(db, allow_private=allow_private)
+    if delay is not None:
+        desk.settings.fetch.per_host_delay = delay
+    counts = {"added": 0, "duplicate": 0, "failed": 0}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]ingesting[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        console=err,
+        transient=True,
+        disable=json_out or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("ingest", total=None, status="")
+
+        def tick(event: str, origin: str) -> None:
+            counts[event] = counts.get(event, 0) + 1
+            bar.update(task, advance=1, status=escape(
+                f"{counts['added']} added, {counts['duplicate']} dup, {counts['failed']} failed"
+                f" · {origin[-50:]}"))
+
+        report = desk.add(sources, outlet=outlet, progress=tick)
+    if json_out:
+        print_json({
+            "added": report.added,
+            "duplicates": [{"input": o, "id": i} for o, i in report.duplicates],
+            "near_duplicates": [{"id": a, "duplicate_of": b} for a, b in report.near_duplicates],
+            "failed": [{"input": f.origin, "reason": f.reason} for f in report.failures],
+        })
+    else:
+        for f in report.failures:
+            err.print(f"[red]failed:[/red] {escape(f.origin)}: {escape(f.reason)}", highlight=False)
+        console.print(report.summary_line(), highlight=False)
+    desk.close()
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles dated on or after "
+                                              "this date (YYYY-MM-DD).")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List stored articles."""
+    desk = _desk(db)
+    rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since)
+    if json_out:
+        print_json([article_json(a, with_text=False) for a in rows])
+        return
+    table = Table("id", "date", "outlet", "title", "cited", "dup of", box=None, pad_edge=False)
+    for a in rows:
+        table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(a.title[:70]),
+                      escape(", ".join(a.cited)), str(a.duplicate_of or ""))
+    console.print(table)
+    console.print(f"{len(rows)} of {desk.store.count_articles()} articles", highlight=False)
+
+
+@show_app.command("article")
+def show_article(
+    article_id: Annotated[int, typer.Argument(help="Article id.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show one article: its metadata, cited sources, entities and clean text."""
+    desk = _desk(db)
+    a = desk.article(article_id)
+    if a is None:
+        fail(f"no article with id {article_id}")
+    if json_out:
+        print_json(article_json(a))
+        return
+    console.print(f"[bold]{escape(a.title)}[/bold]")
+    meta = [
+        ("id", str(a.id)), ("outlet", a.outlet), ("date", a.date and f"{a.date} ({a.date_source})"),
+        ("author", a.author), ("language", a.language), ("url", a.url),
+        ("cited", ", ".join(a.cited)), ("words", str(a.word_count)),
+        ("entities", ", ".join(f"{e.name} ({e.type[:3]}, {e.count})" for e in a.entities[:12])),
+        ("duplicate of",
+         a.duplicate_of and f"{a.duplicate_of} ({a.duplicate_share or 0:.0%} in common)"),
+    ]
+    for k, v in meta:
+        if v:
+            console.print(f"[dim]{k:>12}[/dim]  {escape(str(v))}", highlight=False)
+    console.print()
+    console.print(escape(a.text), highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words to find; "quoted words" as a phrase.')],
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Full-text search over titles and text."""
+    desk = _desk(db)
+    hits = desk.search(query, limit=limit)
+    if json_out:
+        print_json([{**article_json(a, with_text=False), "snippet": s} for a, s in hits])
+        return
+    for a, snip in hits:
+        console.print(f"[bold]{a.id}[/bold]  {escape(a.title)}  [dim]{escape(a.outlet or '')} "
+                      f"{(a.date or '')[:10]}[/dim]", highlight=False)
+        console.print(_highlight(snip))
+    console.print(f"{len(hits)} results", highlight=False)
+
+
+def _highlight(snippet: str) -> Text:
+    """The snippet with the store's [match] marks shown in bold."""
+    out = Text("    ")
+    for i, part in enumerate(re.split(r"\[([^\]]*)\]", snippet)):
+        out.append(part, style="bold yellow" if i % 2 else None)
+    return out
+
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    db: DbOption = None,
+) -> None:
+    """Start the web reader and JSON API."""
+    from storydesk.web.cli import serve as run_server
+
+    run_server(db, host, port)
+
+
+def main() -> None:
+    app()

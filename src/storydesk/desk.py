@@ -1,0 +1,241 @@
+"""``Desk``: storydesk's Python API, the same power as the command line.
+
+    from storydesk import Desk
+    desk = Desk("news.db")
+    report = desk.add(["saved-pages/", "https://example.org/feed.xml"])
+    print(report.summary_line())
+    for article in desk.articles(outlet="Northgate Daily"):
+        print(article.id, article.title)
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from sqlalchemy.exc import IntegrityError
+
+from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
+from storydesk.extract.article import build_article, outlet_from_url
+from storydesk.extract.chrome import line_key
+from storydesk.models import AddReport, Article, Failure, IngestError, RawDocument
+from storydesk.settings import Settings, default_db
+from storydesk.store import Store
+
+ProgressFn = Callable[[str, str], None]  # (event, origin): "added" | "duplicate" | "failed"
+
+
+def _chunks(items: Iterator[RawDocument | Failure], size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+class Desk:
+    """A news desk over one store (a SQLite path or a database URL)."""
+
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        settings: Settings | None = None,
+        allow_private: bool | None = None,
+    ):
+        self.settings = settings or Settings()
+        if allow_private is not None:
+            self.settings.fetch.allow_private = allow_private
+        self.store = Store(db or default_db())
+        self._near = NearDupIndex(self.settings.dedup)
+        self._fetcher = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest ---------------------------------------------------------------
+    @property
+    def fetcher(self):  # noqa: ANN201 - created on first use
+        if self._fetcher is None:
+            from storydesk.sources.fetch import Fetcher
+
+            fs = self.settings.fetch
+            self._fetcher = Fetcher(
+                allow_private=fs.allow_private,
+                connect_timeout=fs.connect_timeout,
+                read_timeout=fs.read_timeout,
+                max_bytes=fs.max_bytes,
+                max_redirects=fs.max_redirects,
+                per_host_delay=fs.per_host_delay,
+            )
+        return self._fetcher
+
+    def add(
+        self,
+        inputs: Iterable[str] | str,
+        *,
+        outlet: str | None = None,
+        progress: ProgressFn | None = None,
+    ) -> AddReport:
+        """Ingest files, folders, URLs and feeds. Bad inputs are reported, not raised."""
+        from storydesk.sources import iter_documents
+
+        if isinstance(inputs, str | os.PathLike):
+            inputs = [str(inputs)]
+        report = AddReport()
+        docs = iter_documents(
+            [str(i) for i in inputs],
+            fetcher=self.fetcher,
+            max_bytes=self.settings.clean.max_file_bytes,
+        )
+        for chunk in _chunks(docs, self.settings.clean.chunk_size):
+            self._add_chunk(chunk, outlet, report, progress)
+        return report
+
+    def add_document(self, raw: RawDocument, *, outlet: str | None = None) -> AddReport:
+        """Ingest one document already in hand (an API request, a test)."""
+        report = AddReport()
+        self._add_chunk([raw], outlet, report, None)
+        return report
+
+    def _add_chunk(
+        self,
+        chunk: list[RawDocument | Failure],
+        outlet: str | None,
+        report: AddReport,
+        progress: ProgressFn | None,
+    ) -> None:
+        boiler = self._boilerplate_judges(chunk, outlet)
+        for item in chunk:
+            if isinstance(item, Failure):
+                report.failures.append(item)
+                if progress:
+                    progress("failed", item.origin)
+                continue
+            try:
+                judge = boiler.get(self._line_group(item, outlet))
+                event = self._add_one(item, outlet, judge, report)
+            except IngestError as e:
+                report.failures.append(Failure(e.origin, e.reason))
+                event = "failed"
+            except Exception as e:  # a bug or an unforeseen input: report it, go on
+                report.failures.append(Failure(item.origin, f"{type(e).__name__}: {e}"))
+                event = "failed"
+            if progress:
+                progress(event, item.origin)
+
+    @staticmethod
+    def _line_group(raw: RawDocument, outlet: str | None) -> str:
+        """Which articles share page chrome: one outlet, or one folder of saved files."""
+        name = outlet or raw.fields.get("outlet") or outlet_from_url(raw.url)
+        if name:
+            return str(name)
+        return "folder:" + os.path.dirname(raw.origin.split(":", 1)[0] if "://" not in raw.origin
+                                           else raw.origin)
+
+    def _line_keys(self, raw: RawDocument) -> set[str]:
+        if raw.kind != "text":
+            return set()
+        limit = self.settings.clean.boilerplate_max_words
+        keys = set()
+        for ln in raw.content.splitlines():
+            ln = ln.strip()
+            if ln and len(ln.split()) <= limit:
+                keys.add(line_key(ln))
+        keys.discard("")
+        return keys
+
+    def _boilerplate_judges(
+        self, chunk: list[RawDocument | Failure], outlet: str | None
+    ) -> dict[str, Callable[[str], bool]]:
+        """Per line group, a test for lines seen in enough articles (stored or in this chunk)."""
+        in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
+        for item in chunk:
+            if isinstance(item, RawDocument):
+                in_chunk[self._line_group(item, outlet)].update(self._line_keys(item))
+        cs = self.settings.clean
+        judges: dict[str, Callable[[str], bool]] = {}
+        for group, counts in in_chunk.items():
+            stored = self.store.line_counts(group, counts)
+            total = {k: n + stored.get(k, 0) for k, n in counts.items()}
+
+            def judge(line: str, total: dict[str, int] = total) -> bool:
+                if len(line.split()) > cs.boilerplate_max_words:
+                    return False
+                return total.get(line_key(line), 0) >= cs.boilerplate_min_repeats
+
+            judges[group] = judge
+        return judges
+
+    def _add_one(
+        self,
+        raw: RawDocument,
+        outlet: str | None,
+        is_boilerplate: Callable[[str], bool] | None,
+        report: AddReport,
+    ) -> str:
+        url_key = canonical_url(raw.url or raw.fields.get("url"))
+        if url_key and (found := self.store.find_exact(url_key=url_key)):
+            report.duplicates.append((raw.origin, found))
+            return "duplicate"
+        article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
+        text_hash = text_fingerprint(article.text)
+        if found := self.store.find_exact(url_key, text_hash):
+            report.duplicates.append((raw.origin, found))
+            return "duplicate"
+        sig = self._near.signature(article.text)
+        bands = self._near.band_keys(sig)
+        best: tuple[float, int] | None = None
+        for cand_id, cand_sig in self.store.near_candidates(bands):
+            if not cand_sig:
+                continue
+            sim = self._near.similarity(sig, self._near.from_bytes(cand_sig))
+            if sim >= self.settings.dedup.near_threshold and (
+                best is None or (sim, -cand_id) > (best[0], -best[1])
+            ):
+                best = (sim, cand_id)
+        if best:
+            article.duplicate_share, article.duplicate_of = round(best[0], 3), best[1]
+        try:
+            new_id = self.store.insert_article(
+                article,
+                url_key=url_key,
+                text_hash=text_hash,
+                signature=self._near.to_bytes(sig),
+                band_keys=bands,
+                line_keys=self._line_keys(raw),
+            )
+        except IntegrityError:  # another process stored the same article meanwhile
+            found = self.store.find_exact(url_key, text_hash)
+            if found is None:
+                raise
+            report.duplicates.append((raw.origin, found))
+            return "duplicate"
+        report.added.append(new_id)
+        if article.duplicate_of:
+            report.near_duplicates.append((new_id, article.duplicate_of))
+        return "added"
+
+    # -- reading --------------------------------------------------------------
+    def article(self, article_id: int) -> Article | None:
+        return self.store.get_article(article_id)
+
+    def articles(
+        self,
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+    ) -> list[Article]:
+        """Stored articles, oldest first, without their text."""
+        return self.store.list_articles(limit=limit, offset=offset, outlet=outlet, since=since)
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search: (article, snippet with [matches] marked), best first."""
+        return self.store.search(query, limit=limit)

@@ -1,0 +1,2 @@
+"""Clean articles and describe them: text, title, date, outlet, language, author,
+cited agencies and named entities."""

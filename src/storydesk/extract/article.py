@@ -1,0 +1,108 @@
+"""The extract stage's entry point: one RawDocument in, one described Article out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from storydesk.extract.citations import find_citations
+from storydesk.extract.dates import parse_date
+from storydesk.extract.entities import extract_entities
+from storydesk.extract.language import detect_language
+from storydesk.extract.text import parse_plain_text
+from storydesk.models import Article, IngestError, RawDocument
+
+KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language"}
+MIN_WORDS = 8  # fewer words than this is not an article
+_WORDS = re.compile(r"\w+")
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The host of a URL without ``www.``: the outlet when nothing better is known."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    host = host.lower().removeprefix("www.")
+    return host or None
+
+
+def _norm(s: str) -> str:
+    return " ".join(_WORDS.findall(s.lower()))
+
+
+def _str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value if v)
+    s = str(value).strip()
+    return s or None
+
+
+def build_article(
+    raw: RawDocument,
+    *,
+    outlet: str | None = None,
+    is_boilerplate: Callable[[str], bool] | None = None,
+) -> Article:
+    """Clean and describe one document. Raises IngestError with a one-line reason."""
+    f = raw.fields
+    f_title = _str(f.get("title"))
+    title = text = None
+    date = date_source = author = sitename = language = None
+
+    if raw.kind == "html":
+        from storydesk.extract.html import extract_html
+
+        try:
+            page = extract_html(raw.content, raw.url)
+        except ValueError as e:
+            raise IngestError(raw.origin, str(e)) from None
+        title, text = page.title, page.text
+        date, date_source = page.date, (page.date_source or "html") if page.date else None
+        author, sitename, language = page.author, page.sitename, page.language
+    elif raw.kind == "text":
+        body = raw.content
+        if f_title:
+            first = next((ln for ln in body.splitlines() if ln.strip()), "")
+            if _norm(first) != _norm(f_title):
+                body = f"{f_title}\n\n{body}"
+        parsed = parse_plain_text(body, is_boilerplate=is_boilerplate)
+        title, text = parsed.title, parsed.text
+        date, date_source = parsed.date, parsed.date_source if parsed.date else None
+    else:
+        raise IngestError(raw.origin, "no text or html to read")
+
+    # What the source itself says (a JSON row, a feed entry) comes first.
+    f_date = parse_date(str(f["date"])) if f.get("date") else None
+    if f_date:
+        date, date_source = f_date, "field"
+    title = f_title or title
+    text = (text or "").strip()
+    if not text and f.get("summary"):
+        text = str(f["summary"]).strip()
+    words = len(_WORDS.findall(text))
+    if words < MIN_WORDS:
+        raise IngestError(raw.origin, f"too little text ({words} words)")
+    if not title:
+        title = " ".join(text.split()[:12])
+
+    language = _str(f.get("language")) or language or detect_language(text)
+    extra = {k: v for k, v in f.items() if k not in KNOWN_FIELDS}
+    return Article(
+        title=title.strip(),
+        text=text,
+        url=raw.url or _str(f.get("url")),
+        outlet=outlet or _str(f.get("outlet")) or sitename or outlet_from_url(raw.url),
+        date=date,
+        date_source=date_source,
+        author=_str(f.get("author")) or author,
+        language=language,
+        cited=find_citations(f"{title}\n{text}"),
+        entities=extract_entities(text, title=title, language=language),
+        word_count=words,
+        origin=raw.origin,
+        extra=extra,
+    )

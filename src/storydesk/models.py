@@ -1,0 +1,101 @@
+"""The plain data types that flow between storydesk's stages.
+
+Every stage takes and returns these; nothing else crosses a stage boundary.
+Ids are assigned by the store and are stable: later stages cite them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+DocumentKind = Literal["text", "html", "fields"]
+
+
+@dataclass
+class RawDocument:
+    """One article as a source delivered it, before cleaning.
+
+    ``origin`` names the input for messages ("notes/a.txt", "feed.xml#3",
+    "https://..."). ``kind`` says how to read ``content``: plain text, an HTML
+    page, or only ``fields`` (a JSON line that has no text or html of its own).
+    ``fields`` holds metadata the source already knows (title, date, outlet,
+    author, summary, url, language, and any unknown keys, kept as extra).
+    """
+
+    origin: str
+    kind: DocumentKind
+    content: str = ""
+    url: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Entity:
+    name: str
+    type: str  # "person" | "organisation" | "place"
+    count: int = 1
+
+
+@dataclass
+class Article:
+    """A cleaned, described article. ``id`` is None until the store gives one."""
+
+    title: str
+    text: str
+    id: int | None = None
+    url: str | None = None
+    outlet: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD or full timestamp)
+    date_source: str | None = None  # how the date was found: "field", "line", "html", "feed", "url"
+    author: str | None = None
+    language: str | None = None
+    cited: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    word_count: int = 0
+    duplicate_of: int | None = None
+    duplicate_share: float | None = None  # share of text in common with duplicate_of
+    origin: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    added_at: str | None = None
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_text:
+            d.pop("text")
+        return d
+
+
+class IngestError(Exception):
+    """A single input could not be ingested. ``str()`` is a one-line reason."""
+
+    def __init__(self, origin: str, reason: str):
+        super().__init__(f"{origin}: {reason}")
+        self.origin = origin
+        self.reason = reason
+
+
+@dataclass
+class Failure:
+    origin: str
+    reason: str
+
+
+@dataclass
+class AddReport:
+    """What one ``add`` did."""
+
+    added: list[int] = field(default_factory=list)
+    duplicates: list[tuple[str, int]] = field(default_factory=list)  # (origin, existing id)
+    near_duplicates: list[tuple[int, int]] = field(default_factory=list)  # (new id, earlier id)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary_line(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.duplicates)} duplicates, "
+            f"{len(self.failures)} failed"
+        )

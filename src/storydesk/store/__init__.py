@@ -1,0 +1,5 @@
+"""The store: one small interface over SQLite (default) and other SQL databases."""
+
+from storydesk.store.sqlstore import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

@@ -1,0 +1,107 @@
+"""Table definitions (SQLAlchemy Core) and the versioned migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("url", Text),
+    Column("url_key", Text, unique=True),
+    Column("text_hash", String(40), nullable=False, unique=True),
+    Column("outlet", Text),
+    Column("date", String(40)),
+    Column("date_source", String(16)),
+    Column("author", Text),
+    Column("language", String(8)),
+    Column("word_count", Integer, nullable=False, default=0),
+    Column("cited", JSON, nullable=False),
+    Column("entities", JSON, nullable=False),
+    Column("extra", JSON, nullable=False),
+    Column("duplicate_of", Integer, ForeignKey("articles.id")),
+    Column("duplicate_share", Float),
+    Column("origin", Text),
+    Column("signature", LargeBinary),
+    Column("added_at", String(40), nullable=False),
+    Index("ix_articles_outlet", "outlet"),
+    Index("ix_articles_date", "date"),
+)
+
+# LSH band keys of each article's MinHash signature: near-duplicate candidates
+# are the articles that share a band key with a new one.
+dup_bands = Table(
+    "dup_bands",
+    metadata,
+    Column("band_key", String(40), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_dup_bands_key", "band_key"),
+)
+
+# How many articles of an outlet carried each short line: lines that repeat
+# across an outlet's articles are page chrome.
+outlet_lines = Table(
+    "outlet_lines",
+    metadata,
+    Column("outlet", Text, primary_key=True),
+    Column("line_key", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+
+def _v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[meta, articles, dup_bands, outlet_lines])
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE articles_fts USING fts5("
+            "title, text, content='articles', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN "
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.id, old.title, old.text); END"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.id, old.title, old.text); "
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+        ))
+
+
+# Migration N brings the schema from version N-1 to N. Append, never edit.
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,288 @@
+"""The store: articles and their indexes in SQLite (default) through SQLAlchemy Core.
+
+All SQL of storydesk lives in this package. Writes of one article happen in
+one transaction, so an interrupted ingest leaves nothing half-stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, insert, select, text, update
+from sqlalchemy.engine import Engine, Row
+
+from storydesk.models import Article, Entity
+from storydesk.store.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    articles,
+    dup_bands,
+    meta,
+    outlet_lines,
+)
+
+LISTING_COLUMNS = [c for c in articles.c if c.name not in ("text", "signature")]
+
+
+class StoreError(Exception):
+    pass
+
+
+def _engine_for(db: str) -> Engine:
+    if "://" in db:
+        return create_engine(db, future=True)
+    path = Path(db)
+    if path.parent and not path.parent.exists():
+        raise StoreError(f"{db}: folder {path.parent} does not exist")
+    engine = create_engine(f"sqlite:///{path}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    return engine
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _article_from_row(row: Row[Any]) -> Article:
+    m = row._mapping
+    ents = m.get("entities") or []
+    return Article(
+        id=m["id"],
+        title=m["title"],
+        text=m.get("text", "") or "",
+        url=m["url"],
+        outlet=m["outlet"],
+        date=m["date"],
+        date_source=m["date_source"],
+        author=m["author"],
+        language=m["language"],
+        cited=list(m.get("cited") or []),
+        entities=[Entity(**e) for e in ents],
+        word_count=m["word_count"],
+        duplicate_of=m["duplicate_of"],
+        duplicate_share=m["duplicate_share"],
+        origin=m["origin"],
+        extra=dict(m.get("extra") or {}),
+        added_at=m["added_at"],
+    )
+
+
+class Store:
+    """One storydesk database. ``db`` is a path (SQLite) or a SQLAlchemy URL."""
+
+    def __init__(self, db: str):
+        self.db = db
+        self.engine = _engine_for(db)
+        self.migrate()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not self.engine.dialect.has_table(conn, "meta"):
+                return 0
+            v = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            return int(v) if v is not None else 0
+
+    def migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.db}: schema version {current} is newer than this storydesk "
+                f"({SCHEMA_VERSION}); upgrade storydesk"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.engine.begin() as conn:
+                MIGRATIONS[version - 1](conn)
+                conn.execute(meta.delete().where(meta.c.key == "schema_version"))
+                conn.execute(insert(meta).values(key="schema_version", value=str(version)))
+
+    # -- duplicates -----------------------------------------------------------
+    def find_exact(self, url_key: str | None = None, text_hash: str | None = None) -> int | None:
+        """The id of a stored article with this canonical URL or this text, if any."""
+        conds = []
+        if url_key:
+            conds.append(articles.c.url_key == url_key)
+        if text_hash:
+            conds.append(articles.c.text_hash == text_hash)
+        if not conds:
+            return None
+        cond = conds[0] if len(conds) == 1 else conds[0] | conds[1]
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.id).where(cond).limit(1)).scalar()
+
+    def near_candidates(self, band_keys: list[str]) -> list[tuple[int, bytes]]:
+        """Stored articles sharing a MinHash band with the new one."""
+        if not band_keys:
+            return []
+        ids = (
+            select(dup_bands.c.article_id)
+            .where(dup_bands.c.band_key.in_(band_keys))
+            .distinct()
+            .scalar_subquery()
+        )
+        q = select(articles.c.id, articles.c.signature).where(articles.c.id.in_(ids))
+        with self.engine.connect() as conn:
+            return [(r.id, r.signature) for r in conn.execute(q)]
+
+    # -- page chrome per outlet ----------------------------------------------
+    def line_counts(self, outlet: str, keys: Iterable[str]) -> dict[str, int]:
+        keys = list(set(keys))
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                q = select(outlet_lines.c.line_key, outlet_lines.c.n).where(
+                    (outlet_lines.c.outlet == outlet) & outlet_lines.c.line_key.in_(part)
+                )
+                out.update({r.line_key: r.n for r in conn.execute(q)})
+        return out
+
+    # -- articles -------------------------------------------------------------
+    def insert_article(
+        self,
+        article: Article,
+        *,
+        url_key: str | None,
+        text_hash: str,
+        signature: bytes | None,
+        band_keys: list[str],
+        line_keys: Iterable[str] = (),
+    ) -> int:
+        """Store one article with its indexes in one transaction; returns its id."""
+        row = {
+            "title": article.title,
+            "text": article.text,
+            "url": article.url,
+            "url_key": url_key,
+            "text_hash": text_hash,
+            "outlet": article.outlet,
+            "date": article.date,
+            "date_source": article.date_source,
+            "author": article.author,
+            "language": article.language,
+            "word_count": article.word_count,
+            "cited": list(article.cited),
+            "entities": [e.__dict__ for e in article.entities],
+            "extra": json.loads(json.dumps(article.extra, default=str)),
+            "duplicate_of": article.duplicate_of,
+            "duplicate_share": article.duplicate_share,
+            "origin": article.origin,
+            "signature": signature,
+            "added_at": article.added_at or _now(),
+        }
+        with self.engine.begin() as conn:
+            new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
+            if band_keys:
+                conn.execute(
+                    insert(dup_bands), [{"band_key": k, "article_id": new_id} for k in band_keys]
+                )
+            keys = sorted(set(line_keys))
+            if article.outlet and keys:
+                self._bump_lines(conn, article.outlet, keys)
+        article.id = int(new_id)
+        return int(new_id)
+
+    def _bump_lines(self, conn: Any, outlet: str, keys: list[str]) -> None:
+        if conn.dialect.name in ("sqlite", "postgresql"):
+            conn.execute(
+                text(
+                    "INSERT INTO outlet_lines(outlet, line_key, n) VALUES (:o, :k, 1) "
+                    "ON CONFLICT(outlet, line_key) DO UPDATE SET n = outlet_lines.n + 1"
+                ),
+                [{"o": outlet, "k": k} for k in keys],
+            )
+            return
+        for k in keys:  # pragma: no cover - other dialects
+            done = conn.execute(
+                update(outlet_lines)
+                .where((outlet_lines.c.outlet == outlet) & (outlet_lines.c.line_key == k))
+                .values(n=outlet_lines.c.n + 1)
+            ).rowcount
+            if not done:
+                conn.execute(insert(outlet_lines).values(outlet=outlet, line_key=k, n=1))
+
+    def get_article(self, article_id: int) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+        return _article_from_row(row) if row else None
+
+    def list_articles(
+        self,
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        with_text: bool = False,
+    ) -> list[Article]:
+        cols = list(articles.c) if with_text else LISTING_COLUMNS
+        q = select(*cols)
+        if outlet:
+            q = q.where(func.lower(articles.c.outlet) == outlet.lower())
+        if since:
+            q = q.where(articles.c.date >= since)
+        q = q.order_by(articles.c.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_article_from_row(r) for r in conn.execute(q)]
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search; returns (article without text, highlighted snippet)."""
+        fts_query = _fts_query(query)
+        if not fts_query:
+            return []
+        sql = text(
+            "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
+        )
+        with self.engine.connect() as conn:
+            hits = conn.execute(sql, {"q": fts_query, "n": limit}).all()
+            if not hits:
+                return []
+            rows = {
+                r.id: r
+                for r in conn.execute(
+                    select(*LISTING_COLUMNS).where(articles.c.id.in_([h.id for h in hits]))
+                )
+            }
+        return [(_article_from_row(rows[h.id]), h.snip) for h in hits if h.id in rows]
+
+
+def _fts_query(query: str) -> str:
+    """A user's words as an FTS5 query: every word must appear; quotes keep phrases."""
+    import re
+
+    parts = re.findall(r'"([^"]+)"|(\S+)', query)
+    terms = []
+    for phrase, word in parts:
+        t = (phrase or word).replace('"', "")
+        t = re.sub(r"[^\w\s'-]", " ", t).strip()
+        if t:
+            terms.append('"' + t + '"')
+    return " ".join(terms)

@@ -1,0 +1,102 @@
+"""Ingest speed: articles/s through `Desk.add` into a fresh SQLite file.
+
+    .venv/bin/python bench/ingest.py [--data ../shared/data] [--texts 2225] [--json]
+
+Plain text: the BBC News articles of shared/data/summaries/bbc.jsonl, each
+written to a .txt file as a reader would save it. HTML: the 181 real article
+pages of shared/data/extraction/scrapinghub, each written to an .html file.
+Both are read from disk, cleaned, described (date, citations, entities,
+language), checked for duplicates and stored one transaction each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from storydesk import Desk  # noqa: E402
+
+
+def _default_data() -> Path:
+    return ROOT.parent / "shared" / "data"
+
+
+def _write_texts(data: Path, out: Path, limit: int) -> int:
+    n = 0
+    with open(data / "summaries" / "bbc.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if n >= limit:
+                break
+            row = json.loads(line)
+            (out / f"{row['id'].replace('/', '-')}.txt").write_text(row["text"], encoding="utf-8")
+            n += 1
+    return n
+
+
+def _write_pages(data: Path, out: Path) -> int:
+    n = 0
+    for page in sorted((data / "extraction" / "scrapinghub" / "html").glob("*.html.gz")):
+        (out / page.name.removesuffix(".gz")).write_bytes(gzip.decompress(page.read_bytes()))
+        n += 1
+    return n
+
+
+def _run(folder: Path, db: Path) -> dict[str, float]:
+    with Desk(str(db)) as desk:
+        t = time.perf_counter()
+        report = desk.add([str(folder)])
+        dt = time.perf_counter() - t
+    done = len(report.added) + len(report.duplicates)
+    return {
+        "inputs": done + len(report.failures),
+        "added": len(report.added),
+        "duplicates": len(report.duplicates),
+        "near_duplicates": len(report.near_duplicates),
+        "failed": len(report.failures),
+        "seconds": round(dt, 2),
+        "articles_per_s": round((done + len(report.failures)) / dt, 1),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="storydesk ingest speed")
+    ap.add_argument("--data", type=Path, default=_default_data())
+    ap.add_argument("--texts", type=int, default=2225, help="how many BBC texts")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        (tmpd / "txt").mkdir()
+        (tmpd / "html").mkdir()
+        _write_texts(args.data, tmpd / "txt", args.texts)
+        _write_pages(args.data, tmpd / "html")
+        results["plain text (BBC)"] = _run(tmpd / "txt", tmpd / "t.db")
+        results["HTML (scrapinghub)"] = _run(tmpd / "html", tmpd / "h.db")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    meta = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
+            f"python {platform.python_version()}", "peak_rss_mb": round(peak_mb)}
+    if args.json:
+        print(json.dumps({"results": results, **meta}, indent=2))
+        return
+    print(f"{'input':<20} {'inputs':>7} {'added':>6} {'dups':>5} {'near':>5} {'failed':>6} "
+          f"{'s':>7} {'articles/s':>10}")
+    for name, r in results.items():
+        print(f"{name:<20} {r['inputs']:>7} {r['added']:>6} {r['duplicates']:>5} "
+              f"{r['near_duplicates']:>5} {r['failed']:>6} {r['seconds']:>7} "
+              f"{r['articles_per_s']:>10}")
+    print(f"peak memory {meta['peak_rss_mb']} MB; {meta['machine']}")
+
+
+if __name__ == "__main__":
+    main()

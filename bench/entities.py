@@ -167,8 +167,9 @@ def _method(name: str):
     if name == "gazetteer-only":
         # the non-English mode: known names, titled or first-named persons
         return lambda text: E._rules(text, english=False)
-    return lambda text: [(e.name, e.type) for e in E.extract_entities(text, method=name)
-                         for _ in range(e.count)]
+    return lambda text: [
+        (e.name, e.type) for e in E.extract_entities(text, method=name) for _ in range(e.count)
+    ]
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -268,10 +269,14 @@ def main() -> None:
         ok = sum(p == g for p, (_, g) in zip(preds, items, strict=True))
         none = sum(p is None for p in preds)
         langs = Counter(g for _, g in items)
-        print(f"\n## Language: SemEval-2022 Task 8 sample, {len(items)} distinct texts, "
-              f"{len(langs)} languages")
-        print(f"py3langid       accuracy {ok / len(items):.4f}  ({none} returned None)  "
-              f"{dt:.2f} ms/text")
+        print(
+            f"\n## Language: SemEval-2022 Task 8 sample, {len(items)} distinct texts, "
+            f"{len(langs)} languages"
+        )
+        print(
+            f"py3langid       accuracy {ok / len(items):.4f}  ({none} returned None)  "
+            f"{dt:.2f} ms/text"
+        )
         title_items = [(t[:60], g) for t, g in items]
         ok_t = sum(detect_language(t) == g for t, g in title_items)
         print(f"first 60 chars  accuracy {ok_t / len(items):.4f}")

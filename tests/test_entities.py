@@ -72,7 +72,9 @@ def test_and_splits_names_but_not_organisation_names() -> None:
 
 
 def test_sorted_by_count_then_name() -> None:
-    ents = extract_entities("Oslo and Bergen. Oslo again. Bergen again. They also visited Stavanger.")
+    ents = extract_entities(
+        "Oslo and Bergen. Oslo again. Bergen again. They also visited Stavanger."
+    )
     got = [(e.name, e.count) for e in ents]
     assert got == [("Bergen", 2), ("Oslo", 2), ("Stavanger", 1)]
 
@@ -89,8 +91,9 @@ def test_non_english_does_not_crash_and_keeps_known_places() -> None:
     assert "Bundeskanzler" not in t and "Wirtschaft" not in t
     zh = "新华社北京电 今天在北京会见了来访的领导人"
     assert isinstance(extract_entities(zh, language="zh"), list)
-    assert isinstance(extract_entities("Москва, 5 июля. Путин встретился с Лукашенко.",
-                                       language="ru"), list)
+    assert isinstance(
+        extract_entities("Москва, 5 июля. Путин встретился с Лукашенко.", language="ru"), list
+    )
 
 
 def test_unknown_method_is_refused() -> None:

@@ -9,8 +9,10 @@ from storydesk.extract.language import detect_language
     ("text", "code"),
     [
         ("The government announced on Tuesday that it would raise taxes next year.", "en"),
-        ("Die Regierung hat am Dienstag angekündigt, die Steuern im nächsten Jahr zu erhöhen.",
-         "de"),
+        (
+            "Die Regierung hat am Dienstag angekündigt, die Steuern im nächsten Jahr zu erhöhen.",
+            "de",
+        ),
         ("El gobierno anunció el martes que subirá los impuestos el próximo año.", "es"),
         ("Le gouvernement a annoncé mardi qu'il augmenterait les impôts l'an prochain.", "fr"),
         ("Правительство во вторник объявило, что в следующем году повысит налоги.", "ru"),

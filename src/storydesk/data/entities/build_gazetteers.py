@@ -23,9 +23,7 @@ MIN_POPULATION = 100_000
 
 
 def _ascii(s: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
 def main(geo_dir: str, names_dir: str) -> None:

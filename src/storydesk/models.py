@@ -66,6 +66,30 @@ class Article:
         return d
 
 
+@dataclass
+class Story:
+    """Articles that report one real-world event.
+
+    ``why`` says, per article id, why the article is in the story: the
+    entities and terms it shares, the time gap and the similarity.
+    """
+
+    id: int
+    title: str
+    article_ids: list[int] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    first_date: str | None = None
+    last_date: str | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    why: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self, *, with_why: bool = True) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_why:
+            d.pop("why")
+        return d
+
+
 class IngestError(Exception):
     """A single input could not be ingested. ``str()`` is a one-line reason."""
 

@@ -77,6 +77,41 @@ outlet_lines = Table(
 )
 
 
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("title", Text, nullable=False),
+    Column("article_count", Integer, nullable=False),
+    Column("outlets", JSON, nullable=False),
+    Column("first_date", String(40)),
+    Column("last_date", String(40)),
+    Column("entities", JSON, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_stories_last_date", "last_date"),
+)
+
+# Which story each article is in, and why it is there.
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("story_id", Integer, nullable=False),
+    Column("why", JSON, nullable=False),
+    Index("ix_story_articles_story", "story_id"),
+)
+
+# Snapshots of derived in-memory state (the story grouper's index), by key.
+state = Table(
+    "state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, articles, dup_bands, outlet_lines])
     if conn.dialect.name == "sqlite":
@@ -102,6 +137,10 @@ def _v1(conn: Connection) -> None:
         ))
 
 
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[stories, story_articles, state])
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)

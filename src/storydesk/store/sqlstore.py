@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Engine, Row
 
-from storydesk.models import Article, Entity
+from storydesk.models import Article, Entity, Story
 from storydesk.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -23,6 +23,9 @@ from storydesk.store.schema import (
     dup_bands,
     meta,
     outlet_lines,
+    state,
+    stories,
+    story_articles,
 )
 
 LISTING_COLUMNS = [c for c in articles.c if c.name not in ("text", "signature")]
@@ -272,6 +275,145 @@ class Store:
                 )
             }
         return [(_article_from_row(rows[h.id]), h.snip) for h in hits if h.id in rows]
+
+    # -- stories --------------------------------------------------------------
+    def unplaced_article_ids(self) -> list[int]:
+        """Articles not yet in any story (new, or left by an interrupted run)."""
+        q = (
+            select(articles.c.id)
+            .where(~articles.c.id.in_(select(story_articles.c.article_id)))
+            .order_by(articles.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [r.id for r in conn.execute(q)]
+
+    def articles_by_ids(self, ids: list[int], *, with_text: bool = True) -> list[Article]:
+        cols = list(articles.c) if with_text else LISTING_COLUMNS
+        out: dict[int, Article] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                for r in conn.execute(select(*cols).where(articles.c.id.in_(part))):
+                    out[r.id] = _article_from_row(r)
+        return [out[i] for i in ids if i in out]
+
+    def write_stories(
+        self,
+        placements: dict[int, tuple[int, dict[str, Any]]],
+        described: list[Story],
+        removed: list[int] = (),  # type: ignore[assignment]
+        state_blobs: dict[str, bytes] | None = None,
+    ) -> None:
+        """Record placements (article -> (story, why)), story rows and state in one transaction."""
+        now = _now()
+        with self.engine.begin() as conn:
+            if placements:
+                ids = list(placements)
+                for i in range(0, len(ids), 500):
+                    conn.execute(story_articles.delete().where(
+                        story_articles.c.article_id.in_(ids[i : i + 500])))
+                conn.execute(insert(story_articles), [
+                    {"article_id": a, "story_id": sid, "why": why}
+                    for a, (sid, why) in placements.items()
+                ])
+            gone = list(removed) + [st.id for st in described]
+            for i in range(0, len(gone), 500):
+                conn.execute(stories.delete().where(stories.c.id.in_(gone[i : i + 500])))
+            if described:
+                conn.execute(insert(stories), [
+                    {"id": st.id, "title": st.title, "article_count": len(st.article_ids),
+                     "outlets": st.outlets, "first_date": st.first_date,
+                     "last_date": st.last_date, "entities": st.entities, "updated_at": now}
+                    for st in described
+                ])
+            for key, blob in (state_blobs or {}).items():
+                conn.execute(state.delete().where(state.c.key == key))
+                conn.execute(insert(state).values(key=key, value=blob, updated_at=now))
+
+    def clear_stories(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(story_articles.delete())
+            conn.execute(stories.delete())
+            conn.execute(state.delete())
+
+    def load_state(self, key: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(state.c.value).where(state.c.key == key)).scalar()
+
+    def story_members(self, story_id: int) -> list[tuple[int, dict[str, Any]]]:
+        q = (select(story_articles.c.article_id, story_articles.c.why)
+             .where(story_articles.c.story_id == story_id)
+             .order_by(story_articles.c.article_id))
+        with self.engine.connect() as conn:
+            return [(r.article_id, r.why) for r in conn.execute(q)]
+
+    def story_of(self, article_id: int) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(story_articles.c.story_id).where(
+                story_articles.c.article_id == article_id)).scalar()
+
+    def all_placements(self) -> dict[int, int]:
+        with self.engine.connect() as conn:
+            return {r.article_id: r.story_id for r in conn.execute(
+                select(story_articles.c.article_id, story_articles.c.story_id))}
+
+    def get_story(self, story_id: int) -> Story | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+        if row is None:
+            return None
+        st = _story_from_row(row)
+        members = self.story_members(story_id)
+        st.article_ids = [a for a, _ in members]
+        st.why = {a: w for a, w in members}
+        return st
+
+    def list_stories(
+        self,
+        *,
+        limit: int | None = 50,
+        offset: int = 0,
+        since: str | None = None,
+        outlet: str | None = None,
+    ) -> list[Story]:
+        q = select(stories)
+        if since:
+            q = q.where(stories.c.last_date >= since)
+        if outlet:
+            sub = (select(story_articles.c.story_id)
+                   .join(articles, articles.c.id == story_articles.c.article_id)
+                   .where(func.lower(articles.c.outlet) == outlet.lower()))
+            q = q.where(stories.c.id.in_(sub))
+        q = q.order_by(stories.c.last_date.desc().nulls_last(), stories.c.article_count.desc(),
+                       stories.c.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+            found = [_story_from_row(r) for r in rows]
+            if found:
+                members: dict[int, list[int]] = {st.id: [] for st in found}
+                mq = (select(story_articles.c.story_id, story_articles.c.article_id)
+                      .where(story_articles.c.story_id.in_(list(members)))
+                      .order_by(story_articles.c.article_id))
+                for r in conn.execute(mq):
+                    members[r.story_id].append(r.article_id)
+                for st in found:
+                    st.article_ids = members[st.id]
+        return found
+
+    def count_stories(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+
+
+def _story_from_row(row: Row[Any]) -> Story:
+    m = row._mapping
+    return Story(
+        id=m["id"], title=m["title"], outlets=list(m["outlets"] or []),
+        first_date=m["first_date"], last_date=m["last_date"],
+        entities=list(m["entities"] or []), article_ids=[], why={},
+    )
 
 
 def _fts_query(query: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,14 @@ from storydesk.store import Store
 ProgressFn = Callable[[str, str], None]  # (event, origin): "added" | "duplicate" | "failed"
 
 
-def _chunks(items: Iterator[RawDocument | Failure], size: int) -> Iterator[list]:
+@dataclass
+class _UnitDone:
+    """A marker in the document stream: every document of this unit came before it."""
+
+    unit: str
+
+
+def _chunks(items: Iterator[RawDocument | Failure | _UnitDone], size: int) -> Iterator[list]:
     while chunk := list(islice(items, size)):
         yield chunk
 
@@ -81,20 +89,33 @@ class Desk:
         *,
         outlet: str | None = None,
         progress: ProgressFn | None = None,
+        on_plan: Callable[[int], None] | None = None,
     ) -> AddReport:
-        """Ingest files, folders, URLs and feeds. Bad inputs are reported, not raised."""
-        from storydesk.sources import iter_documents
+        """Ingest files, folders, URLs and feeds. Bad inputs are reported, not raised.
+
+        ``on_plan(n)`` is told how many units of work (files, URLs) there are;
+        ``progress(event, origin)`` hears of each document ("added",
+        "duplicate", "failed") and of each finished unit ("unit").
+        """
+        from storydesk.sources import iter_documents, plan
 
         if isinstance(inputs, str | os.PathLike):
             inputs = [str(inputs)]
+        units = plan(str(i) for i in inputs)
+        if on_plan:
+            on_plan(len(units))
         report = AddReport()
-        docs = iter_documents(
-            [str(i) for i in inputs],
-            fetcher=self.fetcher,
-            max_bytes=self.settings.clean.max_file_bytes,
-        )
-        for chunk in _chunks(docs, self.settings.clean.chunk_size):
+
+        def documents() -> Iterator[RawDocument | Failure | _UnitDone]:
+            for unit in units:
+                yield from iter_documents(
+                    [unit], fetcher=self.fetcher, max_bytes=self.settings.clean.max_file_bytes
+                )
+                yield _UnitDone(unit)
+
+        for chunk in _chunks(documents(), self.settings.clean.chunk_size):
             self._add_chunk(chunk, outlet, report, progress)
+        self.place_new_articles()
         return report
 
     def add_document(self, raw: RawDocument, *, outlet: str | None = None) -> AddReport:
@@ -105,13 +126,17 @@ class Desk:
 
     def _add_chunk(
         self,
-        chunk: list[RawDocument | Failure],
+        chunk: list[RawDocument | Failure | _UnitDone],
         outlet: str | None,
         report: AddReport,
         progress: ProgressFn | None,
     ) -> None:
         boiler = self._boilerplate_judges(chunk, outlet)
         for item in chunk:
+            if isinstance(item, _UnitDone):
+                if progress:
+                    progress("unit", item.unit)
+                continue
             if isinstance(item, Failure):
                 report.failures.append(item)
                 if progress:
@@ -151,7 +176,7 @@ class Desk:
         return keys
 
     def _boilerplate_judges(
-        self, chunk: list[RawDocument | Failure], outlet: str | None
+        self, chunk: list[RawDocument | Failure | _UnitDone], outlet: str | None
     ) -> dict[str, Callable[[str], bool]]:
         """Per line group, a test for lines seen in enough articles (stored or in this chunk)."""
         in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
@@ -220,6 +245,10 @@ class Desk:
         if article.duplicate_of:
             report.near_duplicates.append((new_id, article.duplicate_of))
         return "added"
+
+    # -- stories --------------------------------------------------------------
+    def place_new_articles(self) -> None:
+        """Place every article not yet in a story (grouping arrives with the stories stage)."""
 
     # -- reading --------------------------------------------------------------
     def article(self, article_id: int) -> Article | None:

@@ -72,12 +72,16 @@ def add(
         task = bar.add_task("ingest", total=None, status="")
 
         def tick(event: str, origin: str) -> None:
+            if event == "unit":
+                bar.update(task, advance=1)
+                return
             counts[event] = counts.get(event, 0) + 1
-            bar.update(task, advance=1, status=escape(
+            bar.update(task, status=escape(
                 f"{counts['added']} added, {counts['duplicate']} dup, {counts['failed']} failed"
                 f" · {origin[-50:]}"))
 
-        report = desk.add(sources, outlet=outlet, progress=tick)
+        report = desk.add(sources, outlet=outlet, progress=tick,
+                          on_plan=lambda n: bar.update(task, total=n))
     if json_out:
         print_json({
             "added": report.added,

@@ -14,7 +14,8 @@ from storydesk.extract.language import detect_language
 from storydesk.extract.text import parse_plain_text
 from storydesk.models import Article, IngestError, RawDocument
 
-KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language"}
+KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language",
+                "warc_date"}
 MIN_WORDS = 8  # fewer words than this is not an article
 _WORDS = re.compile(r"\w+")
 
@@ -79,6 +80,8 @@ def build_article(
     f_date = parse_date(str(f["date"])) if f.get("date") else None
     if f_date:
         date, date_source = f_date, "field"
+    if not date and f.get("warc_date"):  # when the page was captured: better than nothing
+        date, date_source = parse_date(str(f["warc_date"])), "warc"
     title = f_title or title
     text = (text or "").strip()
     if not text and f.get("summary"):

@@ -1,0 +1,217 @@
+"""RSS, Atom and JSON feeds (via feedparser): sniffing, parsing, and turning each
+entry into a document, by fetching the entry's page or, failing that, from the
+entry's own content.
+
+For following a feed on a schedule use ``poll_feed`` (a conditional GET) and then
+``entry_documents`` with ``skip`` for links already seen.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from storydesk.models import Failure, RawDocument
+from storydesk.sources.fetch import Fetcher, FetchError, FetchResult
+
+FEED_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
+    "application/feed+json", "application/x-rss+xml",
+})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+MIN_FALLBACK_WORDS = 40  # an entry's own content shorter than this is not an article
+_FEED_HEAD = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*"""
+    rb"""<(rss|feed|rdf:RDF)[\s>]""",
+    re.DOTALL,
+)
+_JSON_FEED = re.compile(rb"""^\s*\{.{0,400}"version"\s*:\s*"https?://jsonfeed\.org""", re.DOTALL)
+_OPML_HEAD = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<opml[\s>]""", re.DOTALL
+)
+_TAGS = re.compile(r"<[^>]+>")
+_WORDS = re.compile(r"\w+")
+
+
+class FeedError(ValueError):
+    """The bytes are not a feed we can read; ``str()`` is a one-line reason."""
+
+
+@dataclass
+class FeedEntry:
+    index: int  # 1-based position in the feed
+    link: str | None
+    fields: dict[str, Any]  # title, date, author, summary (plain text), outlet, feed, url
+    content: str  # the entry's own HTML (full content if given, else its summary)
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+@dataclass
+class FeedPoll:
+    result: FetchResult
+    feed: ParsedFeed | None  # None when not modified
+
+
+def is_feed(content_type: str | None, data: bytes) -> bool:
+    """Whether a response or file is a feed: by media type, else by its first tag."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media in FEED_TYPES:
+        return True
+    head = data[:2048]
+    return bool(_FEED_HEAD.match(head) or _JSON_FEED.match(head))
+
+
+def is_opml(data: bytes) -> bool:
+    return bool(_OPML_HEAD.match(data[:2048]))
+
+
+def _iso(parsed: Any) -> str | None:
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _plain(fragment: str) -> str:
+    """An HTML fragment as one line of plain text."""
+    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())
+
+
+def _text_words(fragment: str) -> int:
+    return len(_WORDS.findall(_TAGS.sub(" ", fragment)))
+
+
+def parse_feed(
+    data: bytes, *, base_url: str | None = None, content_type: str | None = None
+) -> ParsedFeed:
+    """Parse feed bytes. Raises FeedError when nothing feed-like is found."""
+    headers = {}
+    if content_type:
+        headers["content-type"] = content_type
+    if base_url:
+        headers["content-location"] = base_url
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    feed_meta = parsed.get("feed", {})
+    version = parsed.get("version")
+    if not parsed.entries and (parsed.get("bozo") or not version):
+        exc = parsed.get("bozo_exception")
+        detail = " ".join(str(exc).split())[:160] if exc else "no feed elements"
+        raise FeedError(f"malformed feed ({detail})")
+    title = (feed_meta.get("title") or "").strip() or None
+    entries = []
+    for i, e in enumerate(parsed.entries, start=1):
+        contents = [c.get("value", "") for c in e.get("content", []) if c.get("value")]
+        summary = e.get("summary", "") or ""
+        content = max(contents, key=len) if contents else summary
+        fields: dict[str, Any] = {}
+        if e.get("title"):
+            fields["title"] = e["title"].strip()
+        date = _iso(e.get("published_parsed")) or _iso(e.get("updated_parsed"))
+        if date:
+            fields["date"] = date
+        if e.get("author"):
+            fields["author"] = e["author"].strip()
+        if summary and _plain(summary):
+            fields["summary"] = _plain(summary)
+        if title:
+            fields["outlet"] = title
+        if base_url:
+            fields["feed"] = base_url
+        link = (e.get("link") or "").strip() or None
+        if link:
+            fields["url"] = link
+        entries.append(FeedEntry(i, link, fields, content))
+    return ParsedFeed(title, entries)
+
+
+def poll_feed(
+    url: str, fetcher: Fetcher, *, etag: str | None = None, last_modified: str | None = None
+) -> FeedPoll:
+    """Conditional GET of a feed. Raises FetchError, or FeedError if it is not a feed."""
+    result = fetcher.fetch(
+        url, etag=etag, last_modified=last_modified,
+        accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+    )
+    if result.not_modified:
+        return FeedPoll(result, None)
+    return FeedPoll(result, parse_feed(result.content, base_url=result.final_url,
+                                       content_type=result.headers.get("content-type")))
+
+
+def entry_documents(
+    feed: ParsedFeed,
+    fetcher: Fetcher | None,
+    *,
+    origin: str,
+    fetch_pages: bool = True,
+    skip: Callable[[str], bool] | None = None,
+) -> Iterator[RawDocument | Failure]:
+    """One document (or Failure) per entry: the entry's page when it can be fetched,
+    else the entry's own content when it has at least MIN_FALLBACK_WORDS words.
+    ``skip(link)`` True leaves an entry out (already seen)."""
+    for entry in feed.entries:
+        if entry.link and skip and skip(entry.link):
+            continue
+        where = entry.link or f"{origin}#{entry.index}"
+        why = "entry has no link"
+        if entry.link and entry.link.startswith(("http://", "https://")) and fetch_pages \
+                and fetcher is not None:
+            try:
+                page = fetcher.fetch(entry.link)
+                if page.content_type in HTML_TYPES or (not page.content_type and page.text):
+                    if page.text.strip():
+                        yield RawDocument(origin=where, kind="html", content=page.text,
+                                          url=page.final_url, fields=dict(entry.fields))
+                        continue
+                    why = "page is empty or not text"
+                else:
+                    why = f"page is {page.content_type or 'of unknown type'}, not HTML"
+            except FetchError as e:
+                why = e.reason
+        elif entry.link and not fetch_pages:
+            why = "pages not fetched"
+        elif entry.link:
+            why = "link is not http(s)"
+        words = _text_words(entry.content)
+        if words >= MIN_FALLBACK_WORDS:
+            fields = dict(entry.fields)
+            fields["content_from"] = "feed"
+            yield RawDocument(origin=where, kind="html", content=entry.content,
+                              url=entry.link, fields=fields)
+        else:
+            yield Failure(where, f"{why}; feed entry has too little text ({words} words)")
+
+
+def feed_documents(
+    data: bytes,
+    fetcher: Fetcher | None,
+    *,
+    origin: str,
+    base_url: str | None = None,
+    content_type: str | None = None,
+    fetch_pages: bool = True,
+) -> Iterator[RawDocument | Failure]:
+    """Parse feed bytes and yield its entries' documents; a Failure if unreadable."""
+    try:
+        feed = parse_feed(data, base_url=base_url, content_type=content_type)
+    except FeedError as e:
+        yield Failure(origin, str(e))
+        return
+    if not feed.entries:
+        yield Failure(origin, "feed has no entries")
+        return
+    yield from entry_documents(feed, fetcher, origin=origin, fetch_pages=fetch_pages)

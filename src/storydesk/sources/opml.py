@@ -1,0 +1,41 @@
+"""OPML feed lists: the feed URLs (and their titles) an OPML file names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+
+class OpmlError(ValueError):
+    """Not a readable OPML file; ``str()`` is a one-line reason."""
+
+
+@dataclass
+class OpmlFeed:
+    url: str
+    title: str | None = None
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    """Every ``<outline xmlUrl=...>`` in document order, without repeats."""
+    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data[:65536].upper():
+        raise OpmlError("invalid OPML (DTDs and entities are not accepted)")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as e:
+        raise OpmlError(f"invalid OPML ({e})") from None
+    if root.tag.lower() != "opml":
+        raise OpmlError(f"not OPML (root element <{root.tag}>)")
+    feeds: list[OpmlFeed] = []
+    seen: set[str] = set()
+    for outline in root.iter():
+        if not isinstance(outline.tag, str) or outline.tag.lower() != "outline":
+            continue
+        attrs = {k.lower(): v for k, v in outline.attrib.items()}
+        url = (attrs.get("xmlurl") or "").strip()
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        title = (attrs.get("title") or attrs.get("text") or "").strip() or None
+        feeds.append(OpmlFeed(url, title))
+    return feeds

@@ -1,0 +1,11 @@
+"""Story grouping: place each article, as it arrives, in the story of its event.
+
+Pure in-memory algorithm; the store persists ``OnlineGrouper.to_state()``.
+"""
+
+from storydesk.stories.metrics import bcubed, evaluate, partition_scores
+from storydesk.stories.online import OnlineGrouper, Placement, StorySettings
+from storydesk.stories.vectorize import VectorSettings, featurize
+
+__all__ = ["OnlineGrouper", "Placement", "StorySettings", "VectorSettings", "bcubed",
+           "evaluate", "featurize", "partition_scores"]

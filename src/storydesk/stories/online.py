@@ -1,0 +1,740 @@
+"""Online grouping of articles into stories (one real-world event each).
+
+Method (details and measured figures in docs/stories.md):
+
+* An article is a unit TF-IDF vector over hashed terms (``vectorize``), names
+  and title boosted, IDF from the corpus seen so far.
+* A story keeps the sum of its members' vectors. The *affinity* of an article
+  to a story is its mean cosine to the members (``x . sum / n``), and a story's
+  *cohesion* is the mean cosine between its members. An article joins the
+  story where its affinity is the largest multiple of ``join_ratio`` x the
+  story's cohesion, if that multiple reaches 1. Cohesion of small stories is
+  shrunk toward the corpus's typical cohesion (the median over stories of three
+  or more), so the bar adapts to how similar reports of one event are in *this*
+  stream: long articles and short snippets get different absolute thresholds
+  from one setting.
+* Dates, when both sides have them, discount affinity by the gap to the
+  story's date range (events weeks apart rarely coincide).
+* Candidate stories come from an inverted index (term -> stories holding a
+  member whose top-weighted terms include it), capped per term, so placing an
+  article never scans every story.
+* ``consolidate()`` (run every ``consolidate_every`` articles on the stories
+  touched since, or on everything when asked) re-weighs members with the
+  current IDF, moves members to a story they fit better, merges stories whose
+  cross affinity clears the same bar, and splits a story whose members form
+  two groups that would not be merged. This is what makes the partition
+  nearly independent of arrival order.
+* Near-duplicate copies (``duplicate_of``) join their original's story but add
+  nothing to its vector: one wire text counts once as evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date as _date
+from datetime import datetime
+from itertools import repeat
+from operator import mul
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from storydesk.stories.vectorize import Features, TermStats, VectorSettings, featurize
+
+DocId = Hashable
+
+
+@dataclass
+class StorySettings:
+    """Every tunable number of story grouping (defaults measured, docs/stories.md)."""
+
+    vector: VectorSettings = field(default_factory=VectorSettings)
+    # Join when affinity >= join_ratio x cohesion of the story (shrunk, below).
+    join_ratio: float = 0.6
+    # A story's own cohesion counts as this many member pairs' worth of
+    # evidence against the corpus-wide typical cohesion.
+    prior_pairs: float = 3.0
+    # Typical cohesion to start from, before any story has three members.
+    cohesion_prior: float = 0.25
+    # Stories of at least this many members define the typical cohesion.
+    cohesion_min_members: int = 3
+    # Affinity floor: nothing joins below this mean cosine, whatever the stream.
+    min_affinity: float = 0.02
+    # A story is split when its two halves' cross affinity is under
+    # split_ratio x their cohesion (below join_ratio: hysteresis).
+    split_ratio: float = 0.45
+    split_min_members: int = 4
+    split_min_part: int = 2
+    # A member whose leave-one-out ratio falls under this is taken out of its story.
+    eject_ratio: float = 0.7
+    # Candidates: the article's top terms, looked up in the index.
+    query_terms: int = 16
+    index_terms: int = 16  # a member's top terms put its story in the index
+    posting_cap: int = 300  # most recent stories kept per term
+    candidates: int = 24  # stories scored exactly
+    # Dates: affinity x exp(-max(0, gap - grace) / scale); beyond max_gap: no join.
+    date_grace_days: float = 2.0
+    date_scale_days: float = 7.0
+    date_max_gap_days: float = 45.0
+    # Local consolidation after this many articles (0: only when called).
+    consolidate_every: int = 200
+    consolidate_rounds: int = 3
+    why_terms: int = 6
+
+
+@dataclass
+class Placement:
+    """Where an article went, and why."""
+
+    story_id: int
+    why: dict[str, Any]
+    merged: list[tuple[int, int]] = field(default_factory=list)  # (kept, absorbed)
+    split: list[tuple[int, int]] = field(default_factory=list)  # (from, new)
+
+
+@dataclass
+class _Doc:
+    idx: np.ndarray
+    tfw: np.ndarray
+    ent: np.ndarray
+    vec: np.ndarray
+    story: int
+    day: int | None
+    dup: bool
+    top: list[int]
+    orig: DocId | None = None
+
+
+@dataclass
+class _Story:
+    members: dict[DocId, None]
+    sum: dict[int, float]
+    sq: float = 0.0
+    n: int = 0  # members that count as evidence (duplicates do not)
+    dmin: int | None = None
+    dmax: int | None = None
+
+
+def _day(d: Any) -> int | None:
+    if d is None or d == "":
+        return None
+    if isinstance(d, datetime):
+        return d.date().toordinal()
+    if isinstance(d, _date):
+        return d.toordinal()
+    if isinstance(d, int | float):
+        return int(d)
+    try:
+        return _date.fromisoformat(str(d)[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+class OnlineGrouper:
+    """Places articles into stories as they arrive. See the module docstring."""
+
+    def __init__(self, settings: StorySettings | None = None) -> None:
+        self.settings = settings or StorySettings()
+        self.stats = TermStats(self.settings.vector.n_features)
+        self._docs: dict[DocId, _Doc] = {}
+        self._stories: dict[int, _Story] = {}
+        self._index: dict[int, dict[int, None]] = {}
+        self._names: dict[int, str] = {}
+        self._ent_terms: set[int] = set()
+        self._next_id = 1
+        self._dirty: set[int] = set()
+        self._since = 0
+        self.cohesion = self.settings.cohesion_prior
+
+    # ------------------------------------------------------------------ scoring
+    def _shrunk(self, st: _Story) -> float:
+        n = st.n
+        if n < 2:
+            return self.cohesion
+        pairs = n * (n - 1) / 2.0
+        rho = (st.sq - n) / (n * (n - 1))
+        k = self.settings.prior_pairs
+        return (pairs * rho + k * self.cohesion) / (pairs + k)
+
+    def _threshold(self, st: _Story) -> float:
+        return max(self.settings.join_ratio * self._shrunk(st), self.settings.min_affinity)
+
+    def _date_factor(self, day: int | None, st: _Story) -> float:
+        if day is None or st.dmin is None or st.dmax is None:
+            return 1.0
+        return self._gap_factor(max(0, st.dmin - day, day - st.dmax))
+
+    def _candidates(self, idx: np.ndarray, vec: np.ndarray, exclude: int | None = None) -> list[int]:
+        s = self.settings
+        if len(idx) == 0:
+            return []
+        order = np.argsort(-vec)[: s.query_terms]
+        acc: dict[int, float] = {}
+        for j in order.tolist():
+            post = self._index.get(int(idx[j]))
+            if not post:
+                continue
+            w = float(vec[j])
+            for sid in post:
+                acc[sid] = acc.get(sid, 0.0) + w
+        acc.pop(exclude, None)  # type: ignore[arg-type]
+        if len(acc) > s.candidates:
+            best = sorted(acc.items(), key=lambda kv: -kv[1])[: s.candidates]
+            return [sid for sid, _ in best if sid in self._stories]
+        return [sid for sid in acc if sid in self._stories]
+
+    def _dot(self, idx: list[int], vals: list[float], st: _Story) -> float:
+        return sum(map(mul, vals, map(st.sum.get, idx, repeat(0.0))))
+
+    def _score(self, idx: list[int], vals: list[float], day: int | None,
+               sid: int) -> tuple[float, float, float]:
+        """(ratio to the story's bar, affinity, date gap factor)."""
+        st = self._stories[sid]
+        if st.n == 0:
+            return 0.0, 0.0, 1.0
+        f = self._date_factor(day, st)
+        if f == 0.0:
+            return 0.0, 0.0, 0.0
+        aff = self._dot(idx, vals, st) / st.n * f
+        return aff / self._threshold(st), aff, f
+
+    # ------------------------------------------------------------------ updates
+    def _index_doc(self, d: _Doc, sid: int) -> None:
+        cap = self.settings.posting_cap
+        for t in d.top:
+            post = self._index.get(t)
+            if post is None:
+                post = self._index[t] = {}
+            elif sid in post:
+                del post[sid]
+            post[sid] = None
+            if len(post) > cap:
+                del post[next(iter(post))]
+
+    def _attach(self, doc_id: DocId, d: _Doc, sid: int) -> None:
+        st = self._stories[sid]
+        st.members[doc_id] = None
+        d.story = sid
+        if d.day is not None:
+            st.dmin = d.day if st.dmin is None else min(st.dmin, d.day)
+            st.dmax = d.day if st.dmax is None else max(st.dmax, d.day)
+        if not d.dup:
+            s = st.sum
+            sq = st.sq
+            for t, v in zip(d.idx.tolist(), d.vec.tolist(), strict=True):
+                old = s.get(t, 0.0)
+                s[t] = old + v
+                sq += 2.0 * old * v + v * v
+            st.sq = sq
+            st.n += 1
+            self._index_doc(d, sid)
+        self._dirty.add(sid)
+
+    def _new_story(self) -> int:
+        sid = self._next_id
+        self._next_id += 1
+        self._stories[sid] = _Story(members={}, sum={})
+        return sid
+
+    def _top_terms(self, idx: np.ndarray, vec: np.ndarray) -> list[int]:
+        k = self.settings.index_terms
+        if len(idx) <= k:
+            return idx.tolist()
+        return idx[np.argpartition(-vec, k - 1)[:k]].tolist()
+
+    # ------------------------------------------------------------------ public
+    def add(self, doc_id: DocId, text: str, title: str = "", date: Any = None,
+            entities: Iterable[str] | None = None, duplicate_of: DocId | None = None) -> Placement:
+        """Place one article; returns its story, why, and merges/splits it caused."""
+        if doc_id in self._docs:
+            raise ValueError(f"article {doc_id!r} was already added")
+        s = self.settings
+        feats: Features = featurize(text, title, entities, s.vector)
+        for b, name in feats.names.items():
+            self._names.setdefault(b, name)
+        self._ent_terms.update(feats.idx[feats.entity].tolist())
+        day = _day(date)
+        dup = duplicate_of is not None and duplicate_of in self._docs
+        if not dup:
+            self.stats.count(feats.idx)
+        vec = self.stats.weigh(feats.idx, feats.tfw)
+        d = _Doc(feats.idx, feats.tfw, feats.entity, vec, 0, day, dup,
+                 self._top_terms(feats.idx, vec), duplicate_of if dup else None)
+        merged: list[tuple[int, int]] = []
+        split: list[tuple[int, int]] = []
+        if dup:
+            sid = self._docs[duplicate_of].story
+            self._docs[doc_id] = d
+            self._attach(doc_id, d, sid)
+            why = {"reason": "duplicate", "duplicate_of": duplicate_of,
+                   "summary": f"copy of article {duplicate_of}"}
+            return Placement(sid, why)
+        il, vl = feats.idx.tolist(), vec.tolist()
+        scored = []
+        for sid in self._candidates(feats.idx, vec):
+            r, aff, f = self._score(il, vl, day, sid)
+            if r > 0:
+                scored.append((r, sid, aff))
+        scored.sort(reverse=True)
+        self._docs[doc_id] = d
+        if scored and scored[0][0] >= 1.0:
+            sid = scored[0][1]
+            why = self._explain(d, sid, scored[0][0], scored[0][2])
+            self._attach(doc_id, d, sid)
+            # A bridge: the article also clears the bar of another story.
+            for r, other, _ in scored[1:3]:
+                if r >= 1.0 and other in self._stories and sid in self._stories:
+                    kept = self._try_merge(sid, other)
+                    if kept is not None:
+                        merged.append(kept)
+                        sid = kept[0]
+        else:
+            sid = self._new_story()
+            self._attach(doc_id, d, sid)
+            why = {"reason": "new", "summary": "starts a new story",
+                   "nearest": [{"story": o, "ratio": round(r, 3), "affinity": round(a, 3)}
+                               for r, o, a in scored[:3]]}
+        for r, other, _ in scored[:4]:
+            if r >= 0.5 and other in self._stories:
+                self._dirty.add(other)
+        self._since += 1
+        if s.consolidate_every and self._since >= s.consolidate_every:
+            for ch in self.consolidate():
+                if ch["kind"] == "merge":
+                    merged.append((ch["into"], ch["from"]))
+                elif ch["kind"] == "split":
+                    split.append((ch["from"], ch["new"]))
+            sid = self._docs[doc_id].story
+        return Placement(sid, why, merged, split)
+
+    def story_of(self, doc_id: DocId) -> int:
+        return self._docs[doc_id].story
+
+    def stories(self) -> dict[int, list[DocId]]:
+        return {sid: list(st.members) for sid, st in self._stories.items() if st.members}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    # ------------------------------------------------------------------ why
+    def _explain(self, d: _Doc, sid: int, ratio: float, aff: float) -> dict[str, Any]:
+        st = self._stories[sid]
+        contrib = [(v * st.sum.get(t, 0.0), t) for t, v in
+                   zip(d.idx.tolist(), d.vec.tolist(), strict=True)]
+        contrib = sorted((c for c in contrib if c[0] > 0), reverse=True)
+        ents, terms = [], []
+        for _, t in contrib:
+            name = self._names.get(t, "?")
+            (ents if t in self._ent_terms else terms).append(name)
+        k = self.settings.why_terms
+        ents, terms = ents[:k], terms[:k]
+        gap = None
+        if d.day is not None and st.dmin is not None and st.dmax is not None:
+            gap = max(0, st.dmin - d.day, d.day - st.dmax)
+        norm = math.sqrt(st.sq) if st.sq > 0 else 1.0
+        cos = sum(map(mul, d.vec.tolist(), map(st.sum.get, d.idx.tolist(), repeat(0.0)))) / norm
+        parts = []
+        shared = ents + [t for t in terms if t not in ents]
+        if shared:
+            parts.append("shares " + ", ".join(shared[:k]))
+        parts.append("undated" if gap is None else f"{gap} day{'s' if gap != 1 else ''} apart")
+        parts.append(f"similarity {cos:.2f}")
+        return {"reason": "joined", "shared_entities": ents, "shared_terms": terms,
+                "days_apart": gap, "similarity": round(cos, 3), "affinity": round(aff, 3),
+                "threshold": round(self._threshold(st), 3), "ratio": round(ratio, 3),
+                "story_size": len(st.members), "summary": "; ".join(parts)}
+
+    # ------------------------------------------------------------------ merge
+    def _cross(self, a: _Story, b: _Story) -> float:
+        if len(a.sum) > len(b.sum):
+            a, b = b, a
+        return sum(v * b.sum.get(t, 0.0) for t, v in a.sum.items())
+
+    def _gap_factor(self, gap: float) -> float:
+        s = self.settings
+        if gap > s.date_max_gap_days:
+            return 0.0
+        return math.exp(-max(0.0, gap - s.date_grace_days) / s.date_scale_days)
+
+    def _merge_ok(self, a: _Story, b: _Story, dot: float) -> bool:
+        if a.n == 0 or b.n == 0:
+            return True
+        f = 1.0
+        if a.dmin is not None and b.dmin is not None and a.dmax is not None and b.dmax is not None:
+            f = self._gap_factor(max(0, a.dmin - b.dmax, b.dmin - a.dmax))
+        aff = dot / (a.n * b.n) * f
+        bar = max(self.settings.join_ratio * math.sqrt(self._shrunk(a) * self._shrunk(b)),
+                  self.settings.min_affinity)
+        return aff >= bar
+
+    def _try_merge(self, a: int, b: int) -> tuple[int, int] | None:
+        sa, sb = self._stories[a], self._stories[b]
+        if not self._merge_ok(sa, sb, self._cross(sa, sb)):
+            return None
+        return self._merge(a, b)
+
+    def _merge(self, a: int, b: int) -> tuple[int, int]:
+        """Merge two stories; the larger keeps its id. Returns (kept, absorbed)."""
+        sa, sb = self._stories[a], self._stories[b]
+        if (len(sb.members), -b) > (len(sa.members), -a):
+            a, b, sa, sb = b, a, sb, sa
+        for doc_id in list(sb.members):
+            self._attach(doc_id, self._docs[doc_id], a)
+        del self._stories[b]
+        self._dirty.discard(b)
+        return a, b
+
+    # ------------------------------------------------------------------ consolidate
+    def consolidate(self, full: bool = False) -> list[dict[str, Any]]:
+        """Re-weigh, move, merge and split; on touched stories, or all if ``full``.
+
+        Returns the changes: ``{"kind": "move"|"merge"|"split", ...}``.
+        """
+        s = self.settings
+        self._since = 0
+        sids = list(self._stories) if full else [x for x in self._dirty if x in self._stories]
+        self._dirty = set()
+        if not sids:
+            return []
+        if not full:  # pull in the stories the touched ones could merge with
+            extra: set[int] = set()
+            for sid in sids:
+                st = self._stories[sid]
+                for doc_id in list(st.members)[-4:]:
+                    d = self._docs[doc_id]
+                    extra.update(self._candidates(d.idx, d.vec, exclude=sid)[:6])
+            sids = list(dict.fromkeys(sids + [x for x in extra if x in self._stories]))
+        changes: list[dict[str, Any]] = []
+        docs = [doc_id for sid in sids for doc_id in self._stories[sid].members]
+        for doc_id in docs:  # re-weigh with the current IDF
+            d = self._docs[doc_id]
+            d.vec = self.stats.weigh(d.idx, d.tfw)
+        labels = {doc_id: self._docs[doc_id].story for doc_id in docs}
+        for _ in range(max(1, s.consolidate_rounds)):
+            moved = self._reassign(docs, labels, changes)
+            merges = self._merge_pass(docs, labels, changes)
+            splits = self._split_pass(docs, labels, changes)
+            if not (moved or merges or splits):
+                break
+        self._rebuild(docs, labels)
+        self._update_cohesion()
+        return changes
+
+    def _matrix(self, docs: list[DocId]) -> sp.csr_matrix:
+        vecs = [self._docs[x] for x in docs]
+        lens = np.fromiter((len(d.idx) for d in vecs), np.int64, len(vecs))
+        indptr = np.concatenate([[0], np.cumsum(lens)])
+        idx = np.concatenate([d.idx for d in vecs]) if vecs else np.zeros(0, np.int64)
+        val = np.concatenate([d.vec for d in vecs]) if vecs else np.zeros(0, np.float32)
+        return sp.csr_matrix((val, idx, indptr), shape=(len(vecs), self.settings.vector.n_features))
+
+    def _groups(self, docs: list[DocId], labels: dict[DocId, int]):  # noqa: ANN202
+        """Evidence docs' matrix, their group index, and the group ids."""
+        ev = [x for x in docs if not self._docs[x].dup]
+        gids = sorted({labels[x] for x in ev})
+        pos = {g: i for i, g in enumerate(gids)}
+        gi = np.fromiter((pos[labels[x]] for x in ev), np.int64, len(ev))
+        return ev, self._matrix(ev), gi, gids
+
+    def _stats(self, X: sp.csr_matrix, gi: np.ndarray, ng: int):  # noqa: ANN202
+        M = sp.csr_matrix((np.ones(len(gi)), (gi, np.arange(len(gi)))), shape=(ng, len(gi)))
+        S = (M @ X).tocsr()
+        n = np.bincount(gi, minlength=ng).astype(np.float64)
+        sq = np.asarray(S.multiply(S).sum(axis=1)).ravel()
+        return S, n, sq
+
+    def _shrunk_arr(self, n: np.ndarray, sq: np.ndarray) -> np.ndarray:
+        pairs = n * (n - 1) / 2.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = np.where(n >= 2, (sq - n) / np.maximum(n * (n - 1), 1), 0.0)
+        k = self.settings.prior_pairs
+        return (pairs * rho + k * self.cohesion) / (pairs + k)
+
+    def _day_arrays(self, ev: list[DocId], gi: np.ndarray, ng: int):  # noqa: ANN202
+        days = np.array([self._docs[x].day if self._docs[x].day is not None else np.nan
+                         for x in ev], float)
+        lo = np.full(ng, np.inf)
+        hi = np.full(ng, -np.inf)
+        ok = ~np.isnan(days)
+        np.minimum.at(lo, gi[ok], days[ok])
+        np.maximum.at(hi, gi[ok], days[ok])
+        return days, lo, hi
+
+    def _date_factor_arr(self, day: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        s = self.settings
+        with np.errstate(invalid="ignore"):
+            gap = np.maximum(np.maximum(lo - day, day - hi), 0.0)
+        gap = np.where(np.isfinite(gap), gap, 0.0)
+        f = np.exp(-np.maximum(gap - s.date_grace_days, 0.0) / s.date_scale_days)
+        return np.where(gap > s.date_max_gap_days, 0.0, f)
+
+    def _reassign(self, docs: list[DocId], labels: dict[DocId, int],
+                  changes: list[dict[str, Any]]) -> int:
+        s = self.settings
+        ev, X, gi, gids = self._groups(docs, labels)
+        if not ev:
+            return 0
+        ng = len(gids)
+        S, n, sq = self._stats(X, gi, ng)
+        bar = np.maximum(s.join_ratio * self._shrunk_arr(n, sq), s.min_affinity)
+        days, lo, hi = self._day_arrays(ev, gi, ng)
+        moved = 0
+        block = 2048
+        new_labels: dict[DocId, int] = {}
+        for start in range(0, len(ev), block):
+            stop = min(start + block, len(ev))
+            D = (X[start:stop] @ S.T).toarray()
+            rows = np.arange(stop - start)
+            own = gi[start:stop]
+            D[rows, own] -= 1.0  # leave the article out of its own story
+            nn = np.repeat(n[None, :], stop - start, axis=0)
+            nn[rows, own] -= 1.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                aff = np.where(nn > 0, D / np.maximum(nn, 1), 0.0)
+            d = days[start:stop]
+            if np.isfinite(lo).any() and not np.isnan(d).all():
+                aff *= np.where(np.isnan(d)[:, None], 1.0,
+                                self._date_factor_arr(d[:, None], lo[None, :], hi[None, :]))
+            ratio = aff / bar[None, :]
+            own_r = ratio[rows, own].copy()
+            ratio[rows, own] = -1.0
+            best = ratio.argmax(axis=1)
+            best_r = ratio[rows, best]
+            for i in range(stop - start):
+                doc_id = ev[start + i]
+                if best_r[i] >= 1.0 and best_r[i] > own_r[i]:
+                    new_labels[doc_id] = gids[best[i]]
+                elif n[own[i]] >= 2 and own_r[i] < s.eject_ratio and best_r[i] < 1.0:
+                    new_labels[doc_id] = -1
+        for doc_id, g in new_labels.items():
+            old = labels[doc_id]
+            if g == -1:
+                g = self._new_story()
+            labels[doc_id] = g
+            changes.append({"kind": "move", "doc": doc_id, "from": old, "to": g})
+            moved += 1
+        self._follow_duplicates(docs, labels)
+        return moved
+
+    def _follow_duplicates(self, docs: list[DocId], labels: dict[DocId, int]) -> None:
+        """A copy stays in the story of the article it copies."""
+        for doc_id in docs:
+            d = self._docs[doc_id]
+            if d.dup and d.orig in labels:
+                labels[doc_id] = labels[d.orig]
+
+    def _merge_pass(self, docs: list[DocId], labels: dict[DocId, int],
+                    changes: list[dict[str, Any]]) -> int:
+        s = self.settings
+        ev, X, gi, gids = self._groups(docs, labels)
+        ng = len(gids)
+        if ng < 2:
+            return 0
+        S, n, sq = self._stats(X, gi, ng)
+        G = (S @ S.T).toarray()
+        days, lo, hi = self._day_arrays(ev, gi, ng)
+        size = np.array([sum(1 for x in docs if labels[x] == g) for g in gids], float) \
+            if ng < 64 else np.bincount(
+                np.fromiter(({g: i for i, g in enumerate(gids)}.get(labels[x], 0)
+                             for x in docs), np.int64, len(docs)), minlength=ng).astype(float)
+        alive = np.ones(ng, bool)
+        merges = 0
+        dated = np.isfinite(lo)
+        while True:
+            sh = self._shrunk_arr(n, np.diag(G).copy())
+            bar = np.maximum(s.join_ratio * np.sqrt(np.outer(sh, sh)), s.min_affinity)
+            aff = G / np.outer(n, n)
+            if dated.any():
+                gap = np.maximum(np.maximum(lo[:, None] - hi[None, :], lo[None, :] - hi[:, None]), 0)
+                both = dated[:, None] & dated[None, :]
+                f = np.exp(-np.maximum(gap - s.date_grace_days, 0.0) / s.date_scale_days)
+                f = np.where(gap > s.date_max_gap_days, 0.0, f)
+                aff = np.where(both, aff * f, aff)
+            ratio = aff / bar
+            np.fill_diagonal(ratio, -1.0)
+            ratio[~alive, :] = -1.0
+            ratio[:, ~alive] = -1.0
+            i, j = np.unravel_index(int(ratio.argmax()), ratio.shape)
+            if ratio[i, j] < 1.0:
+                break
+            if (size[j], -gids[j]) > (size[i], -gids[i]):
+                i, j = j, i
+            G[i, :] += G[j, :]
+            G[:, i] += G[:, j]
+            n[i] += n[j]
+            size[i] += size[j]
+            lo[i], hi[i] = min(lo[i], lo[j]), max(hi[i], hi[j])
+            dated[i] = dated[i] or dated[j]
+            alive[j] = False
+            G[j, :] = 0
+            G[:, j] = 0
+            n[j] = 1
+            changes.append({"kind": "merge", "into": gids[i], "from": gids[j]})
+            for x in docs:
+                if labels[x] == gids[j]:
+                    labels[x] = gids[i]
+            merges += 1
+        return merges
+
+    def _split_pass(self, docs: list[DocId], labels: dict[DocId, int],
+                    changes: list[dict[str, Any]]) -> int:
+        s = self.settings
+        by: dict[int, list[DocId]] = {}
+        for x in docs:
+            if not self._docs[x].dup:
+                by.setdefault(labels[x], []).append(x)
+        splits = 0
+        for g, members in by.items():
+            if len(members) < s.split_min_members:
+                continue
+            X = self._matrix(members)
+            K = (X @ X.T).toarray()
+            part = self._two_means(K)
+            if part is None:
+                continue
+            a, b = np.flatnonzero(~part), np.flatnonzero(part)
+            if min(len(a), len(b)) < s.split_min_part:
+                continue
+            na, nb = float(len(a)), float(len(b))
+            sqa, sqb = K[np.ix_(a, a)].sum(), K[np.ix_(b, b)].sum()
+            cross = K[np.ix_(a, b)].sum() / (na * nb)
+            sh = self._shrunk_arr(np.array([na, nb]), np.array([sqa, sqb]))
+            bar = max(s.split_ratio * math.sqrt(sh[0] * sh[1]), s.min_affinity)
+            if cross >= bar:
+                continue
+            # the larger part keeps the id
+            small = b if nb <= na else a
+            new = self._new_story()
+            for k in small.tolist():
+                labels[members[k]] = new
+            changes.append({"kind": "split", "from": g, "new": new,
+                            "docs": [members[k] for k in small.tolist()]})
+            splits += 1
+        self._follow_duplicates(docs, labels)
+        return splits
+
+    @staticmethod
+    def _two_means(K: np.ndarray, iters: int = 8) -> np.ndarray | None:
+        """Spherical 2-means on a Gram matrix; True marks the second group."""
+        m = len(K)
+        cen = K.mean(axis=1)
+        i = int(cen.argmin())  # the member least like the rest
+        j = int(K[i].argmin())  # and the one least like it
+        if i == j:
+            return None
+        part = K[:, j] > K[:, i]
+        for _ in range(iters):
+            if part.all() or not part.any():
+                return None
+            sa = K[:, ~part].sum(axis=1)
+            sb = K[:, part].sum(axis=1)
+            na, nb = (~part).sum(), part.sum()
+            norm_a = math.sqrt(max(K[np.ix_(~part, ~part)].sum(), 1e-12))
+            norm_b = math.sqrt(max(K[np.ix_(part, part)].sum(), 1e-12))
+            new = sb / norm_b > sa / norm_a
+            del na, nb
+            if (new == part).all():
+                break
+            part = new
+        if part.all() or not part.any() or m < 2:
+            return None
+        return part
+
+    def _rebuild(self, docs: list[DocId], labels: dict[DocId, int]) -> None:
+        """Write the consolidated labels back into stories, sums and index."""
+        touched = {self._docs[x].story for x in docs} | set(labels.values())
+        for sid in touched:
+            if sid in self._stories:
+                st = self._stories[sid]
+                st.members = {x: None for x in st.members if x not in labels}
+                st.sum, st.sq, st.n, st.dmin, st.dmax = {}, 0.0, 0, None, None
+            else:
+                self._stories[sid] = _Story(members={}, sum={})
+        # members outside ``docs`` (none in practice) keep their vectors
+        for sid in touched:
+            st = self._stories[sid]
+            rest = list(st.members)
+            st.members = {}
+            for x in rest:
+                self._attach(x, self._docs[x], sid)
+        dup_docs = []
+        for x in docs:
+            d = self._docs[x]
+            d.top = self._top_terms(d.idx, d.vec)
+            if d.dup:
+                dup_docs.append(x)
+                continue
+            self._attach(x, d, labels[x])
+        for x in dup_docs:
+            self._attach(x, self._docs[x], labels[x])
+        for sid in touched:
+            if sid in self._stories and not self._stories[sid].members:
+                del self._stories[sid]
+        self._dirty = set()
+
+    def _update_cohesion(self) -> None:
+        s = self.settings
+        rhos = [(st.sq - st.n) / (st.n * (st.n - 1)) for st in self._stories.values()
+                if st.n >= s.cohesion_min_members]
+        if len(rhos) >= 3:
+            self.cohesion = float(np.median(rhos))
+
+    # ------------------------------------------------------------------ state
+    def to_state(self) -> dict[str, Any]:
+        """Plain arrays and dicts from which ``from_state`` rebuilds the grouper."""
+        docs = list(self._docs.items())
+        return {
+            "settings": asdict(self.settings),
+            "n_docs": self.stats.n_docs,
+            "df_idx": np.flatnonzero(self.stats.df).astype(np.int64),
+            "df_val": self.stats.df[self.stats.df != 0].astype(np.int32),
+            "doc_ids": [k for k, _ in docs],
+            "doc_story": np.array([d.story for _, d in docs], np.int64),
+            "doc_day": np.array([-1 if d.day is None else d.day for _, d in docs], np.int64),
+            "doc_dup": np.array([d.dup for _, d in docs], bool),
+            "doc_len": np.array([len(d.idx) for _, d in docs], np.int64),
+            "doc_idx": np.concatenate([d.idx for _, d in docs]) if docs else np.zeros(0, np.int64),
+            "doc_tfw": np.concatenate([d.tfw for _, d in docs]) if docs else np.zeros(0, np.float32),
+            "doc_ent": np.concatenate([d.ent for _, d in docs]) if docs else np.zeros(0, bool),
+            "story_order": {sid: list(st.members) for sid, st in self._stories.items()},
+            "names": dict(self._names),
+            "next_id": self._next_id,
+            "cohesion": self.cohesion,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> OnlineGrouper:
+        cfg = dict(state["settings"])
+        cfg["vector"] = VectorSettings(**cfg["vector"])
+        g = cls(StorySettings(**cfg))
+        g.stats.df[np.asarray(state["df_idx"], np.int64)] = np.asarray(state["df_val"])
+        g.stats.n_docs = int(state["n_docs"])
+        g._names = {int(k): v for k, v in state["names"].items()}
+        g._next_id = int(state["next_id"])
+        g.cohesion = float(state["cohesion"])
+        bounds = np.concatenate([[0], np.cumsum(np.asarray(state["doc_len"]))])
+        idx_all, tfw_all = np.asarray(state["doc_idx"]), np.asarray(state["doc_tfw"])
+        ent_all = np.asarray(state["doc_ent"], bool)
+        for k, doc_id in enumerate(state["doc_ids"]):
+            a, b = int(bounds[k]), int(bounds[k + 1])
+            idx, tfw, ent = idx_all[a:b].astype(np.int64), tfw_all[a:b].astype(np.float32), ent_all[a:b]
+            g._ent_terms.update(idx[ent].tolist())
+            vec = g.stats.weigh(idx, tfw)
+            day = int(state["doc_day"][k])
+            g._docs[doc_id] = _Doc(idx, tfw, ent, vec, int(state["doc_story"][k]),
+                                   None if day < 0 else day, bool(state["doc_dup"][k]),
+                                   g._top_terms(idx, vec))
+        for sid, members in state["story_order"].items():
+            sid = int(sid)
+            g._stories[sid] = _Story(members={}, sum={})
+            for x in members:
+                if not g._docs[x].dup:
+                    g._attach(x, g._docs[x], sid)
+            for x in members:
+                if g._docs[x].dup:
+                    g._attach(x, g._docs[x], sid)
+        g._dirty = set()
+        return g

@@ -1,0 +1,223 @@
+"""A rule-based sentence splitter for news text, with character offsets.
+
+No downloaded data, no model: a pass over the text with one regular expression for
+candidate ends (``.``, ``!``, ``?``, ellipses, with any closing quotes or brackets) and a
+few rules that veto a candidate:
+
+* titles before a name (``Mr.``, ``Dr.``, ``Gen.``, ``St.``) never end a sentence;
+* months and ``No.`` do not end one before a number (``Jan. 5``, ``No. 10``);
+* an initial (``J. R. R. Tolkien``) or a dotted acronym (``U.S.``, ``a.m.``) ends one only
+  before a word that usually starts a sentence (``The``, ``He``, ``But`` ...);
+* in normally cased text a candidate followed by a lower-case word is no end
+  (``"Why?" he asked``, ``approx. five``);
+* decimals and amounts (``3.5``, ``$1.2``) are never candidates (no space after the dot);
+* a dot glued to the next sentence (``$10.9bn.For the year``), as in some scraped text,
+  is an end when a lower-case word stops there and a capitalised word starts after it.
+
+Lines are hard breaks, except a line that runs on into a lower-case one (hard-wrapped text).
+Text with almost no capitals (lower-cased corpora such as CNN/DailyMail as distributed)
+is split in a caseless mode that relies on the word lists alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Span", "split_sentences", "split_sentence_spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One sentence: its text and where it lies in the text given (``text[start:end]``)."""
+
+    start: int
+    end: int
+    text: str
+
+
+# Titles written before a name: never the end of a sentence.
+TITLES = frozenset(
+    "mr mrs ms messrs mme dr prof gen col lt sgt capt cmdr adm maj brig cpl pvt rep sen gov"
+    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq".split()
+)
+# Not an end before a number.
+BEFORE_NUMBER = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec no nos vol p pp fig art ch sec para"
+    " op ed".split()
+)
+# Never an end.
+ALWAYS = frozenset("e.g i.e vs v cf approx ca c incl viz al".split())
+# May end a sentence; an end only before a capitalised word (cased) or a sentence starter.
+FINAL_OK = frozenset("inc corp co ltd llc plc bros etc jr sr".split())
+# Words that often begin a sentence: an initial or acronym before one is taken as an end.
+STARTERS = frozenset(
+    "the a an he she it they we i you his her their its our this that these those there"
+    " but and so yet in on at for after before when while if as however meanwhile"
+    " mr mrs ms dr police officials some many most one two".split()
+)
+CASELESS_STARTERS = frozenset(
+    "the he she it they we i his her their its this these those there however".split()
+)
+# After a closing quote in caseless text, these words continue the sentence.
+SPEECH = frozenset("said says say asked asks told added wrote replied he she they i we".split())
+
+_CAND = re.compile(
+    r"(?:\.{3}|…|\. \. \.|[.!?])+"  # terminator(s)
+    r"(?:[\"'”’»)\]]+|\s''(?=\s|$))*"  # closing quotes / brackets (also tokenized '')
+)
+_OPENERS = "\"'“‘«([`"
+_ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+_WORD_BEFORE = re.compile(r"([^\s\"'“‘«(\[]*)$")
+
+
+def _is_caseless(text: str) -> bool:
+    letters = upper = 0
+    for ch in text[:5000]:
+        if ch.isalpha():
+            letters += 1
+            if ch.isupper():
+                upper += 1
+    return letters > 40 and upper / letters < 0.005
+
+
+def _next_word(line: str, pos: int) -> str:
+    """The next word from pos on, without opening quotes or brackets."""
+    m = re.match(r"\s*[\"'“‘«(\[`]*([^\s]*)", line[pos:])
+    return m.group(1) if m else ""
+
+
+def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
+    """Where the candidate line[start:end] (terminator plus closers) ends a sentence:
+    an offset in ``line``, or None when it is no end."""
+    term = line[start:end]
+    rest = line[end:]
+    if not rest.strip():
+        return end
+    glued = not rest[0].isspace()
+    nxt = _next_word(line, end)
+    nxt_clean = nxt.rstrip(".,;:!?\"'”’)")
+    first = nxt[:1]
+    before = _WORD_BEFORE.search(line[:start].rstrip("\"'”’)]")).group(1)  # type: ignore[union-attr]
+    low_before = before.lower()
+    dot = term[0] == "." and not term.startswith("..") and not term.startswith(". .")
+    ellipsis = term.startswith("...") or term.startswith("…") or term.startswith(". .")
+
+    if glued:
+        return _glued_end(line, start, end, caseless, before, nxt)
+
+    if caseless:
+        if ellipsis:
+            return None
+        if any(q in term for q in "\"'”’") and nxt_clean.lower() in SPEECH:
+            return None
+        if dot and before:
+            key = low_before.rstrip(".")
+            if key in TITLES or key in ALWAYS:
+                return None
+            if key in BEFORE_NUMBER and first.isdigit():
+                return None
+            if (_ACRONYM.match(key) or len(key) == 1 or key in FINAL_OK) and (
+                nxt_clean.lower() not in CASELESS_STARTERS
+            ):
+                return None
+        return end
+
+    # cased text
+    if first.islower():
+        return None
+    if ellipsis:
+        return end if (first.isupper() or first in _OPENERS or first.isdigit()) else None
+    if dot and before:
+        key = low_before.rstrip(".")
+        if key in ALWAYS:
+            return None
+        if key in TITLES and (first.isupper() or first.isdigit()):
+            return None
+        if key in BEFORE_NUMBER and first.isdigit():
+            return None
+        if key in FINAL_OK:
+            return end
+        single = len(key) == 1 and before[:1].isupper()
+        if (single or _ACRONYM.match(key)) and nxt_clean.lower() not in STARTERS:
+            return None
+    return end
+
+
+def _glued_end(
+    line: str, start: int, end: int, caseless: bool, before: str, nxt: str
+) -> int | None:
+    """A sentence end with no space after it, as scraped text has ("$10.9bn.For the")."""
+    if caseless or line[start] not in ".!?":
+        return None
+    closers = line[start + 1 : end].lstrip(".!?")
+    cut = end
+    if closers.startswith('"'):
+        # A straight quote after the stop: closing if the sentence has an open quote.
+        sent_start = max(line.rfind(". ", 0, start), 0)
+        if line.count('"', sent_start, start) % 2 == 0:
+            cut = start + 1 + (len(line[start + 1 : end]) - len(closers))
+            nxt = line[cut + 1 :].split(" ", 1)[0]
+    if not nxt[:1].isupper():
+        return None
+    if not (len(nxt) >= 2 and (nxt[1].isalpha() or nxt[1] in "'’")) and nxt not in ("A", "I"):
+        return None
+    key = before.lower().rstrip(".")
+    if line[start] == "." and (
+        len(key) < 2 or _ACRONYM.match(key) or key in TITLES or key in FINAL_OK or key in ALWAYS
+    ):
+        return None
+    return cut
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Blocks of text separated by line breaks, hard-wrapped lines joined back."""
+    blocks: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.start(), m.end()
+        chunk = text[s:e]
+        if not chunk.strip():
+            continue
+        if (
+            blocks
+            and text[blocks[-1][1] : s].count("\n") == 1
+            and chunk.lstrip()[:1].islower()
+            and not re.search(r"[.!?:\"”’]\s*$", text[blocks[-1][0] : blocks[-1][1]])
+        ):
+            blocks[-1] = (blocks[-1][0], e)
+        else:
+            blocks.append((s, e))
+    return blocks
+
+
+def split_sentence_spans(text: str) -> list[Span]:
+    """Split text into sentences, each with its character offsets in ``text``."""
+    if not text or not text.strip():
+        return []
+    caseless = _is_caseless(text)
+    spans: list[Span] = []
+    for bs, be in _lines(text):
+        line = text[bs:be]
+        cur = 0
+        for m in _CAND.finditer(line):
+            cut = _is_end(line, m.start(), m.end(), caseless)
+            if cut is not None and cut > cur:
+                _add(spans, text, bs + cur, bs + cut)
+                cur = cut
+        _add(spans, text, bs + cur, be)
+    return spans
+
+
+def _add(spans: list[Span], text: str, s: int, e: int) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if s < e:
+        # A line break inside a hard-wrapped sentence reads as a space.
+        spans.append(Span(s, e, re.sub(r"\s*\n\s*", " ", text[s:e])))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences (see :func:`split_sentence_spans` for offsets)."""
+    return [s.text for s in split_sentence_spans(text)]

@@ -1,0 +1,284 @@
+"""Extractive summary of one article.
+
+Each sentence that could stand alone in a summary (see :func:`is_summary_sentence`) gets
+
+    score = position_weight * 1 / (1 + rank) ** position_decay
+          + centrality_weight * cos(sentence, article centroid) / max over the article
+          + title_weight * cos(sentence, headline)
+
+where ``rank`` is the sentence's place among the eligible sentences, the vectors are
+TF-IDF over the article's own sentences (stemmed content words) and the headline is a
+leading line without final punctuation, when there is one. The best sentences are taken
+greedily, skipping one too close to a sentence already taken (cosine above
+``max_redundancy``), until ``n_sentences`` or the word budget is reached, and returned in
+article order. The weights are :class:`SummaryParams` defaults chosen on BBC News
+(docs/summaries.md says how).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .sentences import Span, split_sentence_spans
+
+__all__ = [
+    "SummaryParams",
+    "summarize_article",
+    "score_sentences",
+    "is_summary_sentence",
+    "display_text",
+    "content_terms",
+]
+
+
+@dataclass(frozen=True)
+class SummaryParams:
+    """Weights and limits of the article summariser (defaults: docs/summaries.md)."""
+
+    position_weight: float = 1.0
+    position_decay: float = 1.0
+    centrality_weight: float = 1.0
+    title_weight: float = 0.5
+    keyword_weight: float = 0.0
+    quote_penalty: float = 0.0
+    min_words: int = 6  # a shorter sentence is a fragment, a caption or a byline
+    max_words: int = 80  # a longer one is a run-on list or a splitting accident
+    max_redundancy: float = 0.6  # cosine above which a sentence repeats one already taken
+
+
+DEFAULT_PARAMS = SummaryParams()
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves said says say told one two new would could year years mr mrs ms
+    lrb rrb cnn s t re ve ll d m n't""".split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:[’'][a-z]+)?")
+_QUOTE_START = re.compile(r"\s*(?:[\"“‘«]|``|'(?=\s|[A-Za-z]))")
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[.!?…]\s*''$")
+_CHROME = re.compile(
+    r"^(?:by\b|updated\b|published\b|posted\b|last (?:updated|modified)\b|photo\b|image\b"
+    r"|picture\b|pictured\b|caption\b|file photo|credit\b|click here|read more|follow\b"
+    r"|share\b|watch\b|scroll down|advertisement|copyright|©|\(?(?:photo|image|video)\s*:)",
+    re.IGNORECASE,
+)
+_CHROME_ANYWHERE = re.compile(
+    r"\b\d{1,2}:\d{2}\s*(?:est|edt|gmt|bst|cet|et|pt|utc)\b|\|\s|\bclick here\b"
+    r"|\bscroll down for video\b|\bget a summary\b|\bnext article\b|\bprevious article\b",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z.'\- ]{1,40},?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?)?"
+    r"[(\[]\s*(?:cnn|reuters|ap|afp|upi|bloomberg|ians|pti|xinhua|tass|ria novosti)[^)\]]{0,40}"
+    r"[)\]]\s*(?:--|—|–|-|:)?\s*"
+    r"|^\s*-lrb-\s*cnn\s*-rrb-\s*(?:--\s*)?"
+    r"|^\s*[A-Z][A-Z.'\- ]{2,30}\s*(?:--|—|–)\s+",
+    re.IGNORECASE,
+)
+
+
+def _stem(w: str) -> str:
+    """A crude suffix stripper: enough to match report/reports/reported."""
+    if "'" in w or "’" in w:
+        w = re.split(r"[’']", w, maxsplit=1)[0]
+    n = len(w)
+    if n > 5 and w.endswith("ing"):
+        return w[:-3]
+    if n > 4 and w.endswith("ed"):
+        return w[:-2]
+    if n > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if n > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of a text, in order (stop words and punctuation dropped)."""
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def display_text(sentence: str) -> str:
+    """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -")."""
+    out = _DATELINE.sub("", sentence, count=1)
+    if out and out[0].islower() and not sentence[:1].islower():
+        out = out[0].upper() + out[1:]
+    return out.strip() or sentence
+
+
+def is_summary_sentence(sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS) -> bool:
+    """Whether a sentence can stand in a summary: a whole sentence, not chrome, a
+    caption, a byline or a dateline fragment."""
+    s = sentence.strip()
+    n_words = len(s.split())
+    if n_words < params.min_words or n_words > params.max_words:
+        return False
+    if not _TERMINAL.search(s):
+        return False  # a headline, a caption or a sentence cut short
+    first = next((c for c in s if c.isalnum()), "")
+    if not caseless and first.islower():
+        return False  # starts in the middle of a sentence
+    if _CHROME.match(s.lstrip("([\"'“‘`- ")) or _CHROME_ANYWHERE.search(s):
+        return False
+    letters = sum(c.isalpha() for c in s)
+    if letters < 0.5 * len(s):
+        return False  # tables, scores, lists of numbers
+    if not caseless and sum(c.isupper() for c in s) > 0.6 * letters:
+        return False  # ALL-CAPS banner
+    return True
+
+
+def _is_headline(span: Span, spans: list[Span], text: str) -> bool:
+    """A first line with no final punctuation followed by a line break: the headline."""
+    if span is not spans[0]:
+        return False
+    after = text[span.end : span.end + 2]
+    return "\n" in after and not _TERMINAL.search(span.text) and len(span.text.split()) <= 25
+
+
+def _tfidf(bags: list[Counter[str]], extra: list[Counter[str]] | None = None) -> list[dict[str, float]]:
+    """Unit-length log-TF x IDF vectors; IDF over ``bags`` (sentences as documents)."""
+    n = len(bags)
+    df: Counter[str] = Counter()
+    for b in bags:
+        df.update(b.keys())
+    out: list[dict[str, float]] = []
+    for b in list(bags) + list(extra or []):
+        v = {t: (1.0 + math.log(c)) * math.log((n + 1) / (df.get(t, 0) + 0.5)) for t, c in b.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out.append({t: x / norm for t, x in v.items()})
+    return out
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two unit-length sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+@dataclass
+class _Prepared:
+    spans: list[Span]
+    eligible: list[int]  # indices into spans
+    vectors: dict[int, dict[str, float]]  # span index -> unit TF-IDF vector
+    title: dict[str, float] | None
+    caseless: bool
+    bags: dict[int, Counter[str]]
+
+
+def _prepare(text: str, params: SummaryParams) -> _Prepared:
+    from .sentences import _is_caseless
+
+    spans = split_sentence_spans(text)
+    caseless = _is_caseless(text)
+    title_idx = 0 if spans and _is_headline(spans[0], spans, text) else None
+    eligible = [
+        i for i, s in enumerate(spans) if i != title_idx and is_summary_sentence(s.text, caseless, params)
+    ]
+    bags = [Counter(content_terms(spans[i].text)) for i in eligible]
+    extra = [Counter(content_terms(spans[title_idx].text))] if title_idx is not None else None
+    vecs = _tfidf(bags, extra)
+    title = vecs[-1] if extra else None
+    return _Prepared(
+        spans,
+        eligible,
+        dict(zip(eligible, vecs, strict=False)),
+        title,
+        caseless,
+        dict(zip(eligible, bags, strict=False)),
+    )
+
+
+def _scores(p: _Prepared, params: SummaryParams) -> dict[int, float]:
+    if not p.eligible:
+        return {}
+    centroid: dict[str, float] = {}
+    for i in p.eligible:
+        for t, x in p.vectors[i].items():
+            centroid[t] = centroid.get(t, 0.0) + x
+    norm = math.sqrt(sum(x * x for x in centroid.values())) or 1.0
+    centroid = {t: x / norm for t, x in centroid.items()}
+    cent = {i: cosine(p.vectors[i], centroid) for i in p.eligible}
+    top = max(cent.values()) or 1.0
+    kw: dict[int, float] = {}
+    if params.keyword_weight:
+        tf: Counter[str] = Counter()
+        for i in p.eligible:
+            tf.update(p.bags[i])
+        for i in p.eligible:
+            n = sum(p.bags[i].values())
+            kw[i] = sum(tf[t] - 1 for t in p.bags[i].elements()) / n if n else 0.0
+        ktop = max(kw.values()) or 1.0
+        kw = {i: x / ktop for i, x in kw.items()}
+    out: dict[int, float] = {}
+    for rank, i in enumerate(p.eligible):
+        s = params.position_weight / (1.0 + rank) ** params.position_decay
+        s += params.centrality_weight * cent[i] / top
+        if p.title is not None and params.title_weight:
+            s += params.title_weight * cosine(p.vectors[i], p.title)
+        if kw:
+            s += params.keyword_weight * kw[i]
+        if params.quote_penalty and _QUOTE_START.match(p.spans[i].text):
+            s -= params.quote_penalty
+        out[i] = s
+    return out
+
+
+def score_sentences(text: str, params: SummaryParams = DEFAULT_PARAMS) -> list[tuple[int, float]]:
+    """(sentence index, score) for every sentence that may enter a summary."""
+    p = _prepare(text, params)
+    return sorted(_scores(p, params).items())
+
+
+def _select(
+    order: list[int],
+    vectors: dict[int, dict[str, float]],
+    lengths: dict[int, int],
+    n_sentences: int,
+    words: int | None,
+    max_redundancy: float,
+) -> list[int]:
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        if words is None and len(chosen) >= n_sentences:
+            break
+        if words is not None and used + lengths[i] > words:
+            continue
+        if any(cosine(vectors[i], vectors[j]) > max_redundancy for j in chosen):
+            continue
+        chosen.append(i)
+        used += lengths[i]
+    return chosen
+
+
+def summarize_article(
+    text: str,
+    n_sentences: int = 3,
+    words: int | None = None,
+    params: SummaryParams = DEFAULT_PARAMS,
+) -> list[tuple[int, str]]:
+    """The article's best sentences, in article order, as (index, sentence).
+
+    ``index`` is the sentence's position in ``split_sentences(text)``. With ``words``
+    set, sentences are added while the total stays within that many words (a
+    sentence that would overrun is skipped for a shorter one) and ``n_sentences`` is
+    ignored. The sentence text is shown without a leading dateline.
+    """
+    p = _prepare(text, params)
+    scores = _scores(p, params)
+    order = sorted(scores, key=lambda i: (-scores[i], i))
+    lengths = {i: len(p.spans[i].text.split()) for i in order}
+    chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy)
+    return [(i, display_text(p.spans[i].text)) for i in sorted(chosen)]

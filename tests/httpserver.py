@@ -1,0 +1,138 @@
+"""A real HTTP server on 127.0.0.1 for tests: http.server in a thread, on a free port.
+
+Use the ``http_server`` fixture (registered in conftest.py)::
+
+    def test_page(http_server):
+        http_server.add("/a.html", Response("<html>...</html>"))
+        url = http_server.url("/a.html")
+
+Routes map a path (without the query string) to a Response or to a function
+``(Request) -> Response``. Unknown paths are 404. Every request is logged in
+``http_server.requests``. Responses may carry an ETag / Last-Modified; a
+conditional request that matches gets 304. ``delay`` makes an endpoint slow.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # with the query string
+    headers: dict[str, str]  # lower-case names
+
+
+@dataclass
+class Response:
+    body: bytes | str = b""
+    status: int = 200
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    delay: float = 0.0  # seconds before the response starts
+    send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+
+    def payload(self) -> bytes:
+        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+
+
+Route = Response | Callable[[Request], Response]
+
+
+class TestHTTPServer:
+    __test__ = False  # not a test class for pytest
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                req = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
+                with server._lock:
+                    server.requests.append(req)
+                    route = server.routes.get(self.path.split("?")[0])
+                if route is None:
+                    resp = Response("not found", status=404, content_type="text/plain")
+                else:
+                    resp = route(req) if callable(route) else route
+                if resp.delay:
+                    time.sleep(resp.delay)
+                status, body = resp.status, resp.payload()
+                if resp.etag and req.headers.get("if-none-match") == resp.etag:
+                    status, body = 304, b""
+                elif (resp.last_modified and not req.headers.get("if-none-match")
+                      and req.headers.get("if-modified-since") == resp.last_modified):
+                    status, body = 304, b""
+                try:
+                    self.send_response(status)
+                    if status != 304:
+                        self.send_header("Content-Type", resp.content_type)
+                    if resp.send_length:
+                        self.send_header("Content-Length", str(len(body)))
+                    else:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
+                    if resp.etag:
+                        self.send_header("ETag", resp.etag)
+                    if resp.last_modified:
+                        self.send_header("Last-Modified", resp.last_modified)
+                    for name, value in resp.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def start(self) -> TestHTTPServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def add(self, path: str, route: Route) -> str:
+        """Serve ``route`` at ``path``; returns the full URL."""
+        with self._lock:
+            self.routes[path] = route
+        return self.url(path)
+
+    def hits(self, path: str) -> int:
+        with self._lock:
+            return sum(1 for r in self.requests if r.path.split("?")[0] == path)
+
+
+@pytest.fixture
+def http_server() -> Iterator[TestHTTPServer]:
+    server = TestHTTPServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

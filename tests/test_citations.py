@@ -105,6 +105,16 @@ def test_spellings_map_to_one_name():
     assert find_citations(text) == ["AP", "RIA Novosti", "AFP", "TASS"]
 
 
+def test_dateline_credit_of_an_unlisted_outlet_and_known_names():
+    assert find_citations("KARSK, Ostmark, March 2, 2026 (Meridian Wire) - A quake hit.") == [
+        "Meridian Wire"]
+    assert find_citations("VELGRAD, 16 February 2026 /VSA/ -- The ministry said.") == ["VSA"]
+    assert find_citations("He (John) - no.") == []
+    text = "Meridian Wire reported the quake, and Reuters said so too."
+    assert find_citations(text) == ["Reuters"]
+    assert find_citations(text, known=["Meridian Wire"]) == ["Meridian Wire", "Reuters"]
+
+
 def test_giant_text_is_fast_enough():
     text = ("The ministry said the talks would go on, Reuters reported. " * 20_000)
     assert find_citations(text) == ["Reuters"]

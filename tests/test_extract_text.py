@@ -119,6 +119,24 @@ def test_published_preferred_over_updated():
     assert "Updated" not in p.text and "Published" not in p.text
 
 
+def test_byline_and_dateline_date():
+    p = parse_plain_text(
+        "Quake hits port city\nBy Nils Aaberg\n3 min read\n\n"
+        "KARSK, Ostmark, March 2, 2026 (Meridian Wire) - A quake struck near the port city "
+        "early on Monday, officials said.")
+    assert p.title == "Quake hits port city"
+    assert p.author == "Nils Aaberg"
+    assert p.date == "2026-03-02"
+    assert p.text.startswith("KARSK, Ostmark, March 2, 2026 (Meridian Wire) - A quake")
+
+
+def test_author_line_with_published_label_and_time_before_date():
+    p = parse_plain_text("Title of it\nElin Varga · Published 3 March 2026, 11:04\n\nBody.")
+    assert p.date == "2026-03-03T11:04:00"
+    assert p.text == "Body."
+    assert parse_plain_text("Title\n08:12, 16.02.2026\n\nBody.").date == "2026-02-16T08:12:00"
+
+
 def test_long_first_line_is_body():
     first = ("The new wintering complex at the Kestrel Ridge station opened on Sunday after "
              "two years of work by more than a hundred builders and engineers.")
@@ -170,7 +188,8 @@ def test_weird_unicode():
     assert p.title[3] == "\u00e9"
     assert p.text == (
         "Scientists at the station met in the new café on Sunday to mark the opening of "
-        "the wintering complex, Yonhap reported. Teams from Norvania and Belaria attended."
+        "the wintering complex, Yonhap reported.\n\n"  # U+2028 is a line break
+        "Teams from Norvania and Belaria attended."
     )
     assert "\r" not in p.text
 
@@ -227,7 +246,9 @@ def test_strip_chrome_boilerplate_hook_never_gets_date_lines():
      "Tags: Antarctica, science", "Sign up", "Comments (12)"],
 )
 def test_chrome_lines(line):
-    assert strip_chrome([line, "Body."]) == ["Body."]
+    body = ("The expedition's ship left port on Sunday with supplies for the winter, and the "
+            "crew expects to reach the station in about three weeks if the ice allows it.")
+    assert strip_chrome([line, body]) == [body]
 
 
 @pytest.mark.parametrize(

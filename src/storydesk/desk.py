@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
 from storydesk.extract.article import build_article, outlet_from_url
-from storydesk.extract.chrome import line_key
+from storydesk.extract.chrome import line_key, line_keys
 from storydesk.models import AddReport, Article, Failure, IngestError, RawDocument
 from storydesk.settings import Settings, default_db
 from storydesk.store import Store
@@ -166,14 +166,7 @@ class Desk:
     def _line_keys(self, raw: RawDocument) -> set[str]:
         if raw.kind != "text":
             return set()
-        limit = self.settings.clean.boilerplate_max_words
-        keys = set()
-        for ln in raw.content.splitlines():
-            ln = ln.strip()
-            if ln and len(ln.split()) <= limit:
-                keys.add(line_key(ln))
-        keys.discard("")
-        return keys
+        return line_keys(raw.content, self.settings.clean.boilerplate_max_words)
 
     def _boilerplate_judges(
         self, chunk: list[RawDocument | Failure | _UnitDone], outlet: str | None

@@ -34,7 +34,8 @@ CHROME_LINES: list[str] = [
     r"share(?: this| the)?(?: article| story| post| page| video)?(?: on \w+)?:?",
     r"\d+\s+shares?",
     r"(?:tweet|pin it|copy link|link copied|copy article link|email this|e-?mail)",
-    r"(?:print|print this|print article|print this (?:article|page)|font size|text size|a\+?\s?a-?)",
+    r"(?:print|print this|print article|print this (?:article|page)|font size|text size"
+    r"|a\+?\s?a-?)",
     r"(?:bookmark|save|save article|save for later|saved|gift (?:this )?article"
     r"|give this article|listen|listen to (?:this )?(?:article|story)(?: \d+:\d+)?"
     r"|\d+ min(?:ute)?s? (?:read|listen)|reading time:? .*|\d+:\d+|audio|play|play video"
@@ -53,7 +54,7 @@ CHROME_LINES: list[str] = [
     r"(?:get|join|receive) (?:our|the) .{0,60}newsletters?.{0,40}",
     r"(?:enter )?(?:your )?e-?mail(?: address)?",
     # related / more reading
-    r"read more|continue reading|read (?:the )?full (?:article|story)|keep reading",
+    r"continue reading|read (?:the )?full (?:article|story)|keep reading",
     r"(?:read more|read also|also read|see also|related|related article|more|more on this"
     r"|recommended|watch|listen|more from \w+|latest|related stories)\s*:.{1,200}",
     r"(?:click|tap) here.{0,80}|download (?:our|the) (?:free )?app.{0,60}",
@@ -121,6 +122,7 @@ NAV_INLINE: list[str] = [
 
 # Headings of headline lists: removed with the headlines under them.
 LIST_HEADINGS: list[str] = [
+    r"read more|read also|also read|see also|more to read",
     r"related(?: articles| stories| news| posts| coverage| content| reading| topics)?:?",
     r"more (?:stories|news|articles|from \w[\w ]{0,40}|on this (?:story|topic)|in \w[\w ]{0,30})",
     r"you (?:may|might) also (?:like|be interested in|enjoy)|recommended(?: for you| stories)?",
@@ -194,6 +196,19 @@ def is_chrome(line: str) -> bool:
         if any(k in core for k in _NOTICE_KEYS) and _SEARCH.search(core):
             return True
     return False
+
+
+def line_keys(raw: str, max_words: int = 20) -> set[str]:
+    """The keys of one article's lines worth counting for per-outlet boilerplate: lines
+    of at most ``max_words`` words left after the curated chrome is stripped, so that
+    neighbouring headlines under "Next Article" / "Read more" (which are other
+    articles' titles) are not counted as the outlet's boilerplate."""
+    keys = set()
+    for ln in strip_chrome([" ".join(x.split()) for x in raw.splitlines()]):
+        if ln and ln.count(" ") < max_words:
+            keys.add(line_key(ln))
+    keys.discard("")
+    return keys
 
 
 def _is_headline(line: str) -> bool:

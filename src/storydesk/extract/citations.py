@@ -167,6 +167,12 @@ _SEP = re.compile(r"\s*(?:,|/|&|;|and|or|as\s+well\s+as|,\s*and|,\s*or)\s*(?:(?i
 _PREV_WORD = re.compile(r"[A-Z][\w'’.-]*")
 _NATIONALITY = re.compile(r"(?:an|ese|ish|i|ch|ic|ean|ian|[’']s)$")
 _OPEN = {"(": ")", "[": "]", "/": "/"}
+_CAP = r"[A-ZÀ-ÞА-ЯЁ][\w'’.&-]*"
+_DATELINE_CREDIT = re.compile(
+    rf"{_CAP}(?:[ -]{_CAP}){{0,3}}(?:,\s*{_CAP}(?:\s{_CAP}){{0,2}})?"
+    r"(?:,\s*[^()\n/]{3,30}?\d)?\.?\s*"
+    rf"(?P<o>[(/])(?P<name>{_CAP}(?: {_CAP}){{0,3}})[)/]\.?\s*(?:[-–—]{{1,2}}|\.)"
+)
 # Capitalised words that may start a sentence right before a name ("Then Reuters said").
 _STARTERS = frozenset(
     "The A An Then But And Meanwhile Earlier Later Also However So Now Yesterday Today "
@@ -294,12 +300,57 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def find_citations(text: str) -> list[str]:
+@lru_cache(maxsize=64)
+def _known_matcher(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?:{_trie_regex(sorted(set(names)))})(?!\w|-\w)")
+
+
+def _dateline_credits(text: str) -> list[tuple[int, int, str]]:
+    """Names credited in a dateline at the start of a paragraph, listed or not:
+    "KARSK, March 2, 2026 (Meridian Wire) -", "VELGRAD, 16 February 2026 /VSA/ --"."""
+    out = []
+    pos = 0
+    while pos >= 0:
+        m = _DATELINE_CREDIT.match(text, pos)
+        nl = text.find("\n", pos)
+        pos = nl + 1 if nl >= 0 else -1
+        if not m:
+            continue
+        head = text[m.start():m.start("o")].strip()
+        first = head.split(None, 1)[0].strip(",") if head else ""
+        if any(c.isdigit() for c in head) or (len(first) >= 3 and first.isupper()):
+            out.append((m.start("name"), m.end("name"), m.group("name")))
+    return out
+
+
+def find_citations(text: str, known: tuple[str, ...] | list[str] | None = None) -> list[str]:
     """Canonical names of the agencies and outlets ``text`` attributes information to,
-    unique, in order of first appearance."""
+    unique, in order of first appearance.
+
+    ``known`` (optional) adds names to look for beyond the curated list, such as the
+    outlets a desk already follows; they are matched case-sensitively like the list.
+    A name credited in a paragraph's dateline ("PLACE, DATE (Name) -") counts even
+    when it is on no list.
+    """
     if not text:
         return []
     mentions = _mentions(text)
+    extra: list[tuple[int, int, str]] = []
+    if known:
+        _, _, _, canon, _ = _matcher()
+        for m in _known_matcher(tuple(known)).finditer(text):
+            s0 = m.start()
+            if s0 and (text[s0 - 1].isalnum() or text[s0 - 1] in "_-"):
+                continue
+            if not _runs_into_name(text, s0):
+                extra.append((s0, m.end(), canon.get(m.group(0), m.group(0))))
+    if "(" in text or "/" in text:
+        _, _, _, canon, _ = _matcher()
+        extra += [(a, b, canon.get(n, n)) for a, b, n in _dateline_credits(text)]
+    if extra:
+        spans = {(a, b) for a, b, _ in mentions}
+        mentions += [x for x in extra if (x[0], x[1]) not in spans]
+        mentions.sort()
     out: dict[str, None] = {}
     i = 0
     while i < len(mentions):

@@ -75,9 +75,17 @@ _FORMATS = [
     # 28.01.2024 (day first), 01/28/2024 (month first unless the first number > 12)
     ("num", r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"),
 ]
+_PRE_TIME = r"(?:(?P<H0>[0-2]?\d):(?P<M0>[0-5]\d)\s*,?\s+)?"
 _DATE_RES = [
-    (kind, re.compile(rf"(?:{_WEEKDAY})?{body}{_TIME}", re.I)) for kind, body in _FORMATS
+    (kind, re.compile(rf"{_PRE_TIME}(?:{_WEEKDAY})?{body}{_TIME}", re.I))
+    for kind, body in _FORMATS
 ]
+# A dateline opening the first paragraph: "VELGRAD, Feb. 16, 2026 (Meridian Wire) - ".
+_DATELINE_PLACE = re.compile(
+    r"[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÞА-ЯЁ][\w'’.-]*){0,3}"
+    r"(?:,\s*[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:\s[A-ZÀ-ÞА-ЯЁ][\w'’.-]*){0,2})?,\s+"
+)
+_DATELINE_END = re.compile(r"\.?\s*(?:\([^)\n]{1,40}\)|/[^/\n]{1,40}/)?\.?\s*(?:[-–—]{1,2}|:)?\s")
 _EPOCH = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _TRAILING_JUNK = re.compile(r"[\s,.;|()\[\]]*")
@@ -87,6 +95,9 @@ _LABEL = re.compile(
     r"|veröffentlicht|aktualisiert|publié le|publié|mis à jour|publicado|actualizado"
     r"|опубликовано|обновлено)\b\.?(?:\s+(?:on|at|le|am|el))?\s*[:\-–—|]?\s*",
     re.I,
+)
+_MID_LABEL = re.compile(
+    r"\s[·|•—–-]\s*(?=(?:published|posted|updated|date|dated|last updated)\b)", re.I
 )
 _SECONDARY = re.compile(r"(?:last\s+)?(?:updated|modified|aktualisiert|mis|actual|обнов)", re.I)
 _BY = re.compile(r"(?:by|von|par|por)\s", re.I)
@@ -132,6 +143,8 @@ def _build(kind: str, m: re.Match[str]) -> str | None:
         day = date(y, mo, d)
     except ValueError:
         return None
+    if g.get("H") is None and g.get("H0") is not None:
+        g["H"], g["M"] = g["H0"], g["M0"]
     if g.get("H") is None:
         return day.isoformat()
     hour, minute, second = int(g["H"]), int(g["M"]), int(g["S"] or 0)
@@ -216,6 +229,13 @@ def date_in_line(line: str) -> tuple[str, str, bool] | None:
     if not s or len(s) > 100_000:
         return None
     lm = _LABEL.match(s)
+    if not lm and len(s) < 160:
+        # "Elin Varga · Published 3 March 2026, 11:04"
+        mid = _MID_LABEL.search(s, 0, 80)
+        if mid:
+            lm = _LABEL.match(s, mid.end())
+            if not lm:
+                return None
     pos = lm.end() if lm else 0
     found = match_date(s, pos)
     if not found:
@@ -233,6 +253,18 @@ def date_in_line(line: str) -> tuple[str, str, bool] | None:
     if lm:
         return iso, rest, secondary  # a labelled date written before the first sentence
     return None  # a sentence that starts with a date is body text
+
+
+def date_in_dateline(line: str) -> str | None:
+    """The date of a dateline that opens a paragraph ("KARSK, Ostmark, March 2, 2026
+    (Meridian Wire) - ..."), or None. The text is left as it is."""
+    m = _DATELINE_PLACE.match(line)
+    if not m:
+        return None
+    found = match_date(line, m.end())
+    if not found or not _DATELINE_END.match(line, found[1]):
+        return None
+    return found[0]
 
 
 def is_date_line(line: str) -> bool:

@@ -196,6 +196,17 @@ PLACE_PREFIX = {
     "St",
     "St.",
 }
+# "the port of X", "the mayor of X", "X island": lower-case nouns that mark a place name.
+PLACE_OF_NOUNS = {
+    "port", "city", "town", "village", "capital", "province", "region", "state", "island",
+    "islands", "district", "county", "suburb", "outskirts", "centre", "center", "streets",
+    "mayor", "governor", "residents", "people", "citizens", "coast", "shores", "north",
+    "south", "east", "west", "heart", "area", "municipality", "prefecture", "republic",
+}
+PLACE_AFTER_NOUNS = {
+    "island", "islands", "province", "region", "district", "county", "harbour", "harbor",
+    "airport", "valley", "river", "peninsula", "municipality", "prefecture",
+}
 MONTHS = {
     "January",
     "February",
@@ -537,6 +548,10 @@ def _classify(words: list[str], gz: _Gazetteers, prev: str, prev2: str, nxt: str
     if _ACRONYM.match(name):
         return ORG
     if low_prev in PLACE_PREPS and len(words) == 1:
+        return PLACE
+    if len(words) <= 2 and (
+        (low_prev == "of" and prev2.lower() in PLACE_OF_NOUNS) or nxt in PLACE_AFTER_NOUNS
+    ):
         return PLACE
     if nxt in ("said", "says", "told", "added", "wrote") and len(words) <= 3:
         return PERSON

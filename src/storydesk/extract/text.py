@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from storydesk.extract.chrome import line_key, strip_chrome
-from storydesk.extract.dates import date_lines
+from storydesk.extract.dates import HEAD_LINES, date_in_dateline, date_lines
 
 TITLE_WORDS = 12  # a title made from the lead is cut to this many words
 BODY_FIRST_LINE_WORDS = 18  # a first line longer than this that ends a sentence is body
@@ -25,13 +25,15 @@ WRAP_MAX_WIDTH = 120  # hard-wrapped text is wrapped at no more than this many c
 @dataclass
 class PlainText:
     """What ``parse_plain_text`` read: ``date`` is ISO 8601 or None, ``date_source``
-    says how it was found ("line"), ``lines_removed`` counts chrome lines dropped."""
+    says how it was found ("line": a date line or a dateline), ``lines_removed`` counts
+    chrome lines dropped."""
 
     title: str
     text: str
     date: str | None = None
     date_source: str | None = None
     lines_removed: int = 0
+    author: str | None = None  # from a "By ..." line at the head, which leaves the text
 
 
 # Characters: dropped (controls, zero-width, bidi marks, soft hyphen, BOM), made
@@ -52,6 +54,12 @@ for _c in "\x0b\x0c\x85\u2028\u2029":
     _TABLE[ord(_c)] = "\n"
 
 _ODD = re.compile("[" + "".join(re.escape(chr(c)) for c in _TABLE) + "]")
+_NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÞА-ЯЁ][\w'’.-]*|van|von|de|da|al|bin|le|la)){0,3}"
+_BYLINE = re.compile(
+    rf"(?:by|von|par|por|автор:?)\s+(?P<names>{_NAME}(?:\s*(?:,|and|&|und|et|y|и)\s*{_NAME})*)"
+    r"(?:\s*[,|·•—–-]\s*.{0,60})?",
+    re.I,
+)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _WS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
@@ -116,10 +124,12 @@ def _reads_as_body(line: str) -> bool:
     return n > 8 and _dateline_end(line) > 0
 
 
-def _join(a: str, b: str) -> str:
-    if len(a) > 1 and a[-1] == "-" and a[-2].isalpha() and b[:1].islower():
-        return a + b
-    return f"{a} {b}"
+def _glue(prev: str, nxt: str) -> str:
+    """What goes between two joined lines: nothing after a hyphen that breaks a
+    compound ("long-" + "range"), else a space."""
+    if len(prev) > 1 and prev[-1] == "-" and prev[-2].isalpha() and nxt[:1].islower():
+        return ""
+    return " "
 
 
 def _paragraphs(block: list[str]) -> list[str]:
@@ -138,19 +148,19 @@ def _paragraphs(block: list[str]) -> list[str]:
         and ended < 0.5 * (len(block) - 1)
     )
     out: list[str] = []
-    cur = block[0]
-    for prev_len, line in zip(lengths, block[1:], strict=False):
-        ends = _SENTENCE_END.search(cur) is not None
+    parts = [block[0]]  # the lines of the paragraph being built (joined once: linear)
+    for prev, line in zip(block, block[1:], strict=False):
+        ends = _SENTENCE_END.search(prev) is not None
         if wrapped:
-            new_para = ends and prev_len < 0.7 * width
+            new_para = ends and len(prev) < 0.7 * width
         else:
-            new_para = ends or not (line[:1].islower() or cur[-1:] in ",;-–—(")
+            new_para = ends or not (line[:1].islower() or prev[-1:] in ",;-–—(")
         if new_para:
-            out.append(cur)
-            cur = line
+            out.append("".join(parts))
+            parts = [line]
         else:
-            cur = _join(cur, line)
-    out.append(cur)
+            parts += [_glue(prev, line), line]
+    out.append("".join(parts))
     return out
 
 
@@ -198,9 +208,25 @@ def parse_plain_text(
             if inline_at is not None:
                 inline_at -= sum(1 for i in drop if i < inline_at)
 
+    author = None
+    seen = 0
+    for i, x in enumerate(lines):
+        if not x:
+            continue
+        seen += 1
+        if seen > HEAD_LINES:
+            break
+        m = _BYLINE.fullmatch(x) if len(x) < 120 else None
+        if m and m.group("names")[:1].isupper():
+            author = m.group("names")
+            del lines[i]
+            if inline_at is not None and i < inline_at:
+                inline_at -= 1
+            break
+
     first = next((i for i, x in enumerate(lines) if x), None)
     if first is None:
-        return PlainText("", "", date, "line" if date else None, removed)
+        return PlainText("", "", date, "line" if date else None, removed, author)
     head = lines[first]
     if first == inline_at or _reads_as_body(head):
         text = lines_to_text(lines)
@@ -220,4 +246,9 @@ def parse_plain_text(
                 if seen >= 3:
                     break
         text = lines_to_text(lines)
-    return PlainText(title, text, date, "line" if date else None, removed)
+    if date is None:
+        for para in text.split("\n\n", 3)[:3]:
+            date = date_in_dateline(para)
+            if date:
+                break
+    return PlainText(title, text, date, "line" if date else None, removed, author)

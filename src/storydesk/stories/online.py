@@ -53,7 +53,7 @@ class StorySettings:
 
     vector: VectorSettings = field(default_factory=VectorSettings)
     # Join when affinity >= join_ratio x cohesion of the story (shrunk, below).
-    join_ratio: float = 0.6
+    join_ratio: float = 0.5
     # A story's own cohesion counts as this many member pairs' worth of
     # evidence against the corpus-wide typical cohesion.
     prior_pairs: float = 3.0
@@ -65,7 +65,7 @@ class StorySettings:
     min_affinity: float = 0.02
     # A story is split when its two halves' cross affinity is under
     # split_ratio x their cohesion (below join_ratio: hysteresis).
-    split_ratio: float = 0.45
+    split_ratio: float = 0.5
     split_min_members: int = 4
     split_min_part: int = 2
     # A member whose leave-one-out ratio falls under this is taken out of its story.
@@ -145,6 +145,7 @@ class OnlineGrouper:
         self._names: dict[int, str] = {}
         self._ent_terms: set[int] = set()
         self._next_id = 1
+        self._cols = np.zeros(0, np.int64)
         self._dirty: set[int] = set()
         self._since = 0
         self.cohesion = self.settings.cohesion_prior
@@ -167,7 +168,8 @@ class OnlineGrouper:
             return 1.0
         return self._gap_factor(max(0, st.dmin - day, day - st.dmax))
 
-    def _candidates(self, idx: np.ndarray, vec: np.ndarray, exclude: int | None = None) -> list[int]:
+    def _candidates(self, idx: np.ndarray, vec: np.ndarray,
+                    exclude: int | None = None) -> list[int]:
         s = self.settings
         if len(idx) == 0:
             return []
@@ -399,20 +401,14 @@ class OnlineGrouper:
         self._dirty = set()
         if not sids:
             return []
-        if not full:  # pull in the stories the touched ones could merge with
-            extra: set[int] = set()
-            for sid in sids:
-                st = self._stories[sid]
-                for doc_id in list(st.members)[-4:]:
-                    d = self._docs[doc_id]
-                    extra.update(self._candidates(d.idx, d.vec, exclude=sid)[:6])
-            sids = list(dict.fromkeys(sids + [x for x in extra if x in self._stories]))
+        # (add() already marked the near-miss candidates of each article dirty)
         changes: list[dict[str, Any]] = []
         docs = [doc_id for sid in sids for doc_id in self._stories[sid].members]
         for doc_id in docs:  # re-weigh with the current IDF
             d = self._docs[doc_id]
             d.vec = self.stats.weigh(d.idx, d.tfw)
         labels = {doc_id: self._docs[doc_id].story for doc_id in docs}
+        self._cols = np.unique(np.concatenate([self._docs[x].idx for x in docs]))
         for _ in range(max(1, s.consolidate_rounds)):
             moved = self._reassign(docs, labels, changes)
             merges = self._merge_pass(docs, labels, changes)
@@ -429,7 +425,9 @@ class OnlineGrouper:
         indptr = np.concatenate([[0], np.cumsum(lens)])
         idx = np.concatenate([d.idx for d in vecs]) if vecs else np.zeros(0, np.int64)
         val = np.concatenate([d.vec for d in vecs]) if vecs else np.zeros(0, np.float32)
-        return sp.csr_matrix((val, idx, indptr), shape=(len(vecs), self.settings.vector.n_features))
+        # columns: the terms of this consolidation only, so products stay small
+        cols = np.searchsorted(self._cols, idx)
+        return sp.csr_matrix((val, cols, indptr), shape=(len(vecs), len(self._cols)))
 
     def _groups(self, docs: list[DocId], labels: dict[DocId, int]):  # noqa: ANN202
         """Evidence docs' matrix, their group index, and the group ids."""
@@ -536,10 +534,9 @@ class OnlineGrouper:
         S, n, sq = self._stats(X, gi, ng)
         G = (S @ S.T).toarray()
         days, lo, hi = self._day_arrays(ev, gi, ng)
-        size = np.array([sum(1 for x in docs if labels[x] == g) for g in gids], float) \
-            if ng < 64 else np.bincount(
-                np.fromiter(({g: i for i, g in enumerate(gids)}.get(labels[x], 0)
-                             for x in docs), np.int64, len(docs)), minlength=ng).astype(float)
+        pos = {g: i for i, g in enumerate(gids)}
+        size = np.bincount(np.fromiter((pos.get(labels[x], 0) for x in docs), np.int64,
+                                       len(docs)), minlength=ng).astype(float)
         alive = np.ones(ng, bool)
         merges = 0
         dated = np.isfinite(lo)
@@ -548,7 +545,8 @@ class OnlineGrouper:
             bar = np.maximum(s.join_ratio * np.sqrt(np.outer(sh, sh)), s.min_affinity)
             aff = G / np.outer(n, n)
             if dated.any():
-                gap = np.maximum(np.maximum(lo[:, None] - hi[None, :], lo[None, :] - hi[:, None]), 0)
+                gap = np.maximum(lo[:, None] - hi[None, :], lo[None, :] - hi[:, None])
+                gap = np.maximum(gap, 0)
                 both = dated[:, None] & dated[None, :]
                 f = np.exp(-np.maximum(gap - s.date_grace_days, 0.0) / s.date_scale_days)
                 f = np.where(gap > s.date_max_gap_days, 0.0, f)
@@ -676,11 +674,20 @@ class OnlineGrouper:
         self._dirty = set()
 
     def _update_cohesion(self) -> None:
+        """Typical cohesion: the member-weighted median over stories of 3+ members.
+
+        Weighting by members gives the cohesion of the story a typical article is
+        in, so a mass of small tight clusters (copies) does not set the bar.
+        """
         s = self.settings
-        rhos = [(st.sq - st.n) / (st.n * (st.n - 1)) for st in self._stories.values()
-                if st.n >= s.cohesion_min_members]
-        if len(rhos) >= 3:
-            self.cohesion = float(np.median(rhos))
+        sts = [st for st in self._stories.values() if st.n >= s.cohesion_min_members]
+        if len(sts) < 3:
+            return
+        rho = np.array([(st.sq - st.n) / (st.n * (st.n - 1)) for st in sts])
+        w = np.array([st.n for st in sts], float)
+        order = np.argsort(rho)
+        cum = np.cumsum(w[order])
+        self.cohesion = float(rho[order][np.searchsorted(cum, cum[-1] / 2.0)])
 
     # ------------------------------------------------------------------ state
     def to_state(self) -> dict[str, Any]:
@@ -695,9 +702,11 @@ class OnlineGrouper:
             "doc_story": np.array([d.story for _, d in docs], np.int64),
             "doc_day": np.array([-1 if d.day is None else d.day for _, d in docs], np.int64),
             "doc_dup": np.array([d.dup for _, d in docs], bool),
+            "doc_orig": [d.orig for _, d in docs],
             "doc_len": np.array([len(d.idx) for _, d in docs], np.int64),
             "doc_idx": np.concatenate([d.idx for _, d in docs]) if docs else np.zeros(0, np.int64),
-            "doc_tfw": np.concatenate([d.tfw for _, d in docs]) if docs else np.zeros(0, np.float32),
+            "doc_tfw": (np.concatenate([d.tfw for _, d in docs]) if docs
+                        else np.zeros(0, np.float32)),
             "doc_ent": np.concatenate([d.ent for _, d in docs]) if docs else np.zeros(0, bool),
             "story_order": {sid: list(st.members) for sid, st in self._stories.items()},
             "names": dict(self._names),
@@ -720,13 +729,14 @@ class OnlineGrouper:
         ent_all = np.asarray(state["doc_ent"], bool)
         for k, doc_id in enumerate(state["doc_ids"]):
             a, b = int(bounds[k]), int(bounds[k + 1])
-            idx, tfw, ent = idx_all[a:b].astype(np.int64), tfw_all[a:b].astype(np.float32), ent_all[a:b]
+            idx, ent = idx_all[a:b].astype(np.int64), ent_all[a:b]
+            tfw = tfw_all[a:b].astype(np.float32)
             g._ent_terms.update(idx[ent].tolist())
             vec = g.stats.weigh(idx, tfw)
             day = int(state["doc_day"][k])
             g._docs[doc_id] = _Doc(idx, tfw, ent, vec, int(state["doc_story"][k]),
                                    None if day < 0 else day, bool(state["doc_dup"][k]),
-                                   g._top_terms(idx, vec))
+                                   g._top_terms(idx, vec), state["doc_orig"][k])
         for sid, members in state["story_order"].items():
             sid = int(sid)
             g._stories[sid] = _Story(members={}, sum={})

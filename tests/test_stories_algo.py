@@ -1,0 +1,157 @@
+"""Story grouping algorithm on small fictional fixtures."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from storydesk.stories import OnlineGrouper, StorySettings, bcubed, evaluate
+
+QUAKE_A = [
+    ("qa1", "A magnitude 6.8 earthquake struck Valdoria province on Monday, collapsing homes in "
+            "the town of Mernic. Governor Ilsa Baranek said rescue teams from Mernic were digging "
+            "through rubble.", "2031-03-03"),
+    ("qa2", "Rescue teams in Mernic searched collapsed homes after the Valdoria earthquake. "
+            "Governor Ilsa Baranek said the magnitude 6.8 quake killed at least twelve people "
+            "in Mernic.", "2031-03-03"),
+    ("qa3", "Governor Ilsa Baranek visited Mernic, where the 6.8 earthquake in Valdoria "
+            "province destroyed homes; rescue teams kept digging in the rubble.", "2031-03-04"),
+]
+QUAKE_B = [
+    ("qb1", "A magnitude 5.9 earthquake hit the coastal city of Port Ostra in Kelvaria on "
+            "Thursday. Mayor Tomas Ravel said the harbour bridge in Port Ostra was damaged.",
+     "2031-03-06"),
+    ("qb2", "Mayor Tomas Ravel closed the harbour bridge of Port Ostra after Thursday's 5.9 "
+            "quake in Kelvaria; engineers inspected the damaged bridge.", "2031-03-06"),
+    ("qb3", "Engineers in Port Ostra, Kelvaria, inspected the harbour bridge damaged by the "
+            "magnitude 5.9 earthquake, Mayor Tomas Ravel said.", "2031-03-07"),
+]
+SUMMIT = [
+    ("s1", "Leaders of Norland and Estavia met at the Lake Varne summit and signed a fishing "
+           "treaty. Prime Minister Oda Kessel praised the Lake Varne treaty.", "2031-03-05"),
+    ("s2", "At the Lake Varne summit Prime Minister Oda Kessel of Norland and the Estavian "
+           "president signed a fishing treaty for the lake.", "2031-03-05"),
+]
+
+
+def _group(articles, settings=None, dated=True):
+    g = OnlineGrouper(settings or StorySettings())
+    for doc_id, text, day in articles:
+        g.add(doc_id, text, date=day if dated else None)
+    g.consolidate(full=True)
+    return g
+
+
+def _partition(g):
+    return sorted(sorted(m) for m in g.stories().values())
+
+
+def test_two_earthquakes_stay_apart_and_paraphrases_join():
+    g = _group(QUAKE_A + QUAKE_B + SUMMIT, dated=False)
+    assert _partition(g) == [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"], ["s1", "s2"]]
+
+
+def test_order_independence():
+    arts = QUAKE_A + QUAKE_B + SUMMIT
+    want = [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"], ["s1", "s2"]]
+    perms = list(itertools.permutations(arts))
+    for perm in random.Random(1).sample(perms, 8):
+        assert _partition(_group(list(perm), dated=False)) == want
+
+
+def test_why_mentions_shared_terms_time_gap_and_similarity():
+    g = OnlineGrouper()
+    for doc_id, text, day in QUAKE_A[:2] + QUAKE_B[:1]:
+        g.add(doc_id, text, date=day)
+    p = g.add(*QUAKE_A[2][:2], date=QUAKE_A[2][2])
+    assert p.story_id == g.story_of("qa1")
+    why = p.why
+    assert why["reason"] == "joined"
+    shared = " ".join(why["shared_entities"] + why["shared_terms"]).lower()
+    assert "mernic" in shared and "baranek" in shared
+    assert why["days_apart"] == 1
+    assert "1 day apart" in why["summary"] and "similarity" in why["summary"]
+
+
+def test_date_gap_keeps_events_apart():
+    # The same annual event, reported in almost the same words, a year apart.
+    this_year = [("y1", "The Lake Varne summit opened with Prime Minister Oda Kessel hosting "
+                        "Estavian leaders for fishing talks.", "2031-03-05"),
+                 ("y2", "Prime Minister Oda Kessel hosted the Lake Varne summit; fishing talks "
+                        "with Estavia opened.", "2031-03-05")]
+    last_year = [("z1", "The Lake Varne summit opened with Prime Minister Oda Kessel hosting "
+                        "Estavian leaders for fishing talks.", "2030-03-04"),
+                 ("z2", "Prime Minister Oda Kessel hosted the Lake Varne summit as fishing talks "
+                        "with Estavia opened.", "2030-03-05")]
+    g = _group(this_year + last_year)
+    assert _partition(g) == [["y1", "y2"], ["z1", "z2"]]
+    undated = _group(this_year + last_year, dated=False)
+    assert len(undated.stories()) == 1  # text alone cannot tell them apart
+
+
+def test_bridge_article_merges_two_stories():
+    s = StorySettings(consolidate_every=0)
+    g = OnlineGrouper(s)
+    g.add("a1", "Flooding on the Tarn river forced Castelmont to evacuate the old town, "
+                "mayor Renee Vidal said.")
+    g.add("a2", "Castelmont evacuated its old town as the Tarn river flooded, said mayor "
+                "Renee Vidal.")
+    g.add("b1", "Dam operators at Lac Serin released water into the Tarn; engineer Paul Mercier "
+                "warned of rising levels.")
+    g.add("b2", "Engineer Paul Mercier said the Lac Serin dam released water into the Tarn "
+                "and levels were rising.")
+    assert g.story_of("a1") != g.story_of("b1")
+    g.add("c1", "Castelmont flooded after the Lac Serin dam released water into the Tarn river: "
+                "mayor Renee Vidal evacuated the old town and engineer Paul Mercier warned of "
+                "rising levels from the dam.")
+    g.add("c2", "Mayor Renee Vidal evacuated old Castelmont as the Tarn flooded; engineer Paul "
+                "Mercier said the Lac Serin dam had released water and levels were rising.")
+    g.consolidate(full=True)
+    assert g.story_of("a1") == g.story_of("b1") == g.story_of("c1") == g.story_of("c2")
+
+
+def test_split_when_members_form_two_groups():
+    g = OnlineGrouper(StorySettings(consolidate_every=0))
+    arts = QUAKE_A + QUAKE_B
+    for doc_id, text, _ in arts:
+        g.add(doc_id, text)
+    # force one mixed story, as an early, poorly informed placement could
+    sids = {g.story_of(d) for d, _, _ in arts}
+    keep = g.story_of("qa1")
+    for sid in sids - {keep}:
+        g._merge(keep, sid)
+    assert len(g.stories()) == 1
+    changes = g.consolidate(full=True)
+    assert any(c["kind"] == "split" for c in changes)
+    assert _partition(g) == [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"]]
+
+
+def test_duplicates_count_once_and_follow_original():
+    g = OnlineGrouper(StorySettings(consolidate_every=0))
+    for doc_id, text, day in QUAKE_A[:2]:
+        g.add(doc_id, text, date=day)
+    sid = g.story_of("qa1")
+    before = g._stories[sid].n
+    p = g.add("copy", QUAKE_A[0][1], duplicate_of="qa1")
+    assert p.story_id == sid and p.why["reason"] == "duplicate"
+    assert g._stories[sid].n == before
+
+
+def test_state_round_trip():
+    g = _group(QUAKE_A + QUAKE_B + SUMMIT)
+    h = OnlineGrouper.from_state(g.to_state())
+    assert _partition(h) == _partition(g)
+    p = h.add("qa4", "Rescue teams in Mernic, Valdoria, found two survivors of the 6.8 "
+                     "earthquake, Governor Ilsa Baranek said.", date="2031-03-05")
+    assert p.story_id == h.story_of("qa1")
+
+
+def test_evaluate_and_bcubed():
+    assert bcubed([1, 1, 2], [1, 1, 2]) == (1.0, 1.0, 1.0)
+    rows = [{"id": d, "text": t, "date": day, "story": d[:2] if d[0] == "q" else "s"}
+            for d, t, day in QUAKE_A + QUAKE_B + SUMMIT]
+    out = evaluate(rows, seed=3)
+    for key in ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "nmi",
+                "stories_found", "stories_gold", "articles_per_s"]:
+        assert key in out
+    assert out["bcubed_f1"] == 1.0

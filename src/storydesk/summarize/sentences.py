@@ -78,7 +78,7 @@ def _is_caseless(text: str) -> bool:
             letters += 1
             if ch.isupper():
                 upper += 1
-    return letters > 40 and upper / letters < 0.005
+    return letters >= 20 and upper / letters < 0.005
 
 
 def _next_word(line: str, pos: int) -> str:

@@ -42,8 +42,8 @@ class SummaryParams:
     position_decay: float = 1.0
     centrality_weight: float = 1.0
     title_weight: float = 0.5
-    keyword_weight: float = 0.0
-    quote_penalty: float = 0.0
+    keyword_weight: float = 1.0
+    quote_penalty: float = 0.0  # measured: penalising quoted speech lowered ROUGE on BBC
     min_words: int = 6  # a shorter sentence is a fragment, a caption or a byline
     max_words: int = 80  # a longer one is a run-on list or a splitting accident
     max_redundancy: float = 0.6  # cosine above which a sentence repeats one already taken
@@ -93,12 +93,19 @@ def _stem(w: str) -> str:
         w = re.split(r"[’']", w, maxsplit=1)[0]
     n = len(w)
     if n > 5 and w.endswith("ing"):
-        return w[:-3]
+        return _undouble(w[:-3])
     if n > 4 and w.endswith("ed"):
-        return w[:-2]
+        return _undouble(w[:-2])
     if n > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if n > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _undouble(w: str) -> str:
+    """cutt -> cut, stopp -> stop (after -ing / -ed was taken off)."""
+    if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1].isalpha():
         return w[:-1]
     return w
 
@@ -116,7 +123,9 @@ def display_text(sentence: str) -> str:
     return out.strip() or sentence
 
 
-def is_summary_sentence(sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS) -> bool:
+def is_summary_sentence(
+    sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS
+) -> bool:
     """Whether a sentence can stand in a summary: a whole sentence, not chrome, a
     caption, a byline or a dateline fragment."""
     s = sentence.strip()
@@ -146,7 +155,9 @@ def _is_headline(span: Span, spans: list[Span], text: str) -> bool:
     return "\n" in after and not _TERMINAL.search(span.text) and len(span.text.split()) <= 25
 
 
-def _tfidf(bags: list[Counter[str]], extra: list[Counter[str]] | None = None) -> list[dict[str, float]]:
+def _tfidf(
+    bags: list[Counter[str]], extra: list[Counter[str]] | None = None
+) -> list[dict[str, float]]:
     """Unit-length log-TF x IDF vectors; IDF over ``bags`` (sentences as documents)."""
     n = len(bags)
     df: Counter[str] = Counter()
@@ -154,7 +165,9 @@ def _tfidf(bags: list[Counter[str]], extra: list[Counter[str]] | None = None) ->
         df.update(b.keys())
     out: list[dict[str, float]] = []
     for b in list(bags) + list(extra or []):
-        v = {t: (1.0 + math.log(c)) * math.log((n + 1) / (df.get(t, 0) + 0.5)) for t, c in b.items()}
+        v = {
+            t: (1.0 + math.log(c)) * math.log((n + 1) / (df.get(t, 0) + 0.5)) for t, c in b.items()
+        }
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         out.append({t: x / norm for t, x in v.items()})
     return out
@@ -184,7 +197,9 @@ def _prepare(text: str, params: SummaryParams) -> _Prepared:
     caseless = _is_caseless(text)
     title_idx = 0 if spans and _is_headline(spans[0], spans, text) else None
     eligible = [
-        i for i, s in enumerate(spans) if i != title_idx and is_summary_sentence(s.text, caseless, params)
+        i
+        for i, s in enumerate(spans)
+        if i != title_idx and is_summary_sentence(s.text, caseless, params)
     ]
     bags = [Counter(content_terms(spans[i].text)) for i in eligible]
     extra = [Counter(content_terms(spans[title_idx].text))] if title_idx is not None else None
@@ -200,7 +215,7 @@ def _prepare(text: str, params: SummaryParams) -> _Prepared:
     )
 
 
-def _scores(p: _Prepared, params: SummaryParams) -> dict[int, float]:
+def _scores(p: _Prepared, params: SummaryParams, k: float = 3.0) -> dict[int, float]:
     if not p.eligible:
         return {}
     centroid: dict[str, float] = {}
@@ -223,7 +238,7 @@ def _scores(p: _Prepared, params: SummaryParams) -> dict[int, float]:
         kw = {i: x / ktop for i, x in kw.items()}
     out: dict[int, float] = {}
     for rank, i in enumerate(p.eligible):
-        s = params.position_weight / (1.0 + rank) ** params.position_decay
+        s = params.position_weight / (1.0 + rank / k) ** params.position_decay
         s += params.centrality_weight * cent[i] / top
         if p.title is not None and params.title_weight:
             s += params.title_weight * cosine(p.vectors[i], p.title)
@@ -277,7 +292,8 @@ def summarize_article(
     ignored. The sentence text is shown without a leading dateline.
     """
     p = _prepare(text, params)
-    scores = _scores(p, params)
+    k = n_sentences if words is None else max(1.0, words / 25.0)
+    scores = _scores(p, params, k)
     order = sorted(scores, key=lambda i: (-scores[i], i))
     lengths = {i: len(p.spans[i].text.split()) for i in order}
     chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy)

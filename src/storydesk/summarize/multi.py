@@ -1,0 +1,275 @@
+"""Summary of a story: several articles on one event, each fact said once, with provenance.
+
+1. Every article is split into sentences; sentences that cannot stand in a summary
+   (headline, byline, caption, fragment: :func:`~storydesk.summarize.single.is_summary_sentence`)
+   are left out.
+2. Sentences become TF-IDF vectors (stemmed content words, IDF over the story's sentences).
+3. **Facts**: sentences of different articles are clustered by average-linkage
+   agglomerative clustering on cosine distance, cut at ``1 - fact_threshold``; two
+   sentences of one article are kept apart (distance 1), so a fact is one sentence per
+   article at most, usually.
+4. Each fact is scored
+
+       coverage_weight   * (outlets stating it - 1) / (outlets in the story - 1)
+     + centrality_weight * cos(fact centroid, story centroid) / best in the story
+     + position_weight   * 1 / (1 + rank / 3) for its earliest sentence
+
+   where ``rank`` is the sentence's place among its article's eligible sentences, and the
+   story centroid is the mean of the articles' centroids (a long article counts once).
+5. Facts are taken best first, skipping one whose wording is too close to a fact already
+   taken (cosine of the shown sentences above ``max_redundancy``), until ``n_sentences``
+   or the word budget. Each is shown by its member closest to the fact's centroid (early
+   sentences preferred), and the summary leads with the facts most outlets report.
+
+Every :class:`SummarySentence` lists all (article id, sentence index) pairs of its fact,
+the index being the sentence's position in ``split_sentences(article text)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .sentences import _is_caseless, split_sentence_spans
+from .single import (
+    DEFAULT_PARAMS,
+    SummaryParams,
+    _is_headline,
+    content_terms,
+    display_text,
+    is_summary_sentence,
+    summarize_article,
+)
+
+__all__ = [
+    "StoryArticle",
+    "SummarySentence",
+    "Fact",
+    "StoryParams",
+    "summarize_story",
+    "story_facts",
+]
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """One article of a story: its id, cleaned text and (optionally) outlet."""
+
+    id: int
+    text: str
+    outlet: str | None = None
+
+
+@dataclass
+class SummarySentence:
+    """One sentence of a story summary and every article sentence that states its fact."""
+
+    text: str
+    sources: list[tuple[int, int]]  # (article id, sentence index), article order
+    outlets: int = 1  # distinct outlets (articles, where outlets are unknown) stating it
+    score: float = 0.0
+
+
+@dataclass
+class Fact:
+    """Sentences of different articles that say the same thing."""
+
+    members: list[tuple[int, int]]  # (article id, sentence index)
+    text: str  # the member shown
+    outlets: int
+    score: float
+    position: float = field(default=1.0, repr=False)  # mean relative position, 0 = lead
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Thresholds and weights of the story summariser (defaults: docs/summaries.md)."""
+
+    fact_threshold: float = 0.3  # mean cosine at which sentences state the same fact
+    coverage_weight: float = 1.0
+    centrality_weight: float = 1.0
+    position_weight: float = 0.5
+    max_redundancy: float = 0.4
+    sentence: SummaryParams = DEFAULT_PARAMS  # which sentences may be used
+
+
+@dataclass
+class _Sent:
+    article: int  # position in the article list
+    index: int  # sentence index in the article
+    rank: int  # place among the article's eligible sentences
+    text: str
+    words: int
+
+
+def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
+    out: list[StoryArticle] = []
+    for a in articles:
+        if isinstance(a, StoryArticle):
+            out.append(a)
+        elif isinstance(a, tuple | list):
+            out.append(
+                StoryArticle(int(a[0]), str(a[1]), str(a[2]) if len(a) > 2 and a[2] else None)
+            )
+        else:
+            outlet = getattr(a, "outlet", None)
+            out.append(StoryArticle(a.id, a.text or "", str(outlet) if outlet else None))
+    return out
+
+
+def _sentences(arts: list[StoryArticle], sp: SummaryParams) -> list[_Sent]:
+    sents: list[_Sent] = []
+    for ai, a in enumerate(arts):
+        spans = split_sentence_spans(a.text)
+        if not spans:
+            continue
+        caseless = _is_caseless(a.text)
+        title = 0 if _is_headline(spans[0], spans, a.text) else None
+        rank = 0
+        for i, s in enumerate(spans):
+            if i != title and is_summary_sentence(s.text, caseless, sp):
+                sents.append(_Sent(ai, i, rank, s.text, len(s.text.split())))
+                rank += 1
+    return sents
+
+
+def _matrix(sents: list[_Sent]) -> np.ndarray:
+    """Row-normalised log-TF x IDF matrix (dense: a story has at most a few thousand
+    sentences and a few thousand distinct words after stop words)."""
+    bags = [Counter(content_terms(s.text)) for s in sents]
+    vocab: dict[str, int] = {}
+    for b in bags:
+        for t in b:
+            vocab.setdefault(t, len(vocab))
+    x = np.zeros((len(sents), max(1, len(vocab))), dtype=np.float32)
+    for r, b in enumerate(bags):
+        for t, c in b.items():
+            x[r, vocab[t]] = 1.0 + np.log(c)
+    df = (x > 0).sum(axis=0)
+    x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+def _cluster(sim: np.ndarray, article: np.ndarray, threshold: float) -> np.ndarray:
+    """Average-linkage clusters at mean cosine >= threshold; same-article pairs apart."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = sim.shape[0]
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    dist = 1.0 - sim.astype(np.float64)
+    dist[article[:, None] == article[None, :]] = 1.0
+    np.fill_diagonal(dist, 0.0)
+    np.clip(dist, 0.0, 1.0, out=dist)
+    z = linkage(squareform(dist, checks=False), method="average")
+    return fcluster(z, t=1.0 - threshold, criterion="distance") - 1
+
+
+def story_facts(articles: Sequence[Any], params: StoryParams = StoryParams()) -> list[Fact]:
+    """All facts of a story, best first (see the module's documentation)."""
+    facts, _, _ = _facts(_as_articles(articles), params)
+    return facts
+
+
+def _facts(
+    arts: list[StoryArticle], params: StoryParams
+) -> tuple[list[Fact], list[np.ndarray], list[int]]:
+    sents = _sentences(arts, params.sentence)
+    if not sents:
+        return [], [], []
+    x = _matrix(sents)
+    art = np.array([s.article for s in sents])
+    labels = _cluster(x @ x.T, art, params.fact_threshold)
+
+    outlet_of = [a.outlet or f"\x00{a.id}" for a in arts]
+    n_outlets = len({outlet_of[s.article] for s in sents})
+    art_centroids = np.stack([x[art == a].mean(axis=0) for a in np.unique(art)])
+    story = art_centroids.mean(axis=0)
+    story /= np.linalg.norm(story) or 1.0
+    n_in_article = Counter(s.article for s in sents)
+
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(int(lab), []).append(i)
+    raw: list[tuple[float, float, float, list[int], np.ndarray]] = []
+    for members in groups.values():
+        c = x[members].mean(axis=0)
+        c /= np.linalg.norm(c) or 1.0
+        outlets = len({outlet_of[sents[i].article] for i in members})
+        coverage = (outlets - 1) / (n_outlets - 1) if n_outlets > 1 else 0.0
+        best_rank = min(sents[i].rank for i in members)
+        position = 1.0 / (1.0 + best_rank / 3.0)
+        raw.append((coverage, float(c @ story), position, members, c))
+    top = max(r[1] for r in raw) or 1.0
+
+    facts: list[Fact] = []
+    shown_vecs: list[np.ndarray] = []
+    sizes: list[int] = []
+    for coverage, cent, position, members, c in raw:
+        score = (
+            params.coverage_weight * coverage
+            + params.centrality_weight * cent / top
+            + params.position_weight * position
+        )
+        # Shown: the member closest to the fact's centroid, early sentences preferred.
+        best = max(
+            members, key=lambda i: (float(x[i] @ c) + 0.1 / (1.0 + sents[i].rank), -sents[i].rank)
+        )
+        srcs = sorted((arts[sents[i].article].id, sents[i].index) for i in members)
+        rel = float(np.mean([sents[i].rank / n_in_article[sents[i].article] for i in members]))
+        outlets = len({outlet_of[sents[i].article] for i in members})
+        facts.append(Fact(srcs, sents[best].text, outlets, score, rel))
+        shown_vecs.append(x[best])
+        sizes.append(sents[best].words)
+    order = sorted(range(len(facts)), key=lambda k: (-facts[k].score, facts[k].position))
+    return [facts[k] for k in order], [shown_vecs[k] for k in order], [sizes[k] for k in order]
+
+
+def summarize_story(
+    articles: Sequence[Any],
+    n_sentences: int = 5,
+    words: int | None = None,
+    params: StoryParams = StoryParams(),
+) -> list[SummarySentence]:
+    """A non-redundant extractive summary of a story, each sentence with its sources.
+
+    ``articles``: (article id, text) or (id, text, outlet) tuples, :class:`StoryArticle`
+    or any object with ``id``, ``text`` and optionally ``outlet``. With ``words`` set,
+    facts are added while the total stays within that many words (``n_sentences`` is then
+    ignored). The summary leads with the facts most outlets report.
+    """
+    arts = [a for a in _as_articles(articles) if a.text and a.text.strip()]
+    if not arts:
+        return []
+    if len(arts) == 1:
+        a = arts[0]
+        return [
+            SummarySentence(t, [(a.id, i)], 1)
+            for i, t in summarize_article(a.text, n_sentences, words, params.sentence)
+        ]
+    facts, vecs, sizes = _facts(arts, params)
+    chosen: list[int] = []
+    used = 0
+    for k in range(len(facts)):
+        if words is None and len(chosen) >= n_sentences:
+            break
+        if words is not None and used + sizes[k] > words:
+            continue
+        if any(float(vecs[k] @ vecs[j]) > params.max_redundancy for j in chosen):
+            continue
+        chosen.append(k)
+        used += sizes[k]
+    chosen.sort(key=lambda k: (-facts[k].outlets, facts[k].position))
+    return [
+        SummarySentence(
+            display_text(facts[k].text), facts[k].members, facts[k].outlets, facts[k].score
+        )
+        for k in chosen
+    ]

@@ -1,0 +1,213 @@
+"""Summaries: sentence splitting, one article, a story. Texts are made up for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from storydesk.summarize import (
+    StoryArticle,
+    split_sentence_spans,
+    split_sentences,
+    summarize_article,
+    summarize_story,
+)
+
+# ------------------------------------------------------------------ splitter
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+        ("Gen. Ross visited St. Mary's. He left.", ["Gen. Ross visited St. Mary's.", "He left."]),
+        (
+            "It opened on Jan. 5 this year. Crowds came.",
+            ["It opened on Jan. 5 this year.", "Crowds came."],
+        ),
+        ("J. R. R. Tolkien wrote it. It sold.", ["J. R. R. Tolkien wrote it.", "It sold."]),
+        ("The U.S. Navy sailed. It was late.", ["The U.S. Navy sailed.", "It was late."]),
+        (
+            "They flew to the U.S. The trip was long.",
+            ["They flew to the U.S.", "The trip was long."],
+        ),
+        ('"We are ready," he said. "Are you?"', ['"We are ready," he said.', '"Are you?"']),
+        ('"Where?" she asked. He pointed.', ['"Where?" she asked.', "He pointed."]),
+        (
+            "Growth was 3.5 percent. It cost $1.2 million.",
+            ["Growth was 3.5 percent.", "It cost $1.2 million."],
+        ),
+        ("He paused... then spoke. Silence.", ["He paused... then spoke.", "Silence."]),
+        (
+            "Profit hit $10.9bn.For the year, sales rose.",
+            ["Profit hit $10.9bn.", "For the year, sales rose."],
+        ),
+        (
+            "It ends at 5 p.m. on Friday. Come early.",
+            ["It ends at 5 p.m. on Friday.", "Come early."],
+        ),
+        (
+            "dr. lee went to the u.s. and canada . he returned .",
+            ["dr. lee went to the u.s. and canada .", "he returned ."],
+        ),
+    ],
+)
+def test_split_cases(text: str, want: list[str]) -> None:
+    assert split_sentences(text) == want
+
+
+def test_spans_point_into_text() -> None:
+    text = "Title line\n\nFirst one here. Second one, Mr. Brown said.\nThird."
+    spans = split_sentence_spans(text)
+    assert [s.text for s in spans] == [
+        "Title line",
+        "First one here.",
+        "Second one, Mr. Brown said.",
+        "Third.",
+    ]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+
+
+def test_split_empty() -> None:
+    assert split_sentences("") == []
+    assert split_sentences("   \n ") == []
+    assert split_sentences("Just one sentence here.") == ["Just one sentence here."]
+
+
+# ------------------------------------------------------------------ one article
+
+ARTICLE = """Flood waters close Riverton bridge
+
+By Jane Doe, Staff Reporter
+
+The Riverton bridge was closed on Tuesday after flood waters rose above the safety mark.
+Engineers said the bridge would stay closed until the water level fell below four metres.
+Photo: Getty Images
+The river rose by two metres overnight after three days of heavy rain across the valley.
+Local schools were closed and about 300 residents were moved to a sports hall in Riverton.
+"We have never seen the river this high," said the mayor, Ana Ruiz.
+Traffic was diverted through Oakford, adding about 40 minutes to journeys into the town.
+Forecasters expect more heavy rain on Thursday, and the flood warning remains in place.
+The bridge, built in 1902, was last closed by flooding in 1998.
+"""
+
+
+def test_article_n_sentences_in_order_with_indices() -> None:
+    out = summarize_article(ARTICLE, n_sentences=3)
+    assert len(out) == 3
+    idx = [i for i, _ in out]
+    assert idx == sorted(idx)
+    sents = split_sentences(ARTICLE)
+    for i, t in out:
+        assert t == sents[i]
+
+
+def test_article_never_chrome_byline_or_headline() -> None:
+    sents = split_sentences(ARTICLE)
+    bad = {i for i, s in enumerate(sents) if s.startswith(("By ", "Photo", "Flood waters close"))}
+    assert len(bad) == 3
+    for n in range(1, 8):
+        assert not bad & {i for i, _ in summarize_article(ARTICLE, n_sentences=n)}
+
+
+def test_article_leads_with_the_main_fact() -> None:
+    out = summarize_article(ARTICLE, n_sentences=1)
+    assert "closed on Tuesday" in out[0][1]
+
+
+@pytest.mark.parametrize("budget", [15, 30, 45, 80])
+def test_article_word_budget(budget: int) -> None:
+    out = summarize_article(ARTICLE, words=budget)
+    assert out
+    assert sum(len(t.split()) for _, t in out) <= budget
+    idx = [i for i, _ in out]
+    assert idx == sorted(idx)
+
+
+def test_article_empty_and_one_sentence() -> None:
+    assert summarize_article("") == []
+    one = "The council approved the new budget on Monday evening after a long debate."
+    assert summarize_article(one) == [(0, one)]
+    assert summarize_article("No sentence end here") == []
+
+
+def test_article_dateline_stripped() -> None:
+    text = (
+        "LONDON (Reuters) - The central bank raised interest rates by a quarter point on "
+        "Thursday. Markets had expected the move for weeks. Shares rose slightly afterwards "
+        "in late trading."
+    )
+    out = summarize_article(text, n_sentences=1)
+    assert out[0] == (0, "The central bank raised interest rates by a quarter point on Thursday.")
+
+
+# ------------------------------------------------------------------ story
+
+A1 = """Storm Elin hits coast
+
+Storm Elin brought winds of 140 km/h to the northern coast on Sunday, cutting power to 20,000 homes.
+Two fishermen were rescued by helicopter off Port Maren in the afternoon.
+The regional governor praised the work of the emergency services during the storm.
+"""
+A2 = """Power cut for thousands as storm batters coast
+
+Winds of 140 km/h from Storm Elin cut power to 20,000 homes on the northern coast on Sunday.
+Rail services between Port Maren and Kelby were suspended until Monday morning.
+Engineers worked overnight to restore electricity to the affected homes.
+"""
+A3 = """Storm Elin: ferries cancelled
+
+All ferries from Port Maren were cancelled on Sunday as Storm Elin reached the coast.
+The storm cut power to 20,000 homes along the northern coast, the grid operator said.
+"""
+
+
+def test_story_merges_one_fact_from_two_articles() -> None:
+    out = summarize_story([(11, A1), (12, A2), (13, A3)], n_sentences=3)
+    assert out
+    lead = out[0]
+    assert "20,000 homes" in lead.text
+    arts = {a for a, _ in lead.sources}
+    assert arts >= {11, 12}
+    assert lead.outlets == len(arts)
+    # the sources are the sentences that state it
+    for aid, idx in lead.sources:
+        text = {11: A1, 12: A2, 13: A3}[aid]
+        assert "20,000" in split_sentences(text)[idx]
+
+
+def test_story_avoids_redundancy() -> None:
+    out = summarize_story([(1, A1), (2, A2), (3, A3)], n_sentences=5)
+    assert sum("20,000" in s.text for s in out) == 1
+    texts = [s.text for s in out]
+    assert len(set(texts)) == len(texts)
+    # every (article, sentence) pair appears in at most one summary sentence
+    pairs = [p for s in out for p in s.sources]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_story_leads_with_most_reported_and_counts_outlets() -> None:
+    arts = [
+        StoryArticle(1, A1, "Coast Daily"),
+        StoryArticle(2, A2, "Coast Daily"),
+        StoryArticle(3, A3, "Harbour News"),
+    ]
+    out = summarize_story(arts, n_sentences=4)
+    assert out[0].outlets == 2  # two articles of one outlet count once
+    assert [s.outlets for s in out] == sorted((s.outlets for s in out), reverse=True)
+
+
+def test_story_word_budget() -> None:
+    out = summarize_story([(1, A1), (2, A2), (3, A3)], words=40)
+    assert out
+    assert sum(len(s.text.split()) for s in out) <= 40
+
+
+def test_story_empty_and_single() -> None:
+    assert summarize_story([]) == []
+    assert summarize_story([(1, "")]) == []
+    out = summarize_story([(7, A1)], n_sentences=2)
+    assert len(out) == 2
+    assert all(s.sources[0][0] == 7 and len(s.sources) == 1 for s in out)
+    one = summarize_story([(1, "A single sentence about the storm that hit the coast.")])
+    assert len(one) == 1 and one[0].sources == [(1, 0)]

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite needs, only when they are missing.
+# Installs the system packages the test suite needs, only when they are missing:
+# Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium;
+# Playwright itself comes from PyPI with the `test` extra).
 set -euo pipefail
 need=()
-# (Browser tests: chromium; added with the web reader's browser tests.)
-if [ -n "${STORYDESK_NEED_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-  need+=(chromium)
-fi
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
   else

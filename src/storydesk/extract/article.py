@@ -71,7 +71,7 @@ def build_article(
             if _norm(first) != _norm(f_title):
                 body = f"{f_title}\n\n{body}"
         parsed = parse_plain_text(body, is_boilerplate=is_boilerplate)
-        title, text = parsed.title, parsed.text
+        title, text, author = parsed.title, parsed.text, parsed.author
         date, date_source = parsed.date, parsed.date_source if parsed.date else None
     else:
         raise IngestError(raw.origin, "no text or html to read")
@@ -94,16 +94,19 @@ def build_article(
 
     language = _str(f.get("language")) or language or detect_language(text)
     extra = {k: v for k, v in f.items() if k not in KNOWN_FIELDS}
+    outlet = outlet or _str(f.get("outlet")) or sitename or outlet_from_url(raw.url)
+    # an outlet crediting itself in its own dateline cites nobody
+    cited = [c for c in find_citations(f"{title}\n{text}") if not outlet or c != outlet]
     return Article(
         title=title.strip(),
         text=text,
         url=raw.url or _str(f.get("url")),
-        outlet=outlet or _str(f.get("outlet")) or sitename or outlet_from_url(raw.url),
+        outlet=outlet,
         date=date,
         date_source=date_source,
         author=_str(f.get("author")) or author,
         language=language,
-        cited=find_citations(f"{title}\n{text}"),
+        cited=cited,
         entities=extract_entities(text, title=title, language=language),
         word_count=words,
         origin=raw.origin,

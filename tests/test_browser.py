@@ -1,0 +1,144 @@
+"""The web reader in a real browser: Debian's chromium, headless, driven by Playwright,
+against `storydesk serve` started as a user starts it, on 127.0.0.1.
+
+Screenshots are kept in test-artifacts/ (ignored by git) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from storydesk.demo import load
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+# Flags for a closed network and a root user (see chromium's own --help).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="make test installs playwright")
+if not os.path.exists(CHROMIUM):  # pragma: no cover - make test installs it
+    pytest.skip("chromium is not installed (make test installs it)", allow_module_level=True)
+
+# Fictional hostile article: markup in the title and text must show as text, never run.
+HOSTILE = {
+    "title": "Harbour <script>window.__pwned = 'title'</script> notice",
+    "text": (
+        "The harbour office of Lowgate posted a notice on Friday about berth repairs.\n\n"
+        "<script>window.__pwned = 'text'</script> The notice <img src=x "
+        "onerror=\"window.__pwned = 'img'\"> listed three berths that will close next week.\n\n"
+        "Skippers were told to <a href=\"javascript:window.__pwned='link'\">read the plan</a> "
+        "before sailing."
+    ),
+    "outlet": "Lowgate Ledger",
+    "date": "2026-03-27",
+    "url": "https://lowgate-ledger.example/harbour-notice",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    db = str(tmp / "reader.db")
+    load(db)
+    hostile = tmp / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    exe = str(Path(sys.executable).parent / "storydesk")
+    env = {**os.environ, "STORYDESK_DB": db}
+    subprocess.run([exe, "add", str(hostile)], check=True, env=env, capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise AssertionError(f"storydesk serve did not start: {out}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    ctx.close()
+    assert errors == []
+
+
+def test_front_page_lists_articles_and_opens_one(server: str, page) -> None:
+    page.goto(server + "/")
+    assert "storydesk" in page.title()
+    first = page.locator("main a[href^='/articles/']").first
+    title = first.inner_text().strip()
+    assert title
+    first.click()
+    page.wait_for_load_state()
+    assert "/articles/" in page.url
+    assert page.locator("h1").first.inner_text().strip() == title
+
+
+def test_search_highlights_matches(server: str, page) -> None:
+    page.goto(server + "/")
+    page.fill("input[name=q]", "earthquake")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_load_state()
+    assert "/search" in page.url
+    assert page.locator("mark").count() > 0
+    assert "earthquake" in page.locator("mark").first.inner_text().lower()
+
+
+def test_hostile_article_content_does_not_run(server: str, page) -> None:
+    page.goto(server + "/search?q=berths")
+    page.locator("main a[href^='/articles/']").first.click()
+    page.wait_for_load_state()
+    body = page.locator("main").inner_text()
+    assert "<script>window.__pwned = 'text'</script>" in body  # shown as text
+    assert "onerror=" in body
+    link = page.locator("main a", has_text="read the plan")
+    assert link.count() == 0  # article markup is never rendered as a link
+    assert page.evaluate("() => window.__pwned === undefined")
+    page.goto(server + "/")
+    assert page.evaluate("() => window.__pwned === undefined")

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +25,9 @@ from storydesk.extract.chrome import line_key, line_keys
 from storydesk.models import AddReport, Article, Failure, IngestError, RawDocument
 from storydesk.settings import Settings, default_db
 from storydesk.store import Store
+
+if TYPE_CHECKING:
+    from storydesk.compare import Comparison
 
 ProgressFn = Callable[[str, str], None]  # (event, origin): "added" | "duplicate" | "failed"
 
@@ -261,3 +265,29 @@ class Desk:
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search: (article, snippet with [matches] marked), best first."""
         return self.store.search(query, limit=limit)
+
+    # -- comparison ------------------------------------------------------------
+    def compare(self, inputs: Iterable[int | str]) -> Comparison:
+        """Compare stored articles (ids) and article files: facts, contradictions, sources,
+        tone, similarity. Raises ``CompareInputError`` on a bad input."""
+        return self.compare_inputs(self, inputs)
+
+    @staticmethod
+    def compare_inputs(desk: Desk | None, inputs: Iterable[int | str]) -> Comparison:
+        """As :meth:`compare`; with ``desk`` None only files can be given."""
+        from storydesk.compare import compare
+        from storydesk.compare.inputs import load_inputs
+
+        settings = desk.settings.compare if desk else None
+        return compare(load_inputs(desk.store if desk else None, inputs), settings)
+
+    def compare_story(self, story_id: int) -> Comparison:
+        """Compare the articles of a stored story. Raises ``ValueError`` if it has fewer
+        than two articles or does not exist."""
+        from storydesk.compare import compare
+
+        story = self.story(story_id)
+        if story is None:
+            raise ValueError(f"no story with id {story_id}")
+        arts = [a for i in story.article_ids if (a := self.article(i)) is not None]
+        return compare(arts, self.settings.compare)

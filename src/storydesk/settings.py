@@ -54,7 +54,39 @@ class CleanSettings:
 
 
 @dataclass
+class CompareSettings:
+    """Every tunable number of coverage comparison (defaults: docs/comparison.md)."""
+
+    # Mean TF-IDF cosine at which sentences of two articles state one fact (the
+    # summariser's fact clustering; 0.3 measured there on the bundled sample).
+    fact_threshold: float = 0.3
+    # Two sentences share enough context for their details (numbers, dates, places)
+    # to be compared when they are in one fact or their cosine reaches this.
+    context_threshold: float = 0.25
+    # Leads (an article's first lead_sentences sentences) state the core event: two
+    # leads share context from this lower cosine.
+    lead_sentences: int = 2
+    lead_threshold: float = 0.1
+    # "about 40" stands for 40 +/- this share; "more than 150" for (150, inf).
+    approx_tolerance: float = 0.1
+    # A quote is the same quote in another article when this share of the shorter
+    # one's words occurs in the other; quotes shorter than min_quote_words are ignored.
+    quote_match: float = 0.6
+    min_quote_words: int = 3
+    # Tone: mean VADER compound of an article's (or entity's) sentences beyond these.
+    tone_positive: float = 0.05
+    tone_negative: float = -0.05
+    tone_sentences: int = 3  # sentences shown as carrying a tone
+    main_entities: int = 6  # entities whose tone is reported per article
+    framing_terms: int = 6  # themes / entities listed as one article's emphasis
+    framing_min_count: int = 2  # a theme must occur this often in the article
+    # Rewrites of one wire copy: estimated Jaccard of word 3-gram shingles (as dedup).
+    rewrite_threshold: float = 0.3
+
+
+@dataclass
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
+    compare: CompareSettings = field(default_factory=CompareSettings)

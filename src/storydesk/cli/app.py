@@ -193,5 +193,10 @@ def serve(
     run_server(db, host, port)
 
 
+from storydesk.cli.compare import register as _register_compare  # noqa: E402
+
+_register_compare(app)
+
+
 def main() -> None:
     app()

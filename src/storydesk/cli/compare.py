@@ -1,0 +1,108 @@
+"""Comparison commands: ``compare A B [...]`` and ``eval similarity FILE.csv``.
+
+Registered on the main app by ``register(app)`` (see cli/app.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storydesk.cli.output import console, fail, print_json
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
+                 "[default: ./storydesk.db]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
+
+
+def compare(
+    inputs: Annotated[list[str], typer.Argument(help="Two or more stored article ids or "
+                                                "article files (text, HTML, JSON lines).")],
+    story: Annotated[int | None, typer.Option(help="Compare the articles of this stored "
+                                              "story instead.")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Compare coverage: shared and unique facts, contradictions, sources, tone, similarity."""
+    from storydesk.compare.inputs import CompareInputError
+    from storydesk.compare.report import print_report
+    from storydesk.desk import Desk
+    from storydesk.store import StoreError
+
+    needs_store = story is not None or any(i.strip().isdigit() for i in inputs)
+    try:
+        desk = Desk(db) if needs_store else None
+    except StoreError as e:
+        fail(str(e))
+        return
+    try:
+        if story is not None:
+            result = desk.compare_story(story)  # type: ignore[union-attr]
+        else:
+            if len(inputs) < 2:
+                fail("compare needs at least two articles")
+            result = Desk.compare_inputs(desk, inputs)
+    except (CompareInputError, ValueError) as e:
+        fail(str(e))
+        return
+    finally:
+        if desk is not None:
+            desk.close()
+    data = result.to_dict()
+    if json_out:
+        print_json(data)
+        return
+    names = {a["id"]: f"{a['outlet'] or ''} {a['date'] or ''} — {a['title']}".strip()
+             for a in data["articles"]}
+    print_report(data, names, console)
+
+
+def eval_similarity(
+    file: Annotated[str, typer.Argument(help="A CSV with the SemEval-2022 Task 8 columns "
+                                        "(lang1, lang2, text1, text2, Geography ... Tone).")],
+    embeddings: Annotated[bool, typer.Option("--embeddings", help="Add MiniLM cosine as a "
+                          "baseline (needs the transformers extra).")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Correlation of the similarity profile with human labels, with baselines."""
+    from storydesk.compare.similarity import DIMENSIONS, evaluate_similarity
+
+    try:
+        r = evaluate_similarity(file, embeddings=embeddings)
+    except (OSError, KeyError, RuntimeError) as e:
+        fail(f"{file}: {e}")
+        return
+    if json_out:
+        print_json(r)
+        return
+    for part in ("english", "all"):
+        res = r[part]
+        table = Table(f"{part} ({res['pairs']} pairs)", "pearson", "spearman",
+                      *[f"{b} r" for b in res.get("baselines", {})], box=None, pad_edge=False)
+        for d in DIMENSIONS:
+            table.add_row(d, f"{res[d]['pearson']:.3f}", f"{res[d]['spearman']:.3f}",
+                          *[f"{v[d]['pearson']:.3f}" for v in res.get("baselines", {}).values()])
+        console.print(table)
+        console.print()
+    console.print(f"[dim]{r['pairs']} pairs; model: {escape(r['model'])}[/dim]")
+
+
+def _eval_group(app: typer.Typer) -> typer.Typer:
+    for group in app.registered_groups:
+        if group.name == "eval" and group.typer_instance is not None:
+            return group.typer_instance
+    eval_app = typer.Typer(help="Measure storydesk against labelled data.", no_args_is_help=True)
+    app.add_typer(eval_app, name="eval")
+    return eval_app
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``compare`` to the main app and ``similarity`` to its ``eval`` group."""
+    app.command("compare")(compare)
+    _eval_group(app).command("similarity")(eval_similarity)

@@ -1,0 +1,135 @@
+"""Articles to compare, their sentences, and facts aligned across them.
+
+Alignment reuses the story summariser's fact clustering
+(:func:`storydesk.summarize.story_facts`): sentences of different articles whose
+TF-IDF vectors (stemmed content words) have a mean cosine of at least
+``CompareSettings.fact_threshold`` form one fact. A fact stated by every article is
+*shared*; one stated by a single article is *unique* to it (and so left out by the
+others); anything between is *partial*. Sentence indexes are positions in
+``split_sentences(article.text)``, the same numbering summaries use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storydesk.settings import CompareSettings
+from storydesk.summarize import StoryArticle, StoryParams, split_sentence_spans, story_facts
+from storydesk.summarize.single import content_terms, display_text
+
+__all__ = [
+    "CompareArticle",
+    "AlignedFact",
+    "Sentence",
+    "as_compare_articles",
+    "align_facts",
+    "sentence_matrix",
+    "article_sentences",
+]
+
+
+@dataclass
+class CompareArticle:
+    """What comparison needs of an article. ``id`` may be any hashable (an int, a path)."""
+
+    id: Any
+    text: str
+    title: str = ""
+    outlet: str | None = None
+    date: str | None = None
+    cited: list[str] | None = None  # None: read from the text
+    language: str | None = None
+    duplicate_of: Any = None
+
+
+@dataclass
+class Sentence:
+    article: int  # position of the article in the comparison
+    index: int  # position in split_sentences(article.text)
+    text: str
+    start: int = 0  # where it lies in the article's text
+    end: int = 0
+
+
+@dataclass
+class AlignedFact:
+    """One claim and every (article position, sentence index) stating it."""
+
+    text: str
+    members: list[tuple[int, int]]
+    articles: frozenset[int] = field(default_factory=frozenset)
+
+    def to_dict(self, arts: Sequence[CompareArticle], sents: dict[tuple[int, int], str]
+                ) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "sources": [
+                {"article_id": arts[a].id, "sentence": i, "text": display_text(sents[(a, i)])}
+                for a, i in self.members
+            ],
+        }
+
+
+def as_compare_articles(articles: Iterable[Any]) -> list[CompareArticle]:
+    """:class:`CompareArticle` from storydesk Articles, dicts or CompareArticles."""
+    out: list[CompareArticle] = []
+    for a in articles:
+        if isinstance(a, CompareArticle):
+            out.append(a)
+            continue
+        get = a.get if isinstance(a, dict) else (lambda k, d=None, a=a: getattr(a, k, d))
+        cited = get("cited")
+        out.append(CompareArticle(
+            id=get("id"), text=get("text") or "", title=get("title") or "",
+            outlet=get("outlet"), date=get("date"),
+            cited=list(cited) if cited is not None else None,
+            language=get("language"), duplicate_of=get("duplicate_of"),
+        ))
+    return out
+
+
+def article_sentences(arts: Sequence[CompareArticle]) -> list[Sentence]:
+    """Every sentence of every article (index: position in split_sentences)."""
+    return [
+        Sentence(ai, i, s.text, s.start, s.end)
+        for ai, a in enumerate(arts)
+        for i, s in enumerate(split_sentence_spans(a.text))
+    ]
+
+
+def sentence_matrix(sents: Sequence[Sentence]) -> np.ndarray:
+    """Row-normalised log-TF x IDF vectors of the sentences (IDF over these sentences)."""
+    bags = [Counter(content_terms(s.text)) for s in sents]
+    vocab: dict[str, int] = {}
+    for b in bags:
+        for t in b:
+            vocab.setdefault(t, len(vocab))
+    x = np.zeros((len(sents), max(1, len(vocab))), dtype=np.float32)
+    for r, b in enumerate(bags):
+        for t, c in b.items():
+            x[r, vocab[t]] = 1.0 + np.log(c)
+    if len(sents):
+        df = (x > 0).sum(axis=0)
+        x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings) -> list[AlignedFact]:
+    """Facts of the articles, in order of first appearance (article order, then sentence)."""
+    story = [StoryArticle(i, a.text, None) for i, a in enumerate(arts) if a.text.strip()]
+    if not story:
+        return []
+    facts = story_facts(story, StoryParams(fact_threshold=settings.fact_threshold))
+    out = [
+        AlignedFact(display_text(f.text), sorted(f.members), frozenset(m[0] for m in f.members))
+        for f in facts
+    ]
+    out.sort(key=lambda f: (-len(f.articles), f.members[0]))
+    return out

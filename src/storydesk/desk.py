@@ -28,6 +28,7 @@ from storydesk.store import Store
 
 if TYPE_CHECKING:
     from storydesk.compare import Comparison
+    from storydesk.summarize.stored import ArticleSummary, StorySummary
 
 ProgressFn = Callable[[str, str], None]  # (event, origin): "added" | "duplicate" | "failed"
 
@@ -265,6 +266,57 @@ class Desk:
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search: (article, snippet with [matches] marked), best first."""
         return self.store.search(query, limit=limit)
+
+    # -- summaries ------------------------------------------------------------
+    def summary(
+        self,
+        article_id: int,
+        sentences: int | None = None,
+        words: int | None = None,
+        *,
+        abstractive: bool | None = None,
+    ) -> ArticleSummary | None:
+        """An article's summary (stored; made again when the article changed).
+
+        Each sentence carries its index in ``split_sentences(article.text)``. Default
+        length ``settings.summaries.sentences``; ``words`` sets a word budget instead.
+        ``abstractive``: use the configured endpoint (default: the setting).
+        """
+        from storydesk.summarize.stored import article_summary
+
+        return article_summary(self.store, self.settings, article_id, sentences, words,
+                               abstractive)
+
+    def story_summary(
+        self,
+        story_id: int,
+        sentences: int | None = None,
+        words: int | None = None,
+        *,
+        abstractive: bool | None = None,
+    ) -> StorySummary | None:
+        """A story's summary, each sentence with every (article, sentence) stating it
+        (stored; made again when the story's articles changed)."""
+        from storydesk.summarize.stored import story_summary
+
+        return story_summary(self.store, self.settings, story_id, sentences, words, abstractive)
+
+    def summarize(
+        self,
+        inputs: Iterable[str | int],
+        sentences: int | None = None,
+        words: int | None = None,
+        *,
+        abstractive: bool | None = None,
+    ) -> ArticleSummary | StorySummary:
+        """Stored article ids, files and URLs summarised together as one story (one
+        input: that article's summary). Raises ``SummaryInputError`` on a bad input."""
+        from storydesk.summarize.stored import summarize_inputs
+
+        items = [str(i) for i in inputs]
+        fetcher = self.fetcher if any("://" in i for i in items) else None
+        return summarize_inputs(self.store, self.settings, items, sentences, words,
+                                abstractive, fetcher)
 
     # -- comparison ------------------------------------------------------------
     def compare(self, inputs: Iterable[int | str]) -> Comparison:

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storydesk.summarize.multi import StoryParams
+    from storydesk.summarize.single import SummaryParams
 
 DEFAULT_DB = "storydesk.db"
 
@@ -85,8 +90,53 @@ class CompareSettings:
 
 
 @dataclass
+class AbstractiveSettings:
+    """Optional abstractive summaries from an OpenAI-compatible chat endpoint (Ollama,
+    llama.cpp server, vLLM). Off by default: the extractive summariser stands alone."""
+
+    enabled: bool = False
+    # e.g. http://127.0.0.1:11434/v1 (Ollama); "/chat/completions" is added.
+    base_url: str = field(default_factory=lambda: os.environ.get("STORYDESK_LLM_URL", ""))
+    model: str = field(default_factory=lambda: os.environ.get("STORYDESK_LLM_MODEL", ""))
+    api_key_env: str = "STORYDESK_LLM_API_KEY"  # the variable holding the key, if any
+    timeout: float = 120.0
+    temperature: float = 0.0
+    max_tokens: int = 512
+    max_input_words: int = 6000  # source text sent to the model, articles cut evenly
+    # A generated sentence is supported when the source sentences linked to it hold at
+    # least this share of its content words (stemmed) and every number it states.
+    # 0.6: a paraphrase keeps most content words; an invented claim shares few.
+    support_threshold: float = 0.6
+    max_support_sentences: int = 2  # a generated sentence may fuse this many sources
+
+
+def _article_params() -> SummaryParams:
+    from storydesk.summarize.single import SummaryParams
+
+    return SummaryParams()
+
+
+def _story_params() -> StoryParams:
+    from storydesk.summarize.multi import StoryParams
+
+    return StoryParams()
+
+
+@dataclass
+class SummarySettings:
+    """Summaries: default lengths, the summarisers' weights (docs/summaries.md)."""
+
+    sentences: int = 3  # an article's summary
+    story_sentences: int = 5  # a story's summary
+    article: SummaryParams = field(default_factory=_article_params)
+    story: StoryParams = field(default_factory=_story_params)
+    abstractive: AbstractiveSettings = field(default_factory=AbstractiveSettings)
+
+
+@dataclass
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
+    summaries: SummarySettings = field(default_factory=SummarySettings)
     compare: CompareSettings = field(default_factory=CompareSettings)

@@ -198,5 +198,10 @@ from storydesk.cli.compare import register as _register_compare  # noqa: E402
 _register_compare(app)
 
 
+from storydesk.cli.summaries import register as _register_summaries  # noqa: E402
+
+_register_summaries(app)
+
+
 def main() -> None:
     app()

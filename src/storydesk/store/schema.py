@@ -141,6 +141,25 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[stories, story_articles, state])
 
 
+# Stored summaries, by what they summarise ("article" / "story" and its id) and how
+# (length, mode, summariser version). ``content_hash`` is a hash of the texts (and
+# outlets) summarised: when it no longer matches, the summary is stale and recomputed.
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("ref_id", Integer, primary_key=True, autoincrement=False),
+    Column("params", String(200), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("value", JSON, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[summaries])
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ from storydesk.store.schema import (
     state,
     stories,
     story_articles,
+    summaries,
 )
 
 LISTING_COLUMNS = [c for c in articles.c if c.name not in ("text", "signature")]
@@ -405,6 +406,38 @@ class Store:
     def count_stories(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+
+    # -- summaries ------------------------------------------------------------
+    def content_keys(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        """(text hash, outlet) of each stored article among ``ids``."""
+        out: dict[int, tuple[str, str | None]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                q = select(articles.c.id, articles.c.text_hash, articles.c.outlet).where(
+                    articles.c.id.in_(ids[i : i + 500]))
+                out.update({r.id: (r.text_hash, r.outlet) for r in conn.execute(q)})
+        return out
+
+    def get_summary(self, kind: str, ref_id: int, params: str) -> tuple[str, Any] | None:
+        """(content hash, value) of a stored summary, if any."""
+        q = select(summaries.c.content_hash, summaries.c.value).where(
+            (summaries.c.kind == kind) & (summaries.c.ref_id == ref_id)
+            & (summaries.c.params == params))
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return (row.content_hash, row.value) if row else None
+
+    def put_summary(
+        self, kind: str, ref_id: int, params: str, content_hash: str, value: Any
+    ) -> None:
+        """Store (or replace) a summary."""
+        key = ((summaries.c.kind == kind) & (summaries.c.ref_id == ref_id)
+               & (summaries.c.params == params))
+        with self.engine.begin() as conn:
+            conn.execute(summaries.delete().where(key))
+            conn.execute(insert(summaries).values(
+                kind=kind, ref_id=ref_id, params=params, content_hash=content_hash,
+                value=value, created_at=_now()))
 
 
 def _story_from_row(row: Row[Any]) -> Story:

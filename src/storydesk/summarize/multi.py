@@ -83,6 +83,9 @@ class Fact:
     outlets: int
     score: float
     position: float = field(default=1.0, repr=False)  # mean relative position, 0 = lead
+    # Sentences of other articles that also state it, inside a longer sentence that the
+    # clustering put with another fact: (article id, sentence index).
+    related: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ class StoryParams:
     centrality_weight: float = 1.0
     position_weight: float = 0.5
     max_redundancy: float = 0.4
+    # An article's sentence also counts as a source of a fact it was not clustered with
+    # when its cosine with the fact's centroid is at least this.
+    source_threshold: float = 0.3
     sentence: SummaryParams = DEFAULT_PARAMS  # which sentences may be used
 
 
@@ -225,11 +231,33 @@ def _facts(
         srcs = sorted((arts[sents[i].article].id, sents[i].index) for i in members)
         rel = float(np.mean([sents[i].rank / n_in_article[sents[i].article] for i in members]))
         outlets = len({outlet_of[sents[i].article] for i in members})
-        facts.append(Fact(srcs, sents[best].text, outlets, score, rel))
+        related = _related(x, c, art, members, sents, arts, params.source_threshold)
+        facts.append(Fact(srcs, sents[best].text, outlets, score, rel, related))
         shown_vecs.append(x[best])
         sizes.append(sents[best].words)
     order = sorted(range(len(facts)), key=lambda k: (-facts[k].score, facts[k].position))
     return [facts[k] for k in order], [shown_vecs[k] for k in order], [sizes[k] for k in order]
+
+
+def _related(
+    x: np.ndarray,
+    centroid: np.ndarray,
+    art: np.ndarray,
+    members: list[int],
+    sents: list[_Sent],
+    arts: list[StoryArticle],
+    threshold: float,
+) -> list[tuple[int, int]]:
+    """Per article without a member in the fact, its sentence closest to the fact's
+    centroid, when that is at least ``threshold``."""
+    have = {sents[i].article for i in members}
+    sims = x @ centroid
+    best: dict[int, int] = {}
+    for i in np.flatnonzero(sims >= threshold):
+        a = int(art[i])
+        if a not in have and (a not in best or sims[i] > sims[best[a]]):
+            best[a] = int(i)
+    return sorted((arts[sents[i].article].id, sents[i].index) for i in best.values())
 
 
 def summarize_story(
@@ -266,10 +294,12 @@ def summarize_story(
             continue
         chosen.append(k)
         used += sizes[k]
-    chosen.sort(key=lambda k: (-facts[k].outlets, facts[k].position))
-    return [
-        SummarySentence(
-            display_text(facts[k].text), facts[k].members, facts[k].outlets, facts[k].score
-        )
-        for k in chosen
-    ]
+    outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
+    out: list[SummarySentence] = []
+    for k in chosen:
+        f = facts[k]
+        sources = sorted(set(f.members) | set(f.related))
+        outlets = len({outlet_of[a] for a, _ in sources})
+        out.append(SummarySentence(display_text(f.text), sources, outlets, f.score))
+    order = sorted(range(len(chosen)), key=lambda j: (-out[j].outlets, facts[chosen[j]].position))
+    return [out[j] for j in order]

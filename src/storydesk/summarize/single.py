@@ -85,6 +85,13 @@ _DATELINE = re.compile(
     r"|^\s*[A-Z][A-Z.'\- ]{2,30}\s*(?:--|—|–)\s+",
     re.IGNORECASE,
 )
+# "KARSK, Ostmark, March 18, 2026 (Meridian Wire) - ", "PORT ADLER - ": a place in capitals,
+# optionally a region and a date, optionally an outlet in brackets, then a dash.
+_DATELINE_CAPS = re.compile(
+    r"^\s*[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:,[^()\n]{0,60}?)?\s*\([^()]{2,40}\)"
+    r"\s*(?:--|—|–|-|:)\s+"
+    r"|^\s*[A-Z]{3,}(?: [A-Z]{2,})*\s+(?:-|--|—|–)\s+(?=[A-Z])"
+)
 
 
 def _stem(w: str) -> str:
@@ -118,6 +125,8 @@ def content_terms(text: str) -> list[str]:
 def display_text(sentence: str) -> str:
     """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -")."""
     out = _DATELINE.sub("", sentence, count=1)
+    if out == sentence:
+        out = _DATELINE_CAPS.sub("", sentence, count=1)
     if out and out[0].islower() and not sentence[:1].islower():
         out = out[0].upper() + out[1:]
     return out.strip() or sentence
@@ -190,7 +199,7 @@ class _Prepared:
     bags: dict[int, Counter[str]]
 
 
-def _prepare(text: str, params: SummaryParams) -> _Prepared:
+def _prepare(text: str, params: SummaryParams, title: str | None = None) -> _Prepared:
     from .sentences import _is_caseless
 
     spans = split_sentence_spans(text)
@@ -202,7 +211,9 @@ def _prepare(text: str, params: SummaryParams) -> _Prepared:
         if i != title_idx and is_summary_sentence(s.text, caseless, params)
     ]
     bags = [Counter(content_terms(spans[i].text)) for i in eligible]
-    extra = [Counter(content_terms(spans[title_idx].text))] if title_idx is not None else None
+    if title_idx is not None:
+        title = spans[title_idx].text
+    extra = [Counter(content_terms(title))] if title else None
     vecs = _tfidf(bags, extra)
     title = vecs[-1] if extra else None
     return _Prepared(
@@ -283,15 +294,17 @@ def summarize_article(
     n_sentences: int = 3,
     words: int | None = None,
     params: SummaryParams = DEFAULT_PARAMS,
+    title: str | None = None,
 ) -> list[tuple[int, str]]:
     """The article's best sentences, in article order, as (index, sentence).
 
     ``index`` is the sentence's position in ``split_sentences(text)``. With ``words``
     set, sentences are added while the total stays within that many words (a
     sentence that would overrun is skipped for a shorter one) and ``n_sentences`` is
-    ignored. The sentence text is shown without a leading dateline.
+    ignored. The sentence text is shown without a leading dateline. ``title``: the
+    headline, when the text does not start with it (a stored article's text does not).
     """
-    p = _prepare(text, params)
+    p = _prepare(text, params, title)
     k = n_sentences if words is None else max(1.0, words / 25.0)
     scores = _scores(p, params, k)
     order = sorted(scores, key=lambda i: (-scores[i], i))

@@ -1,0 +1,317 @@
+"""Summaries of stored articles and stories, kept in the store and recomputed when stale.
+
+A stored summary is keyed by what it summarises (``article`` or ``story`` and its id) and
+how (mode, length, a fingerprint of the summariser's settings and version). It carries a
+hash of the texts and outlets it was made from: when an article's text or a story's
+members change, the hash no longer matches and the summary is made again. Asking again
+for an unchanged one reads it back (two small queries).
+
+Inputs that are not stored (files, URLs) are read and cleaned like ``storydesk add`` does,
+but not stored; their summaries are not kept either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .multi import StoryArticle, SummarySentence, summarize_story
+from .single import summarize_article
+
+if TYPE_CHECKING:
+    from storydesk.settings import Settings
+    from storydesk.store import Store
+
+__all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VERSION"]
+
+# Bump when the summarisers change in a way that changes their output.
+SUMMARIZER_VERSION = "4"
+
+
+class SummaryInputError(ValueError):
+    """An input to summarise cannot be read (no such article, an unreadable file)."""
+
+
+def _source_json(article_id: int, sentence: int, labels: dict[int, str]) -> dict[str, Any]:
+    if article_id in labels:
+        return {"article_id": None, "input": labels[article_id], "sentence": sentence}
+    return {"article_id": article_id, "sentence": sentence}
+
+
+def _sentences_json(sents: list[SummarySentence], labels: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": s.text,
+            "sources": [_source_json(a, i, labels) for a, i in s.sources],
+            "outlets": s.outlets,
+        }
+        for s in sents
+    ]
+
+
+@dataclass
+class ArticleSummary:
+    """A summary of one article: its sentences with their index in the article's text."""
+
+    article_id: int | None
+    title: str
+    sentences: list[SummarySentence]
+    mode: str = "extractive"
+    dropped: list[str] = field(default_factory=list)  # abstractive: unsupported sentences
+    cached: bool = False
+    label: str | None = None  # the input it came from, when not stored
+
+    @property
+    def indexed(self) -> list[tuple[int, str]]:
+        """(sentence index, text) for an extractive summary."""
+        return [(s.sources[0][1], s.text) for s in self.sentences if s.sources]
+
+    def to_dict(self) -> dict[str, Any]:
+        labels = {-1: self.label or ""} if self.article_id is None else {}
+        aid = -1 if self.article_id is None else self.article_id
+        sents = [
+            SummarySentence(s.text, [(aid, i) for _, i in s.sources], s.outlets)
+            for s in self.sentences
+        ]
+        d: dict[str, Any] = {
+            "article_id": self.article_id,
+            "title": self.title,
+            "mode": self.mode,
+        }
+        if self.label is not None:
+            d["input"] = self.label
+        if self.mode == "extractive":
+            d["sentences"] = [{"index": i, "text": t} for i, t in self.indexed]
+        d["summary"] = _sentences_json(sents, labels)
+        if self.mode != "extractive":
+            d["dropped"] = len(self.dropped)
+            d["dropped_sentences"] = list(self.dropped)
+        d["cached"] = self.cached
+        return d
+
+
+@dataclass
+class StorySummary:
+    """A summary of several articles on one event; each sentence lists its sources."""
+
+    story_id: int | None
+    article_ids: list[int]  # negative: inputs not stored (see ``labels``)
+    outlets: int
+    sentences: list[SummarySentence]
+    mode: str = "extractive"
+    dropped: list[str] = field(default_factory=list)
+    cached: bool = False
+    labels: dict[int, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "story_id": self.story_id,
+            "articles": [
+                {"article_id": None, "input": self.labels[a]} if a in self.labels
+                else {"article_id": a}
+                for a in self.article_ids
+            ],
+            "outlets": self.outlets,
+            "mode": self.mode,
+            "summary": _sentences_json(self.sentences, self.labels),
+        }
+        if self.mode != "extractive":
+            d["dropped"] = len(self.dropped)
+            d["dropped_sentences"] = list(self.dropped)
+        d["cached"] = self.cached
+        return d
+
+
+# ---------------------------------------------------------------- computing
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+
+
+def _params_key(settings: Settings, kind: str, n: int, words: int | None, abstractive: bool) -> str:
+    s = settings.summaries
+    if abstractive:
+        ab = s.abstractive
+        how = _hash(ab.base_url, ab.model, ab.support_threshold, ab.max_support_sentences,
+                    ab.max_input_words, ab.temperature)[:12]
+        mode = f"abstractive:{how}"
+    else:
+        what = s.article if kind == "article" else s.story
+        mode = "extractive:" + _hash(repr(what))[:12]
+    return f"{mode};n={n if words is None else ''};w={words or ''};v={SUMMARIZER_VERSION}"
+
+
+def _serial(sents: list[SummarySentence]) -> list[dict[str, Any]]:
+    return [{"text": s.text, "sources": [list(p) for p in s.sources], "outlets": s.outlets}
+            for s in sents]
+
+
+def _unserial(rows: list[dict[str, Any]]) -> list[SummarySentence]:
+    return [
+        SummarySentence(r["text"], [(int(a), int(i)) for a, i in r["sources"]], r["outlets"])
+        for r in rows
+    ]
+
+
+def _compute(
+    settings: Settings,
+    arts: list[StoryArticle],
+    n: int,
+    words: int | None,
+    abstractive: bool,
+    title: str | None = None,
+) -> tuple[list[SummarySentence], list[str], str]:
+    s = settings.summaries
+    if abstractive:
+        from .abstractive import generate_summary
+
+        checked = generate_summary(arts, s.abstractive, n, words)
+        return checked.kept, checked.dropped, "abstractive"
+    if len(arts) == 1:
+        a = arts[0]
+        pairs = summarize_article(a.text, n, words, s.article, title=title)
+        return [SummarySentence(t, [(a.id, i)], 1) for i, t in pairs], [], "extractive"
+    return summarize_story(arts, n, words, s.story), [], "extractive"
+
+
+def _use_abstractive(settings: Settings, abstractive: bool | None) -> bool:
+    return settings.summaries.abstractive.enabled if abstractive is None else abstractive
+
+
+def article_summary(
+    store: Store,
+    settings: Settings,
+    article_id: int,
+    sentences: int | None = None,
+    words: int | None = None,
+    abstractive: bool | None = None,
+) -> ArticleSummary | None:
+    keys = store.content_keys([article_id])
+    if article_id not in keys:
+        return None
+    ab = _use_abstractive(settings, abstractive)
+    n = sentences or settings.summaries.sentences
+    params = _params_key(settings, "article", n, words, ab)
+    content = _hash(*keys[article_id])
+    hit = store.get_summary("article", article_id, params)
+    if hit is not None and hit[0] == content:
+        v = hit[1]
+        return ArticleSummary(article_id, v["title"], _unserial(v["sentences"]), v["mode"],
+                              list(v.get("dropped", [])), cached=True)
+    art = store.get_article(article_id)
+    if art is None:  # deleted meanwhile
+        return None
+    sents, dropped, mode = _compute(
+        settings, [StoryArticle(article_id, art.text, art.outlet)], n, words, ab, art.title
+    )
+    store.put_summary("article", article_id, params, content, {
+        "title": art.title, "sentences": _serial(sents), "mode": mode, "dropped": dropped})
+    return ArticleSummary(article_id, art.title, sents, mode, dropped)
+
+
+def story_summary(
+    store: Store,
+    settings: Settings,
+    story_id: int,
+    sentences: int | None = None,
+    words: int | None = None,
+    abstractive: bool | None = None,
+) -> StorySummary | None:
+    ids = [a for a, _ in store.story_members(story_id)]
+    if not ids:
+        return None
+    keys = store.content_keys(ids)
+    ids = [a for a in ids if a in keys]
+    ab = _use_abstractive(settings, abstractive)
+    n = sentences or settings.summaries.story_sentences
+    params = _params_key(settings, "story", n, words, ab)
+    content = _hash(*(f"{a}:{keys[a][0]}:{keys[a][1]}" for a in sorted(ids)))
+    n_outlets = len({keys[a][1] or f"\x00{a}" for a in ids})
+    hit = store.get_summary("story", story_id, params)
+    if hit is not None and hit[0] == content:
+        v = hit[1]
+        return StorySummary(story_id, ids, n_outlets, _unserial(v["sentences"]), v["mode"],
+                            list(v.get("dropped", [])), cached=True)
+    arts = [StoryArticle(a.id, a.text, a.outlet) for a in store.articles_by_ids(ids)
+            if a.id is not None]
+    sents, dropped, mode = _compute(settings, arts, n, words, ab)
+    store.put_summary("story", story_id, params, content,
+                      {"sentences": _serial(sents), "mode": mode, "dropped": dropped})
+    return StorySummary(story_id, ids, n_outlets, sents, mode, dropped)
+
+
+def _read_inputs(
+    store: Store, inputs: list[str], fetcher: Any = None, max_bytes: int = 20_000_000
+) -> tuple[list[StoryArticle], dict[int, str], dict[int, str]]:
+    """Stored ids and files/URLs as articles; not-stored ones get negative ids."""
+    from storydesk.extract.article import build_article
+    from storydesk.models import Failure, IngestError
+    from storydesk.sources import iter_documents
+
+    arts: list[StoryArticle] = []
+    labels: dict[int, str] = {}
+    titles: dict[int, str] = {}
+    next_id = -1
+    for item in inputs:
+        item = str(item)
+        if item.isdigit() and not os.path.exists(item):
+            art = store.get_article(int(item))
+            if art is None or art.id is None:
+                raise SummaryInputError(f"no article with id {item}")
+            arts.append(StoryArticle(art.id, art.text, art.outlet))
+            titles[art.id] = art.title
+            continue
+        found = False
+        for doc in iter_documents([item], fetcher, max_bytes=max_bytes):
+            if isinstance(doc, Failure):
+                raise SummaryInputError(f"{doc.origin}: {doc.reason}")
+            try:
+                art = build_article(doc)
+            except IngestError as e:
+                raise SummaryInputError(str(e)) from None
+            arts.append(StoryArticle(next_id, art.text, art.outlet))
+            labels[next_id] = doc.origin
+            titles[next_id] = art.title
+            next_id -= 1
+            found = True
+        if not found:
+            raise SummaryInputError(f"{item}: no article found")
+    return arts, labels, titles
+
+
+def summarize_inputs(
+    store: Store,
+    settings: Settings,
+    inputs: list[str],
+    sentences: int | None = None,
+    words: int | None = None,
+    abstractive: bool | None = None,
+    fetcher: Any = None,
+) -> ArticleSummary | StorySummary:
+    """Stored article ids, files and URLs summarised together: one article gives an
+    :class:`ArticleSummary`, several a :class:`StorySummary` (computed, not kept)."""
+    if not inputs:
+        raise SummaryInputError("nothing to summarise")
+    if len(inputs) == 1 and str(inputs[0]).isdigit() and not os.path.exists(str(inputs[0])):
+        one = article_summary(store, settings, int(inputs[0]), sentences, words, abstractive)
+        if one is None:
+            raise SummaryInputError(f"no article with id {inputs[0]}")
+        return one
+    arts, labels, titles = _read_inputs(
+        store, inputs, fetcher, settings.clean.max_file_bytes
+    )
+    ab = _use_abstractive(settings, abstractive)
+    if len(arts) == 1:
+        a = arts[0]
+        n = sentences or settings.summaries.sentences
+        sents, dropped, mode = _compute(settings, arts, n, words, ab, titles.get(a.id))
+        return ArticleSummary(None if a.id < 0 else a.id, titles.get(a.id, ""), sents, mode,
+                              dropped, label=labels.get(a.id))
+    n = sentences or settings.summaries.story_sentences
+    sents, dropped, mode = _compute(settings, arts, n, words, ab)
+    n_outlets = len({a.outlet or f"\x00{a.id}" for a in arts})
+    return StorySummary(None, [a.id for a in arts], n_outlets, sents, mode, dropped,
+                        labels=labels)

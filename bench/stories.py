@@ -107,26 +107,37 @@ def baselines(rows: list[dict], seeds: int) -> list[str]:
 def synthetic(n: int, seed: int = 0) -> list[tuple[str, str, str]]:
     """(id, text, date) articles: 5-30 per story, 40 story words + Zipf background."""
     rng = np.random.default_rng(seed)
-    vocab = [f"w{i}" for i in range(50_000)]
-    zipf = 1.0 / np.arange(1, len(vocab) + 1)
-    zipf /= zipf.sum()
+    vocab = np.array([f"w{i}" for i in range(50_000)])
+    cdf = np.cumsum(1.0 / np.arange(1, len(vocab) + 1))
+    cdf /= cdf[-1]
+
+    def background(k: int) -> list[str]:  # Zipf draws, without rebuilding the cdf each time
+        return vocab[np.minimum(np.searchsorted(cdf, rng.random(k)), len(vocab) - 1)].tolist()
+
     out = []
     sid = 0
     day0 = 738000
     while len(out) < n:
         size = int(rng.integers(5, 30))
-        own = [f"Ev{sid}x{j}" for j in range(12)] + list(rng.choice(vocab, 28, p=zipf))
+        own = [f"Ev{sid}x{j}" for j in range(12)] + background(28)
         day = day0 + sid // 40
         for _ in range(size):
-            words = list(rng.choice(own, 25)) + list(rng.choice(vocab, 150, p=zipf))
+            words = list(rng.choice(own, 25)) + background(150)
             offset = day - 719163 + int(rng.integers(0, 3))
             out.append((f"s{len(out)}", " ".join(words), str(np.datetime64("1970-01-01") + offset)))
         sid += 1
     return out[:n]
 
 
-def speed(n_store: int) -> str:
-    arts = synthetic(n_store + 2000)
+def _rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def speed(n_store: int, n_new: int = 2000) -> str:
+    """The grouper alone: ``n_store`` articles in memory, then ``n_new`` more timed."""
+    arts = synthetic(n_store + n_new)
     g = OnlineGrouper(StorySettings())
     t0 = time.perf_counter()
     for doc_id, text, day in arts[:n_store]:
@@ -136,8 +147,52 @@ def speed(n_store: int) -> str:
     for doc_id, text, day in arts[n_store:]:
         g.add(doc_id, text, date=day)
     dt = time.perf_counter() - t0
-    return (f"{n_store} stored ({len(g.stories())} stories, built at {n_store / build:.0f}/s): "
-            f"placing 2000 more at {2000 / dt:.0f} articles/s")
+    return (f"grouper: {n_store} stored ({len(g.stories())} stories, built at "
+            f"{n_store / build:.0f}/s): placing {n_new} more at {n_new / dt:.0f} articles/s; "
+            f"peak RSS {_rss_mib():.0f} MiB")
+
+
+def desk_speed(n_store: int, n_new: int = 2000) -> str:
+    """Through the Desk and a SQLite file: ``n_store`` synthetic articles stored and placed,
+    then ``n_new`` more stored and ``place_new_articles()`` timed (load of the grouper state
+    by a fresh Desk, placement, story rows, placements and state written per batch)."""
+    import tempfile
+
+    from storydesk import Desk
+    from storydesk.models import Article
+
+    arts = synthetic(n_store + n_new)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "speed.db")
+
+        def store(part: list[tuple[str, str, str]]) -> None:
+            with Desk(db) as desk:
+                for doc_id, text, day in part:
+                    desk.store.insert_article(
+                        Article(title=" ".join(text.split()[:8]), text=text, date=day,
+                                outlet=f"outlet{hash(doc_id) % 20}", origin=doc_id),
+                        url_key=None, text_hash=doc_id, signature=None, band_keys=[])
+
+        store(arts[:n_store])
+        t0 = time.perf_counter()
+        with Desk(db) as desk:
+            desk.place_new_articles()
+        build = time.perf_counter() - t0
+        store(arts[n_store:])
+        t0 = time.perf_counter()
+        with Desk(db) as desk:
+            desk.place_new_articles()
+            dt = time.perf_counter() - t0
+            n_st = desk.store.count_stories()
+        t0 = time.perf_counter()
+        with Desk(db) as desk:
+            desk._stories.ensure_loaded()
+        load = time.perf_counter() - t0
+        size = os.path.getsize(db) / 2**20
+    return (f"desk: {n_store} stored and placed at {n_store / build:.0f}/s ({n_st} stories); "
+            f"placing {n_new} more with a fresh Desk (state load included) at "
+            f"{n_new / dt:.0f} articles/s; state load alone {load:.1f} s; "
+            f"SQLite file {size:.0f} MiB; peak RSS {_rss_mib():.0f} MiB")
 
 
 def main() -> None:
@@ -147,6 +202,8 @@ def main() -> None:
     ap.add_argument("--sets", default="ecbplus,gnews_snippets")
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--speed", type=int, default=100_000, help="store size; 0 to skip")
+    ap.add_argument("--desk-speed", type=int, default=0,
+                    help="store size for the Desk + SQLite speed run; 0 to skip")
     args = ap.parse_args()
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '-')}, "
           f"cpus={os.cpu_count()}")
@@ -163,9 +220,13 @@ def main() -> None:
         if not args.no_baselines:
             for line in baselines(rows, args.seeds):
                 print(line, flush=True)
+    if args.speed or args.desk_speed:
+        print("\n### speed\n")
     if args.speed:
         random.seed(0)
-        print("\n### speed\n\n" + speed(args.speed))
+        print(speed(args.speed), flush=True)
+    if args.desk_speed:
+        print(desk_speed(args.desk_speed), flush=True)
 
 
 if __name__ == "__main__":

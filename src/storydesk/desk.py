@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
 from storydesk.extract.article import build_article, outlet_from_url
 from storydesk.extract.chrome import line_key, line_keys
-from storydesk.models import AddReport, Article, Failure, IngestError, RawDocument
+from storydesk.models import AddReport, Article, Failure, IngestError, RawDocument, Story
 from storydesk.settings import Settings, default_db
 from storydesk.store import Store
 
@@ -61,6 +61,7 @@ class Desk:
         self.store = Store(db or default_db())
         self._near = NearDupIndex(self.settings.dedup)
         self._fetcher = None
+        self._keeper = None
 
     def close(self) -> None:
         self.store.close()
@@ -245,8 +246,52 @@ class Desk:
         return "added"
 
     # -- stories --------------------------------------------------------------
-    def place_new_articles(self) -> None:
-        """Place every article not yet in a story (grouping arrives with the stories stage)."""
+    @property
+    def _stories(self):  # noqa: ANN202 - the story keeper, created on first use
+        if self._keeper is None:
+            from storydesk.stories.keeper import StoryKeeper
+
+            self._keeper = StoryKeeper(self.store, self.settings.stories)
+        return self._keeper
+
+    def place_new_articles(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Place every article not yet in a story; returns how many were placed.
+
+        Loads the grouper from the store (or regroups everything when the
+        store has placements but no usable state), places the new articles
+        in arrival order, and writes placements, story rows and state in one
+        transaction per ``settings.stories.place_batch`` articles.
+        ``progress(done, total)`` hears after each batch.
+        """
+        ids = self.store.unplaced_article_ids()
+        if not ids:
+            return 0
+        return self._stories.place(ids, progress=progress)
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Regroup every stored article with the current settings; returns the story count."""
+        self._stories.rebuild(progress=progress)
+        return self.store.count_stories()
+
+    def stories(
+        self,
+        *,
+        limit: int | None = 50,
+        offset: int = 0,
+        since: str | None = None,
+        outlet: str | None = None,
+    ) -> list[Story]:
+        """Stories, latest first: ``since`` keeps those whose last article is on or after
+        that date; ``outlet`` those with an article of that outlet. No ``why``."""
+        return self.store.list_stories(limit=limit, offset=offset, since=since, outlet=outlet)
+
+    def story(self, story_id: int) -> Story | None:
+        """One story with its article ids and, per article, why it is there."""
+        return self.store.get_story(story_id)
+
+    def story_of(self, article_id: int) -> int | None:
+        """The id of the story an article is in (None until placed)."""
+        return self.store.story_of(article_id)
 
     # -- reading --------------------------------------------------------------
     def article(self, article_id: int) -> Article | None:

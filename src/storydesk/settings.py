@@ -59,34 +59,63 @@ class CleanSettings:
 
 
 @dataclass
-class CompareSettings:
-    """Every tunable number of coverage comparison (defaults: docs/comparison.md)."""
+class VectorSettings:
+    """How text becomes a sparse vector."""
 
-    # Mean TF-IDF cosine at which sentences of two articles state one fact (the
-    # summariser's fact clustering; 0.3 measured there on the bundled sample).
-    fact_threshold: float = 0.3
-    # Two sentences share enough context for their details (numbers, dates, places)
-    # to be compared when they are in one fact or their cosine reaches this.
-    context_threshold: float = 0.25
-    # Leads (an article's first lead_sentences sentences) state the core event: two
-    # leads share context from this lower cosine.
-    lead_sentences: int = 2
-    lead_threshold: float = 0.1
-    # "about 40" stands for 40 +/- this share; "more than 150" for (150, inf).
-    approx_tolerance: float = 0.1
-    # A quote is the same quote in another article when this share of the shorter
-    # one's words occurs in the other; quotes shorter than min_quote_words are ignored.
-    quote_match: float = 0.6
-    min_quote_words: int = 3
-    # Tone: mean VADER compound of an article's (or entity's) sentences beyond these.
-    tone_positive: float = 0.05
-    tone_negative: float = -0.05
-    tone_sentences: int = 3  # sentences shown as carrying a tone
-    main_entities: int = 6  # entities whose tone is reported per article
-    framing_terms: int = 6  # themes / entities listed as one article's emphasis
-    framing_min_count: int = 2  # a theme must occur this often in the article
-    # Rewrites of one wire copy: estimated Jaccard of word 3-gram shingles (as dedup).
-    rewrite_threshold: float = 0.3
+    # 2**21 hash buckets: fewer than one collision per thousand terms for a
+    # vocabulary of 100k–1M terms, 8 MiB of document frequencies.
+    n_features: int = 1 << 21
+    # A token written with a capital inside a sentence (a name) counts this
+    # many times more; so does every token of an entity given by the caller.
+    entity_boost: float = 2.0
+    # Adjacent capitalised tokens also count as one phrase ("tara_reid").
+    name_phrases: bool = True
+    # Title tokens count this many times more than body tokens.
+    title_boost: float = 2.0
+    min_token_chars: int = 2
+
+
+@dataclass
+class StorySettings:
+    """Every tunable number of story grouping (defaults measured, docs/stories.md)."""
+
+    vector: VectorSettings = field(default_factory=VectorSettings)
+    # Join when affinity >= join_ratio x cohesion of the story (shrunk, below).
+    join_ratio: float = 0.5
+    # A story's own cohesion counts as this many member pairs' worth of
+    # evidence against the corpus-wide typical cohesion.
+    prior_pairs: float = 3.0
+    # Typical cohesion to start from, before any story has three members.
+    cohesion_prior: float = 0.25
+    # Stories of at least this many members define the typical cohesion.
+    cohesion_min_members: int = 3
+    # Affinity floor: nothing joins below this mean cosine, whatever the stream.
+    min_affinity: float = 0.02
+    # A story is split when its two halves' cross affinity is under
+    # split_ratio x their cohesion (below join_ratio: hysteresis).
+    split_ratio: float = 0.5
+    split_min_members: int = 4
+    split_min_part: int = 2
+    # A member whose leave-one-out ratio falls under this is taken out of its story.
+    eject_ratio: float = 0.7
+    # Candidates: the article's top terms, looked up in the index.
+    query_terms: int = 16
+    index_terms: int = 16  # a member's top terms put its story in the index
+    posting_cap: int = 300  # most recent stories kept per term
+    candidates: int = 24  # stories scored exactly
+    # Dates: affinity x exp(-max(0, gap - grace) / scale); beyond max_gap: no join.
+    date_grace_days: float = 2.0
+    date_scale_days: float = 7.0
+    date_max_gap_days: float = 45.0
+    # Local consolidation after this many articles (0: only when called).
+    consolidate_every: int = 200
+    consolidate_rounds: int = 3
+    why_terms: int = 6
+    # Storing: articles placed per transaction; segments of saved features
+    # kept before they are merged into one; key entities listed per story.
+    place_batch: int = 500
+    state_max_segments: int = 32
+    key_entities: int = 8
 
 
 @dataclass
@@ -134,9 +163,41 @@ class SummarySettings:
 
 
 @dataclass
+class CompareSettings:
+    """Every tunable number of coverage comparison (defaults: docs/comparison.md)."""
+
+    # Mean TF-IDF cosine at which sentences of two articles state one fact (the
+    # summariser's fact clustering; 0.3 measured there on the bundled sample).
+    fact_threshold: float = 0.3
+    # Two sentences share enough context for their details (numbers, dates, places)
+    # to be compared when they are in one fact or their cosine reaches this.
+    context_threshold: float = 0.25
+    # Leads (an article's first lead_sentences sentences) state the core event: two
+    # leads share context from this lower cosine.
+    lead_sentences: int = 2
+    lead_threshold: float = 0.1
+    # "about 40" stands for 40 +/- this share; "more than 150" for (150, inf).
+    approx_tolerance: float = 0.1
+    # A quote is the same quote in another article when this share of the shorter
+    # one's words occurs in the other; quotes shorter than min_quote_words are ignored.
+    quote_match: float = 0.6
+    min_quote_words: int = 3
+    # Tone: mean VADER compound of an article's (or entity's) sentences beyond these.
+    tone_positive: float = 0.05
+    tone_negative: float = -0.05
+    tone_sentences: int = 3  # sentences shown as carrying a tone
+    main_entities: int = 6  # entities whose tone is reported per article
+    framing_terms: int = 6  # themes / entities listed as one article's emphasis
+    framing_min_count: int = 2  # a theme must occur this often in the article
+    # Rewrites of one wire copy: estimated Jaccard of word 3-gram shingles (as dedup).
+    rewrite_threshold: float = 0.3
+
+
+@dataclass
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     summaries: SummarySettings = field(default_factory=SummarySettings)
+    stories: StorySettings = field(default_factory=StorySettings)
     compare: CompareSettings = field(default_factory=CompareSettings)

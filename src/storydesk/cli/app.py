@@ -193,14 +193,19 @@ def serve(
     run_server(db, host, port)
 
 
-from storydesk.cli.compare import register as _register_compare  # noqa: E402
+from storydesk.cli.stories import register as _register_stories  # noqa: E402
 
-_register_compare(app)
+_register_stories(app, show_app)
 
 
 from storydesk.cli.summaries import register as _register_summaries  # noqa: E402
 
 _register_summaries(app)
+
+
+from storydesk.cli.compare import register as _register_compare  # noqa: E402
+
+_register_compare(app)
 
 
 def main() -> None:

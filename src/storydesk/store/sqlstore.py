@@ -304,8 +304,12 @@ class Store:
         described: list[Story],
         removed: list[int] = (),  # type: ignore[assignment]
         state_blobs: dict[str, bytes] | None = None,
+        drop_state: Iterable[str] = (),
     ) -> None:
-        """Record placements (article -> (story, why)), story rows and state in one transaction."""
+        """Record placements (article -> (story, why)), story rows and state in one transaction.
+
+        ``drop_state``: state keys to delete in the same transaction.
+        """
         now = _now()
         with self.engine.begin() as conn:
             if placements:
@@ -327,6 +331,8 @@ class Store:
                      "last_date": st.last_date, "entities": st.entities, "updated_at": now}
                     for st in described
                 ])
+            for key in drop_state:
+                conn.execute(state.delete().where(state.c.key == key))
             for key, blob in (state_blobs or {}).items():
                 conn.execute(state.delete().where(state.c.key == key))
                 conn.execute(insert(state).values(key=key, value=blob, updated_at=now))

@@ -30,6 +30,7 @@ Method (details and measured figures in docs/stories.md):
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -42,47 +43,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from storydesk.stories.vectorize import Features, TermStats, VectorSettings, featurize
+from storydesk.settings import StorySettings, VectorSettings
+from storydesk.stories.vectorize import Features, TermStats, featurize
 
 DocId = Hashable
-
-
-@dataclass
-class StorySettings:
-    """Every tunable number of story grouping (defaults measured, docs/stories.md)."""
-
-    vector: VectorSettings = field(default_factory=VectorSettings)
-    # Join when affinity >= join_ratio x cohesion of the story (shrunk, below).
-    join_ratio: float = 0.5
-    # A story's own cohesion counts as this many member pairs' worth of
-    # evidence against the corpus-wide typical cohesion.
-    prior_pairs: float = 3.0
-    # Typical cohesion to start from, before any story has three members.
-    cohesion_prior: float = 0.25
-    # Stories of at least this many members define the typical cohesion.
-    cohesion_min_members: int = 3
-    # Affinity floor: nothing joins below this mean cosine, whatever the stream.
-    min_affinity: float = 0.02
-    # A story is split when its two halves' cross affinity is under
-    # split_ratio x their cohesion (below join_ratio: hysteresis).
-    split_ratio: float = 0.5
-    split_min_members: int = 4
-    split_min_part: int = 2
-    # A member whose leave-one-out ratio falls under this is taken out of its story.
-    eject_ratio: float = 0.7
-    # Candidates: the article's top terms, looked up in the index.
-    query_terms: int = 16
-    index_terms: int = 16  # a member's top terms put its story in the index
-    posting_cap: int = 300  # most recent stories kept per term
-    candidates: int = 24  # stories scored exactly
-    # Dates: affinity x exp(-max(0, gap - grace) / scale); beyond max_gap: no join.
-    date_grace_days: float = 2.0
-    date_scale_days: float = 7.0
-    date_max_gap_days: float = 45.0
-    # Local consolidation after this many articles (0: only when called).
-    consolidate_every: int = 200
-    consolidate_rounds: int = 3
-    why_terms: int = 6
 
 
 @dataclass
@@ -148,6 +112,12 @@ class OnlineGrouper:
         self._cols = np.zeros(0, np.int64)
         self._dirty: set[int] = set()
         self._since = 0
+        # For callers that persist: stories whose members changed or that were
+        # removed, and articles and term names not yet exported (``drain``).
+        self._changed: set[int] = set()
+        self._removed: set[int] = set()
+        self._unsaved: list[DocId] = []
+        self._unsaved_names: dict[int, str] = {}
         self.cohesion = self.settings.cohesion_prior
 
     # ------------------------------------------------------------------ scoring
@@ -234,6 +204,7 @@ class OnlineGrouper:
             st.n += 1
             self._index_doc(d, sid)
         self._dirty.add(sid)
+        self._changed.add(sid)
 
     def _new_story(self) -> int:
         sid = self._next_id
@@ -253,10 +224,13 @@ class OnlineGrouper:
         """Place one article; returns its story, why, and merges/splits it caused."""
         if doc_id in self._docs:
             raise ValueError(f"article {doc_id!r} was already added")
+        self._unsaved.append(doc_id)
         s = self.settings
         feats: Features = featurize(text, title, entities, s.vector)
         for b, name in feats.names.items():
-            self._names.setdefault(b, name)
+            if b not in self._names:
+                self._names[b] = name
+                self._unsaved_names[b] = name
         self._ent_terms.update(feats.idx[feats.entity].tolist())
         day = _day(date)
         dup = duplicate_of is not None and duplicate_of in self._docs
@@ -328,8 +302,12 @@ class OnlineGrouper:
                    zip(d.idx.tolist(), d.vec.tolist(), strict=True)]
         contrib = sorted((c for c in contrib if c[0] > 0), reverse=True)
         ents, terms = [], []
+        seen: set[str] = set()
         for _, t in contrib:
             name = self._names.get(t, "?")
+            if name.casefold() in seen:
+                continue
+            seen.add(name.casefold())
             (ents if t in self._ent_terms else terms).append(name)
         k = self.settings.why_terms
         ents, terms = ents[:k], terms[:k]
@@ -387,6 +365,7 @@ class OnlineGrouper:
             self._attach(doc_id, self._docs[doc_id], a)
         del self._stories[b]
         self._dirty.discard(b)
+        self._removed.add(b)
         return a, b
 
     # ------------------------------------------------------------------ consolidate
@@ -644,6 +623,9 @@ class OnlineGrouper:
     def _rebuild(self, docs: list[DocId], labels: dict[DocId, int]) -> None:
         """Write the consolidated labels back into stories, sums and index."""
         touched = {self._docs[x].story for x in docs} | set(labels.values())
+        before = {sid: set(self._stories[sid].members) if sid in self._stories else set()
+                  for sid in touched}
+        changed_before = set(self._changed)
         for sid in touched:
             if sid in self._stories:
                 st = self._stories[sid]
@@ -671,6 +653,11 @@ class OnlineGrouper:
         for sid in touched:
             if sid in self._stories and not self._stories[sid].members:
                 del self._stories[sid]
+                self._removed.add(sid)
+        # re-attaching marked every touched story changed: keep only real changes
+        self._changed = changed_before | {
+            sid for sid in touched
+            if sid in self._stories and set(self._stories[sid].members) != before[sid]}
         self._dirty = set()
 
     def _update_cohesion(self) -> None:
@@ -688,6 +675,138 @@ class OnlineGrouper:
         order = np.argsort(rho)
         cum = np.cumsum(w[order])
         self.cohesion = float(rho[order][np.searchsorted(cum, cum[-1] / 2.0)])
+
+    # ------------------------------------------------------------------ persistence
+    def drain(self) -> tuple[set[int], set[int]]:
+        """Stories changed and stories removed since the last call (then forgotten)."""
+        changed = {sid for sid in self._changed if sid in self._stories}
+        removed = {sid for sid in self._removed if sid not in self._stories}
+        self._changed, self._removed = set(), set()
+        return changed, removed
+
+    def members(self, sid: int) -> list[DocId]:
+        st = self._stories.get(sid)
+        return list(st.members) if st else []
+
+    def is_duplicate(self, doc_id: DocId) -> bool:
+        return self._docs[doc_id].dup
+
+    def representative(self, sid: int) -> DocId | None:
+        """The member most like the whole story (largest dot with the story's sum)."""
+        st = self._stories.get(sid)
+        if not st or not st.members:
+            return None
+        best, best_v = None, -1.0
+        for x in st.members:
+            d = self._docs[x]
+            v = self._dot(d.idx.tolist(), d.vec.tolist(), st)
+            if v > best_v:
+                best, best_v = x, v
+        return best
+
+    def explain(self, doc_id: DocId) -> dict[str, Any]:
+        """Why an article is in its story now, measured against the other members."""
+        d = self._docs[doc_id]
+        st = self._stories[d.story]
+        if d.dup and d.orig in self._docs and self._docs[d.orig].story == d.story:
+            return {"reason": "duplicate", "duplicate_of": d.orig,
+                    "summary": f"copy of article {d.orig}"}
+        others = st.n - (0 if d.dup else 1)
+        if others <= 0:
+            return {"reason": "new", "summary": "the only report of this story", "nearest": []}
+        # leave the article out: a temporary story of the other members
+        rest = _Story(members={}, sum=dict(st.sum), sq=0.0, n=others, dmin=st.dmin, dmax=st.dmax)
+        if not d.dup:
+            for t, v in zip(d.idx.tolist(), d.vec.tolist(), strict=True):
+                rest.sum[t] = rest.sum.get(t, 0.0) - v
+        rest.sq = sum(v * v for v in rest.sum.values())
+        rest.members = {x: None for x in st.members if x != doc_id}
+        aff = self._dot(d.idx.tolist(), d.vec.tolist(), rest) / others
+        aff *= self._date_factor(d.day, rest)
+        tmp = -1
+        self._stories[tmp] = rest
+        try:
+            why = self._explain(d, tmp, aff / self._threshold(rest), aff)
+        finally:
+            del self._stories[tmp]
+        why["story_size"] = len(st.members)
+        return why
+
+    def export_new(self) -> dict[str, np.ndarray]:
+        """The features of articles added since the last export, as plain arrays.
+
+        Features never change once computed (only IDF weighting does), so a
+        store can append these as a segment instead of rewriting every article.
+        Ids must be integers. ``load_segments`` reads them back.
+        """
+        ids = [x for x in self._unsaved if x in self._docs]
+        docs = [self._docs[x] for x in ids]
+        names = json.dumps({str(k): v for k, v in self._unsaved_names.items()})
+        self._unsaved, self._unsaved_names = [], {}
+        return {
+            "ids": np.array(ids, np.int64),
+            "day": np.array([-1 if d.day is None else d.day for d in docs], np.int64),
+            "dup": np.array([d.dup for d in docs], bool),
+            "orig": np.array([-1 if d.orig is None else d.orig for d in docs], np.int64),
+            "len": np.array([len(d.idx) for d in docs], np.int64),
+            "idx": (np.concatenate([d.idx for d in docs]).astype(np.int32) if docs
+                    else np.zeros(0, np.int32)),
+            "tfw": np.concatenate([d.tfw for d in docs]) if docs else np.zeros(0, np.float32),
+            "ent": np.concatenate([d.ent for d in docs]) if docs else np.zeros(0, bool),
+            "names": np.frombuffer(names.encode("utf-8"), np.uint8),
+        }
+
+    @classmethod
+    def load_segments(cls, settings: StorySettings, segments: Iterable[dict[str, np.ndarray]],
+                      placements: dict[int, int], *, cohesion: float | None = None,
+                      next_id: int = 1) -> tuple[OnlineGrouper, set[int]]:
+        """A grouper from exported segments and the article -> story map.
+
+        Returns it and the placed articles that no segment holds (the caller
+        regroups those, or rebuilds). Articles in segments but not placed are
+        ignored (they will be placed again).
+        """
+        g = cls(settings)
+        if cohesion is not None:
+            g.cohesion = float(cohesion)
+        g._next_id = max([next_id, *(sid + 1 for sid in placements.values())])
+        raw: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, int, bool, int]] = []
+        for seg in segments:
+            g._names.update({int(k): v for k, v in
+                             json.loads(bytes(seg["names"]).decode("utf-8")).items()})
+            bounds = np.concatenate([[0], np.cumsum(seg["len"])]).tolist()
+            idx_all = seg["idx"].astype(np.int64)
+            for k, doc_id in enumerate(seg["ids"].tolist()):
+                if doc_id not in placements:
+                    continue
+                a, b = bounds[k], bounds[k + 1]
+                raw.append((doc_id, idx_all[a:b], seg["tfw"][a:b], seg["ent"][a:b],
+                            int(seg["day"][k]), bool(seg["dup"][k]), int(seg["orig"][k])))
+        raw.sort(key=lambda r: r[0])
+        seen = set()
+        for doc_id, idx, _, _, _, dup, _ in raw:
+            seen.add(doc_id)
+            if not dup:
+                g.stats.count(idx)
+        for doc_id, idx, tfw, ent, day, dup, orig in raw:
+            g._ent_terms.update(idx[ent].tolist())
+            vec = g.stats.weigh(idx, tfw)
+            g._docs[doc_id] = _Doc(idx, tfw, ent, vec, placements[doc_id],
+                                   None if day < 0 else day, dup, g._top_terms(idx, vec),
+                                   None if orig < 0 else orig)
+        for doc_id, *_ in raw:
+            sid = placements[doc_id]
+            if sid not in g._stories:
+                g._stories[sid] = _Story(members={}, sum={})
+            d = g._docs[doc_id]
+            if not d.dup:
+                g._attach(doc_id, d, sid)
+        for doc_id, *_ in raw:
+            d = g._docs[doc_id]
+            if d.dup:
+                g._attach(doc_id, d, placements[doc_id])
+        g._dirty, g._changed, g._removed, g._unsaved = set(), set(), set(), []
+        return g, set(placements) - seen
 
     # ------------------------------------------------------------------ state
     def to_state(self) -> dict[str, Any]:

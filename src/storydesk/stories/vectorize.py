@@ -19,27 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storydesk.settings import VectorSettings
+
 _TOKEN = re.compile(r"[^\W_][\w'’-]*[^\W_]|[^\W_]", re.UNICODE)
 _SENTENCE_END = frozenset(".!?:;\n\"“”")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "new", "year", "years",
                                           "just", "like", "also", "would", "could", "one"}
-
-
-@dataclass
-class VectorSettings:
-    """How text becomes a sparse vector."""
-
-    # 2**21 hash buckets: fewer than one collision per thousand terms for a
-    # vocabulary of 100k–1M terms, 8 MiB of document frequencies.
-    n_features: int = 1 << 21
-    # A token written with a capital inside a sentence (a name) counts this
-    # many times more; so does every token of an entity given by the caller.
-    entity_boost: float = 2.0
-    # Adjacent capitalised tokens also count as one phrase ("tara_reid").
-    name_phrases: bool = True
-    # Title tokens count this many times more than body tokens.
-    title_boost: float = 2.0
-    min_token_chars: int = 2
 
 
 def _bucket(term: str, mask: int) -> int:

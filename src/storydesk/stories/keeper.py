@@ -1,0 +1,211 @@
+"""Keeps the store's stories in step with an ``OnlineGrouper``.
+
+The grouper lives in memory; the store holds what it needs to come back:
+
+* ``story_articles``: article -> story, and why (the placements);
+* ``stories``: one described row per story (title, outlets, dates, entities);
+* ``state``: ``stories.meta`` (a small JSON: settings, typical cohesion, next
+  id, generation, the segment keys) and ``stories.seg.NNNNNN`` segments, each
+  the term features of the articles placed in one batch. Features never change,
+  so a batch appends one segment and rewrites only the meta: the cost of saving
+  does not grow with the store. Segments are merged into one when there are
+  more than ``StorySettings.state_max_segments``.
+
+Every batch (placements, story rows, segment, meta) is written in one
+transaction. No SQL here: the store does that.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from storydesk.models import Article, Story
+from storydesk.settings import StorySettings
+from storydesk.stories.online import OnlineGrouper
+
+META_KEY = "stories.meta"
+SEG_PREFIX = "stories.seg."
+
+ProgressFn = Callable[[int, int], None]  # (done, total)
+
+
+def _pack(arrays: dict[str, np.ndarray]) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def _unpack(blob: bytes) -> dict[str, np.ndarray]:
+    with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _concat(segs: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    names: dict[str, str] = {}
+    for s in segs:
+        names.update(json.loads(bytes(s["names"]).decode("utf-8")))
+    out = {k: np.concatenate([s[k] for s in segs]) for k in segs[0] if k != "names"}
+    out["names"] = np.frombuffer(json.dumps(names).encode("utf-8"), np.uint8)
+    return out
+
+
+class StoryKeeper:
+    """Loads, feeds and saves the grouper of one store."""
+
+    def __init__(self, store: Any, settings: StorySettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.grouper: OnlineGrouper | None = None
+        self.generation = -1
+        self.segments: list[str] = []
+        self.placed: dict[int, int] = {}
+
+    # -- loading ---------------------------------------------------------------
+    def _meta(self) -> dict[str, Any] | None:
+        blob = self.store.load_state(META_KEY)
+        return json.loads(blob) if blob else None
+
+    def ensure_loaded(self) -> OnlineGrouper:
+        """The grouper, loaded from the store, or reloaded if another process wrote since."""
+        meta = self._meta()
+        gen = meta["generation"] if meta else 0
+        if self.grouper is not None and gen == self.generation:
+            return self.grouper
+        self.placed = self.store.all_placements()
+        vector_ok = meta is not None and meta.get("vector") == asdict(self.settings.vector)
+        if meta is None or not vector_ok:
+            if self.placed:  # placements without usable features: regroup all
+                return self.rebuild()
+            self.grouper = OnlineGrouper(self.settings)
+            self.generation, self.segments = gen, []
+            return self.grouper
+        segs = [_unpack(b) for k in meta["segments"]
+                if (b := self.store.load_state(k)) is not None]
+        g, missing = OnlineGrouper.load_segments(
+            self.settings, segs, self.placed, cohesion=meta["cohesion"],
+            next_id=meta["next_id"])
+        if missing:
+            return self.rebuild()
+        self.grouper, self.generation, self.segments = g, gen, list(meta["segments"])
+        return g
+
+    # -- placing ----------------------------------------------------------------
+    def place(self, ids: list[int], *, progress: ProgressFn | None = None,
+              final_consolidation: bool = False) -> int:
+        """Place these (unplaced) articles, one transaction per batch. Returns how many."""
+        g = self.ensure_loaded()
+        done = 0
+        size = max(1, self.settings.place_batch)
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            arts = self.store.articles_by_ids(batch, with_text=True)
+            whys: dict[int, tuple[int, dict[str, Any]]] = {}
+            for a in arts:
+                assert a.id is not None
+                dup = a.duplicate_of if a.duplicate_of in g._docs else None
+                p = g.add(a.id, a.text, title=a.title, date=a.date,
+                          entities=[e.name for e in a.entities], duplicate_of=dup)
+                whys[a.id] = (p.story_id, p.why)
+            last = start + size >= len(ids)
+            if last:
+                g.consolidate(full=final_consolidation)
+            self._commit(whys)
+            done += len(batch)
+            if progress:
+                progress(done, len(ids))
+        return done
+
+    def rebuild(self, progress: ProgressFn | None = None) -> OnlineGrouper:
+        """Forget every story and regroup all stored articles, oldest first."""
+        self.store.clear_stories()
+        self.grouper = OnlineGrouper(self.settings)
+        self.generation, self.segments, self.placed = 0, [], {}
+        ids = self.store.unplaced_article_ids()
+        if progress:
+            progress(0, len(ids))
+        self.place(ids, progress=progress, final_consolidation=True)
+        return self.grouper
+
+    # -- saving -----------------------------------------------------------------
+    def _commit(self, whys: dict[int, tuple[int, dict[str, Any]]]) -> None:
+        g = self.grouper
+        assert g is not None
+        changed, removed = g.drain()
+        placements: dict[int, tuple[int, dict[str, Any]]] = {}
+        for a, (joined, why) in whys.items():
+            now = g.story_of(a)
+            # moved by a later merge, split or consolidation: explain it afresh
+            placements[a] = (now, why if now == joined else g.explain(a))
+        for sid in changed:
+            for a in g.members(sid):
+                if a not in placements and self.placed.get(a) != sid:
+                    placements[a] = (sid, g.explain(a))
+        described = self.describe(sorted(changed))
+        drop: list[str] = []
+        blobs = {}
+        seg = g.export_new()
+        if len(seg["ids"]):
+            key = f"{SEG_PREFIX}{self.generation + 1:08d}"
+            if len(self.segments) + 1 > self.settings.state_max_segments:
+                old = [_unpack(b) for k in self.segments
+                       if (b := self.store.load_state(k)) is not None]
+                seg = _concat([*old, seg])
+                drop, self.segments = list(self.segments), []
+            blobs[key] = _pack(seg)
+            self.segments.append(key)
+        self.generation += 1
+        blobs[META_KEY] = json.dumps({
+            "generation": self.generation, "segments": self.segments,
+            "cohesion": g.cohesion, "next_id": g._next_id,
+            "vector": asdict(self.settings.vector), "settings": asdict(self.settings),
+        }).encode("utf-8")
+        self.store.write_stories(placements, described, sorted(removed), blobs,
+                                 drop_state=drop)
+        for a, (sid, _) in placements.items():
+            self.placed[a] = sid
+
+    def describe(self, sids: Iterable[int]) -> list[Story]:
+        """Story rows for these stories, from their members' metadata."""
+        g = self.grouper
+        assert g is not None
+        sids = [s for s in sids if g.members(s)]
+        all_ids = [a for s in sids for a in g.members(s)]
+        meta = {a.id: a for a in self.store.articles_by_ids(all_ids, with_text=False)}
+        out = []
+        for sid in sids:
+            members = [meta[a] for a in g.members(sid) if a in meta]
+            if not members:
+                continue
+            rep = g.representative(sid)
+            title = meta[rep].title if rep in meta else members[0].title
+            out.append(self._story(sid, title, members, [g.is_duplicate(a.id) for a in members]))
+        return out
+
+    def _story(self, sid: int, title: str, members: list[Article], dups: list[bool]) -> Story:
+        outlets = Counter(a.outlet for a in members if a.outlet)
+        dates = sorted(a.date for a in members if a.date)
+        ents: dict[str, list[Any]] = {}  # key -> [name, type, articles, mentions]
+        for a, dup in zip(members, dups, strict=True):
+            if dup:  # a copy names what its original names: count once
+                continue
+            for e in a.entities:
+                k = e.name.casefold()
+                row = ents.setdefault(k, [e.name, e.type, 0, 0])
+                row[2] += 1
+                row[3] += e.count
+        top = sorted(ents.values(), key=lambda r: (-r[2], -r[3], r[0]))
+        ids = sorted(int(a.id) for a in members if a.id is not None)
+        return Story(
+            id=sid, title=title or "(untitled)", article_ids=ids,
+            outlets=[o for o, _ in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))],
+            first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+            entities=[{"name": n, "type": t, "articles": k}
+                      for n, t, k, _ in top[: self.settings.key_entities]],
+        )

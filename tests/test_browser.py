@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -108,8 +109,8 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     assert errors == []
 
 
-def test_front_page_lists_articles_and_opens_one(server: str, page) -> None:
-    page.goto(server + "/")
+def test_article_list_opens_an_article(server: str, page) -> None:
+    page.goto(server + "/articles")
     assert "storydesk" in page.title()
     first = page.locator("main a[href^='/articles/']").first
     title = first.inner_text().strip()
@@ -142,3 +143,43 @@ def test_hostile_article_content_does_not_run(server: str, page) -> None:
     assert page.evaluate("() => window.__pwned === undefined")
     page.goto(server + "/")
     assert page.evaluate("() => window.__pwned === undefined")
+
+
+def test_story_page_then_summary_in_place_then_next_and_previous(server: str, page) -> None:
+    page.goto(server + "/")
+    several = page.locator(".story-item", has_text=re.compile(r"\b[2-9]\d* articles"))
+    several.first.locator("a[href^='/stories/']").click()
+    page.wait_for_load_state()
+    assert "/stories/" in page.url
+    assert page.locator(".summary-sentences li").count() > 0
+    page.locator(".members a.item-title").first.click()
+    page.wait_for_load_state()
+    article_url = page.url
+    assert "/articles/" in article_url
+    page.click("a.get-summary")
+    page.wait_for_selector(".summary-box li")
+    assert page.url == article_url  # shown in place, no navigation
+    assert 1 <= page.locator(".summary-box li").count() <= 3
+    ref = page.locator(".summary-box a.ref").first.get_attribute("href")
+    assert ref and page.locator(ref).count() == 1  # the cited sentence is on the page
+    nxt = page.locator("a[rel=next]")
+    assert "next article" in nxt.inner_text().lower()  # CSS shows it in capitals
+    nxt.click()
+    page.wait_for_load_state()
+    assert page.url != article_url
+    page.locator("a[rel=prev]").click()
+    page.wait_for_load_state()
+    assert page.url == article_url
+
+
+def test_summary_link_works_without_javascript(server: str, browser) -> None:
+    ctx = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    pg = ctx.new_page()
+    pg.goto(server + "/articles/1")
+    pg.click("a.get-summary")
+    pg.wait_for_load_state()
+    assert pg.url.endswith("/articles/1/summary")
+    assert pg.locator(".summary-sentences li").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "summary_page_without_javascript.png"), full_page=True)
+    ctx.close()

@@ -49,6 +49,10 @@ def load(db: str) -> None:
                 print(f"failed: {f.origin}: {f.reason}")
         print(f"sample: {total['added']} added, {total['duplicates']} duplicates, "
               f"{total['failed']} failed")
+        stories = desk.stories(limit=None)
+        for st in stories:  # summarised now, so the reader's pages open at once
+            desk.story_summary(st.id)
+        print(f"sample: {len(stories)} stories, summarised")
 
 
 def main() -> None:

@@ -34,13 +34,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from storydesk.models import Article, RawDocument
+from storydesk.models import Article, RawDocument, Story
+from storydesk.web.views import atom_feed, sentence_paragraphs, timeline
 
 if TYPE_CHECKING:
     from storydesk.desk import Desk
 
 HERE = Path(__file__).parent
-PAGE_SIZE = 30  # articles per page of the front page
+PAGE_SIZE = 30  # stories or articles per page of a listing
+FEED_SIZE = 50  # stories in /feed.atom
+COVERAGE_DAYS = 14  # days shown in a story's coverage bar on the front page
 API_MAX_LIMIT = 200  # largest page the JSON API hands out
 SEARCH_LIMIT = 50  # results on the search page
 TOP_CITED = 5  # agencies shown per outlet on /sources
@@ -163,6 +166,49 @@ class Ingested(BaseModel):
 
 class ErrorOut(BaseModel):
     error: str
+
+
+class StoryBrief(BaseModel):
+    """A story without the per-article reasons (listings)."""
+
+    id: int
+    title: str
+    article_ids: list[int]
+    outlets: list[str]
+    first_date: str | None = None
+    last_date: str | None = None
+    entities: list[Any] = []
+
+
+class StoryOut(StoryBrief):
+    why: dict[int, dict[str, Any]] = Field(
+        description="Per article id: why it is in the story (shared entities and terms, "
+                    "days apart, similarity).")
+
+
+class StoryList(BaseModel):
+    items: list[StoryBrief]
+    limit: int
+    offset: int
+
+
+class SourceRef(BaseModel):
+    article_id: int
+    sentence: int = Field(description="Index of the sentence in the article's clean text.")
+
+
+class SummarySentenceOut(BaseModel):
+    text: str
+    sources: list[SourceRef]
+
+
+class SummaryOut(BaseModel):
+    """A summary: ``summary`` lists its sentences, each with every (article, sentence)
+    that states it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    summary: list[SummarySentenceOut]
 
 
 def _brief(a: Article) -> dict[str, Any]:
@@ -304,8 +350,37 @@ def create_app(
         return render(request, "error.html", 422, status=422, message=message)
 
     # -- pages --------------------------------------------------------------------
+    def first_sentence(story_id: int) -> str:
+        try:
+            summ = the_desk.story_summary(story_id, sentences=1)
+        except Exception:  # a summary is a nicety on a listing: never break the page
+            return ""
+        return summ.sentences[0].text if summ and summ.sentences else ""
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def front(
+        request: Request,
+        outlet: str | None = None,
+        since: str | None = None,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> HTMLResponse:
+        outlet, since = _outlet(outlet), _since(since)
+        start = (page - 1) * PAGE_SIZE
+        rows = the_desk.stories(limit=PAGE_SIZE + 1, offset=start, outlet=outlet, since=since)
+        shown = rows[:PAGE_SIZE]
+        briefs = {a.id: a for a in the_desk.store.articles_by_ids(
+            [i for st in shown for i in st.article_ids], with_text=False)}
+        items = [{"story": st, "lead": first_sentence(st.id),
+                  "bars": _coverage_bars([briefs[i] for i in st.article_ids if i in briefs])}
+                 for st in shown]
+        return render(
+            request, "front.html", items=items, outlet=outlet or "", since=since or "",
+            page=page, has_next=len(rows) > PAGE_SIZE,
+            total=the_desk.store.count_stories() if not (outlet or since) else None,
+        )
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(
         request: Request,
         outlet: str | None = None,
         since: str | None = None,
@@ -316,10 +391,23 @@ def create_app(
                       key=_chrono_key, reverse=True)
         start = (page - 1) * PAGE_SIZE
         return render(
-            request, "front.html",
+            request, "articles.html",
             articles=rows[start:start + PAGE_SIZE], total=len(rows), outlet=outlet or "",
             since=since or "", page=page, has_next=start + PAGE_SIZE < len(rows),
         )
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: int) -> HTMLResponse:
+        st = the_desk.story(story_id)
+        if st is None:
+            raise HTTPException(404, f"No story with id {story_id}.")
+        arts = sorted(the_desk.store.articles_by_ids(st.article_ids, with_text=False),
+                      key=_chrono_key)
+        summ = the_desk.story_summary(story_id)
+        number = {a.id: n for n, a in enumerate(arts, 1)}
+        return render(request, "story.html", st=st, articles=arts, number=number,
+                      summary=summ.to_dict()["summary"] if summ else [],
+                      timeline=timeline(arts))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: int) -> HTMLResponse:
@@ -327,16 +415,49 @@ def create_app(
         if a is None:
             raise HTTPException(404, f"No article with id {article_id}.")
         everything = sorted(the_desk.articles(limit=None), key=_chrono_key)
-        pos = next((i for i, x in enumerate(everything) if x.id == a.id), None)
-        prev_a = everything[pos - 1] if pos else None
-        next_a = everything[pos + 1] if pos is not None and pos + 1 < len(everything) else None
+        prev_a, next_a, story = neighbours(a, everything)
         original = the_desk.article(a.duplicate_of) if a.duplicate_of else None
         copies = [x for x in everything if x.duplicate_of == a.id]
         by_type: dict[str, list[Any]] = defaultdict(list)
         for e in sorted(a.entities, key=lambda e: (-e.count, e.name)):
             by_type[e.type].append(e)
         return render(request, "article.html", a=a, prev_a=prev_a, next_a=next_a,
-                      original=original, copies=copies, entities=dict(by_type))
+                      original=original, copies=copies, entities=dict(by_type), story=story,
+                      sentences=sentence_paragraphs(a.text))
+
+    @app.get("/articles/{article_id}/summary", response_class=HTMLResponse,
+             include_in_schema=False)
+    def article_summary_page(request: Request, article_id: int) -> HTMLResponse:
+        a = the_desk.article(article_id)
+        summ = the_desk.summary(article_id) if a else None
+        if a is None or summ is None:
+            raise HTTPException(404, f"No article with id {article_id}.")
+        return render(request, "summary.html", a=a, sentences=summ.indexed)
+
+    def neighbours(
+        a: Article, everything: list[Article]
+    ) -> tuple[Article | None, Article | None, Story | None]:
+        """Previous and next article: within the article's story first, then by date
+        (``everything``: all articles in date order)."""
+        sid = the_desk.story_of(a.id) if a.id else None
+        story = the_desk.story(sid) if sid is not None else None
+        pos = next((i for i, x in enumerate(everything) if x.id == a.id), None)
+        prev_a = everything[pos - 1] if pos else None
+        next_a = everything[pos + 1] if pos is not None and pos + 1 < len(everything) else None
+        if story and len(story.article_ids) > 1:
+            ids = set(story.article_ids)
+            members = [x for x in everything if x.id in ids]
+            k = next(i for i, x in enumerate(members) if x.id == a.id)
+            prev_a = members[k - 1] if k > 0 else prev_a
+            next_a = members[k + 1] if k + 1 < len(members) else next_a
+        return prev_a, next_a, story
+
+    @app.get("/feed.atom", include_in_schema=False)
+    def feed(request: Request) -> Response:
+        rows = the_desk.stories(limit=FEED_SIZE)
+        leads = {st.id: first_sentence(st.id) for st in rows}
+        base = str(request.base_url).rstrip("/") + request.scope.get("root_path", "")
+        return Response(atom_feed(rows, base, leads), media_type="application/atom+xml")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
@@ -390,6 +511,56 @@ def create_app(
         """Full-text search over titles and text, best first."""
         hits = the_desk.search(q, limit=limit)
         return {"query": q, "items": [{**_brief(a), "snippet": s} for a, s in hits]}
+
+    @app.get("/api/stories", response_model=StoryList, responses=errors, tags=["stories"])
+    def api_stories(
+        limit: Annotated[int, Query(ge=1, le=API_MAX_LIMIT)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        outlet: Annotated[str | None, Query(description="Only stories with an article of "
+                                                        "this outlet.")] = None,
+        since: Annotated[str | None, Query(description="Only stories whose last article is "
+                                                       "on or after this date.")] = None,
+    ) -> dict[str, Any]:
+        """Stories, latest first, without the per-article reasons."""
+        rows = the_desk.stories(limit=limit, offset=offset, outlet=_outlet(outlet),
+                                since=_since(since))
+        return {"items": [st.to_dict(with_why=False) for st in rows], "limit": limit,
+                "offset": offset}
+
+    @app.get("/api/stories/{story_id}", response_model=StoryOut, responses=errors,
+             tags=["stories"])
+    def api_story(story_id: Annotated[int, PathParam(ge=1)]) -> dict[str, Any]:
+        """One story: its articles and why each one is in it."""
+        st = the_desk.story(story_id)
+        if st is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return st.to_dict()
+
+    @app.get("/api/stories/{story_id}/summary", response_model=SummaryOut, responses=errors,
+             tags=["summaries"])
+    def api_story_summary(
+        story_id: Annotated[int, PathParam(ge=1)],
+        sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
+        words: Annotated[int | None, Query(ge=10, le=5000)] = None,
+    ) -> dict[str, Any]:
+        """The story's summary; each sentence lists every article sentence stating it."""
+        summ = the_desk.story_summary(story_id, sentences, words)
+        if summ is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return summ.to_dict()
+
+    @app.get("/api/articles/{article_id}/summary", response_model=SummaryOut,
+             responses=errors, tags=["summaries"])
+    def api_article_summary(
+        article_id: Annotated[int, PathParam(ge=1)],
+        sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
+        words: Annotated[int | None, Query(ge=10, le=5000)] = None,
+    ) -> dict[str, Any]:
+        """The article's summary: its best sentences in article order, with their index."""
+        summ = the_desk.summary(article_id, sentences, words)
+        if summ is None:
+            raise HTTPException(404, f"no article with id {article_id}")
+        return summ.to_dict()
 
     def require_writer(authorization: Annotated[str | None, Header()] = None) -> None:
         """Checked before the body is read: a read-only server or a wrong token ends here."""
@@ -462,6 +633,26 @@ def _outlet_table(rows: list[Article]) -> list[dict[str, Any]]:
         })
     table.sort(key=lambda r: (-r["count"], r["name"].lower()))
     return table
+
+
+def _coverage_bars(arts: list[Article]) -> list[int]:
+    """Articles per day over the story's last ``COVERAGE_DAYS`` days (oldest first)."""
+    days = sorted(a.date[:10] for a in arts if a.date)
+    if not days:
+        return []
+    try:
+        last = Date.fromisoformat(days[-1])
+    except ValueError:
+        return []
+    counts = [0] * COVERAGE_DAYS
+    for d in days:
+        try:
+            back = (last - Date.fromisoformat(d)).days
+        except ValueError:
+            continue
+        if 0 <= back < COVERAGE_DAYS:
+            counts[COVERAGE_DAYS - 1 - back] += 1
+    return counts
 
 
 def _version() -> str:

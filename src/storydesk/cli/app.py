@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.output import article_json, console, err, fail, print_json
+from storydesk.cli.output import article_json, clip, console, err, fail, print_json
 
 app = typer.Typer(
     help="storydesk: a self-hosted news desk. Ingest articles from many outlets, "
@@ -116,7 +116,7 @@ def articles(
         return
     table = Table("id", "date", "outlet", "title", "cited", "dup of", box=None, pad_edge=False)
     for a in rows:
-        table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(a.title[:70]),
+        table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(clip(a.title)),
                       escape(", ".join(a.cited)), str(a.duplicate_of or ""))
     console.print(table)
     console.print(f"{len(rows)} of {desk.store.count_articles()} articles", highlight=False)

@@ -30,3 +30,11 @@ def article_json(article: Any, *, with_text: bool = True) -> dict[str, Any]:
             "entities", "duplicate_of", "duplicate_share", "date_source", "word_count", "origin",
             "extra", "added_at"]
     return {k: d[k] for k in keys if k in d}
+
+
+def clip(text: str, width: int = 90) -> str:
+    """``text`` cut to ``width`` characters at a word boundary, with "…" when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:") + "…"

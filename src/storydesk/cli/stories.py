@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storydesk.cli.output import console, err, fail, print_json
+from storydesk.cli.output import clip, console, err, fail, print_json
 
 DbOption = Annotated[
     str | None,
@@ -75,7 +75,7 @@ def stories(
         dates = (s.first_date or "")[:10]
         if s.last_date and s.last_date[:10] != dates:
             dates += f" – {s.last_date[:10]}"
-        table.add_row(str(s.id), str(len(s.article_ids)), dates, escape(s.title[:70]),
+        table.add_row(str(s.id), str(len(s.article_ids)), dates, escape(clip(s.title)),
                       escape(", ".join(s.outlets[:4]) + (" …" if len(s.outlets) > 4 else "")),
                       escape(", ".join(e["name"] for e in s.entities[:4])))
     console.print(table)

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from storydesk.summarize import (  # noqa: E402
+    baselines,  # noqa: E402
     split_sentences,
     summarize_article,
     summarize_story,
@@ -157,82 +158,25 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- baselines
-
-
-class _Tokenizer:
-    """sumy tokenizer on storydesk's sentences (sumy's own needs NLTK punkt data)."""
-
-    language = "english"
-    _word = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-
-    def to_sentences(self, text: str) -> list[str]:
-        return split_sentences(text)
-
-    def to_words(self, sentence: str) -> list[str]:
-        return self._word.findall(sentence)
+# sumy (LexRank, TextRank, LSA, Luhn), newspaper4k and stored published outputs: the same
+# adapters `storydesk eval summaries` uses (storydesk.summarize.baselines).
 
 
 def sumy_systems() -> dict[str, Any]:
-    try:
-        from sumy.nlp.stemmers import Stemmer
-        from sumy.parsers.plaintext import PlaintextParser
-        from sumy.summarizers.lex_rank import LexRankSummarizer
-        from sumy.summarizers.lsa import LsaSummarizer
-        from sumy.summarizers.luhn import LuhnSummarizer
-        from sumy.summarizers.text_rank import TextRankSummarizer
-        from sumy.utils import get_stop_words
-    except ImportError:
+    out = baselines.sumy_systems()
+    if not out:
         print("sumy not installed: its baselines are left out", file=sys.stderr)
-        return {}
-    tok = _Tokenizer()
-    out: dict[str, Any] = {}
-    for name, cls in [
-        ("lexrank", LexRankSummarizer),
-        ("textrank", TextRankSummarizer),
-        ("lsa", LsaSummarizer),
-        ("luhn", LuhnSummarizer),
-    ]:
-        summ = cls(Stemmer("english"))
-        summ.stop_words = get_stop_words("english")
-
-        def run(
-            row: dict[str, Any], n: int | None, words: int | None, summ: Any = summ
-        ) -> list[str]:
-            doc = PlaintextParser.from_string(row["text"], tok).document
-            return [str(s) for s in summ(doc, n or 3)]
-
-        out["sumy_" + name] = run
     return out
 
 
 def newspaper_system() -> dict[str, Any]:
-    try:
-        import newspaper.nlp as nlp
-        from newspaper.text import StopWords
-    except ImportError:
+    out = baselines.newspaper_system()
+    if not out:
         print("newspaper4k not installed: its baseline is left out", file=sys.stderr)
-        return {}
-    # Its own splitter loads NLTK punkt (a download); give it ours, with its filter.
-    nlp.split_sentences = lambda text: [s for s in split_sentences(text) if len(s) > 10]
-    sw = StopWords("en")
-
-    def run(row: dict[str, Any], n: int | None, words: int | None) -> list[str]:
-        text = row["text"]
-        title = " "
-        first, _, rest = text.partition("\n")
-        if rest and not re.search(r"[.!?\"']\s*$", first):
-            title, text = first, rest
-        return list(nlp.summarize(title, text, sw, max_sents=n or 3))
-
-    return {"newspaper4k": run}
+    return out
 
 
-def stored_system(name: str) -> Any:
-    def run(row: dict[str, Any], n: int | None, words: int | None) -> list[str] | None:
-        out = (row.get("systems") or {}).get(name)
-        return list(out) if out else None
-
-    return run
+stored_system = baselines.stored_system
 
 
 # ---------------------------------------------------------------- reports

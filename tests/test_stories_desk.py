@@ -217,7 +217,7 @@ def test_story_commands(tmp_path):
 
     big = max(listed, key=lambda s: len(s["article_ids"]))
     shown = json.loads(_storydesk("show", "story", str(big["id"]), "--json", db=db).stdout)
-    assert list(shown) == [*STORY_KEYS, "why"]
+    assert list(shown) == [*STORY_KEYS, "why", "summary"]
     assert sorted(shown["why"]) == sorted(str(a) for a in big["article_ids"])
     table = _storydesk("show", "story", str(big["id"]), db=db)
     assert table.returncode == 0 and "why:" in table.stdout and big["title"] in table.stdout

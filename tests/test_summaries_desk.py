@@ -249,6 +249,13 @@ def test_summary_command(tmp_path: Path) -> None:
         assert x["text"] and x["sources"]
         assert all(src["article_id"] in ids.values() for src in x["sources"])
 
+    out = _storydesk("show", "story", str(STORY), "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert shown["summary"] == d["summary"]  # the stored summary, same JSON shape
+    out = _storydesk("show", "story", str(STORY), db=db)
+    assert "Summary" in out.stdout and "reported by 3 of 3" in out.stdout
+
     files = [str(tmp_path / "in" / n) for n in CRANE]
     out = _storydesk("summary", *files, "--words", "60", db=db)
     assert out.returncode == 0, out.stderr

@@ -94,8 +94,9 @@ def show_story(
     st = desk.story(story_id)
     if st is None:
         fail(f"no story with id {story_id}")
+    summary = desk.story_summary(story_id)  # stored; made again when the story changed
     if json_out:
-        print_json(story_json(st))
+        print_json({**story_json(st), "summary": summary.to_dict()["summary"] if summary else []})
         desk.close()
         return
     console.print(f"[bold]{escape(st.title)}[/bold]")
@@ -104,6 +105,11 @@ def show_story(
                  ("outlets", ", ".join(st.outlets)),
                  ("entities", ", ".join(e["name"] for e in st.entities))]:
         console.print(f"[dim]{k:>9}[/dim]  {escape(v)}", highlight=False)
+    if summary and summary.sentences:
+        from storydesk.cli.summaries import print_story_summary
+
+        console.print("\n[bold]Summary[/bold]")
+        print_story_summary(summary.to_dict())
     console.print()
     arts = {a.id: a for a in desk.store.articles_by_ids(st.article_ids, with_text=False)}
     for aid in st.article_ids:

@@ -2,19 +2,21 @@
 
 Each sentence that could stand alone in a summary (see :func:`is_summary_sentence`) gets
 
-    score = position_weight * 1 / (1 + rank / k) ** position_decay
+    score = position_weight * shrink * 1 / (1 + rank / k) ** position_decay
           + centrality_weight * cos(sentence, article centroid) / max over the article
           + keyword_weight * mean frequency of its words in the article / max
           + graph_weight * PageRank on the sentences' cosine graph / max
           + title_weight * cos(sentence, headline)
 
 where ``rank`` is the sentence's place among the eligible sentences, ``k`` the summary
-size in sentences, the vectors are TF-IDF over the article's own sentences (stemmed
-content words) and the headline is a leading line without final punctuation, or the
-``title`` given. The best sentences are taken greedily, skipping one too close to a
-sentence already taken (cosine above ``max_redundancy``), until ``n_sentences`` or the
-word budget is reached, and returned in article order. The weights are
-:class:`SummaryParams` defaults (docs/summaries.md says how they were chosen).
+size in sentences, ``shrink`` = min(1, position_full_share / (k / eligible sentences)) (a
+summary that takes a large share of the article leans less on the lead), the vectors are
+TF-IDF over the article's own sentences (stemmed content words) and the headline is a
+leading line without final punctuation, or the ``title`` given. The best sentences are
+taken greedily, skipping one too close to a sentence already taken (cosine above
+``max_redundancy``), until ``n_sentences`` or the word budget is reached, and returned in
+article order. The weights are :class:`SummaryParams` defaults (docs/summaries.md says how
+they were chosen).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class SummaryParams:
 
     position_weight: float = 1.5
     position_decay: float = 1.0
+    # The position prior has its full weight while the summary takes at most this share
+    # of the article's eligible sentences, and shrinks in proportion beyond (0: never).
+    position_full_share: float = 0.15
     centrality_weight: float = 0.5
     title_weight: float = 0.5
     keyword_weight: float = 1.0
@@ -254,8 +259,12 @@ def _scores(p: _Prepared, params: SummaryParams, k: float = 3.0) -> dict[int, fl
         kw = {i: x / ktop for i, x in kw.items()}
     graph = _pagerank(p, params.graph_damping) if params.graph_weight else {}
     out: dict[int, float] = {}
+    pw = params.position_weight
+    share = k / len(p.eligible)
+    if params.position_full_share and share > params.position_full_share:
+        pw *= params.position_full_share / share  # a long summary leans less on the lead
     for rank, i in enumerate(p.eligible):
-        s = params.position_weight / (1.0 + rank / k) ** params.position_decay
+        s = pw / (1.0 + rank / k) ** params.position_decay
         s += params.centrality_weight * cent[i] / top
         if p.title is not None and params.title_weight:
             s += params.title_weight * cosine(p.vectors[i], p.title)

@@ -35,7 +35,7 @@ def _text(rng: random.Random, own: list[str], n_own: int = 20, n_shared: int = 8
 
 def _rows(prefix: str, own: list[str], n: int, seed: int, **kw: int) -> list[dict]:
     rng = random.Random(f"{prefix}{seed}")
-    return [{"title": " ".join(rng.sample(own, 3)).capitalize() + f" ({prefix}{i})",
+    return [{"title": " ".join(rng.sample(own, 3)).capitalize(),
              "text": _text(rng, own, **kw),
              "outlet": ["Tarrow Herald", "Brenna Post", "River Wire"][i % 3],
              "date": "2025-05-02", "url": f"https://example.org/{prefix}{i}"}
@@ -73,7 +73,7 @@ def test_articles_are_placed_on_add(tmp_path):
         stories = desk.stories()
         assert len(stories) == 2
         fire = desk.story(by["f0"])
-        assert fire is not None and fire.title.endswith(tuple(f"(f{i})" for i in range(3)))
+        assert fire is not None and fire.title in {r["title"] for r in rows[:3]}
         assert sorted(fire.outlets) == ["Brenna Post", "River Wire", "Tarrow Herald"]
         assert fire.first_date == fire.last_date == "2025-05-02"
         assert len(fire.article_ids) == 3 and set(fire.why) == set(fire.article_ids)

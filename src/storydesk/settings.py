@@ -73,6 +73,9 @@ class VectorSettings:
     # Title tokens count this many times more than body tokens.
     title_boost: float = 2.0
     min_token_chars: int = 2
+    # Tokens with a digit (years, tolls, magnitudes, dates) count this many times more:
+    # they tell two events of one kind apart.
+    number_boost: float = 3.0
 
 
 @dataclass
@@ -94,6 +97,9 @@ class StorySettings:
     # A story is split when its two halves' cross affinity is under
     # split_ratio x their cohesion (below join_ratio: hysteresis).
     split_ratio: float = 0.5
+    # Two stories merge when their cross affinity reaches merge_ratio x their
+    # cohesion (None: join_ratio).
+    merge_ratio: float | None = None
     split_min_members: int = 4
     split_min_part: int = 2
     # A member whose leave-one-out ratio falls under this is taken out of its story.

@@ -130,6 +130,10 @@ class OnlineGrouper:
         k = self.settings.prior_pairs
         return (pairs * rho + k * self.cohesion) / (pairs + k)
 
+    def _merge_ratio(self) -> float:
+        s = self.settings
+        return s.join_ratio if s.merge_ratio is None else s.merge_ratio
+
     def _threshold(self, st: _Story) -> float:
         return max(self.settings.join_ratio * self._shrunk(st), self.settings.min_affinity)
 
@@ -346,7 +350,7 @@ class OnlineGrouper:
         if a.dmin is not None and b.dmin is not None and a.dmax is not None and b.dmax is not None:
             f = self._gap_factor(max(0, a.dmin - b.dmax, b.dmin - a.dmax))
         aff = dot / (a.n * b.n) * f
-        bar = max(self.settings.join_ratio * math.sqrt(self._shrunk(a) * self._shrunk(b)),
+        bar = max(self._merge_ratio() * math.sqrt(self._shrunk(a) * self._shrunk(b)),
                   self.settings.min_affinity)
         return aff >= bar
 
@@ -521,7 +525,7 @@ class OnlineGrouper:
         dated = np.isfinite(lo)
         while True:
             sh = self._shrunk_arr(n, np.diag(G).copy())
-            bar = np.maximum(s.join_ratio * np.sqrt(np.outer(sh, sh)), s.min_affinity)
+            bar = np.maximum(self._merge_ratio() * np.sqrt(np.outer(sh, sh)), s.min_affinity)
             aff = G / np.outer(n, n)
             if dated.any():
                 gap = np.maximum(lo[:, None] - hi[None, :], lo[None, :] - hi[:, None])

@@ -85,7 +85,9 @@ def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
     def take(part: str, weight: float) -> None:
         toks = _tokens(part, s.min_token_chars)
         for i, (low, name) in enumerate(toks):
-            counts[low] = counts.get(low, 0.0) + weight
+            w = weight * s.number_boost if s.number_boost != 1.0 and any(
+                c.isdigit() for c in low) else weight
+            counts[low] = counts.get(low, 0.0) + w
             if name:
                 named[low] = True
                 surface.setdefault(low, low.title() if not low.isupper() else low)

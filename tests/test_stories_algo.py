@@ -155,3 +155,26 @@ def test_evaluate_and_bcubed():
                 "stories_found", "stories_gold", "articles_per_s"]:
         assert key in out
     assert out["bcubed_f1"] == 1.0
+
+
+def test_segments_round_trip_matches_the_live_grouper():
+    ids = {d: i for i, (d, _, _) in enumerate(QUAKE_A + QUAKE_B + SUMMIT)}
+    g = OnlineGrouper(StorySettings())
+    for doc_id, text, day in QUAKE_A + QUAKE_B + SUMMIT:
+        g.add(ids[doc_id], text, date=day)
+    g.add(100, QUAKE_A[0][1], date=QUAKE_A[0][2], duplicate_of=ids["qa1"])
+    g.consolidate(full=True)
+    seg = g.export_new()
+    placements = {x: g.story_of(x) for x in [*ids.values(), 100]}
+    h, missing = OnlineGrouper.load_segments(g.settings, [seg], placements,
+                                             cohesion=g.cohesion, next_id=g._next_id)
+    assert missing == set()
+    assert _partition(h) == _partition(g)
+    for sid, st in g._stories.items():
+        other = h._stories[sid]
+        assert other.n == st.n and abs(other.sq - st.sq) < 1e-6
+        assert set(other.sum) == set(st.sum)
+        assert (other.dmin, other.dmax) == (st.dmin, st.dmax)
+    p = h.add(101, "Rescue teams in Mernic, Valdoria, found two survivors of the 6.8 "
+                   "earthquake, Governor Ilsa Baranek said.", date="2031-03-05")
+    assert p.story_id == h.story_of(ids["qa1"])

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storydesk.cli.output import console, fail, print_json
+from storydesk.cli.output import console, eval_group, fail, print_json
 
 DbOption = Annotated[
     str | None,
@@ -93,16 +93,7 @@ def eval_similarity(
     console.print(f"[dim]{r['pairs']} pairs; model: {escape(r['model'])}[/dim]")
 
 
-def _eval_group(app: typer.Typer) -> typer.Typer:
-    for group in app.registered_groups:
-        if group.name == "eval" and group.typer_instance is not None:
-            return group.typer_instance
-    eval_app = typer.Typer(help="Measure storydesk against labelled data.", no_args_is_help=True)
-    app.add_typer(eval_app, name="eval")
-    return eval_app
-
-
 def register(app: typer.Typer) -> None:
     """Add ``compare`` to the main app and ``similarity`` to its ``eval`` group."""
     app.command("compare")(compare)
-    _eval_group(app).command("similarity")(eval_similarity)
+    eval_group(app).command("similarity")(eval_similarity)

@@ -38,3 +38,36 @@ def clip(text: str, width: int = 90) -> str:
         return text
     cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
     return cut.rstrip(" ,;:") + "…"
+
+
+def eval_group(app: Any) -> Any:
+    """The ``eval`` sub-command group of ``app`` (a Typer app), made on first use."""
+    import typer
+
+    for group in app.registered_groups:
+        if group.name == "eval" and group.typer_instance is not None:
+            return group.typer_instance
+    group_app = typer.Typer(help="Measure storydesk against labelled data.", no_args_is_help=True)
+    app.add_typer(group_app, name="eval")
+    return group_app
+
+
+def read_labelled_jsonl(file: Any, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of a labelled JSON-lines file; a bad line ends the command with a one-line
+    error naming the file and line."""
+    from pathlib import Path
+
+    rows: list[dict[str, Any]] = []
+    for n, line in enumerate(Path(file).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            fail(f"{file}:{n}: not JSON ({e.msg})")
+        if not isinstance(row, dict) or any(k not in row for k in required):
+            fail(f"{file}:{n}: a row needs " + " and ".join(f"'{k}'" for k in required))
+        rows.append(row)
+    if not rows:
+        fail(f"{file}: no rows")
+    return rows

@@ -5,7 +5,6 @@ Registered on the main app by ``register(app, show_app)`` (see cli/app.py).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storydesk.cli.output import clip, console, err, fail, print_json
+from storydesk.cli.output import (
+    clip,
+    console,
+    err,
+    eval_group,
+    fail,
+    print_json,
+    read_labelled_jsonl,
+)
 
 DbOption = Annotated[
     str | None,
@@ -25,9 +32,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 EVAL_KEYS = ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "nmi", "stories_found",
              "stories_gold", "articles_per_s"]
-
-eval_app = typer.Typer(help="Measure storydesk against labelled data.", no_args_is_help=True)
-
 
 def _desk(db: str | None):  # noqa: ANN202
     from storydesk import Desk
@@ -141,7 +145,6 @@ def rebuild(db: DbOption = None) -> None:
     desk.close()
 
 
-@eval_app.command("stories")
 def eval_stories(
     file: Annotated[Path, typer.Argument(help="JSON lines: id, text, optional title, date, "
                                          "outlet, entities; gold story label in 'story'.",
@@ -156,22 +159,11 @@ def eval_stories(
     from storydesk.settings import Settings
     from storydesk.stories import evaluate
 
-    rows = []
-    for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            fail(f"{file}:{n}: not JSON ({e.msg})")
-        if "id" not in row or "story" not in row:
-            fail(f"{file}:{n}: a row needs 'id' and 'story'")
+    rows = read_labelled_jsonl(file, ("id", "story"))
+    for row in rows:
         if isinstance(row.get("entities"), list):
             row["entities"] = [e["name"] if isinstance(e, dict) else str(e)
                                for e in row["entities"]]
-        rows.append(row)
-    if not rows:
-        fail(f"{file}: no rows")
     out = evaluate(rows, Settings().stories, seed=seed)
     result = {k: out[k] for k in EVAL_KEYS}
     if json_out:
@@ -189,4 +181,4 @@ def register(app: typer.Typer, show_app: typer.Typer) -> None:
     app.command("stories")(stories)
     show_app.command("story")(show_story)
     app.command("rebuild")(rebuild)
-    app.add_typer(eval_app, name="eval")
+    eval_group(app).command("stories")(eval_stories)

@@ -6,7 +6,6 @@ joins the ``eval`` group when there is one, else creates it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storydesk.cli.output import console, fail, print_json
+from storydesk.cli.output import console, eval_group, fail, print_json, read_labelled_jsonl
 
 DbOption = Annotated[
     str | None,
@@ -149,19 +148,7 @@ def eval_summaries(
     )
     from storydesk.summarize.evaluate import evaluate
 
-    rows: list[dict[str, Any]] = []
-    for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            fail(f"{file}:{n}: not JSON ({e.msg})")
-        if not isinstance(row, dict) or "text" not in row or "reference" not in row:
-            fail(f"{file}:{n}: a row needs 'text' and 'reference'")
-        rows.append(row)
-    if not rows:
-        fail(f"{file}: no rows")
+    rows = read_labelled_jsonl(file, ("text", "reference"))
     systems = available_baselines() if baselines else {}
     try:
         result: dict[str, Any] = evaluate(rows, n_sentences=sentences, words=words,
@@ -194,16 +181,7 @@ def eval_summaries(
                 + "[/dim]", highlight=False)
 
 
-def _eval_group(app: typer.Typer) -> typer.Typer:
-    for group in app.registered_groups:
-        if group.name == "eval" and group.typer_instance is not None:
-            return group.typer_instance
-    eval_app = typer.Typer(help="Measure storydesk against labelled data.", no_args_is_help=True)
-    app.add_typer(eval_app, name="eval")
-    return eval_app
-
-
 def register(app: typer.Typer) -> None:
     """Add ``summary`` to the main app and ``summaries`` to its ``eval`` group."""
     app.command("summary")(summary)
-    _eval_group(app).command("summaries")(eval_summaries)
+    eval_group(app).command("summaries")(eval_summaries)

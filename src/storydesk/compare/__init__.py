@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storydesk.settings import CompareSettings
+from storydesk.summarize.multi import sentence_matrix
 
 from .contradictions import ArticleInfo, Contradiction, find_contradictions
 from .facts import (
@@ -32,7 +33,6 @@ from .facts import (
     align_facts,
     article_sentences,
     as_compare_articles,
-    sentence_matrix,
 )
 from .similarity import PairText, evaluate_similarity, profile, profiles
 from .sources import cited_sources, rewrites

@@ -11,16 +11,13 @@ others); anything between is *partial*. Sentence indexes are positions in
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from storydesk.settings import CompareSettings
 from storydesk.summarize import StoryArticle, StoryParams, split_sentence_spans, story_facts
-from storydesk.summarize.single import content_terms, display_text
+from storydesk.summarize.single import display_text
 
 __all__ = [
     "CompareArticle",
@@ -28,7 +25,6 @@ __all__ = [
     "Sentence",
     "as_compare_articles",
     "align_facts",
-    "sentence_matrix",
     "article_sentences",
 ]
 
@@ -100,25 +96,6 @@ def article_sentences(arts: Sequence[CompareArticle]) -> list[Sentence]:
         for ai, a in enumerate(arts)
         for i, s in enumerate(split_sentence_spans(a.text))
     ]
-
-
-def sentence_matrix(sents: Sequence[Sentence]) -> np.ndarray:
-    """Row-normalised log-TF x IDF vectors of the sentences (IDF over these sentences)."""
-    bags = [Counter(content_terms(s.text)) for s in sents]
-    vocab: dict[str, int] = {}
-    for b in bags:
-        for t in b:
-            vocab.setdefault(t, len(vocab))
-    x = np.zeros((len(sents), max(1, len(vocab))), dtype=np.float32)
-    for r, b in enumerate(bags):
-        for t, c in b.items():
-            x[r, vocab[t]] = 1.0 + np.log(c)
-    if len(sents):
-        df = (x > 0).sum(axis=0)
-        x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return x / norms
 
 
 def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings) -> list[AlignedFact]:

@@ -143,9 +143,10 @@ def _sentences(arts: list[StoryArticle], sp: SummaryParams) -> list[_Sent]:
     return sents
 
 
-def _matrix(sents: list[_Sent]) -> np.ndarray:
-    """Row-normalised log-TF x IDF matrix (dense: a story has at most a few thousand
-    sentences and a few thousand distinct words after stop words)."""
+def sentence_matrix(sents: Sequence[Any]) -> np.ndarray:
+    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text``), IDF over
+    these sentences (dense: a story has at most a few thousand sentences and a few thousand
+    distinct words after stop words)."""
     bags = [Counter(content_terms(s.text)) for s in sents]
     vocab: dict[str, int] = {}
     for b in bags:
@@ -155,8 +156,9 @@ def _matrix(sents: list[_Sent]) -> np.ndarray:
     for r, b in enumerate(bags):
         for t, c in b.items():
             x[r, vocab[t]] = 1.0 + np.log(c)
-    df = (x > 0).sum(axis=0)
-    x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
+    if len(sents):
+        df = (x > 0).sum(axis=0)
+        x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return x / norms
@@ -190,7 +192,7 @@ def _facts(
     sents = _sentences(arts, params.sentence)
     if not sents:
         return [], [], []
-    x = _matrix(sents)
+    x = sentence_matrix(sents)
     art = np.array([s.article for s in sents])
     labels = _cluster(x @ x.T, art, params.fact_threshold)
 

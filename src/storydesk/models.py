@@ -90,6 +90,11 @@ class Story:
         return d
 
 
+class InputError(ValueError):
+    """An input given to summarise or compare is neither a stored article id nor a
+    readable article file or URL. ``str()`` is a one-line reason."""
+
+
 class IngestError(Exception):
     """A single input could not be ingested. ``str()`` is a one-line reason."""
 

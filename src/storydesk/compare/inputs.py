@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from storydesk.models import Article, Failure
+from storydesk.models import Article, InputError
 
 __all__ = ["CompareInputError", "load_inputs"]
 
-
-class CompareInputError(ValueError):
-    """An input is neither a stored article id nor a readable article file."""
+# An input is neither a stored article id nor a readable article file.
+CompareInputError = InputError
 
 
 def load_inputs(store: Any, inputs: Iterable[int | str]) -> list[Article]:
-    """Articles for ``inputs``: a number is a stored article id, anything else a file
-    (or URL) read and cleaned as ``storydesk add`` would, without storing it; a file's
-    id is its path as given."""
-    from storydesk.extract.article import build_article
-    from storydesk.models import IngestError
-    from storydesk.sources import iter_documents
+    """Articles for ``inputs`` (see :func:`storydesk.extract.article.read_articles`);
+    an article read from a file has its label (the path as given) as its id."""
+    from storydesk.extract.article import read_articles
 
-    out: list[Article] = []
-    for item in inputs:
-        s = str(item).strip()
-        if s.isdigit() and not Path(s).exists():
-            a = store.get_article(int(s)) if store is not None else None
-            if a is None:
-                raise CompareInputError(f"no article with id {s}")
-            out.append(a)
-            continue
-        docs = list(iter_documents([s]))
-        if not docs:
-            raise CompareInputError(f"{s}: no article found")
-        for k, doc in enumerate(docs):
-            if isinstance(doc, Failure):
-                raise CompareInputError(f"{doc.origin}: {doc.reason}")
-            try:
-                a = build_article(doc)
-            except IngestError as e:
-                raise CompareInputError(str(e)) from None
-            a.id = s if len(docs) == 1 else f"{s}#{k + 1}"  # type: ignore[assignment]
-            out.append(a)
+    out = []
+    for label, a in read_articles(inputs, store):
+        if a.id is None:
+            a.id = label  # type: ignore[assignment]
+        out.append(a)
     return out

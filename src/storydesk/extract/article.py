@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from storydesk.extract.dates import parse_date
 from storydesk.extract.entities import extract_entities
 from storydesk.extract.language import detect_language
 from storydesk.extract.text import parse_plain_text
-from storydesk.models import Article, IngestError, RawDocument
+from storydesk.models import Article, Failure, IngestError, InputError, RawDocument
 
 KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language",
                 "warc_date"}
@@ -112,3 +113,39 @@ def build_article(
         origin=raw.origin,
         extra=extra,
     )
+
+
+def read_articles(
+    inputs: Iterable[int | str],
+    store: Any = None,
+    *,
+    fetcher: Any = None,
+    max_bytes: int = 20_000_000,
+) -> list[tuple[str, Article]]:
+    """Articles for ``inputs`` without storing anything: a number is a stored article id
+    (looked up in ``store``), anything else a file or URL read and cleaned as
+    ``storydesk add`` would. Returns (label, article) pairs, the label being the input or,
+    for a file of several articles, the document's origin. Raises :class:`InputError`."""
+    from storydesk.sources import iter_documents
+
+    out: list[tuple[str, Article]] = []
+    for item in inputs:
+        s = str(item).strip()
+        if s.isdigit() and not os.path.exists(s):
+            a = store.get_article(int(s)) if store is not None else None
+            if a is None:
+                raise InputError(f"no article with id {s}")
+            out.append((s, a))
+            continue
+        docs = list(iter_documents([s], fetcher, max_bytes=max_bytes))
+        if not docs:
+            raise InputError(f"{s}: no article found")
+        for doc in docs:
+            if isinstance(doc, Failure):
+                raise InputError(f"{doc.origin}: {doc.reason}")
+            try:
+                a = build_article(doc)
+            except IngestError as e:
+                raise InputError(str(e)) from None
+            out.append((s if len(docs) == 1 else doc.origin, a))
+    return out

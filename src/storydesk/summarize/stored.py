@@ -24,14 +24,16 @@ if TYPE_CHECKING:
     from storydesk.settings import Settings
     from storydesk.store import Store
 
+from storydesk.models import InputError
+
 __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VERSION"]
 
 # Bump when the summarisers change in a way that changes their output.
 SUMMARIZER_VERSION = "4"
 
 
-class SummaryInputError(ValueError):
-    """An input to summarise cannot be read (no such article, an unreadable file)."""
+# An input to summarise cannot be read (no such article, an unreadable file).
+SummaryInputError = InputError
 
 
 def _source_json(article_id: int, sentence: int, labels: dict[int, str]) -> dict[str, Any]:
@@ -247,38 +249,19 @@ def _read_inputs(
     store: Store, inputs: list[str], fetcher: Any = None, max_bytes: int = 20_000_000
 ) -> tuple[list[StoryArticle], dict[int, str], dict[int, str]]:
     """Stored ids and files/URLs as articles; not-stored ones get negative ids."""
-    from storydesk.extract.article import build_article
-    from storydesk.models import Failure, IngestError
-    from storydesk.sources import iter_documents
+    from storydesk.extract.article import read_articles
 
     arts: list[StoryArticle] = []
     labels: dict[int, str] = {}
     titles: dict[int, str] = {}
     next_id = -1
-    for item in inputs:
-        item = str(item)
-        if item.isdigit() and not os.path.exists(item):
-            art = store.get_article(int(item))
-            if art is None or art.id is None:
-                raise SummaryInputError(f"no article with id {item}")
-            arts.append(StoryArticle(art.id, art.text, art.outlet))
-            titles[art.id] = art.title
-            continue
-        found = False
-        for doc in iter_documents([item], fetcher, max_bytes=max_bytes):
-            if isinstance(doc, Failure):
-                raise SummaryInputError(f"{doc.origin}: {doc.reason}")
-            try:
-                art = build_article(doc)
-            except IngestError as e:
-                raise SummaryInputError(str(e)) from None
-            arts.append(StoryArticle(next_id, art.text, art.outlet))
-            labels[next_id] = doc.origin
-            titles[next_id] = art.title
-            next_id -= 1
-            found = True
-        if not found:
-            raise SummaryInputError(f"{item}: no article found")
+    for label, art in read_articles(inputs, store, fetcher=fetcher, max_bytes=max_bytes):
+        aid = art.id
+        if aid is None:
+            aid, next_id = next_id, next_id - 1
+            labels[aid] = label
+        arts.append(StoryArticle(aid, art.text, art.outlet))
+        titles[aid] = art.title
     return arts, labels, titles
 
 

@@ -370,6 +370,8 @@ def test_post_with_token_stores_the_article(db):
         assert "ferry between Karsk and Olm" in stored["text"]
         assert c.get("/api/articles").json()["total"] == 5
         assert "Ferry service resumes" in c.get("/articles").text
+        # placed in a story at once, not on the next `storydesk add`
+        assert any(new_id in st["article_ids"] for st in c.get("/api/stories").json()["items"])
         again = c.post("/api/articles", json=NEW, headers=auth)
         assert again.status_code == 200 and again.json() == {
             "id": new_id, "status": "duplicate", "article": None}

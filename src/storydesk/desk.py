@@ -125,9 +125,12 @@ class Desk:
         return report
 
     def add_document(self, raw: RawDocument, *, outlet: str | None = None) -> AddReport:
-        """Ingest one document already in hand (an API request, a test)."""
+        """Ingest one document already in hand (an API request, a test) and place it in
+        a story, as :meth:`add` does."""
         report = AddReport()
         self._add_chunk([raw], outlet, report, None)
+        if report.added:
+            self.place_new_articles()
         return report
 
     def _add_chunk(

@@ -50,9 +50,11 @@ def load(db: str) -> None:
         print(f"sample: {total['added']} added, {total['duplicates']} duplicates, "
               f"{total['failed']} failed")
         stories = desk.stories(limit=None)
-        for st in stories:  # summarised now, so the reader's pages open at once
+        for st in stories:  # summarised and compared now, so the reader's pages open at once
             desk.story_summary(st.id)
-        print(f"sample: {len(stories)} stories, summarised")
+            if len(st.article_ids) > 1:
+                desk.story_comparison(st.id)
+        print(f"sample: {len(stories)} stories, summarised and compared")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -391,3 +391,11 @@ class Desk:
             raise ValueError(f"no story with id {story_id}")
         arts = [a for i in story.article_ids if (a := self.article(i)) is not None]
         return compare(arts, self.settings.compare)
+
+    def story_comparison(self, story_id: int) -> dict[str, Any] | None:
+        """:meth:`compare_story` as JSON (``Comparison.to_dict()``), kept in the store and
+        made again when the story's articles change; adds ``story_id`` and ``cached``.
+        None for an unknown story; ``ValueError`` when it has fewer than two articles."""
+        from storydesk.compare.stored import story_comparison
+
+        return story_comparison(self.store, self.settings, story_id)

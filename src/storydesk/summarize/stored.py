@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -129,20 +130,56 @@ class StorySummary:
 # ---------------------------------------------------------------- computing
 
 
-def _hash(*parts: object) -> str:
+def digest(*parts: object) -> str:
+    """A hash of ``parts`` (their ``str``), for content hashes and settings fingerprints."""
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+
+
+def fingerprint(settings: object) -> str:
+    """A short hash of a settings object: a stored result made with other settings is stale."""
+    return digest(repr(settings))[:12]
+
+
+def story_content(
+    store: Store, story_id: int
+) -> tuple[list[int], dict[int, tuple[str, str | None]], str] | None:
+    """A story's stored article ids, their (text hash, outlet), and a content hash of both
+    that changes when an article joins or leaves the story or its text changes.
+    None for an unknown (or empty) story."""
+    ids = [a for a, _ in store.story_members(story_id)]
+    if not ids:
+        return None
+    keys = store.content_keys(ids)
+    ids = [a for a in ids if a in keys]
+    return ids, keys, digest(*(f"{a}:{keys[a][0]}:{keys[a][1]}" for a in sorted(ids)))
+
+
+def kept(
+    store: Store, kind: str, ref_id: int, params: str, content: str,
+    make: Callable[[], dict[str, Any] | None],
+) -> tuple[dict[str, Any] | None, bool]:
+    """The stored value of (``kind``, ``ref_id``, ``params``) when it was made from
+    ``content`` (a content hash); else ``make()``, stored for next time (unless None).
+    Returns (value, whether it came from the store)."""
+    hit = store.get_summary(kind, ref_id, params)
+    if hit is not None and hit[0] == content:
+        return hit[1], True
+    value = make()
+    if value is not None:
+        store.put_summary(kind, ref_id, params, content, value)
+    return value, False
 
 
 def _params_key(settings: Settings, kind: str, n: int, words: int | None, abstractive: bool) -> str:
     s = settings.summaries
     if abstractive:
         ab = s.abstractive
-        how = _hash(ab.base_url, ab.model, ab.support_threshold, ab.max_support_sentences,
+        how = digest(ab.base_url, ab.model, ab.support_threshold, ab.max_support_sentences,
                     ab.max_input_words, ab.temperature)[:12]
         mode = f"abstractive:{how}"
     else:
         what = s.article if kind == "article" else s.story
-        mode = "extractive:" + _hash(repr(what))[:12]
+        mode = "extractive:" + fingerprint(what)
     return f"{mode};n={n if words is None else ''};w={words or ''};v={SUMMARIZER_VERSION}"
 
 
@@ -197,21 +234,22 @@ def article_summary(
     ab = _use_abstractive(settings, abstractive)
     n = sentences or settings.summaries.sentences
     params = _params_key(settings, "article", n, words, ab)
-    content = _hash(*keys[article_id])
-    hit = store.get_summary("article", article_id, params)
-    if hit is not None and hit[0] == content:
-        v = hit[1]
-        return ArticleSummary(article_id, v["title"], _unserial(v["sentences"]), v["mode"],
-                              list(v.get("dropped", [])), cached=True)
-    art = store.get_article(article_id)
-    if art is None:  # deleted meanwhile
+
+    def make() -> dict[str, Any] | None:
+        art = store.get_article(article_id)
+        if art is None:  # deleted meanwhile
+            return None
+        sents, dropped, mode = _compute(
+            settings, [StoryArticle(article_id, art.text, art.outlet)], n, words, ab, art.title
+        )
+        return {"title": art.title, "sentences": _serial(sents), "mode": mode,
+                "dropped": dropped}
+
+    v, cached = kept(store, "article", article_id, params, digest(*keys[article_id]), make)
+    if v is None:
         return None
-    sents, dropped, mode = _compute(
-        settings, [StoryArticle(article_id, art.text, art.outlet)], n, words, ab, art.title
-    )
-    store.put_summary("article", article_id, params, content, {
-        "title": art.title, "sentences": _serial(sents), "mode": mode, "dropped": dropped})
-    return ArticleSummary(article_id, art.title, sents, mode, dropped)
+    return ArticleSummary(article_id, v["title"], _unserial(v["sentences"]), v["mode"],
+                          list(v.get("dropped", [])), cached=cached)
 
 
 def story_summary(
@@ -222,27 +260,25 @@ def story_summary(
     words: int | None = None,
     abstractive: bool | None = None,
 ) -> StorySummary | None:
-    ids = [a for a, _ in store.story_members(story_id)]
-    if not ids:
+    found = story_content(store, story_id)
+    if found is None:
         return None
-    keys = store.content_keys(ids)
-    ids = [a for a in ids if a in keys]
+    ids, keys, content = found
     ab = _use_abstractive(settings, abstractive)
     n = sentences or settings.summaries.story_sentences
     params = _params_key(settings, "story", n, words, ab)
-    content = _hash(*(f"{a}:{keys[a][0]}:{keys[a][1]}" for a in sorted(ids)))
     n_outlets = len({keys[a][1] or f"\x00{a}" for a in ids})
-    hit = store.get_summary("story", story_id, params)
-    if hit is not None and hit[0] == content:
-        v = hit[1]
-        return StorySummary(story_id, ids, n_outlets, _unserial(v["sentences"]), v["mode"],
-                            list(v.get("dropped", [])), cached=True)
-    arts = [StoryArticle(a.id, a.text, a.outlet) for a in store.articles_by_ids(ids)
-            if a.id is not None]
-    sents, dropped, mode = _compute(settings, arts, n, words, ab)
-    store.put_summary("story", story_id, params, content,
-                      {"sentences": _serial(sents), "mode": mode, "dropped": dropped})
-    return StorySummary(story_id, ids, n_outlets, sents, mode, dropped)
+
+    def make() -> dict[str, Any]:
+        arts = [StoryArticle(a.id, a.text, a.outlet) for a in store.articles_by_ids(ids)
+                if a.id is not None]
+        sents, dropped, mode = _compute(settings, arts, n, words, ab)
+        return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
+
+    v, cached = kept(store, "story", story_id, params, content, make)
+    assert v is not None
+    return StorySummary(story_id, ids, n_outlets, _unserial(v["sentences"]), v["mode"],
+                        list(v.get("dropped", [])), cached=cached)
 
 
 def _read_inputs(

@@ -1,0 +1,61 @@
+"""Comparisons of stored stories, kept in the store and made again when stale.
+
+Comparing a story's articles takes about a second for twenty of them, too long for a
+page view, so the result is kept as story summaries are (:mod:`storydesk.summarize.stored`):
+in the store's ``summaries`` table under kind ``comparison`` and the story's id, with
+the story's content hash (its members and their texts). When an article joins or leaves
+the story, or the comparison settings, the similarity model or :data:`COMPARE_VERSION`
+change, the stored one no longer matches and the comparison is made again.
+
+The value is :meth:`Comparison.to_dict` as JSON (``storydesk compare --json``'s shape;
+article ids used as keys are strings).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import TYPE_CHECKING, Any
+
+from storydesk.summarize.stored import digest, fingerprint, kept, story_content
+
+if TYPE_CHECKING:
+    from storydesk.settings import Settings
+    from storydesk.store import Store
+
+__all__ = ["COMPARE_VERSION", "KIND", "story_comparison"]
+
+# Bump when compare() changes in a way that changes its output.
+COMPARE_VERSION = "1"
+KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
+
+
+@functools.cache
+def _model_key() -> str:
+    """A hash of the fitted similarity model (its weights change the profiles)."""
+    from storydesk.compare.similarity import MODEL_FILE
+
+    return digest(MODEL_FILE.read_text(encoding="utf-8") if MODEL_FILE.exists() else "")[:12]
+
+
+def story_comparison(store: Store, settings: Settings, story_id: int) -> dict[str, Any] | None:
+    """The comparison of a stored story's articles (stored; made again when stale), plus
+    ``story_id`` and ``cached``. None for an unknown story; ``ValueError`` when the story
+    has fewer than two articles."""
+    found = story_content(store, story_id)
+    if found is None:
+        return None
+    ids, _, content = found
+    if len(ids) < 2:
+        raise ValueError(f"story {story_id} has one article: nothing to compare")
+    params = f"compare:{fingerprint(settings.compare)};m={_model_key()};v={COMPARE_VERSION}"
+
+    def make() -> dict[str, Any]:
+        from storydesk.compare import compare
+
+        result = compare(store.articles_by_ids(ids), settings.compare).to_dict()
+        return json.loads(json.dumps(result))  # as stored: ids used as keys are strings
+
+    value, cached = kept(store, KIND, story_id, params, content, make)
+    assert value is not None
+    return {"story_id": story_id, **value, "cached": cached}

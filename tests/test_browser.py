@@ -172,6 +172,45 @@ def test_story_page_then_summary_in_place_then_next_and_previous(server: str, pa
     assert page.url == article_url
 
 
+def _story_with_shared_fact_and_contradiction(server: str) -> int:
+    for st in httpx.get(server + "/api/stories", params={"limit": 200}).json()["items"]:
+        if len(st["article_ids"]) > 2:
+            c = httpx.get(f"{server}/api/stories/{st['id']}/comparison").json()["comparison"]
+            if c["shared"] and c["contradictions"]:
+                return st["id"]
+    raise AssertionError("no story with a shared fact and a contradiction")
+
+
+def test_story_page_sets_the_outlets_side_by_side(server: str, page) -> None:
+    sid = _story_with_shared_fact_and_contradiction(server)
+    n = len(httpx.get(f"{server}/api/stories/{sid}").json()["article_ids"])
+    page.goto(f"{server}/stories/{sid}")
+    compare = page.locator("section.compare")
+    assert compare.is_visible()
+    assert compare.locator("ul.shared li").count() >= 1  # facts all share
+    columns = compare.locator("section.column")
+    assert columns.count() == n
+    boxes = [columns.nth(i).bounding_box() for i in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
+    assert "only here" in columns.first.inner_text().lower()  # CSS shows it in capitals
+    first = compare.locator("ul.contradictions > li").first
+    sides = first.locator(".side")
+    assert sides.count() == 2 and sides.nth(0).locator("mark").count() == 1
+    a, b = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()
+    assert a["y"] == b["y"] and a["x"] < b["x"]  # both sides next to each other
+    value = sides.nth(1).locator("strong.value").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: columns stack
+    boxes = [columns.nth(i).bounding_box() for i in range(2)]
+    assert boxes[0]["x"] == boxes[1]["x"] and boxes[0]["y"] < boxes[1]["y"]
+    link = sides.nth(1).locator("a.ref")
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(href)
+    sentence = page.locator("#" + href.split("#", 1)[1])
+    assert value in sentence.inner_text()  # the sentence that states that side
+
+
 def test_summary_link_works_without_javascript(server: str, browser) -> None:
     ctx = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     pg = ctx.new_page()

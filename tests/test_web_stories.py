@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import xml.etree.ElementTree as ET
+from html import escape as html_escape
 
 import pytest
 from fastapi.testclient import TestClient
 
 from storydesk import Desk
 from storydesk.demo import load
-from storydesk.web.app import create_app
+from storydesk.models import RawDocument, Story
+from storydesk.web.app import SHOWN_ITEMS, create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -109,3 +113,114 @@ def test_atom_feed_lists_latest_stories(client, sample_db):
     assert first.find(f"{ATOM}title").text == stories[0].title
     assert first.find(f"{ATOM}link").get("href").endswith(f"/stories/{stories[0].id}")
     assert "articles from" in first.find(f"{ATOM}summary").text
+
+
+# -- the outlets side by side ---------------------------------------------------
+def _rich_story(sample_db: str) -> int:
+    """A story of the sample with a fact all report and a contradiction."""
+    with Desk(sample_db) as desk:
+        for st in desk.stories(limit=None):
+            if len(st.article_ids) > 2:
+                c = desk.story_comparison(st.id)["comparison"]
+                if c["shared"] and c["contradictions"]:
+                    return st.id
+    raise AssertionError("the sample has no story with shared facts and a contradiction")
+
+
+def test_comparison_api_has_the_cli_keys_and_is_stored(client, sample_db, big_story):
+    r = client.get(f"/api/stories/{big_story.id}/comparison")
+    assert r.status_code == 200
+    data = r.json()
+    assert data["story_id"] == big_story.id
+    assert data["cached"] is True  # made when the sample was loaded, as `make demo` does
+    with Desk(sample_db) as desk:
+        fresh = json.loads(json.dumps(desk.compare_story(big_story.id).to_dict()))
+    assert {k: data[k] for k in fresh} == fresh  # what `storydesk compare --json` prints
+    c = data["comparison"]
+    assert set(c) == {"shared", "partial", "unique", "contradictions", "cited", "rewrites",
+                      "tone", "framing", "similarity"}
+    assert {int(k) for k in c["unique"]} == set(big_story.article_ids)
+    assert [a["id"] for a in data["articles"]] == big_story.article_ids
+
+
+def test_comparison_api_errors(client, tmp_path):
+    assert client.get("/api/stories/99999/comparison").json() == {
+        "error": "no story with id 99999"}
+    assert client.get("/api/stories/0/comparison").status_code == 422
+    with Desk(str(tmp_path / "one.db")) as desk:
+        desk.add_document(RawDocument(origin="t", kind="text", content=(
+            "Lowgate council approved a new harbour wall on Tuesday. The wall will cost "
+            "four million crowns and take two years to build, the council said."),
+            fields={"title": "Harbour wall approved", "outlet": "Lowgate Ledger"}))
+        sid = desk.stories(limit=1)[0].id
+    with TestClient(create_app(str(tmp_path / "one.db"))) as one:
+        r = one.get(f"/api/stories/{sid}/comparison")
+        assert r.status_code == 422 and "nothing to compare" in r.json()["error"]
+        page = one.get(f"/stories/{sid}")
+        assert page.status_code == 200 and 'class="compare"' not in page.text
+
+
+def test_stored_comparison_is_made_again_when_the_story_changes(sample_db, tmp_path):
+    db = str(tmp_path / "copy.db")
+    with sqlite3.connect(sample_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    with Desk(db) as desk:
+        st = max(desk.stories(limit=None), key=lambda s: (len(s.article_ids), -s.id))
+        assert desk.story_comparison(st.id)["cached"] is True
+        leaving = st.article_ids[-1]
+        desk.store.write_stories({leaving: (10_000, {})},
+                                 [Story(id=10_000, title="moved", article_ids=[leaving])])
+        again = desk.story_comparison(st.id)
+        assert again["cached"] is False
+        assert [a["id"] for a in again["articles"]] == st.article_ids[:-1]
+        assert desk.story_comparison(st.id)["cached"] is True
+
+
+def test_story_page_sets_the_outlets_side_by_side(client, sample_db):
+    sid = _rich_story(sample_db)
+    data = client.get(f"/api/stories/{sid}/comparison").json()
+    c = data["comparison"]
+    html = client.get(f"/stories/{sid}").text
+    part = html[html.index('<section class="compare"'):html.index('<section class="members"')]
+    assert f"Reported by all {len(data['articles'])}" in part
+    assert html_escape(c["shared"][0]["text"], quote=True) in part
+    assert part.count('<section class="column"') == len(data["articles"])
+    for aid, facts in c["unique"].items():  # what only one reports, linked to its sentence
+        for f in facts[:SHOWN_ITEMS]:
+            assert f'href="/articles/{aid}#s{f["sources"][0]["sentence"]}"' in part
+    side_links = re.findall(r'<blockquote class="side">\s*<p class="side-head"><a class="ref" '
+                            r'href="/articles/(\d+)#s(\d+)"', part)
+    first = c["contradictions"][0]["sides"]
+    assert [(int(a), int(i)) for a, i in side_links[:2]] == [
+        (s["article_id"], s["sentence"]) for s in first]
+    assert f'<mark>{html_escape(first[0]["value"])}</mark>' in part
+    for cited in c["cited"].values():
+        for name in cited:
+            assert html_escape(name) in part
+    assert part.count('class="tone tone-') == len(data["articles"])
+
+
+def test_comparison_of_hostile_articles_is_escaped(tmp_path):
+    db = str(tmp_path / "hostile.db")
+    texts = [
+        "Dock workers in Karsk <script>alert(1)</script> stopped work on Monday over pay. "
+        "The union said 400 members <img src=x onerror=alert(1)> joined the strike, "
+        "according to <b>Reuters</b>.",
+        "Dock workers in Karsk stopped work on Monday over pay <script>alert(2)</script>. "
+        "The union said 300 members <img src=x onerror=alert(2)> joined the strike, "
+        "according to AP.",
+    ]
+    with Desk(db) as desk:
+        ids = []
+        for n, text in enumerate(texts):
+            report = desk.add_document(RawDocument(
+                origin=f"t{n}", kind="text", content=text,
+                fields={"title": f"Karsk <script>x</script> strike {n}", "outlet": f"Out<b>{n}"}))
+            ids += report.added
+        desk.store.write_stories({a: (500, {}) for a in ids},
+                                 [Story(id=500, title="Karsk <b>strike</b>", article_ids=ids)])
+    with TestClient(create_app(db)) as c:
+        html = c.get("/stories/500").text
+        assert 'class="compare"' in html
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "<b>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -12,6 +12,7 @@ errors are ``{"error": "..."}``. Writing (``POST /api/articles``) needs
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import re
 import threading
@@ -35,7 +36,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storydesk.models import Article, RawDocument, Story
-from storydesk.web.views import atom_feed, sentence_paragraphs, timeline
+from storydesk.web.views import (
+    atom_feed,
+    comparison_view,
+    mark_value,
+    sentence_paragraphs,
+    timeline,
+)
 
 if TYPE_CHECKING:
     from storydesk.desk import Desk
@@ -48,6 +55,9 @@ API_MAX_LIMIT = 200  # largest page the JSON API hands out
 SEARCH_LIMIT = 50  # results on the search page
 TOP_CITED = 5  # agencies shown per outlet on /sources
 MAX_BODY_CHARS = 20_000_000  # text or html of one POSTed article
+SHOWN_ITEMS = 8  # facts or contradictions in a list of the comparison before "more"
+
+log = logging.getLogger(__name__)
 
 # -- security headers ----------------------------------------------------------
 CSP = (
@@ -192,6 +202,28 @@ class StoryList(BaseModel):
     offset: int
 
 
+class ComparedArticle(BaseModel):
+    id: int
+    title: str
+    outlet: str | None = None
+    date: str | None = None
+
+
+class ComparisonOut(BaseModel):
+    """A story's articles compared, as ``storydesk compare --story ID --json`` prints it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    story_id: int
+    articles: list[ComparedArticle]
+    comparison: dict[str, Any] = Field(
+        description="shared and partial facts, unique {article_id: facts}, contradictions "
+                    "(each with its sides), cited {article_id: sources}, rewrites, tone "
+                    "{article_id: ...}, framing, similarity; every fact and side cites "
+                    "(article_id, sentence).")
+    cached: bool = Field(description="Read from the store rather than computed now.")
+
+
 class SourceRef(BaseModel):
     article_id: int
     sentence: int = Field(description="Index of the sentence in the article's clean text.")
@@ -321,8 +353,9 @@ def create_app(
         autoescape=True,
         lstrip_blocks=True,
     )
-    env.filters.update(snippet_html=snippet_html, paragraphs=paragraphs, safe_url=safe_url)
-    env.globals["query"] = _query
+    env.filters.update(snippet_html=snippet_html, paragraphs=paragraphs, safe_url=safe_url,
+                       mark_value=mark_value)
+    env.globals.update(query=_query, shown=SHOWN_ITEMS)
 
     def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("root", request.scope.get("root_path", ""))
@@ -407,7 +440,20 @@ def create_app(
         number = {a.id: n for n, a in enumerate(arts, 1)}
         return render(request, "story.html", st=st, articles=arts, number=number,
                       summary=summ.to_dict()["summary"] if summ else [],
-                      timeline=timeline(arts))
+                      timeline=timeline(arts), **compared(story_id, arts, number))
+
+    def compared(story_id: int, arts: list[Article], number: dict[int, int]) -> dict[str, Any]:
+        """The story page's comparison (none for one article). A failure here is logged
+        and leaves the rest of the page standing."""
+        if len(arts) < 2:
+            return {"compared": None, "compare_failed": False}
+        try:
+            data = the_desk.story_comparison(story_id)
+        except Exception:
+            log.exception("comparing story %s failed", story_id)
+            return {"compared": None, "compare_failed": True}
+        return {"compared": comparison_view(data, arts, number) if data else None,
+                "compare_failed": False}
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: int) -> HTMLResponse:
@@ -548,6 +594,20 @@ def create_app(
         if summ is None:
             raise HTTPException(404, f"no story with id {story_id}")
         return summ.to_dict()
+
+    @app.get("/api/stories/{story_id}/comparison", response_model=ComparisonOut,
+             responses=errors, tags=["stories"])
+    def api_story_comparison(story_id: Annotated[int, PathParam(ge=1)]) -> dict[str, Any]:
+        """The story's articles compared: facts all report, facts some or one report (what
+        the others leave out), contradictions with both sides, cited sources, tone and
+        framing, pairwise similarity. Kept in the store; made again when the story changes."""
+        try:
+            data = the_desk.story_comparison(story_id)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from None
+        if data is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return data
 
     @app.get("/api/articles/{article_id}/summary", response_model=SummaryOut,
              responses=errors, tags=["summaries"])

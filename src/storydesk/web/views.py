@@ -1,12 +1,16 @@
 """What the story and article pages show, computed from plain data (no HTTP here):
-sentences with the indexes summaries cite, a story's timeline, the Atom feed."""
+sentences with the indexes summaries cite, a story's timeline, the outlets' accounts
+side by side, the Atom feed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
+
+from markupsafe import Markup, escape
 
 from storydesk.models import Article, Story
 from storydesk.summarize import split_sentence_spans
@@ -76,6 +80,119 @@ def timeline(articles: list[Article]) -> Timeline | None:
         dots.append(TimelineDot(round(x, 1), y_of[a.outlet or "unknown"], a))
     return Timeline(TIMELINE_WIDTH, int(2 * pad + TIMELINE_ROW * len(outlets)), rows, dots,
                     lo.isoformat(), hi.isoformat())
+
+
+@dataclass
+class SentenceRef:
+    """A link to one sentence of a story's article (``/articles/{article_id}#s{sentence}``)."""
+
+    article_id: int
+    sentence: int
+    n: int  # the article's number on the story page
+    text: str = ""
+    score: float | None = None  # tone of the sentence, where it carries the tone
+    value: str = ""  # the detail a contradiction is about, as the sentence states it
+
+
+@dataclass
+class FactRow:
+    text: str
+    refs: list[SentenceRef]
+    missing: list[int] = field(default_factory=list)  # numbers of articles leaving it out
+
+
+@dataclass
+class ContradictionRow:
+    type: str  # "number", "date", "place", "quote attribution" ...
+    about: str
+    sides: list[SentenceRef]
+
+
+@dataclass
+class CompareColumn:
+    """One article's account: what only it reports, whom it cites, its tone."""
+
+    article: Article
+    n: int
+    only: list[FactRow]
+    cited: list[str]
+    tone: str
+    score: float
+    tone_sentences: list[SentenceRef]
+    stresses: list[str]
+    states: int  # facts it shares with at least one other article
+    leaves_out: int  # facts another article reports and it does not
+
+
+@dataclass
+class CompareView:
+    shared: list[FactRow]
+    partial: list[FactRow]
+    columns: list[CompareColumn]
+    contradictions: list[ContradictionRow]
+    rewrites: list[tuple[int, int, float]]  # (number, number, share of shingles)
+    outlets: dict[int, str]  # article id -> its outlet's name
+
+
+def comparison_view(
+    data: dict[str, Any], articles: list[Article], number: dict[int, int]
+) -> CompareView:
+    """The story page's side-by-side view of ``Desk.story_comparison``'s JSON:
+    ``articles`` in page order, ``number`` their numbers on the page."""
+    c = data["comparison"]
+    known = {a.id for a in articles}
+
+    def ref(src: dict[str, Any], **kw: Any) -> SentenceRef | None:
+        aid = int(src["article_id"])
+        if aid not in known:
+            return None
+        return SentenceRef(aid, int(src["sentence"]), number[aid], src.get("text", ""), **kw)
+
+    def fact(f: dict[str, Any]) -> FactRow:
+        refs = [r for s in f["sources"] if (r := ref(s))]
+        present = {r.article_id for r in refs}
+        return FactRow(f["text"], refs, [number[a.id] for a in articles
+                                         if a.id not in present and a.id is not None])
+
+    shared = [fact(f) for f in c["shared"]]
+    partial = [fact(f) for f in c["partial"]]
+    unique = {int(k): [fact(f) for f in v] for k, v in c["unique"].items()}
+    total_facts = len(shared) + len(partial) + sum(len(v) for v in unique.values())
+    columns = []
+    for a in articles:
+        if a.id is None:
+            continue
+        key = str(a.id)
+        tone = c["tone"].get(key) or {}
+        frames = c["framing"].get(key) or {}
+        in_partial = sum(1 for f in partial if number[a.id] not in f.missing)
+        own = unique.get(a.id, [])
+        columns.append(CompareColumn(
+            article=a, n=number[a.id], only=own, cited=list(c["cited"].get(key) or []),
+            tone=tone.get("tone", "neutral"), score=float(tone.get("score", 0.0)),
+            tone_sentences=[r for s in tone.get("sentences", [])
+                            if (r := ref({**s, "article_id": a.id}, score=s.get("score")))],
+            stresses=list(frames.get("entities", [])) + list(frames.get("themes", [])),
+            states=len(shared) + in_partial,
+            leaves_out=total_facts - len(shared) - in_partial - len(own),
+        ))
+    contradictions = [
+        ContradictionRow(k["type"].replace("_", " "), k["about"],
+                         [r for s in k["sides"] if (r := ref(s, value=s.get("value", "")))])
+        for k in c["contradictions"]
+    ]
+    rewrites = [(number[a], number[b], float(r["share"])) for r in c["rewrites"]
+                for a, b in [map(int, r["articles"])] if a in known and b in known]
+    outlets = {a.id: a.outlet or "unknown outlet" for a in articles if a.id is not None}
+    return CompareView(shared, partial, columns, contradictions, rewrites, outlets)
+
+
+def mark_value(text: str, value: str) -> Markup:
+    """``text`` escaped, its first occurrence of ``value`` in ``<mark>``."""
+    at = text.find(value) if value else -1
+    if at < 0:
+        return Markup(escape(text))
+    return Markup("{}<mark>{}</mark>{}").format(text[:at], value, text[at + len(value):])
 
 
 def _rfc3339(value: str | None) -> str:

@@ -9,7 +9,7 @@ from httpserver import Response, TestHTTPServer
 
 from storydesk.models import Failure, RawDocument
 from storydesk.sources import iter_documents
-from storydesk.sources.feeds import entry_documents, poll_feed
+from storydesk.sources.feeds import entry_documents, feed_links, poll_feed
 from storydesk.sources.fetch import Fetcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
@@ -175,3 +175,46 @@ def test_poll_feed_conditional_and_skip(site: TestHTTPServer, fetcher: Fetcher) 
     docs = list(entry_documents(poll.feed, fetcher, origin=url, skip=seen.__contains__))
     assert [d.url for d in docs] == [site.url("/news/library.html")]
     assert site.hits("/news/harbour.html") == 0
+
+
+def test_feed_links_finds_alternates_in_order() -> None:
+    page = ('<link rel="stylesheet" href="/s.css"><LINK REL="alternate" TYPE="application/atom+xml"'
+            ' href="atom.xml" title="Atom"><link rel="alternate" type="application/rss+xml" '
+            'href="https://example.org/rss"><link rel="alternate" type="text/html" href="/en">')
+    assert feed_links(page, "https://example.org/news/") == [
+        ("https://example.org/news/atom.xml", "Atom"), ("https://example.org/rss", None)]
+    assert feed_links("<html><p>nothing", "https://example.org/") == []
+
+
+def test_opml_written_and_read_back() -> None:
+    from storydesk.sources.opml import OpmlFeed, parse_opml, write_opml
+
+    feeds = [OpmlFeed("https://a.example/rss?x=1&y=2", "A & <B>", "https://a.example/"),
+             OpmlFeed("https://c.example/feed")]
+    data = write_opml(feeds)
+    assert data.startswith(b"<?xml") and b'version="2.0"' in data
+    assert parse_opml(data) == [feeds[0], OpmlFeed("https://c.example/feed",
+                                                   "https://c.example/feed")]
+
+
+def test_html_page_polled_as_feed_is_refused(http_server: TestHTTPServer,
+                                             fetcher: Fetcher) -> None:
+    from storydesk.sources.feeds import FeedError
+
+    url = http_server.add("/home", Response("<html><body><p>Welcome</p></body></html>"))
+    with pytest.raises(FeedError, match=r"not a feed: the server sent an HTML page \(text/html\)"):
+        poll_feed(url, fetcher)
+
+
+def test_not_well_formed_feed_is_noted(http_server: TestHTTPServer, fetcher: Fetcher) -> None:
+    from storydesk.sources.feeds import broken
+
+    url = http_server.add("/bad.xml", Response("<rss><channel><item><title>x</ti",
+                                               content_type="application/rss+xml"))
+    feed = poll_feed(url, fetcher).feed
+    assert feed is not None and feed.problem and broken(feed).startswith("malformed feed (")
+    good = poll_feed(fixture_url := http_server.add(
+        "/ok.xml", Response(fixture("rss.xml", http_server),
+                            content_type="application/rss+xml")), fetcher).feed
+    assert fixture_url and good is not None and good.problem is None and broken(good) is None
+    assert [e.guid for e in good.entries] == [None, None]

@@ -89,6 +89,40 @@ def test_redirects_followed(http_server: TestHTTPServer) -> None:
     assert "Ferry resumes" in result.text
 
 
+def test_permanent_move_is_named(http_server: TestHTTPServer) -> None:
+    http_server.add("/final.html", Response(PAGE))
+    http_server.add("/c", Response(status=308, headers={"Location": "/final.html"}))
+    moved = http_server.add("/a", Response(status=301, headers={"Location": "/c"}))
+    temp = http_server.add("/t", Response(status=302, headers={"Location": "/a"}))
+    with make_fetcher() as f:
+        assert f.fetch(moved).moved_to == http_server.url("/final.html")
+        assert f.fetch(temp).moved_to is None  # a temporary hop first: nothing moved for good
+        assert f.fetch(http_server.url("/final.html")).moved_to is None
+    half = http_server.add("/h", Response(status=301, headers={"Location": "/t"}))
+    with make_fetcher() as f:
+        assert f.fetch(half).moved_to == http_server.url("/t")  # up to the first 302
+
+
+def test_http_error_status_and_retry_after(http_server: TestHTTPServer) -> None:
+    url = http_server.add("/busy", Response("", status=429, content_type="text/plain",
+                                            headers={"Retry-After": "90"}))
+    with make_fetcher() as f, pytest.raises(FetchError) as err:
+        f.fetch(url)
+    assert (err.value.reason, err.value.status, err.value.retry_after) == ("HTTP 429", 429, 90)
+
+
+def test_retry_after_header() -> None:
+    from datetime import UTC, datetime
+
+    from storydesk.sources.fetch import retry_after
+
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert retry_after("120") == 120
+    assert retry_after("Mon, 02 Mar 2026 12:05:00 GMT", now) == 300
+    assert retry_after("Mon, 02 Mar 2026 11:05:00 GMT", now) == 0
+    assert retry_after("soon") is None and retry_after(None) is None
+
+
 def test_redirect_loop(http_server: TestHTTPServer) -> None:
     http_server.add("/loop1", Response(status=302, headers={"Location": "/loop2"}))
     url = http_server.add("/loop2", Response(status=302, headers={"Location": "/loop1"}))

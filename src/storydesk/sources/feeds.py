@@ -3,7 +3,8 @@ entry into a document, by fetching the entry's page or, failing that, from the
 entry's own content.
 
 For following a feed on a schedule use ``poll_feed`` (a conditional GET) and then
-``entry_documents`` with ``skip`` for links already seen.
+``entry_documents`` with ``skip`` for links already seen; ``feed_links`` finds the
+feeds a web page announces (``<link rel="alternate" type="application/rss+xml">``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -26,6 +29,7 @@ FEED_TYPES = frozenset({
     "application/feed+json", "application/x-rss+xml",
 })
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 MIN_FALLBACK_WORDS = 40  # an entry's own content shorter than this is not an article
 _FEED_HEAD = re.compile(
     rb"""^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*"""
@@ -50,12 +54,15 @@ class FeedEntry:
     link: str | None
     fields: dict[str, Any]  # title, date, author, summary (plain text), outlet, feed, url
     content: str  # the entry's own HTML (full content if given, else its summary)
+    guid: str | None = None  # the entry's id (RSS guid, Atom id), if it has one
 
 
 @dataclass
 class ParsedFeed:
     title: str | None
     entries: list[FeedEntry] = field(default_factory=list)
+    # Why the feed is not well-formed, when it was read leniently despite that.
+    problem: str | None = None
 
 
 @dataclass
@@ -134,20 +141,32 @@ def parse_feed(
         link = (e.get("link") or "").strip() or None
         if link:
             fields["url"] = link
-        entries.append(FeedEntry(i, link, fields, content))
-    return ParsedFeed(title, entries)
+        guid = (e.get("id") or "").strip() or None
+        entries.append(FeedEntry(i, link, fields, content, guid))
+    problem = None
+    if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+        problem = " ".join(str(parsed["bozo_exception"]).split())[:160] or "not well-formed"
+    return ParsedFeed(title, entries, problem)
+
+
+def broken(feed: ParsedFeed) -> str | None:
+    """Why a leniently read feed is of no use (not well-formed, and no entry has a
+    link: what was read is debris), or None."""
+    if feed.problem and not any(e.link for e in feed.entries):
+        return f"malformed feed ({feed.problem})"
+    return None
 
 
 def poll_feed(
     url: str, fetcher: Fetcher, *, etag: str | None = None, last_modified: str | None = None
 ) -> FeedPoll:
-    """Conditional GET of a feed. Raises FetchError, or FeedError if it is not a feed."""
-    result = fetcher.fetch(
-        url, etag=etag, last_modified=last_modified,
-        accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
-    )
+    """Conditional GET of a feed. Raises FetchError, or FeedError if it is not a feed
+    (an HTML page, malformed XML)."""
+    result = fetcher.fetch(url, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT)
     if result.not_modified:
         return FeedPoll(result, None)
+    if result.content_type in HTML_TYPES and not is_feed(None, result.content):
+        raise FeedError(f"not a feed: the server sent an HTML page ({result.content_type})")
     return FeedPoll(result, parse_feed(result.content, base_url=result.final_url,
                                        content_type=result.headers.get("content-type")))
 
@@ -215,3 +234,40 @@ def feed_documents(
         yield Failure(origin, "feed has no entries")
         return
     yield from entry_documents(feed, fetcher, origin=origin, fetch_pages=fetch_pages)
+
+
+_ALTERNATE_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
+                    "application/rdf+xml", "application/x-rss+xml")
+
+
+class _LinkFinder(HTMLParser):
+    """Collects ``<link rel="alternate" type="<feed type>" href="...">`` in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str | None]] = []  # (href, title)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("link", "a"):
+            return
+        a = {k.lower(): (v or "") for k, v in attrs}
+        rels = a.get("rel", "").lower().split()
+        media = a.get("type", "").split(";")[0].strip().lower()
+        if "alternate" in rels and media in _ALTERNATE_TYPES and a.get("href", "").strip():
+            self.found.append((a["href"].strip(), a.get("title", "").strip() or None))
+
+
+def feed_links(page: str, base_url: str) -> list[tuple[str, str | None]]:
+    """The feeds a web page announces, as (absolute URL, title), in page order, no repeats."""
+    finder = _LinkFinder()
+    try:
+        finder.feed(page)
+        finder.close()
+    except Exception:  # noqa: BLE001 - broken markup: keep what was found before it
+        pass
+    out: dict[str, str | None] = {}
+    for href, title in finder.found:
+        url = urljoin(base_url, href)
+        if url.startswith(("http://", "https://")):
+            out.setdefault(url, title)
+    return list(out.items())

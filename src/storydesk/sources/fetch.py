@@ -6,7 +6,8 @@ asked, checked again on every redirect hop).
     result = fetcher.fetch("https://example.org/feed.xml", etag=old_etag)
     if result.not_modified: ...
 
-Errors are FetchError with a one-line ``reason`` ("HTTP 404", "timed out after 20 s").
+Errors are FetchError with a one-line ``reason`` ("HTTP 404", "timed out after 20 s");
+HTTP errors also carry ``status`` and, from a Retry-After header, ``retry_after`` seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import time
 import urllib.robotparser
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -30,6 +33,7 @@ USER_AGENT = f"storydesk/{__version__} (+https://github.com/storydesk/storydesk)
 ROBOTS_AGENT = "storydesk"  # the token matched against robots.txt User-agent lines
 ROBOTS_MAX_BYTES = 500_000  # robots.txt larger than this is read only up to here
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
 # Cloud metadata endpoints; all are also link-local or private, named here for the message.
 METADATA_ADDRESSES = frozenset(
     {"169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254"}
@@ -37,11 +41,20 @@ METADATA_ADDRESSES = frozenset(
 
 
 class FetchError(IngestError):
-    """A URL could not be fetched. ``reason`` is one line; ``str()`` is "url: reason"."""
+    """A URL could not be fetched. ``reason`` is one line; ``str()`` is "url: reason".
 
-    def __init__(self, url: str, reason: str):
+    ``status``: the HTTP status of an error response (None for network errors);
+    ``retry_after``: seconds the server asked to wait (429, 503), if it said.
+    """
+
+    def __init__(
+        self, url: str, reason: str, *, status: int | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(url, reason)
         self.url = url
+        self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -55,6 +68,9 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
+    # Where the URL has moved for good: the URL reached through the permanent
+    # redirects (301, 308) that the chain starts with; None when it starts otherwise.
+    moved_to: str | None = None
 
     @property
     def content_type(self) -> str:
@@ -158,6 +174,8 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         current = url
+        moved_to: str | None = None
+        permanent = True  # every hop so far was a permanent redirect
         for _hop in range(self.max_redirects + 1):
             self._check_url(url, current)
             if self.respect_robots and not self._robots_allow(current):
@@ -165,21 +183,26 @@ class Fetcher:
             status, resp_headers, body = self._get(url, current, headers, self.max_bytes)
             if status in REDIRECT_CODES and "location" in resp_headers:
                 current = urljoin(current, resp_headers["location"].strip())
+                permanent = permanent and status in PERMANENT_REDIRECTS
+                if permanent:
+                    moved_to = current
                 continue
             if status == 304:
                 return FetchResult(
                     url, current, status, resp_headers,
                     etag=resp_headers.get("etag") or etag,
                     last_modified=resp_headers.get("last-modified") or last_modified,
-                    not_modified=True,
+                    not_modified=True, moved_to=moved_to,
                 )
             if status >= 400 or status in REDIRECT_CODES:
-                raise FetchError(url, f"HTTP {status}")
+                raise FetchError(url, f"HTTP {status}", status=status,
+                                 retry_after=retry_after(resp_headers.get("retry-after")))
             return FetchResult(
                 url, current, status, resp_headers, body,
                 text=_decode(body, resp_headers.get("content-type")),
                 etag=resp_headers.get("etag"),
                 last_modified=resp_headers.get("last-modified"),
+                moved_to=moved_to,
             )
         raise FetchError(url, "too many redirects")
 
@@ -298,6 +321,22 @@ class Fetcher:
             raise FetchError(asked, f"bad response: {_one_line(e)}") from None
         except httpx.HTTPError as e:
             raise FetchError(asked, f"{type(e).__name__}: {_one_line(e)}") from None
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay seconds or an HTTP date), or None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _mb(n: int) -> str:

@@ -1,4 +1,4 @@
-"""OPML feed lists: the feed URLs (and their titles) an OPML file names."""
+"""OPML feed lists: the feed URLs (and their titles) an OPML file names, read and written."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class OpmlError(ValueError):
 class OpmlFeed:
     url: str
     title: str | None = None
+    site_url: str | None = None  # the outline's htmlUrl: the site the feed belongs to
 
 
 def parse_opml(data: bytes) -> list[OpmlFeed]:
@@ -37,5 +38,21 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
             continue
         seen.add(url)
         title = (attrs.get("title") or attrs.get("text") or "").strip() or None
-        feeds.append(OpmlFeed(url, title))
+        feeds.append(OpmlFeed(url, title, (attrs.get("htmlurl") or "").strip() or None))
     return feeds
+
+
+def write_opml(feeds: list[OpmlFeed], title: str = "storydesk subscriptions") -> bytes:
+    """An OPML 2.0 document listing ``feeds`` (what ``parse_opml`` reads back)."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    body = ET.SubElement(root, "body")
+    for f in feeds:
+        attrs = {"type": "rss", "text": f.title or f.url, "title": f.title or f.url,
+                 "xmlUrl": f.url}
+        if f.site_url:
+            attrs["htmlUrl"] = f.site_url
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -22,7 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
 from storydesk.extract.article import build_article, outlet_from_url
 from storydesk.extract.chrome import line_key, line_keys
-from storydesk.models import AddReport, Article, Failure, IngestError, RawDocument, Story
+from storydesk.models import (
+    AddReport,
+    Article,
+    Failure,
+    IngestError,
+    RawDocument,
+    Story,
+    Subscription,
+)
 from storydesk.settings import Settings, default_db
 from storydesk.store import Store
 
@@ -247,6 +255,36 @@ class Desk:
         if article.duplicate_of:
             report.near_duplicates.append((new_id, article.duplicate_of))
         return "added"
+
+    # -- subscriptions ----------------------------------------------------------
+    def subscribe(
+        self, url: str, *, every: float | None = None, name: str | None = None,
+        check: bool = True,
+    ) -> Subscription:
+        """Follow a feed, or the feed a site announces (``check=False``: store the URL as
+        a feed without fetching it). ``every``: seconds between polls (default
+        ``settings.follow.every``). Raises ``SubscribeError`` with a one-line reason."""
+        from storydesk.follow import subscribe
+
+        return subscribe(self.store, url, every=every or self.settings.follow.every,
+                         name=name, fetcher=self.fetcher if check else None)
+
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription with its health (see :class:`~storydesk.models.Subscription`)."""
+        return self.store.list_subscriptions()
+
+    def unsubscribe(self, key: int | str) -> bool:
+        """Stop following a subscription (by id or feed URL); its articles stay."""
+        sub = self.store.get_subscription(key)
+        return sub is not None and sub.id is not None and self.store.remove_subscription(sub.id)
+
+    def watch(self, *, duration: float | None = None, rounds: int | None = None) -> int:
+        """Poll the subscriptions (``storydesk watch``) for ``duration`` seconds or
+        ``rounds`` rounds; returns how many new articles were stored. For a poller you
+        can stop from another thread, use :class:`storydesk.follow.Watcher`."""
+        from storydesk.follow import Watcher
+
+        return Watcher(self).run(duration=duration, rounds=rounds)
 
     # -- stories --------------------------------------------------------------
     @property

@@ -90,6 +90,54 @@ class Story:
         return d
 
 
+@dataclass
+class Subscription:
+    """A feed followed on a schedule, with its health.
+
+    Times are ISO 8601 in UTC. ``failures`` counts consecutive failed polls (0
+    once one succeeds); ``last_error`` stays after a success, so the latest
+    problem remains in view with ``last_error_at``. ``last_result`` is one line
+    on the latest poll ("3 new", "not modified", "HTTP 404: feed not found").
+    """
+
+    url: str  # the feed; updated when the feed moves permanently (301, 308)
+    every: float  # seconds between two polls
+    id: int | None = None
+    name: str | None = None  # the outlet of its articles (None: the feed's title)
+    site_url: str | None = None  # the page the feed was discovered from, if any
+    added_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetch: str | None = None
+    last_ok: str | None = None
+    last_new: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    last_result: str | None = None
+    failures: int = 0
+    next_poll: str | None = None
+    articles: int = 0  # articles stored from this feed
+
+    @property
+    def label(self) -> str:
+        """The name, else the feed URL's host, for messages."""
+        from urllib.parse import urlsplit
+
+        return self.name or urlsplit(self.url).hostname or self.url
+
+    @property
+    def state(self) -> str:
+        """"new" (never polled), "ok" or "failing"."""
+        if self.failures:
+            return "failing"
+        return "ok" if self.last_fetch else "new"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["state"] = self.state
+        return d
+
+
 class InputError(ValueError):
     """An input given to summarise or compare is neither a stored article id nor a
     readable article file or URL. ``str()`` is a one-line reason."""

@@ -33,6 +33,24 @@ class FetchSettings:
 
 
 @dataclass
+class FollowSettings:
+    """Following subscribed feeds (``storydesk watch``; docs/sources.md)."""
+
+    every: float = 900.0  # default seconds between two polls of one feed (15 minutes)
+    # A failing feed waits every x backoff_factor ** consecutive_failures, at most
+    # max_backoff (or its own interval when that is longer); it is never dropped.
+    backoff_factor: float = 2.0
+    max_backoff: float = 6 * 3600.0
+    max_retry_after: float = 24 * 3600.0  # a server's Retry-After is obeyed up to this
+    workers: int = 4  # hosts polled at once; one host's feeds are polled one after another
+    entry_tries: int = 3  # an entry that fails this many times is not tried again
+    max_entries: int | None = None  # new entries taken per poll (None: all); rest next poll
+    # A source due within this many seconds (and a tenth of its interval) is polled
+    # in the round under way rather than in a round of its own a moment later.
+    round_window: float = 5.0
+
+
+@dataclass
 class DedupSettings:
     # Word 3-gram shingles, MinHash with 64 permutations in 16 bands of 4 rows:
     # candidates are pairs sharing a band, which happens with probability
@@ -202,6 +220,7 @@ class CompareSettings:
 @dataclass
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    follow: FollowSettings = field(default_factory=FollowSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     summaries: SummarySettings = field(default_factory=SummarySettings)

@@ -160,6 +160,50 @@ def _v3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[summaries])
 
 
+# Subscribed feeds, polled on a schedule, with their health (storydesk sources / watch).
+# Times are ISO 8601 UTC strings, so that they sort and compare as text.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("name", Text),
+    Column("site_url", Text),
+    Column("every", Float, nullable=False),
+    Column("added_at", String(40), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetch", String(40)),
+    Column("last_ok", String(40)),
+    Column("last_new", String(40)),
+    Column("last_error", Text),
+    Column("last_error_at", String(40)),
+    Column("last_result", Text),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("next_poll", String(40), nullable=False),
+    Column("articles", Integer, nullable=False, default=0),
+    Index("ix_subscriptions_next_poll", "next_poll"),
+)
+
+# The entries of each subscribed feed already handled: an entry is fetched once
+# ("added" / "duplicate"), or tried again until it has failed ``tries`` times.
+subscription_entries = Table(
+    "subscription_entries",
+    metadata,
+    Column("subscription_id", Integer, ForeignKey("subscriptions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("entry_key", Text, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("article_id", Integer),
+    Column("tries", Integer, nullable=False, default=1),
+    Column("seen_at", String(40), nullable=False),
+)
+
+
+def _v4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[subscriptions, subscription_entries])
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)

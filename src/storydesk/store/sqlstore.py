@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Engine, Row
 
-from storydesk.models import Article, Entity, Story
+from storydesk.models import Article, Entity, Story, Subscription
 from storydesk.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -26,6 +26,8 @@ from storydesk.store.schema import (
     state,
     stories,
     story_articles,
+    subscription_entries,
+    subscriptions,
     summaries,
 )
 
@@ -444,6 +446,98 @@ class Store:
             conn.execute(insert(summaries).values(
                 kind=kind, ref_id=ref_id, params=params, content_hash=content_hash,
                 value=value, created_at=_now()))
+
+
+    # -- subscriptions ------------------------------------------------------------
+    def add_subscriptions(self, subs: list[Subscription]) -> list[Subscription]:
+        """Store new subscriptions in one transaction; returns those stored (with their
+        ids). A URL already subscribed is left as it is and not returned."""
+        added: list[Subscription] = []
+        now = _now()
+        with self.engine.begin() as conn:
+            known = {r.url for r in conn.execute(select(subscriptions.c.url).where(
+                subscriptions.c.url.in_([s.url for s in subs])))} if subs else set()
+            for sub in subs:
+                if sub.url in known:
+                    continue
+                known.add(sub.url)
+                sub.added_at = sub.added_at or now
+                sub.next_poll = sub.next_poll or now
+                row = {c.name: getattr(sub, c.name) for c in subscriptions.c if c.name != "id"}
+                sub.id = int(conn.execute(insert(subscriptions).values(**row))
+                             .inserted_primary_key[0])
+                added.append(sub)
+        return added
+
+    def list_subscriptions(self) -> list[Subscription]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(subscriptions).order_by(subscriptions.c.id))
+            return [Subscription(**dict(r._mapping)) for r in rows]
+
+    def get_subscription(self, key: int | str) -> Subscription | None:
+        """A subscription by id or by feed URL."""
+        cond = (subscriptions.c.id == key) if isinstance(key, int) else (
+            subscriptions.c.url == key)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(subscriptions).where(cond)).first()
+        return Subscription(**dict(row._mapping)) if row else None
+
+    def remove_subscription(self, sub_id: int) -> bool:
+        """Forget a subscription and its seen entries (its articles stay); False if unknown."""
+        with self.engine.begin() as conn:
+            conn.execute(subscription_entries.delete().where(
+                subscription_entries.c.subscription_id == sub_id))
+            return bool(conn.execute(subscriptions.delete().where(
+                subscriptions.c.id == sub_id)).rowcount)
+
+    def due_subscriptions(self, now: str) -> list[Subscription]:
+        """Subscriptions whose next poll is at or before ``now``, the longest waiting first."""
+        q = (select(subscriptions).where(subscriptions.c.next_poll <= now)
+             .order_by(subscriptions.c.next_poll, subscriptions.c.id))
+        with self.engine.connect() as conn:
+            return [Subscription(**dict(r._mapping)) for r in conn.execute(q)]
+
+    def next_poll(self) -> str | None:
+        """The earliest next poll of any subscription (None: no subscriptions)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.min(subscriptions.c.next_poll))).scalar()
+
+    def update_subscription(self, sub_id: int, *, new_articles: int = 0,
+                            **values: Any) -> None:
+        """Set health columns of one subscription (and add ``new_articles`` to its count)
+        in one transaction."""
+        unknown = set(values) - {c.name for c in subscriptions.c} | ({"id"} & set(values))
+        if unknown:
+            raise ValueError(f"not subscription columns: {sorted(unknown)}")
+        if new_articles:
+            values["articles"] = subscriptions.c.articles + new_articles
+        with self.engine.begin() as conn:
+            conn.execute(update(subscriptions).where(subscriptions.c.id == sub_id)
+                         .values(**values))
+
+    def seen_entries(self, sub_id: int, keys: list[str]) -> dict[str, tuple[str, int]]:
+        """(status, tries) of the entries among ``keys`` already handled for a subscription."""
+        out: dict[str, tuple[str, int]] = {}
+        se = subscription_entries.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                q = select(se.entry_key, se.status, se.tries).where(
+                    (se.subscription_id == sub_id) & se.entry_key.in_(keys[i : i + 500]))
+                out.update({r.entry_key: (r.status, r.tries) for r in conn.execute(q)})
+        return out
+
+    def mark_entry(self, sub_id: int, key: str, status: str,
+                   article_id: int | None = None) -> None:
+        """Record what became of one feed entry: "added", "duplicate" or "failed" (a
+        failed entry's tries count up)."""
+        se = subscription_entries.c
+        where = (se.subscription_id == sub_id) & (se.entry_key == key)
+        with self.engine.begin() as conn:
+            tries = conn.execute(select(se.tries).where(where)).scalar()
+            conn.execute(subscription_entries.delete().where(where))
+            conn.execute(insert(subscription_entries).values(
+                subscription_id=sub_id, entry_key=key, status=status, article_id=article_id,
+                tries=(tries or 0) + 1, seen_at=_now()))
 
 
 def _story_from_row(row: Row[Any]) -> Story:

@@ -1,0 +1,377 @@
+"""The poller behind ``storydesk watch``: follows every subscription on its own
+schedule and feeds new entries through the desk into stories.
+
+    watcher = Watcher(desk)
+    watcher.run(duration=60)         # or until watcher.stop() (SIGINT, SIGTERM)
+
+One poll round takes every subscription that is due. Sources are grouped by host:
+the hosts are polled at once (``FollowSettings.workers``), one host's feeds one
+after another, and the fetcher keeps its delay between two requests to one host.
+A poll is a conditional GET (the stored ETag / Last-Modified); each new entry's
+page is fetched, cleaned, stored and placed in a story (``Desk.add_document``),
+and the entry is marked as handled in its own transaction. The feed's validators
+are stored only once every new entry of that response is handled, so an
+interrupted poll is picked up again by the next one. A failing source waits longer
+after each failure (``FollowSettings``), a server's Retry-After is obeyed, and a
+feed that moved for good (301, 308) is followed at its new URL from then on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from storydesk.dedup import canonical_url
+from storydesk.follow.subscribe import format_every
+from storydesk.models import Failure, Subscription
+from storydesk.settings import FollowSettings
+from storydesk.sources.feeds import (
+    FeedEntry,
+    FeedError,
+    ParsedFeed,
+    broken,
+    entry_documents,
+    poll_feed,
+)
+from storydesk.sources.fetch import FetchError
+
+if TYPE_CHECKING:
+    from storydesk.desk import Desk
+
+log = logging.getLogger("storydesk.watch")
+
+HTTP_REASONS = {
+    401: "access refused", 403: "access refused", 404: "feed not found", 410: "feed gone",
+    429: "rate limited",
+}
+
+
+def now_iso(t: datetime | None = None) -> str:
+    return (t or datetime.now(UTC)).isoformat(timespec="microseconds")
+
+
+def parse_iso(value: str) -> datetime:
+    t = datetime.fromisoformat(value)
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def entry_key(entry: FeedEntry) -> str:
+    """What identifies a feed entry across polls: its link, else its id, else a hash of it."""
+    if entry.link and (key := canonical_url(entry.link)):
+        return key
+    if entry.guid:
+        return "id:" + entry.guid
+    body = f"{entry.fields.get('title', '')}\x1f{entry.content}"
+    return "sha1:" + hashlib.sha1(body.encode("utf-8")).hexdigest()
+
+
+def fetch_reason(e: FetchError) -> str:
+    """A FetchError as a health reason: ``HTTP 410: feed gone``, ``HTTP 429: rate
+    limited, retry after 120 s``."""
+    if e.status is None:
+        return e.reason
+    what = HTTP_REASONS.get(e.status) or ("server error" if e.status >= 500 else None)
+    text = f"{e.reason}: {what}" if what else e.reason
+    if e.retry_after is not None:
+        text += f"{',' if what else ':'} retry after {e.retry_after:g} s"
+    return text
+
+
+def backoff(sub: Subscription, failures: int, settings: FollowSettings,
+            retry_after: float | None = None) -> float:
+    """Seconds until a source that has failed ``failures`` times in a row is tried again."""
+    wait = min(sub.every * settings.backoff_factor ** failures,
+               max(settings.max_backoff, sub.every))
+    if retry_after is not None:
+        wait = max(wait, min(retry_after, settings.max_retry_after))
+    return wait
+
+
+@dataclass
+class PollResult:
+    """What one poll of one subscription did."""
+
+    sub: Subscription
+    ok: bool
+    result: str  # the health line: "2 new", "not modified", "HTTP 404: feed not found"
+    new: list[int] = field(default_factory=list)  # ids of articles stored
+    duplicates: int = 0
+    entry_failures: int = 0
+    not_modified: bool = False
+    next_poll: str = ""
+
+
+@dataclass
+class RoundReport:
+    """One poll round: every source that was due, polled once."""
+
+    number: int
+    started: str
+    polls: list[PollResult] = field(default_factory=list)
+    seconds: float = 0.0
+    next_poll: str | None = None
+    stopped: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(len(p.new) for p in self.polls)
+
+    def line(self) -> str:
+        """The log line of the round."""
+        failed = [p for p in self.polls if not p.ok]
+        parts = [f"round {self.number}: {len(self.polls)} polled",
+                 f"{self.new} new article{'' if self.new == 1 else 's'}",
+                 f"{sum(p.not_modified for p in self.polls)} not modified",
+                 f"{len(failed)} failed"]
+        text = ", ".join(parts)
+        if failed:
+            text += " (" + "; ".join(f"{p.sub.label}: {p.result}" for p in failed[:3])
+            text += f"; +{len(failed) - 3} more)" if len(failed) > 3 else ")"
+        text += f" in {self.seconds:.1f} s"
+        if self.stopped:
+            text += "; stopped"
+        elif self.next_poll:
+            wait = (parse_iso(self.next_poll) - datetime.now(UTC)).total_seconds()
+            text += f"; next poll in {format_every(round(max(wait, 0), 1))}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.number, "started": self.started, "seconds": round(self.seconds, 3),
+            "polled": len(self.polls), "new_articles": self.new,
+            "not_modified": sum(p.not_modified for p in self.polls),
+            "failed": sum(not p.ok for p in self.polls), "next_poll": self.next_poll,
+            "stopped": self.stopped,
+            "sources": [{"id": p.sub.id, "name": p.sub.label, "url": p.sub.url, "ok": p.ok,
+                         "result": p.result, "new": p.new, "next_poll": p.next_poll}
+                        for p in self.polls],
+        }
+
+
+class Watcher:
+    """Polls a desk's subscriptions until stopped. Thread-safe ``stop()``."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        settings: FollowSettings | None = None,
+        *,
+        on_round: Callable[[RoundReport], None] | None = None,
+        on_article: Callable[[Subscription, int], None] | None = None,
+    ):
+        self.desk = desk
+        self.store = desk.store
+        self.settings = settings or desk.settings.follow
+        self.on_round = on_round
+        self.on_article = on_article
+        self._stop = threading.Event()
+        self._desk_lock = threading.Lock()  # the desk's story keeper is not thread-safe
+        self.rounds = 0
+
+    # -- running -----------------------------------------------------------------
+    def stop(self) -> None:
+        """Stop soon: every poll finishes the entry in hand, none starts after it."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self, *, duration: float | None = None, rounds: int | None = None) -> int:
+        """Poll until stopped, for ``duration`` seconds, or for ``rounds`` rounds.
+        Returns the number of new articles stored."""
+        timer = threading.Timer(duration, self.stop) if duration is not None else None
+        if timer:
+            timer.daemon = True
+            timer.start()
+        new, idle_said = 0, False
+        try:
+            while not self.stopping:
+                due = self.due()
+                if due:
+                    report = self.poll_round(due)
+                    new += report.new
+                    idle_said = False
+                    if rounds is not None and self.rounds >= rounds:
+                        break
+                    continue
+                upcoming = self.store.next_poll()
+                if upcoming is None:
+                    if not idle_said:
+                        log.info("no subscriptions yet: add one with storydesk sources add URL")
+                        idle_said = True
+                    wait = 5.0
+                else:
+                    wait = (parse_iso(upcoming) - datetime.now(UTC)).total_seconds()
+                self._stop.wait(max(0.01, min(wait, 60.0)))
+        finally:
+            if timer:
+                timer.cancel()
+        return new
+
+    def due(self) -> list[Subscription]:
+        """The subscriptions to poll now: those due, and those due within
+        ``round_window`` seconds (at most a tenth of their interval), so that sources
+        on one interval keep being polled in one round."""
+        now = datetime.now(UTC)
+        window = self.settings.round_window
+        soon = self.store.due_subscriptions(now_iso(now + timedelta(seconds=window)))
+        return [s for s in soon if s.next_poll is None or (
+            parse_iso(s.next_poll) - now).total_seconds() <= min(window, s.every / 10)]
+
+    def poll_round(self, due: list[Subscription]) -> RoundReport:
+        """Poll each due subscription once: hosts at once, one host's feeds in turn."""
+        self.rounds += 1
+        report = RoundReport(self.rounds, now_iso())
+        started = datetime.now(UTC)
+        by_host: dict[str, list[Subscription]] = defaultdict(list)
+        for sub in due:
+            by_host[(urlsplit(sub.url).hostname or "").lower()].append(sub)
+
+        def host_task(subs: list[Subscription]) -> list[PollResult]:
+            out = []
+            for sub in subs:
+                if self.stopping:
+                    break
+                out.append(self.poll(sub))
+            return out
+
+        workers = max(1, min(self.settings.workers, len(by_host)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="storydesk-watch") as pool:
+            for results in pool.map(host_task, by_host.values()):
+                report.polls.extend(results)
+        report.seconds = (datetime.now(UTC) - started).total_seconds()
+        report.stopped = self.stopping
+        report.next_poll = self.store.next_poll()
+        log.info(report.line())
+        if self.on_round:
+            self.on_round(report)
+        return report
+
+    # -- one source --------------------------------------------------------------
+    def poll(self, sub: Subscription) -> PollResult:
+        """Poll one subscription and record its health. Never raises for a bad feed."""
+        assert sub.id is not None
+        started = now_iso()
+        try:
+            fp = poll_feed(sub.url, self.desk.fetcher, etag=sub.etag,
+                           last_modified=sub.last_modified)
+        except FetchError as e:
+            return self._failed(sub, started, fetch_reason(e), e.retry_after)
+        except FeedError as e:
+            return self._failed(sub, started, str(e))
+        except Exception as e:  # a bug or a response nobody foresaw: report it, go on
+            text = " ".join(str(e).split())[:160]
+            return self._failed(sub, started, f"unexpected error: {type(e).__name__}: {text}")
+        if fp.feed is not None and (why := broken(fp.feed)):
+            return self._failed(sub, started, why)
+        res = PollResult(sub, ok=True, result="")
+        complete = True
+        values: dict[str, Any] = {}
+        if fp.feed is None:
+            res.not_modified = True
+            notes = ["not modified"]
+        else:
+            if sub.name is None and fp.feed.title:  # named by its feed from now on
+                values["name"] = sub.name = fp.feed.title
+            complete = self._entries(sub, fp.feed, res)
+            notes = [f"{len(res.new)} new"]
+            if res.duplicates:
+                notes.append(f"{res.duplicates} already stored")
+            if res.entry_failures:
+                notes.append(f"{res.entry_failures} entries failed")
+            if not fp.feed.entries:
+                notes.append("feed has no entries")
+            if fp.feed.problem:
+                notes.append(f"feed not well-formed ({fp.feed.problem})")
+            if not complete:
+                notes.append("more next poll" if not self.stopping else "stopped")
+        moved = fp.result.moved_to
+        if moved and moved != sub.url:
+            other = self.store.get_subscription(moved)
+            if other is None:
+                values["url"] = moved
+                notes.append(f"moved permanently from {sub.url}")
+                log.info("%s moved permanently to %s: subscription updated", sub.url, moved)
+            else:
+                notes.append(f"moved permanently to {moved}, already source {other.id}")
+        if complete:
+            values.update(etag=fp.result.etag, last_modified=fp.result.last_modified)
+        now = datetime.now(UTC)
+        res.next_poll = now_iso(now + timedelta(seconds=sub.every))
+        res.result = ", ".join(notes)
+        if res.new:
+            values["last_new"] = now_iso(now)
+        self.store.update_subscription(
+            sub.id, new_articles=len(res.new), last_fetch=started, last_ok=now_iso(now),
+            failures=0, last_result=res.result, next_poll=res.next_poll, **values)
+        return res
+
+    def _failed(self, sub: Subscription, started: str, reason: str,
+                retry_after: float | None = None) -> PollResult:
+        assert sub.id is not None
+        failures = sub.failures + 1
+        wait = backoff(sub, failures, self.settings, retry_after)
+        now = datetime.now(UTC)
+        next_poll = now_iso(now + timedelta(seconds=wait))
+        self.store.update_subscription(
+            sub.id, last_fetch=started, last_error=reason, last_error_at=now_iso(now),
+            last_result=reason, failures=failures, next_poll=next_poll)
+        log.warning("%s (%s): %s; failure %d, next try in %s", sub.label, sub.url, reason,
+                    failures, format_every(round(wait, 1)))
+        return PollResult(sub, ok=False, result=reason, next_poll=next_poll)
+
+    def _entries(self, sub: Subscription, feed: ParsedFeed, res: PollResult) -> bool:
+        """Fetch, store and place the entries not handled yet. False when some were left
+        for the next poll (stopped, or more than ``max_entries``)."""
+        assert sub.id is not None
+        keys = [entry_key(e) for e in feed.entries]
+        seen = self.store.seen_entries(sub.id, keys)
+        todo = [(k, e) for k, e in zip(keys, feed.entries, strict=True)
+                if k not in seen or (seen[k][0] == "failed"
+                                     and seen[k][1] < self.settings.entry_tries)]
+        todo = list(dict(todo).items())  # one entry per key
+        limit = self.settings.max_entries
+        complete = limit is None or len(todo) <= limit
+        for key, entry in todo[:limit]:
+            if self.stopping:
+                return False
+            self._entry(sub, feed, key, entry, res)
+        return complete
+
+    def _entry(self, sub: Subscription, feed: ParsedFeed, key: str, entry: FeedEntry,
+               res: PollResult) -> None:
+        assert sub.id is not None
+        one = ParsedFeed(feed.title, [entry])
+        for item in entry_documents(one, self.desk.fetcher, origin=sub.url):
+            if isinstance(item, Failure):
+                res.entry_failures += 1
+                self.store.mark_entry(sub.id, key, "failed")
+                log.info("%s: entry %s failed: %s", sub.label, item.origin, item.reason)
+                continue
+            with self._desk_lock:
+                report = self.desk.add_document(item, outlet=sub.name)
+            if report.added:
+                article_id = report.added[0]
+                res.new.append(article_id)
+                self.store.mark_entry(sub.id, key, "added", article_id)
+                log.info("new article %d from %s: %s", article_id, sub.label,
+                         item.fields.get("title") or item.origin)
+                if self.on_article:
+                    self.on_article(sub, article_id)
+            elif report.duplicates:
+                res.duplicates += 1
+                self.store.mark_entry(sub.id, key, "duplicate", report.duplicates[0][1])
+            else:
+                res.entry_failures += 1
+                self.store.mark_entry(sub.id, key, "failed")
+                for f in report.failures:
+                    log.info("%s: entry %s failed: %s", sub.label, f.origin, f.reason)

@@ -349,6 +349,28 @@ class Desk:
         """Stored articles, oldest first, without their text."""
         return self.store.list_articles(limit=limit, offset=offset, outlet=outlet, since=since)
 
+    def outlets(self, top_cited: int = 5) -> list[dict[str, Any]]:
+        """Per outlet of the stored articles, most articles first: ``name``, ``count``,
+        ``first`` and ``last`` date, ``duplicates`` (copies of earlier articles) and
+        ``cited``, the ``top_cited`` sources it cites most as (name, articles)."""
+        by_outlet: dict[str, list[Article]] = defaultdict(list)
+        for a in self.articles(limit=None):
+            by_outlet[a.outlet or ""].append(a)
+        table = []
+        for name, arts in by_outlet.items():
+            cited: Counter[str] = Counter(c for a in arts for c in dict.fromkeys(a.cited))
+            dates = sorted(a.date[:10] for a in arts if a.date)
+            table.append({
+                "name": name,
+                "count": len(arts),
+                "first": dates[0] if dates else None,
+                "last": dates[-1] if dates else None,
+                "cited": cited.most_common(top_cited),
+                "duplicates": sum(1 for a in arts if a.duplicate_of),
+            })
+        table.sort(key=lambda r: (-r["count"], r["name"].lower()))
+        return table
+
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search: (article, snippet with [matches] marked), best first."""
         return self.store.search(query, limit=limit)

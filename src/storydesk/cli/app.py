@@ -185,12 +185,16 @@ def _highlight(snippet: str) -> Text:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    watch: Annotated[bool, typer.Option("--watch", help="Also follow the subscribed sources "
+                     "(as storydesk watch) in the background.")] = False,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="With --watch: allow "
+                             "fetching from private, loopback and link-local addresses.")] = False,
     db: DbOption = None,
 ) -> None:
     """Start the web reader and JSON API."""
     from storydesk.web.cli import serve as run_server
 
-    run_server(db, host, port)
+    run_server(db, host, port, watch=watch, allow_private=allow_private)
 
 
 from storydesk.cli.stories import register as _register_stories  # noqa: E402
@@ -206,6 +210,16 @@ _register_summaries(app)
 from storydesk.cli.compare import register as _register_compare  # noqa: E402
 
 _register_compare(app)
+
+
+from storydesk.cli.follow import register as _register_follow  # noqa: E402
+
+_register_follow(app)
+
+
+from storydesk.cli.export import register as _register_export  # noqa: E402
+
+_register_export(app)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date as Date
@@ -515,7 +515,7 @@ def create_app(
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request) -> HTMLResponse:
-        return render(request, "sources.html", outlets=_outlet_table(the_desk.articles(limit=None)))
+        return render(request, "sources.html", outlets=the_desk.outlets(TOP_CITED))
 
     # -- JSON API -------------------------------------------------------------
     errors: dict[int | str, dict[str, Any]] = {
@@ -672,27 +672,6 @@ def _describe(error: dict[str, Any]) -> str:
     loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body", "header")]
     msg = str(error.get("msg", "invalid"))
     return f"{'.'.join(loc)}: {msg}" if loc else msg
-
-
-def _outlet_table(rows: list[Article]) -> list[dict[str, Any]]:
-    """Per outlet: article count, date range and the sources it cites most."""
-    by_outlet: dict[str, list[Article]] = defaultdict(list)
-    for a in rows:
-        by_outlet[a.outlet or ""].append(a)
-    table = []
-    for name, arts in by_outlet.items():
-        cited: Counter[str] = Counter(c for a in arts for c in dict.fromkeys(a.cited))
-        dates = sorted(a.date[:10] for a in arts if a.date)
-        table.append({
-            "name": name,
-            "count": len(arts),
-            "first": dates[0] if dates else None,
-            "last": dates[-1] if dates else None,
-            "cited": cited.most_common(TOP_CITED),
-            "duplicates": sum(1 for a in arts if a.duplicate_of),
-        })
-    table.sort(key=lambda r: (-r["count"], r["name"].lower()))
-    return table
 
 
 def _coverage_bars(arts: list[Article]) -> list[int]:

@@ -1,0 +1,282 @@
+"""``storydesk sources``, ``watch``, ``serve --watch`` and ``export`` through their public
+surface: typer's CliRunner in-process, and the installed command in a subprocess where
+signals and a long-running process matter. Feeds come from a real server on 127.0.0.1,
+reached with ``--allow-private`` as a user would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from feedsite import FeedSite, article_page
+from httpserver import Response, TestHTTPServer
+from typer.testing import CliRunner
+
+from storydesk import Desk
+from storydesk.cli import app
+from storydesk.export import ARTICLE_COLUMNS, STORY_COLUMNS
+
+SAMPLE = Path(__file__).parent.parent / "src" / "storydesk" / "sample"
+EXE = Path(sys.executable).parent / "storydesk"
+
+
+def cli(*args: str, db: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [*args, "--db", str(db)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def spawn(*args: str, db: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "STORYDESK_DB": str(db), "COLUMNS": "200"}
+    return subprocess.Popen([str(EXE), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def wait_until(check, timeout: float = 20.0) -> None:  # noqa: ANN001
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, "timed out waiting"
+        time.sleep(0.05)
+
+
+def count_articles(db: Path) -> int:
+    with Desk(str(db)) as d:
+        return d.store.count_articles()
+
+
+# -- sources ----------------------------------------------------------------------
+def test_sources_add_list_remove(http_server: TestHTTPServer, tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    code, out, err = cli("sources", "add", site.feed_url, db=db)
+    assert code == 1 and out == ""
+    assert err.strip() == (f"error: {site.feed_url}: refused: 127.0.0.1 is a loopback address "
+                           "(use --allow-private)")
+    code, out, _ = cli("sources", "add", site.feed_url, "--every", "10m", "--allow-private",
+                       db=db)
+    assert code == 0 and out.strip() == f"source 1: Test Wire <{site.feed_url}>, every 10m"
+    code, out, _ = cli("sources", "add", "https://example.org/feed", "--no-check", "--name",
+                       "Example", "--every", "1h", "--json", db=db)
+    added = json.loads(out)
+    assert code == 0 and added["id"] == 2 and added["name"] == "Example"
+    assert added["every"] == 3600 and added["state"] == "new"
+    code, out, _ = cli("sources", "list", "--json", db=db)
+    listed = json.loads(out)
+    assert [s["url"] for s in listed] == [site.feed_url, "https://example.org/feed"]
+    assert set(listed[0]) == {"id", "name", "url", "site_url", "every", "state", "added_at",
+                              "last_fetch", "last_ok", "last_new", "last_error",
+                              "last_error_at", "last_result", "failures", "next_poll",
+                              "articles", "etag", "last_modified"}
+    code, out, _ = cli("sources", "list", db=db)
+    assert code == 0 and "Test Wire" in out and "due" in out and "2 sources, 0 failing" in out
+    code, out, err = cli("sources", "remove", "2", "99", db=db)
+    assert code == 1 and "removed 2" in out and err.strip() == (
+        "error: 99: no such source (see storydesk sources list)")
+    code, out, _ = cli("sources", "remove", site.feed_url, db=db)
+    assert code == 0 and json.loads(cli("sources", "list", "--json", db=db)[1]) == []
+
+
+@pytest.mark.parametrize("args,message", [
+    (["not-a-url"], "error: not-a-url: not an http(s) URL of a feed or site"),
+    (["https://example.org/feed", "--every", "15"],
+     "error: --every '15': expected a duration like 30s, 15m, 2h or 1d"),
+])
+def test_sources_add_bad_input_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    code, out, err = cli("sources", "add", *args, db=tmp_path / "news.db")
+    assert code == 1 and out == "" and err.strip() == message
+
+
+def test_sources_import_export(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    world = Path(__file__).parent.parent / "feeds" / "world-news.opml"
+    code, out, _ = cli("sources", "import", str(world), "--every", "30m", db=db)
+    n = out.split()[0]
+    assert code == 0 and out.strip() == f"{n} subscribed, 0 already subscribed, 0 failed"
+    code, out, _ = cli("sources", "import", str(world), db=db)
+    assert out.strip() == f"0 subscribed, {n} already subscribed, 0 failed"
+    code, exported, _ = cli("sources", "export", db=db)
+    assert code == 0 and exported.startswith("<?xml")
+    again = tmp_path / "again.opml"
+    again.write_text(exported, encoding="utf-8")
+    code, out, _ = cli("sources", "import", str(again), "--json", db=tmp_path / "other.db")
+    assert code == 0 and len(json.loads(out)["added"]) == int(n)
+    code, out, _ = cli("sources", "export", "--out", str(tmp_path / "x.opml"), db=db)
+    assert (tmp_path / "x.opml").read_text(encoding="utf-8") == exported
+    code, _, err = cli("sources", "import", str(tmp_path / "nope.opml"), db=db)
+    assert code == 1 and err.strip().startswith("error: ") and "nope.opml: No such file" in err
+
+
+def test_sources_outlets(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with Desk(str(db)) as d:
+        d.add([str(SAMPLE / "northgate-daily")], outlet="Northgate Daily")
+    code, out, _ = cli("sources", "outlets", "--json", db=db)
+    [row] = json.loads(out)
+    files = len(list((SAMPLE / "northgate-daily").iterdir()))
+    assert code == 0 and row["name"] == "Northgate Daily" and row["count"] == files
+    assert set(row) == {"name", "count", "first", "last", "cited", "duplicates"}
+    assert "Northgate Daily" in cli("sources", "outlets", db=db)[1]
+
+
+# -- watch --------------------------------------------------------------------------
+def test_watch_for_seconds_json_rounds(http_server: TestHTTPServer, tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    site.publish(2)
+    broken = http_server.add("/broken.xml", Response("", status=503, content_type="text/plain",
+                                                     headers={"Retry-After": "1"}))
+    assert cli("sources", "add", site.feed_url, "--every", "0.2s", "--allow-private",
+               db=db)[0] == 0
+    assert cli("sources", "add", broken, "--every", "0.2s", "--no-check", db=db)[0] == 0
+    proc = spawn("watch", "--for", "4", "--allow-private", "--delay", "0", "--json", db=db)
+    wait_until(lambda: count_articles(db) == 2)
+    site.publish(1)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    rounds = [json.loads(line) for line in out.splitlines()]
+    assert sum(r["new_articles"] for r in rounds) == 3 == count_articles(db)
+    assert rounds[0]["round"] == 1 and rounds[0]["polled"] == 2 and rounds[0]["failed"] == 1
+    failures = [s for r in rounds for s in r["sources"] if not s["ok"]]
+    assert failures[0]["result"] == "HTTP 503: server error, retry after 1 s"
+    lines = err.splitlines()
+    assert "watching 2 sources for 4 s" in lines[0]
+    assert sum(" round " in line for line in lines) == len(rounds)
+    assert "stopped after" in lines[-1] and "3 new articles" in lines[-1]
+    health = json.loads(cli("sources", "list", "--json", db=db)[1])
+    assert health[0]["articles"] == 3 and health[1]["failures"] >= 1
+    assert health[1]["last_error"] == "HTTP 503: server error, retry after 1 s"
+
+
+def test_watch_stops_on_sigterm_after_the_article_in_hand(http_server: TestHTTPServer,
+                                                          tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    first, second = site.publish(2)
+    for n in (first, second):  # slow pages: the signal comes while one is being fetched
+        http_server.add(site.page_path(n), Response(article_page(n), delay=1.0))
+    cli("sources", "add", site.feed_url, "--every", "1m", "--allow-private", db=db)
+    proc = spawn("watch", "--allow-private", "--delay", "0", db=db)
+    wait_until(lambda: site.page_hits(first) + site.page_hits(second) == 1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "SIGTERM: stopping after the article in hand" in err
+    assert count_articles(db) == 1  # the article in hand was finished, the next not begun
+    assert site.page_hits(first) + site.page_hits(second) == 1
+    [health] = json.loads(cli("sources", "list", "--json", db=db)[1])
+    assert health["etag"] is None and health["articles"] == 1  # the rest comes next time
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_watch_polls_in_the_server(http_server: TestHTTPServer, tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    site.publish(1)
+    cli("sources", "add", site.feed_url, "--every", "0.3s", "--allow-private", db=db)
+    port = _free_port()
+    proc = spawn("serve", "--watch", "--allow-private", "--port", str(port), db=db)
+    api = f"http://127.0.0.1:{port}/api/articles"
+
+    def total() -> int:
+        try:
+            return httpx.get(api, timeout=2).json()["total"]
+        except httpx.HTTPError:
+            return -1
+
+    try:
+        wait_until(lambda: total() == 1, timeout=30)
+        site.publish(1)
+        wait_until(lambda: total() == 2, timeout=30)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert "following sources" in err and " round " in err
+    assert proc.returncode == 0, err
+
+
+# -- export -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("export") / "sample.db"
+    with Desk(str(db)) as d:
+        d.add([str(SAMPLE / "meridian-wire")], outlet="Meridian Wire")
+        d.add([str(SAMPLE / "northgate-daily")], outlet="Northgate Daily")
+    return db
+
+
+@pytest.fixture
+def sample(sample_db: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "sample.db"
+    shutil.copy(sample_db, db)
+    return db
+
+
+def test_export_articles_jsonl_csv(sample: Path) -> None:
+    code, out, _ = cli("export", "articles", db=sample)
+    rows = [json.loads(line) for line in out.splitlines()]
+    total = count_articles(sample)
+    assert code == 0 and len(rows) == total > 10 and list(rows[0]) == list(ARTICLE_COLUMNS)
+    assert rows[0]["text"] and isinstance(rows[0]["cited"], list)
+    assert all(r["story_id"] is not None for r in rows)
+    code, out, _ = cli("export", "articles", "--format", "csv", "--since", "2026-03-10", db=sample)
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and list(table[0]) == list(ARTICLE_COLUMNS)
+    assert table and all(r["date"] >= "2026-03-10" for r in table) and len(table) < total
+    assert isinstance(json.loads(table[0]["entities"]), list)
+
+
+def test_export_stories_with_summary_and_comparison(sample: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "stories.jsonl"
+    code, _, err = cli("export", "stories", "--out", str(out_file), db=sample)
+    assert code == 0 and f"stories: wrote {out_file}" in err
+    rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert list(rows[0]) == list(STORY_COLUMNS)
+    multi = [r for r in rows if r["article_count"] > 1]
+    assert multi and all(len(r["article_ids"]) == r["article_count"] for r in rows)
+    story = next(r for r in multi if len(r["outlets"]) > 1)
+    assert set(story["outlets"]) == {"Meridian Wire", "Northgate Daily"}
+    assert story["summary"] and story["summary_sentences"][0]["sources"]
+    assert {"shared", "unique", "contradictions", "cited", "tone"} <= set(story["comparison"])
+    assert all(r["comparison"] is None for r in rows if r["article_count"] == 1)
+    code, out, _ = cli("export", "stories", "--no-comparison", "--format", "csv", db=sample)
+    assert all(r["comparison"] == "" for r in csv.DictReader(io.StringIO(out)))
+
+
+def test_export_parquet(sample: Path, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    code, _, err = cli("export", "articles", "--format", "parquet", db=sample)
+    assert code == 1 and err.strip() == "error: --format parquet writes a file: give --out FILE"
+    path = tmp_path / "articles.parquet"
+    assert cli("export", "articles", "--format", "parquet", "--out", str(path), db=sample)[0] == 0
+    table = pq.read_table(path)
+    assert table.column_names == list(ARTICLE_COLUMNS)
+    assert table.num_rows == count_articles(sample)
+    assert table.schema.field("cited").type.value_type == "string"
+    spath = tmp_path / "stories.parquet"
+    assert cli("export", "stories", "--format", "parquet", "--out", str(spath), db=sample)[0] == 0
+    stories = pq.read_table(spath).to_pylist()
+    assert list(stories[0]) == list(STORY_COLUMNS)
+    assert any(s["comparison"] and "shared" in json.loads(s["comparison"]) for s in stories)
+    assert not list(tmp_path.glob(".*.part"))  # written under a temporary name, renamed
+
+
+def test_export_bad_input(sample: Path, tmp_path: Path) -> None:
+    code, _, err = cli("export", "articles", "--since", "soon", db=sample)
+    assert code == 1 and err.strip() == "error: --since soon: expected a date YYYY-MM-DD"
+    code, _, err = cli("export", "articles", "--out", str(tmp_path / "no" / "x.jsonl"), db=sample)
+    assert code == 1 and err.strip().startswith("error: ") and "No such file" in err

@@ -17,10 +17,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## Load the bundled (fictional) sample, build stories and start the reader on 127.0.0.1:8080.
+## Follow the outlets of feeds/world-news.opml for one poll round when the network is
+## reachable, else (or with OFFLINE=1) load the bundled (fictional) sample; build stories
+## and start the reader on 127.0.0.1:8080.
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(PY) -m storydesk.demo --db $(DEMO_DB)
+	$(PY) -m storydesk.demo --db $(DEMO_DB) --feeds feeds/world-news.opml $(if $(OFFLINE),--offline)
 	$(SD) --help >/dev/null
 	@echo "Reader: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(SD) serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)

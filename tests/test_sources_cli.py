@@ -280,3 +280,39 @@ def test_export_bad_input(sample: Path, tmp_path: Path) -> None:
     assert code == 1 and err.strip() == "error: --since soon: expected a date YYYY-MM-DD"
     code, _, err = cli("export", "articles", "--out", str(tmp_path / "no" / "x.jsonl"), db=sample)
     assert code == 1 and err.strip().startswith("error: ") and "No such file" in err
+
+
+# -- make demo ----------------------------------------------------------------------
+def test_demo_follows_the_feeds_when_reachable(http_server: TestHTTPServer, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from storydesk.demo import live
+    from storydesk.follow import export_opml
+    from storydesk.models import Subscription
+
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    site.publish(7)
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(export_opml([Subscription(url=site.feed_url, every=60, name="Test Wire")]))
+    db = tmp_path / "demo.db"
+    assert live(str(db), str(opml), seconds=30, per_feed=3, allow_private=True)
+    out = capsys.readouterr().out
+    assert "polling 1 feeds" in out and "demo: 3 articles from 1 outlets" in out
+    with Desk(str(db)) as d:
+        assert d.store.count_articles() == 3 and len(d.subscriptions()) == 1
+
+
+def test_demo_falls_back_to_the_sample_offline(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from storydesk.demo import live
+    from storydesk.follow import export_opml
+    from storydesk.models import Subscription
+
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(export_opml([Subscription(url="http://127.0.0.1:9/feed.xml", every=60)]))
+    db = tmp_path / "demo.db"
+    assert not live(str(db), str(opml))
+    assert capsys.readouterr().out.strip() == (
+        "demo: the network is not reachable (127.0.0.1: Connection refused): "
+        "loading the bundled sample instead")
+    with Desk(str(db)) as d:
+        assert d.subscriptions() == [] and d.store.count_articles() == 0

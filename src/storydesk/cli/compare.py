@@ -66,16 +66,23 @@ def compare(
 def eval_similarity(
     file: Annotated[str, typer.Argument(help="A CSV with the SemEval-2022 Task 8 columns "
                                         "(lang1, lang2, text1, text2, Geography ... Tone).")],
+    model: Annotated[str | None, typer.Option(help="Profile model: default, minilm (needs the "
+                     "transformers extra) or a JSON file. [default: $STORYDESK_SIMILARITY "
+                     "or default]", show_default=False)] = None,
     embeddings: Annotated[bool, typer.Option("--embeddings", help="Add MiniLM cosine as a "
                           "baseline (needs the transformers extra).")] = False,
+    cv: Annotated[bool | None, typer.Option("--cv/--no-cv", help="Score the model's recipe "
+                  "by grouped 5-fold cross-validation on FILE instead of its shipped weights. "
+                  "[default: only when the model was fitted on FILE]",
+                  show_default=False)] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Correlation of the similarity profile with human labels, with baselines."""
     from storydesk.compare.similarity import DIMENSIONS, evaluate_similarity
 
     try:
-        r = evaluate_similarity(file, embeddings=embeddings)
-    except (OSError, KeyError, RuntimeError) as e:
+        r = evaluate_similarity(file, model, embeddings=embeddings, cv=cv)
+    except (OSError, KeyError, ValueError, RuntimeError) as e:
         fail(f"{file}: {e}")
         return
     if json_out:
@@ -90,7 +97,11 @@ def eval_similarity(
                           *[f"{v[d]['pearson']:.3f}" for v in res.get("baselines", {}).values()])
         console.print(table)
         console.print()
-    console.print(f"[dim]{r['pairs']} pairs; model: {escape(r['model'])}[/dim]")
+    console.print(f"[dim]{r['pairs']} pairs; model: {escape(r['model'])}; "
+                  f"{escape(r['evaluation'])}[/dim]")
+    if r["fitted_on_this_file"]:
+        console.print("[dim]The shipped model was fitted on this file: the figures above "
+                      "are cross-validated; see docs/comparison.md.[/dim]")
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,7 @@ from .facts import (
     article_sentences,
     as_compare_articles,
 )
-from .similarity import PairText, evaluate_similarity, profile, profiles
+from .similarity import PairText, evaluate_similarity, load_model, profile, profiles
 from .sources import cited_sources, rewrites
 from .tone import article_tone, framing, sentence_tones
 
@@ -159,9 +159,11 @@ def compare(
 
     sim: list[dict[str, Any]] = []
     if similarity:
-        texts = [PairText(a.text, a.title, a.date, a.language) for a in arts]
+        texts = [PairText(a.text, a.title, a.date, a.language, entities=es)
+                 for a, es in zip(arts, ents, strict=True)]
         index = [(i, j) for i in range(len(arts)) for j in range(i + 1, len(arts))]
-        _, prof = profiles([(texts[i], texts[j]) for i, j in index])
+        _, prof = profiles([(texts[i], texts[j]) for i, j in index],
+                           load_model(settings.similarity_model))
         for k, (i, j) in enumerate(index):
             sim.append({"articles": [arts[i].id, arts[j].id],
                         "profile": {d: round(float(v[k]), 2) for d, v in prof.items()}})

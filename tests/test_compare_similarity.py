@@ -112,3 +112,12 @@ def test_minilm_model():
     p = sim.profile(QUAKE, QUAKE2, sim.load_model("minilm"))
     far = sim.profile(QUAKE, APPLES, sim.load_model("minilm"))
     assert p["overall"] < far["overall"]
+
+
+def test_find_dates_starts_at_words_only():
+    from storydesk.extract.dates import find_dates
+
+    text = "Samstag, 21.03.2020: see 2024-01-28 and Jan. 5, 2021; x2024-01-28 is no date."
+    assert [iso[:10] for _, _, iso in find_dates(text)] == [
+        "2020-03-21", "2024-01-28", "2021-01-05"]
+    assert text[slice(*find_dates(text)[0][:2])] == "Samstag, 21.03.2020"

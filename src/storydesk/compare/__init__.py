@@ -159,7 +159,8 @@ def compare(
 
     sim: list[dict[str, Any]] = []
     if similarity:
-        texts = [PairText(a.text, a.title, a.date, a.language, entities=es)
+        texts = [PairText(a.text, a.title, a.date, a.language, entities=es,
+                          tone=tone[a.id]["score"])
                  for a, es in zip(arts, ents, strict=True)]
         index = [(i, j) for i in range(len(arts)) for j in range(i + 1, len(arts))]
         _, prof = profiles([(texts[i], texts[j]) for i, j in index],

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storydesk.extract.dates import match_date
+from storydesk.extract.dates import find_dates
 
 __all__ = ["Quantity", "DateMention", "Quote", "quantities", "dates", "quotes", "strip_dateline"]
 
@@ -266,18 +266,10 @@ def _mask_dates(text: str) -> str:
 def _date_spans(text: str, today: date | None) -> list[tuple[int, int, str | None]]:
     spans: list[tuple[int, int, str | None]] = []
     taken = [False] * (len(text) + 1)
-    i = 0
-    while i < len(text):
-        if (i == 0 or not text[i - 1].isalnum()) and text[i].isalnum():
-            found = match_date(text, i)
-            if found:
-                iso, end = found
-                spans.append((i, end, iso[:10]))
-                for k in range(i, end):
-                    taken[k] = True
-                i = end
-                continue
-        i += 1
+    for start, end, iso in find_dates(text):
+        spans.append((start, end, iso[:10]))
+        for k in range(start, end):
+            taken[k] = True
     for m in _PARTIAL.finditer(text):
         if taken[m.start()]:
             continue

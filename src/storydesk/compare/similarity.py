@@ -105,7 +105,6 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
-_WORD_START = re.compile(r"(?<![\w.])(?=\w)")
 _CJK_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DOT_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(?:(\d{2,4})(?!\d))?")
 _PERSON_WORDS = frozenset("i me my mine we us our ours you your yours".split())
@@ -113,14 +112,15 @@ _PERSON_WORDS = frozenset("i me my mine we us our ours you your yours".split())
 
 @dataclass
 class PairText:
-    """One side of a pair: text (title first), optional date, language and entities
-    (``storydesk.models.Entity`` list, when the caller has them already)."""
+    """One side of a pair: text (title first), optional date, language, and what the
+    caller has computed already: entities (``storydesk.models.Entity`` list) and tone."""
 
     text: str
     title: str = ""
     date: str | None = None
     language: str | None = None
     entities: list[Any] | None = field(default=None, repr=False)
+    tone: float | None = None  # mean VADER compound of its sentences, when known
 
 
 @dataclass
@@ -144,6 +144,15 @@ class _Prep:
     digit_share: float
     person_share: float | None
     text: str
+    units: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
+
+    def unit(self, name: str, idf: Mapping[str, float] | None, default: float
+             ) -> dict[str, float]:
+        """The bag ``name`` (words, lead, chars) as a unit vector, kept per IDF table."""
+        key = (name, id(idf))
+        if key not in self.units:
+            self.units[key] = _unit(getattr(self, name), idf, default)
+        return self.units[key]
 
 
 def _tokens(text: str) -> list[str]:
@@ -157,25 +166,21 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _cos(a: Counter[str], b: Counter[str], idf: Mapping[str, float] | None = None,
-         default: float = 1.0) -> float:
-    if not a or not b:
-        return 0.0
+def _unit(c: Counter[str], idf: Mapping[str, float] | None, default: float
+          ) -> dict[str, float]:
+    """Log-TF (x IDF) weights of a bag of words, scaled to unit length."""
+    if idf is None:
+        w = {t: 1 + math.log(n) for t, n in c.items()}
+    else:
+        w = {t: (1 + math.log(n)) * idf.get(t, default) for t, n in c.items()}
+    norm = math.sqrt(sum(v * v for v in w.values()))
+    return {t: v / norm for t, v in w.items()} if norm else {}
 
-    def weights(c: Counter[str]) -> dict[str, float]:
-        if idf is None:
-            return {t: 1 + math.log(n) for t, n in c.items()}
-        return {t: (1 + math.log(n)) * idf.get(t, default) for t, n in c.items()}
 
-    wa, wb = weights(a), weights(b)
-    if len(wa) > len(wb):
-        wa, wb = wb, wa
-    dot = sum(v * wb[t] for t, v in wa.items() if t in wb)
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(v * v for v in wa.values()))
-    nb = math.sqrt(sum(v * v for v in wb.values()))
-    return dot / (na * nb)
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[t] for t, v in a.items() if t in b)
 
 
 def _overlap(a: set[Any], b: set[Any]) -> float:
@@ -193,17 +198,15 @@ def _iso(y: int, m: int, d: int) -> date | None:
 
 def _mentioned_dates(text: str) -> tuple[set[str], list[date]]:
     """Days named in ``text``: month-day keys and the full dates."""
-    from storydesk.extract.dates import match_date
+    from storydesk.extract.dates import find_dates
 
     days: set[str] = set()
     full: list[date] = []
-    for m in _WORD_START.finditer(text):
-        found = match_date(text, m.start())
-        if found:
-            d = _iso(*(int(x) for x in found[0][:10].split("-")))
-            if d:
-                full.append(d)
-                days.add(f"{d.month:02d}-{d.day:02d}")
+    for _, _, iso in find_dates(text):
+        d = _iso(*(int(x) for x in iso[:10].split("-")))
+        if d:
+            full.append(d)
+            days.add(f"{d.month:02d}-{d.day:02d}")
     for m in _CJK_DATE.finditer(text):
         mo, dy = int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= dy <= 31:
@@ -234,8 +237,8 @@ def _prepare(p: PairText) -> _Prep:
         if e.type in by_type:
             by_type[e.type].add(e.name.lower())
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
-    tone = None
-    if english:
+    tone = p.tone if english else None
+    if english and tone is None:
         tones = sentence_tones(sentences[:60]) if sentences else [0.0]
         tone = float(np.mean(tones))
     tokens = text.split()
@@ -287,9 +290,9 @@ def _base(a: _Prep, b: _Prep, idf: Mapping[str, float] | None, default: float
     if a.person_share is not None and b.person_share is not None:
         person_gap = abs(a.person_share - b.person_share)
     return {
-        "word_cos": _cos(a.words, b.words, idf, default),
-        "lead_cos": _cos(a.lead, b.lead, idf, default),
-        "char_cos": _cos(a.chars, b.chars),
+        "word_cos": _dot(a.unit("words", idf, default), b.unit("words", idf, default)),
+        "lead_cos": _dot(a.unit("lead", idf, default), b.unit("lead", idf, default)),
+        "char_cos": _dot(a.unit("chars", None, 1.0), b.unit("chars", None, 1.0)),
         "persons": _overlap(a.persons, b.persons),
         "organisations": _overlap(a.organisations, b.organisations),
         "places": _overlap(a.places, b.places),

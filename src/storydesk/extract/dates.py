@@ -158,6 +158,33 @@ def _build(kind: str, m: re.Match[str]) -> str | None:
     return datetime(y, mo, d, hour, minute, second, tzinfo=tz).isoformat()
 
 
+# Where a date of _DATE_RES can begin: a digit, a month name or a weekday (the first
+# three letters of any, a superset that match_date then checks).
+_RUN = re.compile(r"[^\W_]+")
+_STARTS = frozenset(
+    [m[:3] for m in _MONTHS]
+    + "mon tue wed thu fri sat sun die mit don fre sam son lun mar mer jeu ven dim".split()
+)
+
+
+def find_dates(s: str) -> list[tuple[int, int, str]]:
+    """Every date of :func:`match_date` written in ``s``, left to right, not overlapping:
+    ``(start, end, iso)``, each starting at a word."""
+    out: list[tuple[int, int, str]] = []
+    end = 0
+    for m in _RUN.finditer(s):
+        i = m.start()
+        if i < end or (i and s[i - 1].isalnum()):
+            continue
+        if not (s[i].isdigit() or s[i:i + 3].lower() in _STARTS):
+            continue
+        found = match_date(s, i)
+        if found:
+            out.append((i, found[1], found[0]))
+            end = found[1]
+    return out
+
+
 def match_date(s: str, pos: int = 0) -> tuple[str, int] | None:
     """A date written at ``s[pos:]``: ``(iso, end)``, or None."""
     for kind, rx in _DATE_RES:

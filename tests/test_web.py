@@ -392,3 +392,36 @@ def test_ingest_through_desk_shows_up_in_the_reader(tmp_path):
     with _client(path, token="") as c:
         assert "Lighthouse keeper retires" in c.get("/articles").text
         assert "forty years" in c.get(f"/articles/{report.added[0]}").text
+
+
+def test_previous_and_next_follow_date_then_id_over_all_articles(tmp_path):
+    """The indexed lookups give the neighbours of a full sort: undated first, then by
+    date, ties by id (no article is in a story here)."""
+    path = str(tmp_path / "order.db")
+    store = Store(path)
+    dates = ["2026-03-02", None, "2026-03-01", "2026-03-02", None, "2026-03-03T08:00:00",
+             "2026-03-02", "2026-03-01"]
+    for n, d in enumerate(dates):
+        _insert(store, f"Article {n + 1}", f"Text of article number {n + 1}.", n, date=d)
+    order = [a.id for a in sorted(store.list_articles(limit=None),
+                                  key=lambda a: (a.date or "", a.id))]
+    store.close()
+    with _client(path) as c:
+        for k, aid in enumerate(order):
+            html = c.get(f"/articles/{aid}").text
+            prev = re.search(r'rel="prev" href="/articles/(\d+)"', html)
+            nxt = re.search(r'rel="next" href="/articles/(\d+)"', html)
+            assert (int(prev.group(1)) if prev else None) == (order[k - 1] if k else None)
+            assert (int(nxt.group(1)) if nxt else None) == (
+                order[k + 1] if k + 1 < len(order) else None)
+
+
+def test_copies_stored_after_a_page_was_shown_are_listed(db):
+    with _client(db) as c:
+        assert c.get("/articles/1").text.count('class="dup"') == 1  # article 3
+        other = Store(db)  # another process storing a copy meanwhile
+        _insert(other, "Karsk dock strike, a copy", "Dock workers in Karsk stopped work.", 9,
+                outlet="Copy Desk", date="2026-03-05", duplicate_of=1, duplicate_share=0.7)
+        other.close()
+        html = c.get("/articles/1").text
+        assert "Karsk dock strike, a copy" in html and html.count('class="dup"') == 2

@@ -7,6 +7,8 @@ one transaction, so an interrupted ingest leaves nothing half-stored.
 from __future__ import annotations
 
 import json
+import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +95,10 @@ class Store:
         self.db = db
         self.engine = _engine_for(db)
         self.migrate()
+        # copies_of: original id -> ids of its copies, for articles up to _copies_seen
+        self._copies: dict[int, list[int]] = defaultdict(list)
+        self._copies_seen = 0
+        self._copies_lock = threading.Lock()
 
     @property
     def dialect(self) -> str:
@@ -252,6 +258,55 @@ class Store:
             q = q.limit(limit)
         with self.engine.connect() as conn:
             return [_article_from_row(r) for r in conn.execute(q)]
+
+    def adjacent_articles(self, article: Article) -> tuple[Article | None, Article | None]:
+        """The articles just before and after ``article`` in date order (undated first,
+        then by id), without text: a few lookups on the date index, never a scan."""
+        c, d, i = articles.c, article.date, article.id
+        same = c.date.is_(None) if d is None else c.date == d
+        earlier = [(same & (c.id < i), [c.id.desc()])]
+        later = [(same & (c.id > i), [c.id])]
+        if d is None:
+            later.append((c.date.is_not(None), [c.date, c.id]))
+        else:
+            earlier += [(c.date < d, [c.date.desc(), c.id.desc()]),
+                        (c.date.is_(None), [c.id.desc()])]
+            later.append((c.date > d, [c.date, c.id]))
+        found: list[Article | None] = []
+        with self.engine.connect() as conn:
+            for steps in (earlier, later):
+                row = None
+                for cond, order in steps:
+                    row = conn.execute(
+                        select(*LISTING_COLUMNS).where(cond).order_by(*order).limit(1)).first()
+                    if row is not None:
+                        break
+                found.append(_article_from_row(row) if row is not None else None)
+        return found[0], found[1]
+
+    def copies_of(self, article_id: int) -> list[Article]:
+        """Stored articles marked as copies of this one (``duplicate_of``), without text.
+
+        ``duplicate_of`` has no index, and in SQLite reading it means reading each row's
+        text. It is set when an article is stored and never changes, and SQLite hands
+        out growing ids one writer at a time, so the copies are read once and then only
+        among articles stored since. Other databases are asked each time."""
+        c = articles.c
+        if self.dialect != "sqlite":
+            with self.engine.connect() as conn:
+                ids = sorted(conn.execute(select(c.id).where(c.duplicate_of == article_id))
+                             .scalars())
+            return self.articles_by_ids(ids, with_text=False)
+        with self._copies_lock, self.engine.connect() as conn:
+            top = conn.execute(select(func.max(c.id))).scalar() or 0
+            if top > self._copies_seen:
+                for r in conn.execute(select(c.id, c.duplicate_of).where(
+                        (c.id > self._copies_seen) & (c.id <= top)
+                        & c.duplicate_of.is_not(None))):
+                    self._copies[r.duplicate_of].append(r.id)
+                self._copies_seen = top
+            ids = sorted(self._copies.get(article_id, ()))
+        return self.articles_by_ids(ids, with_text=False)
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:

@@ -460,10 +460,9 @@ def create_app(
         a = the_desk.article(article_id)
         if a is None:
             raise HTTPException(404, f"No article with id {article_id}.")
-        everything = sorted(the_desk.articles(limit=None), key=_chrono_key)
-        prev_a, next_a, story = neighbours(a, everything)
+        prev_a, next_a, story = neighbours(a)
         original = the_desk.article(a.duplicate_of) if a.duplicate_of else None
-        copies = [x for x in everything if x.duplicate_of == a.id]
+        copies = the_desk.store.copies_of(article_id)
         by_type: dict[str, list[Any]] = defaultdict(list)
         for e in sorted(a.entities, key=lambda e: (-e.count, e.name)):
             by_type[e.type].append(e)
@@ -480,22 +479,22 @@ def create_app(
             raise HTTPException(404, f"No article with id {article_id}.")
         return render(request, "summary.html", a=a, sentences=summ.indexed)
 
-    def neighbours(
-        a: Article, everything: list[Article]
-    ) -> tuple[Article | None, Article | None, Story | None]:
-        """Previous and next article: within the article's story first, then by date
-        (``everything``: all articles in date order)."""
+    def neighbours(a: Article) -> tuple[Article | None, Article | None, Story | None]:
+        """Previous and next article: within the article's story first, then by date over
+        all articles (indexed lookups, whatever the store's size)."""
         sid = the_desk.story_of(a.id) if a.id else None
         story = the_desk.story(sid) if sid is not None else None
-        pos = next((i for i, x in enumerate(everything) if x.id == a.id), None)
-        prev_a = everything[pos - 1] if pos else None
-        next_a = everything[pos + 1] if pos is not None and pos + 1 < len(everything) else None
+        prev_a = next_a = None
         if story and len(story.article_ids) > 1:
-            ids = set(story.article_ids)
-            members = [x for x in everything if x.id in ids]
-            k = next(i for i, x in enumerate(members) if x.id == a.id)
-            prev_a = members[k - 1] if k > 0 else prev_a
-            next_a = members[k + 1] if k + 1 < len(members) else next_a
+            members = sorted(the_desk.store.articles_by_ids(story.article_ids, with_text=False),
+                             key=_chrono_key)
+            k = next((i for i, x in enumerate(members) if x.id == a.id), None)
+            if k is not None:
+                prev_a = members[k - 1] if k > 0 else None
+                next_a = members[k + 1] if k + 1 < len(members) else None
+        if prev_a is None or next_a is None:
+            before, after = the_desk.store.adjacent_articles(a)
+            prev_a, next_a = prev_a or before, next_a or after
         return prev_a, next_a, story
 
     @app.get("/feed.atom", include_in_schema=False)

@@ -195,14 +195,14 @@ def test_story_page_sets_the_outlets_side_by_side(server: str, page) -> None:
     assert "only here" in columns.first.inner_text().lower()  # CSS shows it in capitals
     first = compare.locator("ul.contradictions > li").first
     sides = first.locator(".side")
-    assert sides.count() == 2 and sides.nth(0).locator("mark").count() == 1
+    assert sides.count() >= 2 and sides.nth(0).locator("mark").count() == 1
     a, b = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()
     assert a["y"] == b["y"] and a["x"] < b["x"]  # both sides next to each other
     value = sides.nth(1).locator("strong.value").inner_text()
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: columns stack
     boxes = [columns.nth(i).bounding_box() for i in range(2)]
     assert boxes[0]["x"] == boxes[1]["x"] and boxes[0]["y"] < boxes[1]["y"]
-    link = sides.nth(1).locator("a.ref")
+    link = sides.nth(1).locator("a.ref").first
     href = link.get_attribute("href")
     link.click()
     page.wait_for_load_state()

@@ -188,12 +188,18 @@ def test_story_page_sets_the_outlets_side_by_side(client, sample_db):
     for aid, facts in c["unique"].items():  # what only one reports, linked to its sentence
         for f in facts[:SHOWN_ITEMS]:
             assert f'href="/articles/{aid}#s{f["sources"][0]["sentence"]}"' in part
-    side_links = re.findall(r'<blockquote class="side">\s*<p class="side-head"><a class="ref" '
-                            r'href="/articles/(\d+)#s(\d+)"', part)
+    # the first contradiction: its two sides in two boxes of one item, each linked to
+    # the sentence stating it, the first side's value marked in its sentence
     first = c["contradictions"][0]["sides"]
-    assert [(int(a), int(i)) for a, i in side_links[:2]] == [
-        (s["article_id"], s["sentence"]) for s in first]
-    assert f'<mark>{html_escape(first[0]["value"])}</mark>' in part
+    item = part[part.index('<ul class="contradictions">'):]
+    item = item[:item.index("</li>")]
+    boxes = item.split('<blockquote class="side">')[1:]
+    for side in first:
+        link = f'href="/articles/{side["article_id"]}#s{side["sentence"]}"'
+        assert sum(link in box for box in boxes) == 1
+    assert [i for i, box in enumerate(boxes) for side in first
+            if f'#s{side["sentence"]}"' in box and f'/{side["article_id"]}#' in box] == [0, 1]
+    assert f'<mark>{html_escape(first[0]["value"])}</mark>' in boxes[0]
     for cited in c["cited"].values():
         for name in cited:
             assert html_escape(name) in part

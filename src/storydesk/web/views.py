@@ -102,10 +102,21 @@ class FactRow:
 
 
 @dataclass
+class ClaimSide:
+    """One account of a disputed detail: what it says and every sentence saying it."""
+
+    value: str  # as the first of ``refs`` states it
+    refs: list[SentenceRef]
+
+
+@dataclass
 class ContradictionRow:
+    """The accounts that conflict on one detail (the pairwise contradictions on it,
+    grouped by what each side says)."""
+
     type: str  # "number", "date", "place", "quote attribution" ...
     about: str
-    sides: list[SentenceRef]
+    sides: list[ClaimSide]
 
 
 @dataclass
@@ -130,7 +141,7 @@ class CompareView:
     partial: list[FactRow]
     columns: list[CompareColumn]
     contradictions: list[ContradictionRow]
-    rewrites: list[tuple[int, int, float]]  # (number, number, share of shingles)
+    rewrites: list[tuple[list[int], float, float]]  # (numbers, least and most in common)
     outlets: dict[int, str]  # article id -> its outlet's name
 
 
@@ -176,15 +187,54 @@ def comparison_view(
             states=len(shared) + in_partial,
             leaves_out=total_facts - len(shared) - in_partial - len(own),
         ))
-    contradictions = [
-        ContradictionRow(k["type"].replace("_", " "), k["about"],
-                         [r for s in k["sides"] if (r := ref(s, value=s.get("value", "")))])
-        for k in c["contradictions"]
-    ]
-    rewrites = [(number[a], number[b], float(r["share"])) for r in c["rewrites"]
-                for a, b in [map(int, r["articles"])] if a in known and b in known]
+    rewrites = _rewrite_groups([([number[a], number[b]], float(r["share"]))
+                                for r in c["rewrites"] for a, b in [map(int, r["articles"])]
+                                if a in known and b in known])
+    contradictions = _grouped_contradictions(
+        [(k["type"].replace("_", " "), k["about"],
+          [(s.get("normalised") or s.get("value", ""), r) for s in k["sides"]
+           if (r := ref(s, value=s.get("value", "")))])
+         for k in c["contradictions"]])
     outlets = {a.id: a.outlet or "unknown outlet" for a in articles if a.id is not None}
     return CompareView(shared, partial, columns, contradictions, rewrites, outlets)
+
+
+def _grouped_contradictions(
+    pairs: list[tuple[str, str, list[tuple[str, SentenceRef]]]],
+) -> list[ContradictionRow]:
+    """Pairwise contradictions (type, about, [(normalised value, sentence)]) as one row per
+    disputed detail, with one side per distinct value (in order of first appearance)."""
+    rows: dict[tuple[str, str], dict[str, ClaimSide]] = {}
+    seen: set[tuple[str, str, str, int, int]] = set()
+    for kind, about, sides in pairs:
+        row = rows.setdefault((kind, about), {})
+        for norm, r in sides:
+            side = row.setdefault(norm, ClaimSide(r.value, []))
+            if (kind, about, norm, r.article_id, r.sentence) not in seen:
+                seen.add((kind, about, norm, r.article_id, r.sentence))
+                side.refs.append(r)
+    return [ContradictionRow(kind, about, list(sides.values()))
+            for (kind, about), sides in rows.items() if len(sides) > 1]
+
+
+def _rewrite_groups(pairs: list[tuple[list[int], float]]) -> list[tuple[list[int], float, float]]:
+    """Pairs of rewrites of one copy as groups (connected pairs), with the least and most
+    text any two in the group share."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for (a, b), _ in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[int, tuple[set[int], list[float]]] = {}
+    for (a, b), share in pairs:
+        members, shares = groups.setdefault(root(a), (set(), []))
+        members.update((a, b))
+        shares.append(share)
+    return sorted((sorted(m), min(sh), max(sh)) for m, sh in groups.values())
 
 
 def mark_value(text: str, value: str) -> Markup:

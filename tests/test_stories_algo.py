@@ -126,6 +126,22 @@ def test_split_when_members_form_two_groups():
     assert _partition(g) == [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"]]
 
 
+
+def test_a_story_holding_three_events_splits_into_three():
+    """A blob of three events (as early placements on a thin stream can make) is
+    regrouped bottom-up into its three events, not just bisected."""
+    g = OnlineGrouper(StorySettings(consolidate_every=0))
+    arts = QUAKE_A + QUAKE_B + SUMMIT
+    for doc_id, text, _ in arts:
+        g.add(doc_id, text)
+    keep = g.story_of("qa1")
+    for sid in {g.story_of(d) for d, _, _ in arts} - {keep}:
+        g._merge(keep, sid)
+    assert len(g.stories()) == 1
+    g.consolidate(full=True)
+    assert _partition(g) == [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"], ["s1", "s2"]]
+    assert g.story_of("qa1") == keep  # the largest part keeps the id
+
 def test_duplicates_count_once_and_follow_original():
     g = OnlineGrouper(StorySettings(consolidate_every=0))
     for doc_id, text, day in QUAKE_A[:2]:

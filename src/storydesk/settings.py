@@ -112,14 +112,19 @@ class StorySettings:
     cohesion_min_members: int = 3
     # Affinity floor: nothing joins below this mean cosine, whatever the stream.
     min_affinity: float = 0.02
-    # A story is split when its two halves' cross affinity is under
-    # split_ratio x their cohesion (below join_ratio: hysteresis).
+    # Split: a story of at most split_regroup_max members is regrouped bottom-up
+    # under regroup_ratio x the parts' cohesion (below the merge bar:
+    # hysteresis) and splits into the parts of split_min_part members or more;
+    # failing that (or for larger stories), it splits in two when 2-means
+    # halves' cross affinity is under split_ratio x their cohesion.
     split_ratio: float = 0.5
+    regroup_ratio: float = 0.4
     # Two stories merge when their cross affinity reaches merge_ratio x their
     # cohesion (None: join_ratio).
     merge_ratio: float | None = None
     split_min_members: int = 4
     split_min_part: int = 2
+    split_regroup_max: int = 200
     # A member whose leave-one-out ratio falls under this is taken out of its story.
     eject_ratio: float = 0.7
     # Candidates: the article's top terms, looked up in the index.

@@ -509,50 +509,18 @@ class OnlineGrouper:
 
     def _merge_pass(self, docs: list[DocId], labels: dict[DocId, int],
                     changes: list[dict[str, Any]]) -> int:
-        s = self.settings
         ev, X, gi, gids = self._groups(docs, labels)
         ng = len(gids)
         if ng < 2:
             return 0
-        S, n, sq = self._stats(X, gi, ng)
-        G = (S @ S.T).toarray()
-        days, lo, hi = self._day_arrays(ev, gi, ng)
+        S, n, _ = self._stats(X, gi, ng)
+        _, lo, hi = self._day_arrays(ev, gi, ng)
         pos = {g: i for i, g in enumerate(gids)}
         size = np.bincount(np.fromiter((pos.get(labels[x], 0) for x in docs), np.int64,
                                        len(docs)), minlength=ng).astype(float)
-        alive = np.ones(ng, bool)
         merges = 0
-        dated = np.isfinite(lo)
-        while True:
-            sh = self._shrunk_arr(n, np.diag(G).copy())
-            bar = np.maximum(self._merge_ratio() * np.sqrt(np.outer(sh, sh)), s.min_affinity)
-            aff = G / np.outer(n, n)
-            if dated.any():
-                gap = np.maximum(lo[:, None] - hi[None, :], lo[None, :] - hi[:, None])
-                gap = np.maximum(gap, 0)
-                both = dated[:, None] & dated[None, :]
-                f = np.exp(-np.maximum(gap - s.date_grace_days, 0.0) / s.date_scale_days)
-                f = np.where(gap > s.date_max_gap_days, 0.0, f)
-                aff = np.where(both, aff * f, aff)
-            ratio = aff / bar
-            np.fill_diagonal(ratio, -1.0)
-            ratio[~alive, :] = -1.0
-            ratio[:, ~alive] = -1.0
-            i, j = np.unravel_index(int(ratio.argmax()), ratio.shape)
-            if ratio[i, j] < 1.0:
-                break
-            if (size[j], -gids[j]) > (size[i], -gids[i]):
-                i, j = j, i
-            G[i, :] += G[j, :]
-            G[:, i] += G[:, j]
-            n[i] += n[j]
-            size[i] += size[j]
-            lo[i], hi[i] = min(lo[i], lo[j]), max(hi[i], hi[j])
-            dated[i] = dated[i] or dated[j]
-            alive[j] = False
-            G[j, :] = 0
-            G[:, j] = 0
-            n[j] = 1
+        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi,
+                                      size - np.asarray(gids, float) * 1e-9):
             changes.append({"kind": "merge", "into": gids[i], "from": gids[j]})
             for x in docs:
                 if labels[x] == gids[j]:
@@ -560,8 +528,70 @@ class OnlineGrouper:
             merges += 1
         return merges
 
+    def _agglomerate(self, G: np.ndarray, n: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                     size: np.ndarray, ratio: float | None = None) -> list[tuple[int, int]]:
+        """Greedy average-link merging of groups under the merge bar.
+
+        ``G`` is the Gram matrix of the groups' vector sums, ``n`` their evidence
+        counts, ``lo``/``hi`` their date ranges (inf/-inf when undated), ``size``
+        the order of precedence (the larger keeps its place). Repeatedly merges
+        the pair with the largest ratio of date-discounted cross affinity to the
+        bar while that ratio reaches 1. The bar is ``ratio`` (default
+        ``merge_ratio``) x the geometric mean of the two groups' shrunk
+        cohesions. Returns the merges as (kept, absorbed)
+        indices, in order. The arrays are updated in place.
+        """
+        s = self.settings
+        k = self._merge_ratio() if ratio is None else ratio
+        dated = np.isfinite(lo)
+
+        def ratios(rows: np.ndarray) -> np.ndarray:
+            """Ratio of groups ``rows`` to every group."""
+            aff = G[rows] / np.outer(n[rows], n)
+            if dated[rows].any():
+                gap = np.maximum(lo[rows, None] - hi[None, :], lo[None, :] - hi[rows, None])
+                gap = np.maximum(gap, 0)
+                f = np.exp(-np.maximum(gap - s.date_grace_days, 0.0) / s.date_scale_days)
+                f = np.where(gap > s.date_max_gap_days, 0.0, f)
+                aff = np.where(dated[rows, None] & dated[None, :], aff * f, aff)
+            sh = self._shrunk_arr(n, np.diag(G).copy())
+            return aff / np.maximum(k * np.sqrt(np.outer(sh[rows], sh)), s.min_affinity)
+
+        ng = len(n)
+        if ng < 2:
+            return []
+        R = ratios(np.arange(ng))
+        np.fill_diagonal(R, -1.0)
+        alive = np.ones(ng, bool)
+        out: list[tuple[int, int]] = []
+        for _ in range(ng - 1):
+            i, j = np.unravel_index(int(R.argmax()), R.shape)
+            if R[i, j] < 1.0:
+                break
+            if size[j] > size[i]:
+                i, j = j, i
+            G[i, :] += G[j, :]
+            G[:, i] += G[:, j]
+            n[i] += n[j]
+            size[i] += size[j]
+            lo[i], hi[i] = min(lo[i], lo[j]), max(hi[i], hi[j])
+            dated[i] = dated[i] or dated[j]
+            G[j, :] = 0
+            G[:, j] = 0
+            n[j] = 1
+            alive[j] = False
+            row = np.where(alive, ratios(np.array([i]))[0], -1.0)
+            row[i] = -1.0
+            R[i, :] = row
+            R[:, i] = row
+            R[j, :] = -1.0
+            R[:, j] = -1.0
+            out.append((int(i), int(j)))
+        return out
+
     def _split_pass(self, docs: list[DocId], labels: dict[DocId, int],
                     changes: list[dict[str, Any]]) -> int:
+        """Split stories whose members form separate groups (``_regroup``, ``_bisect``)."""
         s = self.settings
         by: dict[int, list[DocId]] = {}
         for x in docs:
@@ -573,29 +603,78 @@ class OnlineGrouper:
                 continue
             X = self._matrix(members)
             K = (X @ X.T).toarray()
-            part = self._two_means(K)
-            if part is None:
+            parts: list[list[int]] = []
+            if len(members) <= s.split_regroup_max:
+                parts = self._regroup(members, K)
+            if len(parts) < 2:
+                parts = self._bisect(K)
+            if len(parts) < 2:
                 continue
-            a, b = np.flatnonzero(~part), np.flatnonzero(part)
-            if min(len(a), len(b)) < s.split_min_part:
-                continue
-            na, nb = float(len(a)), float(len(b))
-            sqa, sqb = K[np.ix_(a, a)].sum(), K[np.ix_(b, b)].sum()
-            cross = K[np.ix_(a, b)].sum() / (na * nb)
-            sh = self._shrunk_arr(np.array([na, nb]), np.array([sqa, sqb]))
-            bar = max(s.split_ratio * math.sqrt(sh[0] * sh[1]), s.min_affinity)
-            if cross >= bar:
-                continue
-            # the larger part keeps the id
-            small = b if nb <= na else a
-            new = self._new_story()
-            for k in small.tolist():
-                labels[members[k]] = new
-            changes.append({"kind": "split", "from": g, "new": new,
-                            "docs": [members[k] for k in small.tolist()]})
-            splits += 1
+            # the largest part keeps the id
+            parts.sort(key=lambda p: (-len(p), min(p)))
+            for part in parts[1:]:
+                new = self._new_story()
+                for k in part:
+                    labels[members[k]] = new
+                changes.append({"kind": "split", "from": g, "new": new,
+                                "docs": [members[k] for k in part]})
+                splits += 1
         self._follow_duplicates(docs, labels)
         return splits
+
+    def _regroup(self, members: list[DocId], K: np.ndarray) -> list[list[int]]:
+        """Parts (member indices) of a story that holds several events, or none.
+
+        The members are merged bottom-up (``_agglomerate``) under a bar lower than
+        the merge bar, ``regroup_ratio`` x the parts' cohesion: hysteresis, so a
+        story splits only where its parts are clearly apart, not where one part
+        is merely tighter than the rest. Leftovers smaller than
+        ``split_min_part`` go with the part they are most like.
+        """
+        s = self.settings
+        m = len(members)
+        days = np.array([self._docs[x].day if self._docs[x].day is not None else np.nan
+                         for x in members], float)
+        lo = np.where(np.isnan(days), np.inf, days)
+        hi = np.where(np.isnan(days), -np.inf, days)
+        root = list(range(m))
+        for i, j in self._agglomerate(K.copy(), np.ones(m), lo, hi,
+                                      -np.arange(m, dtype=float), s.regroup_ratio):
+            root[j] = i
+
+        def find(i: int) -> int:
+            while root[i] != i:
+                i = root[i]
+            return i
+
+        groups: dict[int, list[int]] = {}
+        for i in range(m):
+            groups.setdefault(find(i), []).append(i)
+        parts = [g for g in groups.values() if len(g) >= s.split_min_part]
+        if len(parts) < 2:
+            return []
+        rest = [i for g in groups.values() if len(g) < s.split_min_part for i in g]
+        for i in rest:  # a leftover goes with the part it is most like
+            best = max(range(len(parts)), key=lambda p: K[i, parts[p]].mean())
+            parts[best].append(i)
+        return parts
+
+    def _bisect(self, K: np.ndarray) -> list[list[int]]:
+        """Two parts by spherical 2-means if they would not be merged, else none."""
+        s = self.settings
+        part = self._two_means(K)
+        if part is None:
+            return []
+        a, b = np.flatnonzero(~part), np.flatnonzero(part)
+        if min(len(a), len(b)) < s.split_min_part:
+            return []
+        na, nb = float(len(a)), float(len(b))
+        sqa, sqb = K[np.ix_(a, a)].sum(), K[np.ix_(b, b)].sum()
+        cross = K[np.ix_(a, b)].sum() / (na * nb)
+        sh = self._shrunk_arr(np.array([na, nb]), np.array([sqa, sqb]))
+        if cross >= max(s.split_ratio * math.sqrt(sh[0] * sh[1]), s.min_affinity):
+            return []
+        return [a.tolist(), b.tolist()]
 
     @staticmethod
     def _two_means(K: np.ndarray, iters: int = 8) -> np.ndarray | None:

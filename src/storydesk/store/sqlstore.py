@@ -6,10 +6,13 @@ one transaction, so an interrupted ingest leaves nothing half-stored.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,6 +102,8 @@ class Store:
         self._copies: dict[int, list[int]] = defaultdict(list)
         self._copies_seen = 0
         self._copies_lock = threading.Lock()
+        self._lock_guard = threading.RLock()
+        self._lock_depth: dict[str, int] = {}
 
     @property
     def dialect(self) -> str:
@@ -106,6 +111,56 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # -- cross-process locks --------------------------------------------------
+    @contextlib.contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold the store-wide lock ``name`` (re-entrant within this Store).
+
+        Work that reads shared state, changes it and writes it back (placing
+        articles in stories) runs under it, so two processes on one store take
+        turns instead of overwriting each other. SQLite files: an advisory file
+        lock (``<db>.<name>.lock``); PostgreSQL: an advisory lock; other
+        databases (and in-memory SQLite): this process only.
+        """
+        with self._lock_guard:
+            depth = self._lock_depth.get(name, 0)
+            self._lock_depth[name] = depth + 1
+            try:
+                if depth:
+                    yield
+                    return
+                with self._os_lock(name):
+                    yield
+            finally:
+                self._lock_depth[name] -= 1
+
+    @contextlib.contextmanager
+    def _os_lock(self, name: str) -> Iterator[None]:
+        if self.dialect == "postgresql":
+            key = zlib.crc32(f"storydesk.{name}".encode())
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            return
+        path = None if "://" in self.db or self.db in ("", ":memory:") else f"{self.db}.{name}.lock"
+        if path is None:
+            yield
+            return
+        import fcntl  # POSIX; storydesk's file locks need it
+
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     # -- schema ---------------------------------------------------------------
     def schema_version(self) -> int:

@@ -99,39 +99,46 @@ class StoryKeeper:
     # -- placing ----------------------------------------------------------------
     def place(self, ids: list[int], *, progress: ProgressFn | None = None,
               final_consolidation: bool = False) -> int:
-        """Place these (unplaced) articles, one transaction per batch. Returns how many."""
-        g = self.ensure_loaded()
+        """Place these (unplaced) articles, one transaction per batch. Returns how many.
+
+        Each batch runs under the store's ``stories`` lock: the grouper is
+        reloaded if another process placed articles since, and articles that
+        process placed meanwhile are skipped.
+        """
         done = 0
         size = max(1, self.settings.place_batch)
         for start in range(0, len(ids), size):
-            batch = ids[start : start + size]
-            arts = self.store.articles_by_ids(batch, with_text=True)
-            whys: dict[int, tuple[int, dict[str, Any]]] = {}
-            for a in arts:
-                assert a.id is not None
-                dup = a.duplicate_of if a.duplicate_of in g._docs else None
-                p = g.add(a.id, a.text, title=a.title, date=a.date,
-                          entities=[e.name for e in a.entities], duplicate_of=dup)
-                whys[a.id] = (p.story_id, p.why)
             last = start + size >= len(ids)
-            if last:
-                g.consolidate(full=final_consolidation)
-            self._commit(whys)
-            done += len(batch)
+            with self.store.exclusive("stories"):
+                g = self.ensure_loaded()
+                batch = [a for a in ids[start : start + size] if a not in g._docs]
+                arts = self.store.articles_by_ids(batch, with_text=True)
+                whys: dict[int, tuple[int, dict[str, Any]]] = {}
+                for a in arts:
+                    assert a.id is not None
+                    dup = a.duplicate_of if a.duplicate_of in g._docs else None
+                    p = g.add(a.id, a.text, title=a.title, date=a.date,
+                              entities=[e.name for e in a.entities], duplicate_of=dup)
+                    whys[a.id] = (p.story_id, p.why)
+                if last:
+                    g.consolidate(full=final_consolidation)
+                self._commit(whys)
+            done += len(ids[start : start + size])
             if progress:
                 progress(done, len(ids))
         return done
 
     def rebuild(self, progress: ProgressFn | None = None) -> OnlineGrouper:
         """Forget every story and regroup all stored articles, oldest first."""
-        self.store.clear_stories()
-        self.grouper = OnlineGrouper(self.settings)
-        self.generation, self.segments, self.placed = 0, [], {}
-        ids = self.store.unplaced_article_ids()
-        if progress:
-            progress(0, len(ids))
-        self.place(ids, progress=progress, final_consolidation=True)
-        return self.grouper
+        with self.store.exclusive("stories"):
+            self.store.clear_stories()
+            self.grouper = OnlineGrouper(self.settings)
+            self.generation, self.segments, self.placed = 0, [], {}
+            ids = self.store.unplaced_article_ids()
+            if progress:
+                progress(0, len(ids))
+            self.place(ids, progress=progress, final_consolidation=True)
+            return self.grouper
 
     # -- saving -----------------------------------------------------------------
     def _commit(self, whys: dict[int, tuple[int, dict[str, Any]]]) -> None:

@@ -4,8 +4,8 @@ Comparing a story's articles takes about a second for twenty of them, too long f
 page view, so the result is kept as story summaries are (:mod:`storydesk.summarize.stored`):
 in the store's ``summaries`` table under kind ``comparison`` and the story's id, with
 the story's content hash (its members and their texts). When an article joins or leaves
-the story, or the comparison settings, the similarity model or :data:`COMPARE_VERSION`
-change, the stored one no longer matches and the comparison is made again.
+the story, or the comparison settings, the shipped similarity models or
+:data:`COMPARE_VERSION` change, the stored one no longer matches and is made again.
 
 The value is :meth:`Comparison.to_dict` as JSON (``storydesk compare --json``'s shape;
 article ids used as keys are strings).
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from storydesk.settings import Settings
     from storydesk.store import Store
 
-__all__ = ["COMPARE_VERSION", "KIND", "story_comparison"]
+__all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison"]
 
 # Bump when compare() changes in a way that changes its output.
 COMPARE_VERSION = "1"
@@ -32,10 +32,17 @@ KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
 
 @functools.cache
 def _model_key() -> str:
-    """A hash of the fitted similarity model (its weights change the profiles)."""
-    from storydesk.compare.similarity import MODEL_FILE
+    """A hash of the shipped similarity models and their IDF (they change the profiles)."""
+    from storydesk.compare.similarity import DATA_DIR
 
-    return digest(MODEL_FILE.read_text(encoding="utf-8") if MODEL_FILE.exists() else "")[:12]
+    files = sorted(DATA_DIR.glob("similarity_*.json"))
+    return digest(*(f"{f.name}:{f.read_text(encoding='utf-8')}" for f in files))[:12]
+
+
+def params_key(settings: Settings) -> str:
+    """How a comparison is made (settings, similarity model, version): the ``params`` of
+    stored comparisons."""
+    return f"compare:{fingerprint(settings.compare)};m={_model_key()};v={COMPARE_VERSION}"
 
 
 def story_comparison(store: Store, settings: Settings, story_id: int) -> dict[str, Any] | None:
@@ -48,7 +55,7 @@ def story_comparison(store: Store, settings: Settings, story_id: int) -> dict[st
     ids, _, content = found
     if len(ids) < 2:
         raise ValueError(f"story {story_id} has one article: nothing to compare")
-    params = f"compare:{fingerprint(settings.compare)};m={_model_key()};v={COMPARE_VERSION}"
+    params = params_key(settings)
 
     def make() -> dict[str, Any]:
         from storydesk.compare import compare

@@ -93,14 +93,16 @@ def main() -> None:
     for k, a in enumerate(arts):
         a.id = k
     compare(arts[:2])  # warm up (lexicons, gazetteers)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     compare(arts)
-    dt = time.perf_counter() - t
+    dt, cpu = time.perf_counter() - t, time.process_time() - c
     t = time.perf_counter()
     compare(arts, similarity=False)
     dt2 = time.perf_counter() - t
-    print(f"speed: {len(arts)} articles compared in {dt:.2f} s "
-          f"({dt2:.2f} s without the {len(arts) * (len(arts) - 1) // 2} pair profiles)")
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    print(f"speed: {len(arts)} articles compared in {dt:.2f} s, CPU {cpu:.2f} s "
+          f"({dt2:.2f} s without the {len(arts) * (len(arts) - 1) // 2} pair profiles); "
+          f"load average {load}")
 
 
 if __name__ == "__main__":

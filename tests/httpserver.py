@@ -14,6 +14,7 @@ conditional request that matches gets 304. ``delay`` makes an endpoint slow.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,15 @@ class Response:
 
 
 Route = Response | Callable[[Request], Response]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing of a client that hung up (a timeout test, a process killed on purpose)."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class TestHTTPServer:
@@ -100,7 +110,7 @@ class TestHTTPServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(

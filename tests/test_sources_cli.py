@@ -175,6 +175,8 @@ def test_watch_stops_on_sigterm_after_the_article_in_hand(http_server: TestHTTPS
     assert site.page_hits(first) + site.page_hits(second) == 1
     [health] = json.loads(cli("sources", "list", "--json", db=db)[1])
     assert health["etag"] is None and health["articles"] == 1  # the rest comes next time
+    assert health["last_result"] == "1 new, stopped"
+    assert health["next_poll"] <= health["last_ok"]  # due again as soon as watch resumes
 
 
 def _free_port() -> int:

@@ -309,7 +309,7 @@ def test_entry_failures_do_not_fail_the_source(http_server: TestHTTPServer,
     watcher = Watcher(desk)
     watcher.run(rounds=1)
     [sub] = desk.subscriptions()
-    assert sub.state == "ok" and sub.last_result == "0 new, 1 entries failed"
+    assert sub.state == "ok" and sub.last_result == "0 new, 1 entry failed"
     site.publish(1)  # the feed changes: the failed entry is tried again, up to entry_tries
     watcher.run(rounds=1)
     assert site.page_hits(n) == 2 and desk.store.count_articles() == 1

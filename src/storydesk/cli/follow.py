@@ -108,7 +108,7 @@ def sources_add(
         return
     found = f" (found on {sub.site_url})" if sub.site_url else ""
     console.print(f"source {sub.id}: {escape(sub.label)} <{escape(sub.url)}>{escape(found)}"
-                  f", every {format_every(sub.every)}", highlight=False)
+                  f", every {format_every(sub.every)}", highlight=False, soft_wrap=True)
 
 
 @sources_app.command("list")
@@ -309,7 +309,8 @@ def watch(
         for s, h in old.items():
             signal.signal(s, h)
         desk.close()
-    log.info("stopped after %d rounds: %d new articles", watcher.rounds, new)
+    log.info("stopped after %d round%s: %d new article%s", watcher.rounds,
+             "" if watcher.rounds == 1 else "s", new, "" if new == 1 else "s")
 
 
 def register(app: typer.Typer) -> None:

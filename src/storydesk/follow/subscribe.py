@@ -65,7 +65,10 @@ def check_url(url: str) -> str:
     except ValueError:
         raise SubscribeError(f"{url}: not a valid URL") from None
     if parts.scheme.lower() not in ("http", "https") or not host:
-        raise SubscribeError(f"{url}: not an http(s) URL of a feed or site")
+        hint = ""
+        if not parts.scheme and re.match(r"^[\w-]+(\.[\w-]+)+(/|$)", url):
+            hint = f" (did you mean https://{url}?)"
+        raise SubscribeError(f"{url}: not an http(s) URL of a feed or site{hint}")
     return url
 
 
@@ -116,10 +119,14 @@ def subscribe(
     the subscription unless ``name`` is given (without either, the first poll names
     it). Raises SubscribeError."""
     url = check_url(url)
-    feed_url, title, site = (url, None, None) if fetcher is None else find_feed(url, fetcher)
-    for u in dict.fromkeys((url, feed_url)):
+
+    def not_yet(u: str) -> None:
         if (old := store.get_subscription(u)) is not None:  # type: ignore[attr-defined]
             raise SubscribeError(f"{url}: already subscribed (source {old.id})")
+
+    not_yet(url)
+    feed_url, title, site = (url, None, None) if fetcher is None else find_feed(url, fetcher)
+    not_yet(feed_url)
     sub = Subscription(url=feed_url, every=every, site_url=site, name=name or title)
     if not store.add_subscriptions([sub]):  # type: ignore[attr-defined]
         raise SubscribeError(f"{url}: already subscribed")

@@ -287,7 +287,8 @@ class Watcher:
             if res.duplicates:
                 notes.append(f"{res.duplicates} already stored")
             if res.entry_failures:
-                notes.append(f"{res.entry_failures} entries failed")
+                n = res.entry_failures
+                notes.append(f"{n} entr{'y' if n == 1 else 'ies'} failed")
             if not fp.feed.entries:
                 notes.append("feed has no entries")
             if fp.feed.problem:
@@ -306,7 +307,8 @@ class Watcher:
         if complete:
             values.update(etag=fp.result.etag, last_modified=fp.result.last_modified)
         now = datetime.now(UTC)
-        res.next_poll = now_iso(now + timedelta(seconds=sub.every))
+        stopped = not complete and self.stopping  # the rest is due as soon as polling resumes
+        res.next_poll = now_iso(now if stopped else now + timedelta(seconds=sub.every))
         res.result = ", ".join(notes)
         if res.new:
             values["last_new"] = now_iso(now)

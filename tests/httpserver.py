@@ -10,10 +10,18 @@ Routes map a path (without the query string) to a Response or to a function
 ``(Request) -> Response``. Unknown paths are 404. Every request is logged in
 ``http_server.requests``. Responses may carry an ETag / Last-Modified; a
 conditional request that matches gets 304. ``delay`` makes an endpoint slow.
+
+Faults for reliability tests: ``chunk_delay`` sends the body ``chunk_size`` bytes at a
+time with a pause between; ``header_delay`` sends the status line and headers a byte
+at a time with a pause between; ``endless`` repeats the body until the client hangs
+up; ``reset`` ("start" or "body") resets the connection before anything is sent or
+after the headers and half the body.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 import threading
 import time
@@ -41,6 +49,11 @@ class Response:
     last_modified: str | None = None
     delay: float = 0.0  # seconds before the response starts
     send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    chunk_delay: float = 0.0  # seconds between two pieces of the body
+    chunk_size: int = 1
+    header_delay: float = 0.0  # seconds between two bytes of the status line and headers
+    endless: bool = False  # repeat the body for ever (no Content-Length)
+    reset: str | None = None  # "start": RST at once; "body": RST after half the body
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -84,6 +97,9 @@ class TestHTTPServer:
                     resp = route(req) if callable(route) else route
                 if resp.delay:
                     time.sleep(resp.delay)
+                if resp.reset == "start":
+                    self._reset()
+                    return
                 status, body = resp.status, resp.payload()
                 if resp.etag and req.headers.get("if-none-match") == resp.etag:
                     status, body = 304, b""
@@ -94,7 +110,7 @@ class TestHTTPServer:
                     self.send_response(status)
                     if status != 304:
                         self.send_header("Content-Type", resp.content_type)
-                    if resp.send_length:
+                    if resp.send_length and not resp.endless:
                         self.send_header("Content-Length", str(len(body)))
                     else:
                         self.send_header("Connection", "close")
@@ -105,10 +121,44 @@ class TestHTTPServer:
                         self.send_header("Last-Modified", resp.last_modified)
                     for name, value in resp.headers.items():
                         self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(body)
+                    if resp.header_delay:
+                        self._headers_buffer.append(b"\r\n")  # type: ignore[attr-defined]
+                        head = b"".join(self._headers_buffer)  # type: ignore[attr-defined]
+                        self._headers_buffer = []
+                        for i in range(len(head)):
+                            self.wfile.write(head[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(resp.header_delay)
+                    else:
+                        self.end_headers()
+                    if resp.reset == "body":
+                        self.wfile.write(body[: len(body) // 2])
+                        self.wfile.flush()
+                        self._reset()
+                        return
+                    self._send_body(resp, body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
+
+            def _send_body(self, resp: Response, body: bytes) -> None:
+                while True:
+                    if resp.chunk_delay:
+                        for i in range(0, len(body), resp.chunk_size):
+                            self.wfile.write(body[i:i + resp.chunk_size])
+                            self.wfile.flush()
+                            time.sleep(resp.chunk_delay)
+                    else:
+                        self.wfile.write(body)
+                    if not resp.endless or not body:
+                        return
+
+            def _reset(self) -> None:
+                """Close with a TCP RST (SO_LINGER 0) instead of a clean FIN."""
+                self.wfile.flush()
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
 
         self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

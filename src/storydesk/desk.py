@@ -91,6 +91,7 @@ class Desk:
                 allow_private=fs.allow_private,
                 connect_timeout=fs.connect_timeout,
                 read_timeout=fs.read_timeout,
+                total_timeout=fs.total_timeout,
                 max_bytes=fs.max_bytes,
                 max_redirects=fs.max_redirects,
                 per_host_delay=fs.per_host_delay,

@@ -26,6 +26,7 @@ def default_db() -> str:
 class FetchSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
+    total_timeout: float = 120.0  # one request, headers to last byte, ends within this
     max_bytes: int = 20_000_000  # a page or feed larger than this is refused
     max_redirects: int = 5
     per_host_delay: float = 1.0  # seconds between two requests to one host

@@ -1,6 +1,8 @@
 """A careful HTTP client: polite (robots.txt, per-host delay, a clear User-Agent),
-bounded (timeouts, size cap, redirect limit) and safe (no private addresses unless
-asked, checked again on every redirect hop).
+bounded (timeouts, a total-time cap, size cap on the decoded body, redirect limit)
+and safe (no private addresses unless asked, checked again on every redirect hop
+and at connect time: the socket is opened to the address that was checked, so a
+DNS answer that changes between check and connect cannot reach a private address).
 
     fetcher = Fetcher()
     result = fetcher.fetch("https://example.org/feed.xml", etag=old_etag)
@@ -17,12 +19,15 @@ import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Collection, Mapping
+import zlib
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from storydesk import __version__
@@ -32,6 +37,10 @@ from storydesk.sources.decode import NotText, charset_from_content_type, decode_
 USER_AGENT = f"storydesk/{__version__} (+https://github.com/storydesk/storydesk)"
 ROBOTS_AGENT = "storydesk"  # the token matched against robots.txt User-agent lines
 ROBOTS_MAX_BYTES = 500_000  # robots.txt larger than this is read only up to here
+# Content encodings decoded here, a bounded amount of output per input chunk (a
+# compressed bomb stops at the size cap); others are refused with a clear reason.
+ACCEPT_ENCODING = "gzip, deflate"
+DECODE_STEP = 1 << 20  # most bytes inflated at a time
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 # Cloud metadata endpoints; all are also link-local or private, named here for the message.
@@ -103,6 +112,109 @@ def address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
     return None
 
 
+class _Refused(Exception):
+    """Raised inside the transport (connect time); turned into a FetchError."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def checked_addresses(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to, all checked: raises _Refused naming the
+    first non-public one, or why the host could not be resolved."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        raise _Refused(f"could not resolve host {host}") from None
+    addrs: list[str] = []
+    for info in infos:
+        addr = str(info[4][0]).split("%")[0]  # drop an IPv6 zone id
+        problem = address_problem(ipaddress.ip_address(addr))
+        if problem:
+            raise _Refused(f"refused: {addr} is {problem} (use --allow-private)")
+        if addr not in addrs:
+            addrs.append(addr)
+    if not addrs:
+        raise _Refused(f"could not resolve host {host}")
+    return addrs
+
+
+class _Deadline(threading.local):
+    """The monotonic time by which the current thread's request must be done."""
+
+    at: float | None = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """A socket stream whose reads and writes stop at the thread's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: _Deadline):
+        self._stream = stream
+        self._deadline = deadline
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        if self._deadline.at is None:
+            return timeout
+        left = self._deadline.at - time.monotonic()
+        if left <= 0:
+            raise _Timeout()
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        try:
+            return self._stream.read(max_bytes, self._timeout(timeout))
+        except httpcore.ReadTimeout:
+            if self._deadline.at is not None and time.monotonic() >= self._deadline.at - 0.01:
+                raise _Timeout() from None
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout))
+        return _BoundedStream(tls, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _CheckedBackend(httpcore.SyncBackend):
+    """Opens each connection to an address that passed the check (no second DNS
+    lookup that could answer differently), and bounds every read by the deadline."""
+
+    def __init__(self, fetcher: Fetcher):
+        self._fetcher = fetcher
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        f = self._fetcher
+        if f.allow_private or host.lower().strip("[]") in f.allow_hosts:
+            addrs = [host]
+        else:
+            addrs = checked_addresses(host, port)
+        error: Exception | None = None
+        for addr in addrs:
+            try:
+                stream = super().connect_tcp(addr, port, timeout, local_address,
+                                             socket_options)
+                return _BoundedStream(stream, f._deadline)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
+                error = e
+        assert error is not None
+        raise error
+
+
 @dataclass
 class _Host:
     robots: urllib.robotparser.RobotFileParser | None = None
@@ -145,10 +257,18 @@ class Fetcher:
         self.total_timeout = total_timeout
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
+        self._deadline = _Deadline()
+        transport = httpx.HTTPTransport(trust_env=False)
+        # httpx has no public hook for the network backend; httpcore's pool has one.
+        pool = transport._pool
+        if not hasattr(pool, "_network_backend"):  # pragma: no cover - httpcore changed
+            raise RuntimeError("unsupported httpcore version: cannot pin checked addresses")
+        pool._network_backend = _CheckedBackend(self)
         self._client = httpx.Client(
+            transport=transport,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             follow_redirects=False,
-            headers={"User-Agent": user_agent},
+            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,  # a proxy from the environment would bypass the address check
         )
 
@@ -223,21 +343,16 @@ class Fetcher:
         host = (parts.hostname or "").lower()
         if not host:
             raise FetchError(asked, "URL has no host")
-        if self.allow_private or host in self.allow_hosts:
-            return
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise FetchError(asked, "invalid port in URL") from None
+        if self.allow_private or host in self.allow_hosts:
+            return
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError, OSError):
-            raise FetchError(asked, f"could not resolve host {host}") from None
-        for info in infos:
-            addr = str(info[4][0]).split("%")[0]  # drop an IPv6 zone id
-            problem = address_problem(ipaddress.ip_address(addr))
-            if problem:
-                raise FetchError(asked, f"refused: {addr} is {problem} (use --allow-private)")
+            checked_addresses(host, port)  # checked again when the connection is opened
+        except _Refused as e:
+            raise FetchError(asked, e.reason) from None
 
     def _host(self, url: str) -> _Host:
         parts = urlsplit(url)
@@ -283,9 +398,12 @@ class Fetcher:
         *,
         truncate: bool = False,
     ) -> tuple[int, dict[str, str], bytes]:
-        """One GET without redirects: status, lower-case headers, body (at most ``cap``)."""
+        """One GET without redirects: status, lower-case headers, body (at most ``cap``
+        bytes once decoded). The whole exchange, headers included, ends within
+        ``total_timeout`` seconds whatever the server does."""
         self._wait_turn(url)
-        started = time.monotonic()
+        self._deadline.at = (time.monotonic() + self.total_timeout
+                             if self.total_timeout else None)
         try:
             with self._client.stream("GET", url, headers=dict(headers)) as resp:
                 resp_headers = {k.lower(): v for k, v in resp.headers.items()}
@@ -294,20 +412,28 @@ class Fetcher:
                 if resp.status_code >= 400:
                     return resp.status_code, resp_headers, b""
                 length = resp_headers.get("content-length", "")
-                if not truncate and length.isdigit() and int(length) > cap:
+                encoding = resp_headers.get("content-encoding", "").strip().lower()
+                if (not truncate and length.isdigit() and int(length) > cap
+                        and encoding in ("", "identity")):
                     raise FetchError(asked, f"body larger than {_mb(cap)} MB")
+                decoder = _Decoder(asked, encoding)
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in resp.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > cap:
-                        if truncate:
-                            break
-                        raise FetchError(asked, f"body larger than {_mb(cap)} MB")
-                    if self.total_timeout and time.monotonic() - started > self.total_timeout:
-                        raise FetchError(asked, f"timed out after {_seconds(self.total_timeout)} s")
+                for raw in resp.iter_raw():
+                    for chunk in decoder.feed(raw):
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size > cap:
+                            if truncate:
+                                return resp.status_code, resp_headers, b"".join(chunks)[:cap]
+                            raise FetchError(asked, f"body larger than {_mb(cap)} MB")
+                chunks.extend(decoder.flush())
                 return resp.status_code, resp_headers, b"".join(chunks)[:cap]
+        except _Refused as e:
+            raise FetchError(asked, e.reason) from None
+        except _Timeout:
+            raise FetchError(asked, f"timed out after {_seconds(self.total_timeout or 0)} s "
+                                    "in all") from None
         except httpx.ConnectTimeout:
             raise FetchError(asked, f"timed out connecting after "
                                     f"{_seconds(self.connect_timeout)} s") from None
@@ -321,6 +447,53 @@ class Fetcher:
             raise FetchError(asked, f"bad response: {_one_line(e)}") from None
         except httpx.HTTPError as e:
             raise FetchError(asked, f"{type(e).__name__}: {_one_line(e)}") from None
+        finally:
+            self._deadline.at = None
+
+
+class _Decoder:
+    """Undoes a Content-Encoding (gzip, deflate) a bounded step at a time, so a
+    small compressed body cannot expand in memory past the caller's size cap."""
+
+    def __init__(self, asked: str, encoding: str):
+        self.asked = asked
+        names = [e.strip() for e in encoding.split(",") if e.strip() not in ("", "identity")]
+        if len(names) > 1 or (names and names[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(asked, f"unsupported content encoding {encoding!r}")
+        self.kind = names[0] if names else None
+        self._z: Any = None
+        if self.kind in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        self._first = True
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self.kind is None:
+            if data:
+                yield data
+            return
+        if self.kind == "deflate" and self._z is None:
+            # "deflate" is meant as zlib-wrapped; some servers send it raw.
+            raw = bool(data) and (data[0] & 0x0F) != 8
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+        try:
+            while data:
+                out = self._z.decompress(data, DECODE_STEP)
+                data = self._z.unconsumed_tail
+                if out:
+                    yield out
+                if self._z.eof:
+                    return
+        except zlib.error as e:
+            raise FetchError(self.asked, f"bad response: corrupt {self.kind} body ({e})") from None
+
+    def flush(self) -> list[bytes]:
+        if self._z is None:
+            return []
+        try:
+            rest = self._z.flush()
+        except zlib.error as e:  # pragma: no cover - flush of a valid stream
+            raise FetchError(self.asked, f"bad response: corrupt {self.kind} body ({e})") from None
+        return [rest] if rest else []
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:

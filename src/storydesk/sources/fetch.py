@@ -443,6 +443,10 @@ class Fetcher:
             raise FetchError(asked, _connect_reason(e)) from None
         except httpx.TooManyRedirects:
             raise FetchError(asked, "too many redirects") from None
+        except (httpx.ReadError, httpx.WriteError) as e:
+            reset = "reset" in str(e).lower() or "broken pipe" in str(e).lower()
+            raise FetchError(asked, "connection reset by the server" if reset
+                             else f"connection lost: {_one_line(e)}") from None
         except (httpx.RemoteProtocolError, httpx.DecodingError) as e:
             raise FetchError(asked, f"bad response: {_one_line(e)}") from None
         except httpx.HTTPError as e:
@@ -464,7 +468,6 @@ class _Decoder:
         self._z: Any = None
         if self.kind in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        self._first = True
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         if self.kind is None:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/stories.py [--data ../shared/data] [--seeds 5]
         [--sets ecbplus,gnews_snippets] [--no-baselines] [--speed 100000]
-        [--desk-speed 100000]
+        [--desk-speed 100000] [--order 6] [--minilm]
 
 1. Quality. ``storydesk.stories.evaluate`` on each set, input order shuffled
    with seeds 0..seeds-1 (mean ± std): BCubed P/R/F1, ARI, NMI, stories found.
@@ -20,6 +20,13 @@
    ``--desk-speed N`` does the same through ``Desk.place_new_articles()`` on a
    SQLite file (story rows, placements and state written), and times the state
    load of a fresh Desk. Run the two in separate processes for separate peaks.
+
+   With ``--minilm`` (the ``transformers`` extra): all-MiniLM-L6-v2 embeddings
+   (first 256 tokens) + average-link agglomerative (threshold tuned on gold) and
+   + HDBSCAN, with the embedding rate, to tell whether the extra would help.
+4. Order of arrival (``--order N``). The bundled sample loaded through a Desk on a
+   SQLite file in N shuffled orders, two ways: one ``add`` per outlet folder, and
+   one ``add`` per file; BCubed F1 against the sample's gold stories each time.
 
 Data: ECB+ (Cybulska & Vossen 2014, CC-BY 3.0) and the Google News snippets of
 Yin & Wang (KDD 2014), see shared/data/README.md.
@@ -199,6 +206,80 @@ def desk_speed(n_store: int, n_new: int = 2000) -> str:
             f"peak RSS {_rss_mib():.0f} MiB")
 
 
+def minilm_baselines(rows: list[dict]) -> list[str]:
+    """MiniLM embeddings + agglomerative (threshold tuned on gold) and + HDBSCAN."""
+    from sklearn.cluster import HDBSCAN, AgglomerativeClustering
+
+    from storydesk.compare.similarity import _embed
+
+    gold = [r["story"] for r in rows]
+    t0 = time.perf_counter()
+    E = _embed([((r.get("title") or "") + "\n" + r["text"])[:4000] for r in rows])
+    rate = len(rows) / (time.perf_counter() - t0)
+    out = []
+    best = None
+    for thr in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
+        pred = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                       distance_threshold=thr).fit_predict(E)
+        sc = partition_scores(gold, pred.tolist())
+        if best is None or sc["bcubed_f1"] > best[1]["bcubed_f1"]:
+            best = (thr, sc)
+    assert best is not None
+    out.append(_row("MiniLM + agglomerative (average, cosine)", [best[1]],
+                    f"batch, threshold {best[0]} tuned on gold; embedding {rate:.0f} articles/s"))
+    pred = HDBSCAN(min_cluster_size=5, copy=True).fit_predict(E)
+    nxt = pred.max() + 1
+    lab = []
+    for p in pred.tolist():
+        lab.append(p if p >= 0 else nxt)
+        nxt += p < 0
+    out.append(_row("MiniLM + HDBSCAN (min_cluster_size=5)", [partition_scores(gold, lab)],
+                    "batch"))
+    return out
+
+
+def sample_orders(seeds: int) -> list[str]:
+    """BCubed F1 on the bundled sample, added outlet by outlet and file by file."""
+    import tempfile
+
+    from storydesk import Desk
+    from storydesk.demo import SAMPLE
+    from storydesk.stories import bcubed
+
+    gold = [json.loads(line) for line in (SAMPLE / "gold.jsonl").read_text().splitlines()
+            if line]
+    root = SAMPLE.resolve()
+    outlets = sorted(p for p in SAMPLE.iterdir() if p.is_dir())
+
+    def f1(units: list[list[Path]]) -> float:
+        with tempfile.TemporaryDirectory() as d, Desk(str(Path(d) / "o.db")) as desk:
+            for unit in units:
+                desk.add([str(p) for p in unit])
+            placed = {}
+            for a in desk.articles(limit=None):
+                o = a.origin or ""
+                if ".jsonl:" in o:
+                    path, line = o.rsplit(":", 1)
+                    key = f"{Path(path).resolve().relative_to(root)}#{line}"
+                else:
+                    key = str(Path(o).resolve().relative_to(root))
+                placed[key] = desk.story_of(a.id)
+            return bcubed([g["story"] for g in gold], [placed[g["file"]] for g in gold])[2]
+
+    out = []
+    for label, units in (("one add per outlet", [[o] for o in outlets]),
+                         ("one add per file", [[f] for o in outlets
+                                                for f in sorted(o.iterdir())])):
+        scores = []
+        for seed in range(seeds):
+            order = list(units)
+            random.Random(seed).shuffle(order)
+            scores.append(f1(order))
+        out.append(f"| {label} | {len(units)} | {_fmt(scores)} | {min(scores):.3f} | "
+                   f"{sum(x == 1.0 for x in scores)} of {seeds} |")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
@@ -208,6 +289,10 @@ def main() -> None:
     ap.add_argument("--speed", type=int, default=100_000, help="store size; 0 to skip")
     ap.add_argument("--desk-speed", type=int, default=0,
                     help="store size for the Desk + SQLite speed run; 0 to skip")
+    ap.add_argument("--minilm", action="store_true",
+                    help="also MiniLM baselines (needs the transformers extra)")
+    ap.add_argument("--order", type=int, default=0,
+                    help="shuffled orders of the sample added in pieces; 0 to skip")
     args = ap.parse_args()
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '-')}, "
           f"cpus={os.cpu_count()}")
@@ -224,6 +309,15 @@ def main() -> None:
         if not args.no_baselines:
             for line in baselines(rows, args.seeds):
                 print(line, flush=True)
+        if args.minilm:
+            for line in minilm_baselines(rows):
+                print(line, flush=True)
+    if args.order:
+        print("\n### order of arrival: the bundled sample, BCubed F1 vs its gold\n")
+        print("| added | add calls | F1 mean ± std | worst | perfect |")
+        print("| --- | --- | --- | --- | --- |")
+        for line in sample_orders(args.order):
+            print(line, flush=True)
     if args.speed or args.desk_speed:
         print("\n### speed\n")
     if args.speed:

@@ -1,4 +1,5 @@
-"""The store on a real SQLite file: schema, transactions, full-text search."""
+"""The store on a real SQLite file and a real PostgreSQL database (``store_db``; see
+conftest.py): schema, transactions, full-text search, upserts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storydesk.models import Article, Entity
 from storydesk.store import Store, StoreError
-from storydesk.store.schema import SCHEMA_VERSION
+from storydesk.store.schema import SCHEMA_VERSION, meta
 
 
 def _article(title: str, text: str, **kw: object) -> Article:
@@ -45,8 +46,8 @@ def test_missing_folder_is_a_clear_error(tmp_path):
         Store(str(tmp_path / "nope" / "desk.db"))
 
 
-def test_insert_roundtrip_and_listing(tmp_path):
-    store = Store(str(tmp_path / "d.db"))
+def test_insert_roundtrip_and_listing(store_db):
+    store = Store(store_db)
     a = _article(
         "Harbour cranes idle",
         "Dock workers in Karsk stopped work on Monday over pay.",
@@ -73,8 +74,8 @@ def test_insert_roundtrip_and_listing(tmp_path):
     assert [c[0] for c in store.near_candidates(["1:bb", "9:zz"])] == [new_id]
 
 
-def test_failed_insert_leaves_nothing_behind(tmp_path):
-    store = Store(str(tmp_path / "d.db"))
+def test_failed_insert_leaves_nothing_behind(store_db):
+    store = Store(store_db)
     store.insert_article(_article("One", "first text here"), url_key=None, text_hash="same",
                          signature=None, band_keys=["0:x"])
     with pytest.raises(IntegrityError):
@@ -86,8 +87,8 @@ def test_failed_insert_leaves_nothing_behind(tmp_path):
     assert store.search("second") == []
 
 
-def test_full_text_search_ranks_and_highlights(tmp_path):
-    store = Store(str(tmp_path / "d.db"))
+def test_full_text_search_ranks_and_highlights(store_db):
+    store = Store(store_db)
     ids = []
     for i, (title, text) in enumerate([
         ("Earthquake shakes Karsk", "A tremor of magnitude 6.1 struck the port of Karsk."),
@@ -105,8 +106,8 @@ def test_full_text_search_ranks_and_highlights(tmp_path):
     assert store.search("") == []
 
 
-def test_outlet_line_counts_accumulate(tmp_path):
-    store = Store(str(tmp_path / "d.db"))
+def test_outlet_line_counts_accumulate(store_db):
+    store = Store(store_db)
     for i in range(3):
         store.insert_article(_article(f"T{i}", f"text {i}", outlet="O"), url_key=None,
                              text_hash=f"h{i}", signature=None, band_keys=[],
@@ -114,3 +115,91 @@ def test_outlet_line_counts_accumulate(tmp_path):
     assert store.line_counts("O", ["share this", "unique 1", "never"]) == {
         "share this": 3, "unique 1": 1}
     assert store.line_counts("Other", ["share this"]) == {}
+
+
+def test_search_folds_accents_and_survives_odd_text(store_db):
+    store = Store(store_db)
+    long = "The old café on the lake reopened on Monday. " + "It was closed for a year. " * 9
+    a = store.insert_article(_article("Café reopens in Zürich", long + "Then came repairs."),
+                             url_key=None, text_hash="h1", signature=None, band_keys=[])
+    assert [x.id for x, _ in store.search("zurich")] == [a]
+    assert [x.id for x, _ in store.search("CAFE reopened")] == [a]
+    snippet = store.search("repairs")[0][1]
+    assert "[repairs]" in snippet and snippet.lstrip().startswith("…"), snippet
+    assert store.search("- ' --") == [] and store.search("kyiv") == []
+    # a NUL character (PostgreSQL text cannot hold one) does not stop the article
+    b = store.insert_article(_article("Nul\0 title", "A stray\0 NUL in the text."),
+                             url_key=None, text_hash="h2", signature=None, band_keys=[])
+    got = store.get_article(b)
+    assert got is not None and got.title.replace("\0", "") == "Nul title"
+
+
+def test_upserts_replace_and_count(store_db):
+    from storydesk.models import Subscription
+
+    store = Store(store_db)
+    store.put_summary("story", 1, "p", "c1", {"sentences": [1]})
+    store.put_summary("story", 1, "p", "c2", {"sentences": [2]})
+    assert store.get_summary("story", 1, "p") == ("c2", {"sentences": [2]})
+    assert store.get_summary("story", 1, "other") is None
+    subs = [Subscription(url="https://feeds.test/a", every=60.0),
+            Subscription(url="https://feeds.test/b", every=60.0)]
+    assert [s.url for s in store.add_subscriptions(subs)] == [s.url for s in subs]
+    again = [Subscription(url="https://feeds.test/b", every=60.0),
+             Subscription(url="https://feeds.test/c", every=60.0)]
+    assert [s.url for s in store.add_subscriptions(again)] == ["https://feeds.test/c"]
+    sid = subs[0].id
+    assert sid is not None
+    store.mark_entry(sid, "e1", "failed")
+    store.mark_entry(sid, "e1", "failed")
+    store.mark_entry(sid, "e2", "added", 7)
+    assert store.seen_entries(sid, ["e1", "e2", "e3"]) == {"e1": ("failed", 2),
+                                                           "e2": ("added", 1)}
+    store.write_stories({}, [], state_blobs={"k": b"\x00one"})
+    store.write_stories({}, [], state_blobs={"k": b"\x00two"})
+    assert store.load_state("k") == b"\x00two"
+
+
+def test_postgresql_schema_has_full_text_column_and_index(pg_url):
+    from sqlalchemy import text
+
+    store = Store(pg_url)
+    assert store.dialect == "postgresql" and store.schema_version() == SCHEMA_VERSION
+    with store.engine.connect() as conn:
+        col = conn.execute(text(
+            "SELECT data_type, is_generated FROM information_schema.columns "
+            "WHERE table_name = 'articles' AND column_name = 'search'")).one()
+        assert tuple(col) == ("tsvector", "ALWAYS")
+        index = conn.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_articles_search'")).scalar()
+        assert index is not None and "USING gin (search)" in index
+    store.close()
+    assert Store(pg_url.replace("postgresql://", "postgres://")).schema_version() == \
+        SCHEMA_VERSION
+
+
+def test_postgresql_newer_schema_is_refused_without_showing_the_password(pg_url):
+    store = Store(pg_url)
+    with store.engine.begin() as conn:
+        conn.execute(meta.update().values(value="999"))
+    store.close()
+    secret = pg_url.replace("storydesk@", "storydesk:s3cret@")
+    with pytest.raises(StoreError, match="newer than this storydesk") as err:
+        Store(secret)
+    assert "s3cret" not in str(err.value)
+
+
+def test_postgresql_processes_starting_at_once_migrate_once(pg_url):
+    """Several servers and ingesters started together on a new database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_store(_: int) -> int:
+        store = Store(pg_url)
+        try:
+            store.put_summary("article", 1, "p", "c", {"n": 1})
+            return store.schema_version()
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(open_store, range(6))) == [SCHEMA_VERSION] * 6

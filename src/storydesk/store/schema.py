@@ -19,6 +19,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 metadata = MetaData()
 
@@ -204,6 +205,37 @@ def _v4(conn: Connection) -> None:
     metadata.create_all(conn, tables=[subscriptions, subscription_entries])
 
 
+# PostgreSQL full text (SQLite has its FTS5 table since v1): a generated tsvector column
+# ``search`` on articles, title weighted A and text D, in a text search configuration
+# of its own (``simple``: no stemming, for articles in any language; accents folded
+# when the ``unaccent`` extension can be had), with a GIN index. Only the first
+# PG_SEARCH_CHARS characters of a text are indexed (a tsvector holds at most 1 MB).
+PG_SEARCH_CHARS = 300_000
+
+
+def _v5(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))
+        unaccent = True
+    except DBAPIError:  # not installed on the server, or not allowed to this user
+        unaccent = False
+    conn.execute(text("CREATE TEXT SEARCH CONFIGURATION storydesk_search "
+                      "(COPY = pg_catalog.simple)"))
+    if unaccent:
+        conn.execute(text("ALTER TEXT SEARCH CONFIGURATION storydesk_search ALTER MAPPING "
+                          "FOR hword, hword_part, word WITH unaccent, simple"))
+    conn.execute(text(
+        "ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('storydesk_search', coalesce(title, '')), 'A') || "
+        "setweight(to_tsvector('storydesk_search', "
+        f"left(coalesce(text, ''), {PG_SEARCH_CHARS})), 'D')) STORED"
+    ))
+    conn.execute(text("CREATE INDEX ix_articles_search ON articles USING gin (search)"))
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,7 +1,11 @@
-"""The store: articles and their indexes in SQLite (default) through SQLAlchemy Core.
+"""The store: articles and their indexes in SQLite (default) or PostgreSQL, through
+SQLAlchemy Core.
 
 All SQL of storydesk lives in this package. Writes of one article happen in
-one transaction, so an interrupted ingest leaves nothing half-stored.
+one transaction, so an interrupted ingest leaves nothing half-stored. Writes that
+several processes may make at once (summaries, feed entries, subscriptions, line
+counts) are upserts, so that processes sharing one PostgreSQL database never
+trip over each other's rows.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, text, update
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy import Table, create_engine, event, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Engine, Row, make_url
+from sqlalchemy.exc import ArgumentError
 
 from storydesk.models import Article, Entity, Story, Subscription
 from storydesk.store.schema import (
@@ -43,9 +50,26 @@ class StoreError(Exception):
     pass
 
 
+# PostgreSQL's driver: psycopg 3 (the ``postgres`` extra). A plain postgresql:// URL
+# would make SQLAlchemy look for psycopg2.
+PG_DRIVER = "postgresql+psycopg"
+
+
 def _engine_for(db: str) -> Engine:
     if "://" in db:
-        return create_engine(db, future=True)
+        try:
+            url = make_url(db)
+        except ArgumentError as e:
+            raise StoreError(f"{db}: not a database URL ({e})") from None
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername=PG_DRIVER)
+        try:
+            # pre-ping: a server that restarted PostgreSQL keeps working
+            return create_engine(url, future=True, pool_pre_ping=True)
+        except ModuleNotFoundError as e:
+            hint = (" (pip install 'storydesk[postgres]')"
+                    if url.drivername.startswith("postgresql") else "")
+            raise StoreError(f"{_safe_url(db)}: database driver missing: {e.name}{hint}") from None
     path = Path(db)
     if path.parent and not path.parent.exists():
         raise StoreError(f"{db}: folder {path.parent} does not exist")
@@ -61,6 +85,16 @@ def _engine_for(db: str) -> Engine:
         cur.close()
 
     return engine
+
+
+def _safe_url(db: str) -> str:
+    """``db`` for messages: a URL's password hidden."""
+    if "://" not in db:
+        return db
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db
 
 
 def _now() -> str:
@@ -97,13 +131,13 @@ class Store:
     def __init__(self, db: str):
         self.db = db
         self.engine = _engine_for(db)
-        self.migrate()
         # copies_of: original id -> ids of its copies, for articles up to _copies_seen
         self._copies: dict[int, list[int]] = defaultdict(list)
         self._copies_seen = 0
         self._copies_lock = threading.Lock()
         self._lock_guard = threading.RLock()
         self._lock_depth: dict[str, int] = {}
+        self.migrate()
 
     @property
     def dialect(self) -> str:
@@ -171,10 +205,19 @@ class Store:
             return int(v) if v is not None else 0
 
     def migrate(self) -> None:
+        """Bring the schema up to date. On PostgreSQL under an advisory lock, so that
+        processes started at once on a new database migrate it once."""
         current = self.schema_version()
+        if current < SCHEMA_VERSION and self.dialect == "postgresql":
+            with self.exclusive("schema"):
+                self._migrate(self.schema_version())
+        else:
+            self._migrate(current)
+
+    def _migrate(self, current: int) -> None:
         if current > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.db}: schema version {current} is newer than this storydesk "
+                f"{_safe_url(self.db)}: schema version {current} is newer than this storydesk "
                 f"({SCHEMA_VERSION}); upgrade storydesk"
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
@@ -257,6 +300,8 @@ class Store:
             "signature": signature,
             "added_at": article.added_at or _now(),
         }
+        if self.dialect == "postgresql":  # PostgreSQL text cannot hold NUL characters
+            row = {k: v.replace("\0", "") if isinstance(v, str) else v for k, v in row.items()}
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
             if band_keys:
@@ -368,17 +413,25 @@ class Store:
             return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search; returns (article without text, highlighted snippet)."""
-        fts_query = _fts_query(query)
-        if not fts_query:
+        """Full-text search; returns (article without text, highlighted snippet).
+
+        Every word (or quoted phrase) must appear; a title match counts five times a
+        match in the text. SQLite: FTS5 with bm25; PostgreSQL: the ``search`` tsvector
+        column (GIN index) with ts_rank and ts_headline."""
+        terms = _search_terms(query)
+        if not terms:
             return []
-        sql = text(
-            "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
-        )
+        if self.dialect == "postgresql":
+            sql, params = _pg_search_sql(terms, limit)
+        else:
+            sql = text(
+                "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
+                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
+            )
+            params = {"q": " ".join(f'"{t}"' for t in terms), "n": limit}
         with self.engine.connect() as conn:
-            hits = conn.execute(sql, {"q": fts_query, "n": limit}).all()
+            hits = conn.execute(sql, params).all()
             if not hits:
                 return []
             rows = {
@@ -387,7 +440,11 @@ class Store:
                     select(*LISTING_COLUMNS).where(articles.c.id.in_([h.id for h in hits]))
                 )
             }
-        return [(_article_from_row(rows[h.id]), h.snip) for h in hits if h.id in rows]
+        if self.dialect == "postgresql":
+            snips = {h.id: _pg_snippet(h.snip, h.head, h.tail) for h in hits}
+        else:
+            snips = {h.id: h.snip for h in hits}
+        return [(_article_from_row(rows[h.id]), snips[h.id]) for h in hits if h.id in rows]
 
     # -- stories --------------------------------------------------------------
     def unplaced_article_ids(self) -> list[int]:
@@ -446,8 +503,7 @@ class Store:
             for key in drop_state:
                 conn.execute(state.delete().where(state.c.key == key))
             for key, blob in (state_blobs or {}).items():
-                conn.execute(state.delete().where(state.c.key == key))
-                conn.execute(insert(state).values(key=key, value=blob, updated_at=now))
+                _upsert(conn, state, {"key": key, "value": blob, "updated_at": now}, ["key"])
 
     def clear_stories(self) -> None:
         with self.engine.begin() as conn:
@@ -549,13 +605,10 @@ class Store:
         self, kind: str, ref_id: int, params: str, content_hash: str, value: Any
     ) -> None:
         """Store (or replace) a summary."""
-        key = ((summaries.c.kind == kind) & (summaries.c.ref_id == ref_id)
-               & (summaries.c.params == params))
+        row = {"kind": kind, "ref_id": ref_id, "params": params,
+               "content_hash": content_hash, "value": value, "created_at": _now()}
         with self.engine.begin() as conn:
-            conn.execute(summaries.delete().where(key))
-            conn.execute(insert(summaries).values(
-                kind=kind, ref_id=ref_id, params=params, content_hash=content_hash,
-                value=value, created_at=_now()))
+            _upsert(conn, summaries, row, ["kind", "ref_id", "params"])
 
 
     # -- subscriptions ------------------------------------------------------------
@@ -574,8 +627,16 @@ class Store:
                 sub.added_at = sub.added_at or now
                 sub.next_poll = sub.next_poll or now
                 row = {c.name: getattr(sub, c.name) for c in subscriptions.c if c.name != "id"}
-                sub.id = int(conn.execute(insert(subscriptions).values(**row))
-                             .inserted_primary_key[0])
+                ins = _dialect_insert(conn, subscriptions)
+                if ins is None:  # pragma: no cover - other dialects
+                    new_id = conn.execute(insert(subscriptions).values(**row)) \
+                        .inserted_primary_key[0]
+                else:  # another process may subscribe to the same URL meanwhile
+                    new_id = conn.execute(ins.values(**row).on_conflict_do_nothing(
+                        index_elements=["url"]).returning(subscriptions.c.id)).scalar()
+                    if new_id is None:
+                        continue
+                sub.id = int(new_id)
                 added.append(sub)
         return added
 
@@ -640,14 +701,37 @@ class Store:
                    article_id: int | None = None) -> None:
         """Record what became of one feed entry: "added", "duplicate" or "failed" (a
         failed entry's tries count up)."""
-        se = subscription_entries.c
-        where = (se.subscription_id == sub_id) & (se.entry_key == key)
+        row = {"subscription_id": sub_id, "entry_key": key, "status": status,
+               "article_id": article_id, "tries": 1, "seen_at": _now()}
         with self.engine.begin() as conn:
-            tries = conn.execute(select(se.tries).where(where)).scalar()
-            conn.execute(subscription_entries.delete().where(where))
-            conn.execute(insert(subscription_entries).values(
-                subscription_id=sub_id, entry_key=key, status=status, article_id=article_id,
-                tries=(tries or 0) + 1, seen_at=_now()))
+            _upsert(conn, subscription_entries, row, ["subscription_id", "entry_key"],
+                    tries=subscription_entries.c.tries + 1)
+
+
+def _dialect_insert(conn: Any, table: Table) -> Any:
+    """An INSERT with ON CONFLICT clauses (SQLite and PostgreSQL), else None."""
+    if conn.dialect.name == "postgresql":
+        return pg_dialect.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite_dialect.insert(table)
+    return None  # pragma: no cover - other dialects
+
+
+def _upsert(conn: Any, table: Table, row: dict[str, Any], keys: list[str],
+            **on_update: Any) -> None:
+    """Insert ``row``, or update the row with the same ``keys`` to its values (and
+    ``on_update``'s expressions) — one statement, safe against a concurrent writer."""
+    ins = _dialect_insert(conn, table)
+    if ins is None:  # pragma: no cover - other dialects
+        changes = {k: v for k, v in row.items() if k not in keys} | on_update
+        where = [table.c[k] == row[k] for k in keys]
+        if not conn.execute(update(table).where(*where).values(**changes)).rowcount:
+            conn.execute(insert(table).values(**row))
+        return
+    stmt = ins.values(**row)
+    values = {k: stmt.excluded[k] for k in row if k not in keys}
+    values.update(on_update)
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=values))
 
 
 def _story_from_row(row: Row[Any]) -> Story:
@@ -659,8 +743,9 @@ def _story_from_row(row: Row[Any]) -> Story:
     )
 
 
-def _fts_query(query: str) -> str:
-    """A user's words as an FTS5 query: every word must appear; quotes keep phrases."""
+def _search_terms(query: str) -> list[str]:
+    """A user's words and quoted phrases, each to appear in a match, without the
+    characters that query syntaxes give a meaning."""
     import re
 
     parts = re.findall(r'"([^"]+)"|(\S+)', query)
@@ -669,5 +754,47 @@ def _fts_query(query: str) -> str:
         t = (phrase or word).replace('"', "")
         t = re.sub(r"[^\w\s'-]", " ", t).strip()
         if t:
-            terms.append('"' + t + '"')
-    return " ".join(terms)
+            terms.append(t)
+    return terms
+
+
+# PostgreSQL full text (schema v5): the text search configuration of the ``search``
+# column, title weighted A and text D; ranks weigh A five times D, as bm25 does in SQLite.
+PG_TS_CONFIG = "storydesk_search"
+PG_RANK_WEIGHTS = "{0.2, 0.2, 0.2, 1.0}"  # D, C, B, A
+PG_HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1"
+
+
+def _pg_search_sql(terms: list[str], limit: int) -> tuple[Any, dict[str, Any]]:
+    """The PostgreSQL search query: every term a phrase query, all of them required."""
+    params: dict[str, Any] = {"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS,
+                              "opts": PG_HEADLINE}
+    parts = []
+    for i, t in enumerate(terms):
+        params[f"t{i}"] = t
+        parts.append(f"phraseto_tsquery(CAST(:cfg AS regconfig), :t{i})")
+    tsq = " && ".join(parts)
+    sql = text(
+        f"WITH q AS (SELECT {tsq} AS q), "
+        "hits AS (SELECT a.id, ts_rank(CAST(:w AS float4[]), a.search, q.q) AS r "
+        "FROM articles a, q WHERE a.search @@ q.q ORDER BY r DESC, a.id LIMIT :n) "
+        "SELECT hits.id, ts_headline(CAST(:cfg AS regconfig), a.text, q.q, :opts) AS snip, "
+        "left(a.text, 200) AS head, right(a.text, 200) AS tail "
+        "FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.r DESC, hits.id"
+    )
+    return sql, params
+
+
+def _pg_snippet(snip: str, head: str, tail: str) -> str:
+    """A ts_headline fragment with ' … ' where it cuts the text, as FTS5's snippet has."""
+    import re
+
+    def words(s: str) -> str:
+        return " ".join(re.findall(r"\w+", s))
+
+    plain = words(snip.replace("[", "").replace("]", ""))
+    if not plain:
+        return snip
+    lead = "" if words(head).startswith(plain[:40]) else " … "
+    trail = "" if words(tail).endswith(plain[-40:]) else " … "
+    return f"{lead}{snip.strip()}{trail}"

@@ -199,6 +199,15 @@ class CompareSettings:
     # Mean TF-IDF cosine at which sentences of two articles state one fact (the
     # summariser's fact clustering; 0.3 measured there on the bundled sample).
     fact_threshold: float = 0.3
+    # How sentences are aligned into facts (compare/paraphrase.py, docs/comparison.md):
+    # "words" (TF-IDF cosine of stemmed words, cut at fact_threshold), "paraphrase" (also
+    # canonical terms from data/paraphrases.tsv and character n-grams; no model) or
+    # "minilm" (adds MiniLM sentence embeddings; needs the transformers extra).
+    alignment: str = "paraphrase"
+    paraphrase_threshold: float = 0.2
+    paraphrase_term_weight: float = 0.8  # canonical-term cosine; the rest character n-grams
+    minilm_weight: float = 0.5  # MiniLM cosine in the "minilm" mean
+    minilm_threshold: float = 0.45
     # Two sentences share enough context for their details (numbers, dates, places)
     # to be compared when they are in one fact or their cosine reaches this.
     context_threshold: float = 0.25

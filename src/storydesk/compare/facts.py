@@ -1,9 +1,11 @@
 """Articles to compare, their sentences, and facts aligned across them.
 
 Alignment reuses the story summariser's fact clustering
-(:func:`storydesk.summarize.story_facts`): sentences of different articles whose
-TF-IDF vectors (stemmed content words) have a mean cosine of at least
-``CompareSettings.fact_threshold`` form one fact. A fact stated by every article is
+(:func:`storydesk.summarize.story_facts`, average linkage): sentences of different
+articles whose mean similarity reaches the threshold form one fact. The similarity is
+paraphrase-aware by default (:mod:`.paraphrase`: canonical terms, so that "stepped
+down" meets "resigned", and character n-grams), or plain TF-IDF cosine of stemmed
+words with ``CompareSettings.alignment = "words"``. A fact stated by every article is
 *shared*; one stated by a single article is *unique* to it (and so left out by the
 others); anything between is *partial*. Sentence indexes are positions in
 ``split_sentences(article.text)``, the same numbering summaries use.
@@ -18,6 +20,8 @@ from typing import Any
 from storydesk.settings import CompareSettings
 from storydesk.summarize import StoryArticle, StoryParams, split_sentence_spans, story_facts
 from storydesk.summarize.single import display_text
+
+from .paraphrase import sentence_similarity, threshold
 
 __all__ = [
     "CompareArticle",
@@ -103,7 +107,8 @@ def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings) -> li
     story = [StoryArticle(i, a.text, None) for i, a in enumerate(arts) if a.text.strip()]
     if not story:
         return []
-    facts = story_facts(story, StoryParams(fact_threshold=settings.fact_threshold))
+    facts = story_facts(story, StoryParams(fact_threshold=threshold(settings)),
+                        similarity=lambda texts: sentence_similarity(texts, settings))
     out = [
         AlignedFact(display_text(f.text), sorted(f.members), frozenset(m[0] for m in f.members))
         for f in facts

@@ -26,16 +26,17 @@ if TYPE_CHECKING:
 __all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison"]
 
 # Bump when compare() changes in a way that changes its output.
-COMPARE_VERSION = "1"
+COMPARE_VERSION = "2"  # 2: paraphrase-aware fact alignment
 KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
 
 
 @functools.cache
 def _model_key() -> str:
-    """A hash of the shipped similarity models and their IDF (they change the profiles)."""
+    """A hash of the shipped similarity models and their IDF (they change the profiles)
+    and of the paraphrase lexicon (it changes the facts)."""
     from storydesk.compare.similarity import DATA_DIR
 
-    files = sorted(DATA_DIR.glob("similarity_*.json"))
+    files = sorted([*DATA_DIR.glob("similarity_*.json"), DATA_DIR / "paraphrases.tsv"])
     return digest(*(f"{f.name}:{f.read_text(encoding='utf-8')}" for f in files))[:12]
 
 

@@ -28,7 +28,7 @@ the index being the sentence's position in ``split_sentences(article text)``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,11 +143,13 @@ def _sentences(arts: list[StoryArticle], sp: SummaryParams) -> list[_Sent]:
     return sents
 
 
-def sentence_matrix(sents: Sequence[Any]) -> np.ndarray:
+def sentence_matrix(
+    sents: Sequence[Any], terms: Callable[[str], list[str]] = content_terms
+) -> np.ndarray:
     """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text``), IDF over
     these sentences (dense: a story has at most a few thousand sentences and a few thousand
-    distinct words after stop words)."""
-    bags = [Counter(content_terms(s.text)) for s in sents]
+    distinct words after stop words). ``terms`` reads a sentence's terms."""
+    bags = [Counter(terms(s.text)) for s in sents]
     vocab: dict[str, int] = {}
     for b in bags:
         for t in b:
@@ -180,21 +182,31 @@ def _cluster(sim: np.ndarray, article: np.ndarray, threshold: float) -> np.ndarr
     return fcluster(z, t=1.0 - threshold, criterion="distance") - 1
 
 
-def story_facts(articles: Sequence[Any], params: StoryParams = StoryParams()) -> list[Fact]:
-    """All facts of a story, best first (see the module's documentation)."""
-    facts, _, _ = _facts(_as_articles(articles), params)
+def story_facts(
+    articles: Sequence[Any],
+    params: StoryParams = StoryParams(),
+    similarity: Callable[[list[str]], np.ndarray] | None = None,
+) -> list[Fact]:
+    """All facts of a story, best first (see the module's documentation).
+
+    ``similarity``: pairwise similarity of the eligible sentences' texts used to cluster
+    them instead of their TF-IDF cosine, cut at ``params.fact_threshold`` all the same
+    (the comparison's paraphrase-aware alignment, :mod:`storydesk.compare.paraphrase`)."""
+    facts, _, _ = _facts(_as_articles(articles), params, similarity)
     return facts
 
 
 def _facts(
-    arts: list[StoryArticle], params: StoryParams
+    arts: list[StoryArticle], params: StoryParams,
+    similarity: Callable[[list[str]], np.ndarray] | None = None,
 ) -> tuple[list[Fact], list[np.ndarray], list[int]]:
     sents = _sentences(arts, params.sentence)
     if not sents:
         return [], [], []
     x = sentence_matrix(sents)
     art = np.array([s.article for s in sents])
-    labels = _cluster(x @ x.T, art, params.fact_threshold)
+    sim = similarity([s.text for s in sents]) if similarity else x @ x.T
+    labels = _cluster(sim, art, params.fact_threshold)
 
     outlet_of = [a.outlet or f"\x00{a.id}" for a in arts]
     n_outlets = len({outlet_of[s.article] for s in sents})

@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
+
+REDACTED = "[redacted]"
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces each secret (the API token) in a log line, wherever it came from: a
+    token pasted into a query string shows in the access log as ``[redacted]``."""
+
+    def __init__(self, secrets: list[str]):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def _clean(self, value: object) -> object:
+        if isinstance(value, str):
+            for s in self.secrets:
+                value = value.replace(s, REDACTED)
+        return value
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # Arguments are cleaned in place: formatters (uvicorn's) read them one by one.
+        record.msg = self._clean(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._clean(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: self._clean(v) for k, v in record.args.items()}
+        return True
+
+
+def redact_logs(secrets: list[str]) -> None:
+    """Add the filter to every handler configured so far (uvicorn's, the poller's)."""
+    flt = RedactSecrets(secrets)
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    for logger in loggers:
+        for handler in logger.handlers:
+            handler.addFilter(flt)
 
 
 def serve(
@@ -35,8 +72,11 @@ def serve(
     poller = _start_watch(db, allow_private) if watch else None
     sys.stderr.write(f"storydesk: serving on http://{shown}:{port}/ ({mode}"
                      f"{', following sources' if poller else ''})\n")
+    # uvicorn sets up its log handlers in Config; the token is kept out of all of them.
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", server_header=False)
+    redact_logs([os.environ.get("STORYDESK_TOKEN", "")])
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        uvicorn.Server(config).run()
     finally:
         if poller:
             watcher, thread = poller

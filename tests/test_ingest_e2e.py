@@ -69,7 +69,7 @@ def _write(folder: Path) -> None:
         (folder / name).write_text(body.format(footer=FOOTER), encoding="utf-8")
 
 
-def _storydesk(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _storydesk(*args: str, db: Path | str, check: bool = True) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "storydesk"
     env = {**os.environ, "STORYDESK_DB": str(db), "COLUMNS": "200"}
     proc = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120)
@@ -78,9 +78,9 @@ def _storydesk(*args: str, db: Path, check: bool = True) -> subprocess.Completed
     return proc
 
 
-def test_add_list_show_search_through_the_command(tmp_path):
+def test_add_list_show_search_through_the_command(tmp_path, store_db):
     _write(tmp_path / "saved")
-    db = tmp_path / "desk.db"
+    db = store_db
     first = _storydesk("add", "--outlet", "Lantern Post", str(tmp_path / "saved"), db=db)
     assert first.returncode == 0, first.stderr
     assert "3 added, 0 duplicates, 0 failed" in first.stdout

@@ -60,9 +60,9 @@ def _partition(desk: Desk) -> list[list[str]]:
     return sorted(sorted(g) for g in groups.values())
 
 
-def test_articles_are_placed_on_add(tmp_path):
+def test_articles_are_placed_on_add(tmp_path, store_db):
     rows = _rows("f", FIRE, 3, 0) + _rows("v", VOTE, 3, 0)
-    with Desk(str(tmp_path / "d.db")) as desk:
+    with Desk(store_db) as desk:
         report = desk.add(str(_jsonl(tmp_path / "a.jsonl", rows)))
         assert len(report.added) == 6
         by = _story_by_title(desk)
@@ -83,18 +83,18 @@ def test_articles_are_placed_on_add(tmp_path):
         assert desk.stories(outlet="brenna post")
         assert desk.stories(since="2031-06-01") == []
         # a new Desk on the same store loads the state and goes on placing
-    with Desk(str(tmp_path / "d.db")) as desk:
+    with Desk(store_db) as desk:
         desk.add(str(_jsonl(tmp_path / "b.jsonl", _rows("g", FIRE, 2, 5))))
         by = _story_by_title(desk)
         assert by["g0"] == by["g1"] == by["f0"]
         assert desk.place_new_articles() == 0
 
 
-def test_near_duplicate_joins_its_original_and_counts_once(tmp_path):
+def test_near_duplicate_joins_its_original_and_counts_once(tmp_path, store_db):
     rows = _rows("f", FIRE, 3, 1) + _rows("v", VOTE, 3, 1)
     copy = dict(rows[0], url="https://example.org/copy", title="A copy",
                 text=rows[0]["text"] + " Updated.")
-    with Desk(str(tmp_path / "d.db")) as desk:
+    with Desk(store_db) as desk:
         desk.add(str(_jsonl(tmp_path / "a.jsonl", rows)))
         report = desk.add(str(_jsonl(tmp_path / "b.jsonl", [copy])))
         assert report.near_duplicates, "fixture: the copy should be linked as a near-duplicate"
@@ -157,9 +157,9 @@ def test_order_of_arrival_changes_nothing_here(tmp_path):
     assert len(seen[0]) == 3
 
 
-def test_rebuild_regroups_everything(tmp_path):
+def test_rebuild_regroups_everything(tmp_path, store_db):
     rows = _rows("f", FIRE, 3, 6) + _rows("v", VOTE, 3, 6)
-    with Desk(str(tmp_path / "d.db")) as desk:
+    with Desk(store_db) as desk:
         desk.add(str(_jsonl(tmp_path / "a.jsonl", rows)))
         before = _partition(desk)
         ticks = []
@@ -208,11 +208,11 @@ def test_sample_added_outlet_by_outlet_keeps_its_gold_stories(tmp_path):
         assert f1 >= 0.95, f1
 
 
-def test_two_processes_placing_on_one_store_take_turns(tmp_path):
-    """Two `storydesk add` processes on one SQLite store at once: every article is
-    placed exactly once, story ids do not collide, and the saved state loads
-    without a regroup."""
-    db = tmp_path / "d.db"
+def test_two_processes_placing_on_one_store_take_turns(store_db):
+    """Two `storydesk add` processes on one store (a SQLite file; a PostgreSQL
+    database) at once: every article is placed exactly once, story ids do not
+    collide, and the saved state loads without a regroup."""
+    db = store_db
     halves = ([SAMPLE / n for n in ("meridian-wire", "harbour-courier", "lantern-review",
                                     "ostmark-free-press")],
               [p for p in sorted(SAMPLE.iterdir()) if p.is_dir() and p.name not in
@@ -243,7 +243,7 @@ def test_two_processes_placing_on_one_store_take_turns(tmp_path):
 
 # -- the command ------------------------------------------------------------------------------
 
-def _storydesk(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+def _storydesk(*args: str, db: Path | str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "storydesk"
     env = {**os.environ, "STORYDESK_DB": str(db), "COLUMNS": "200"}
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120)
@@ -252,8 +252,8 @@ def _storydesk(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
 STORY_KEYS = ["id", "title", "article_ids", "outlets", "first_date", "last_date", "entities"]
 
 
-def test_story_commands(tmp_path):
-    db = tmp_path / "d.db"
+def test_story_commands(tmp_path, store_db):
+    db = store_db
     rows = _rows("f", FIRE, 3, 7) + _rows("v", VOTE, 2, 7)
     assert _storydesk("add", str(_jsonl(tmp_path / "a.jsonl", rows)), db=db).returncode == 0
 

@@ -86,9 +86,10 @@ def _write(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def _desk_with_story(tmp_path: Path, settings: Settings | None = None) -> tuple[Desk, dict]:
+def _desk_with_story(tmp_path: Path, settings: Settings | None = None,
+                     db: str | None = None) -> tuple[Desk, dict]:
     paths = _write(tmp_path / "in")
-    desk = Desk(str(tmp_path / "desk.db"), settings=settings)
+    desk = Desk(db or str(tmp_path / "desk.db"), settings=settings)
     ids = {}
     for name, p in paths.items():
         report = desk.add([str(p)], outlet=OUTLETS[name])
@@ -105,7 +106,7 @@ def _place(desk: Desk, article_ids: list[int]) -> None:
     )
 
 
-def _storydesk(*args: str, db: Path, env: dict[str, str] | None = None
+def _storydesk(*args: str, db: Path | str, env: dict[str, str] | None = None
                ) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "storydesk"
     full_env = {**os.environ, "STORYDESK_DB": str(db), "COLUMNS": "200", **(env or {})}
@@ -172,8 +173,8 @@ def test_story_summary_lists_every_article_stating_a_fact(tmp_path: Path) -> Non
     desk.close()
 
 
-def test_summaries_are_stored_and_made_again_on_change(tmp_path: Path) -> None:
-    desk, ids = _desk_with_story(tmp_path)
+def test_summaries_are_stored_and_made_again_on_change(tmp_path: Path, store_db: str) -> None:
+    desk, ids = _desk_with_story(tmp_path, db=store_db)
     first = desk.story_summary(STORY)
     again = desk.story_summary(STORY)
     assert first is not None and again is not None
@@ -182,9 +183,9 @@ def test_summaries_are_stored_and_made_again_on_change(tmp_path: Path) -> None:
     # Another length is another summary.
     assert not desk.story_summary(STORY, sentences=2).cached  # type: ignore[union-attr]
 
-    # A fresh Desk on the same file reads it back.
+    # A fresh Desk on the same store reads it back.
     desk.close()
-    desk = Desk(str(tmp_path / "desk.db"))
+    desk = Desk(store_db)
     assert desk.story_summary(STORY).cached  # type: ignore[union-attr]
 
     # The story changes: one more article joins; the stored summary is stale.
@@ -229,10 +230,10 @@ def test_summarize_files_and_ids_together(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the command
 
 
-def test_summary_command(tmp_path: Path) -> None:
-    desk, ids = _desk_with_story(tmp_path)
+def test_summary_command(tmp_path: Path, store_db: str) -> None:
+    desk, ids = _desk_with_story(tmp_path, db=store_db)
     desk.close()
-    db = tmp_path / "desk.db"
+    db = store_db
     aid = ids["lantern.txt"]
 
     out = _storydesk("summary", str(aid), "--json", "--sentences", "2", db=db)

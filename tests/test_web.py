@@ -1,4 +1,5 @@
-"""The web reader and JSON API, through HTTP (FastAPI's TestClient) on a real SQLite store."""
+"""The web reader and JSON API, through HTTP (FastAPI's TestClient) on a real store: each
+test that uses the ``db`` fixture runs on SQLite and on PostgreSQL (conftest.py)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ def _insert(store: Store, title: str, text: str, n: int, **kw: Any) -> int:
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
+def db(store_db: str) -> str:
     """A store with four articles; ids 1..4, dated so that date order differs from id order."""
-    path = str(tmp_path / "web.db")
+    path = store_db
     store = Store(path)
     _insert(store, "Harbour cranes idle in Karsk",
             "Dock workers in Karsk stopped work on Monday over pay.\n\n"

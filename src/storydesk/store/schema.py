@@ -216,6 +216,14 @@ PG_SEARCH_CHARS = 300_000
 def _v5(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
+    # SQLite ignores the lengths of VARCHAR(n) columns, PostgreSQL enforces them: drop
+    # them, so that a value SQLite stores (a long language tag or date) is stored here too.
+    for table in metadata.sorted_tables:
+        for col in table.columns:
+            if isinstance(col.type, String) and not isinstance(col.type, Text) \
+                    and col.type.length:
+                conn.execute(text(f'ALTER TABLE {table.name} ALTER COLUMN "{col.name}" '
+                                  "TYPE varchar"))
     try:
         with conn.begin_nested():
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))

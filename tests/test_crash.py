@@ -153,3 +153,19 @@ def test_kill_9_of_the_installed_command_mid_ingest(tmp_path: Path) -> None:
     [(distinct,)] = con.execute("SELECT count(DISTINCT title) FROM articles").fetchall()
     con.close()
     assert n == 43 and distinct == n
+
+
+def test_processes_creating_a_new_store_at_once(tmp_path: Path) -> None:
+    """Each schema step is one transaction taken under the write lock: processes opening
+    a new store together make it once, and none fails on a half-made schema."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "new.db"
+    code = "import sys; from storydesk import Desk; Desk(sys.argv[1]).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE,
+                              text=True) for _ in range(4)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    check_store(db)

@@ -199,10 +199,13 @@ class Store:
     # -- schema ---------------------------------------------------------------
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            if not self.engine.dialect.has_table(conn, "meta"):
-                return 0
-            v = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-            return int(v) if v is not None else 0
+            return self._version(conn)
+
+    def _version(self, conn: Any) -> int:
+        if not self.engine.dialect.has_table(conn, "meta"):
+            return 0
+        v = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        return int(v) if v is not None else 0
 
     def migrate(self) -> None:
         """Bring the schema up to date. On PostgreSQL under an advisory lock, so that
@@ -222,6 +225,14 @@ class Store:
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.engine.begin() as conn:
+                if conn.dialect.name == "sqlite":
+                    # The sqlite3 module opens no transaction before DDL: take the write
+                    # lock first, so that a step is all or nothing (a process killed
+                    # mid-way leaves the version before it) and a second process that
+                    # migrates at once waits here, then finds the step done.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    if self._version(conn) >= version:
+                        continue
                 MIGRATIONS[version - 1](conn)
                 conn.execute(meta.delete().where(meta.c.key == "schema_version"))
                 conn.execute(insert(meta).values(key="schema_version", value=str(version)))

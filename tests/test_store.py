@@ -203,3 +203,15 @@ def test_postgresql_processes_starting_at_once_migrate_once(pg_url):
 
     with ThreadPoolExecutor(6) as pool:
         assert list(pool.map(open_store, range(6))) == [SCHEMA_VERSION] * 6
+
+
+def test_unreachable_postgresql_is_a_one_line_error_without_the_password():
+    pytest.importorskip("psycopg")
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    with pytest.raises(StoreError, match="cannot open the database") as err:
+        Store(f"postgresql://desk:s3cret@127.0.0.1:{port}/news")
+    assert "s3cret" not in str(err.value) and "\n" not in str(err.value)

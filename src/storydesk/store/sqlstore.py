@@ -25,7 +25,7 @@ from sqlalchemy import Table, create_engine, event, func, insert, select, text, 
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Engine, Row, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from storydesk.models import Article, Entity, Story, Subscription
 from storydesk.store.schema import (
@@ -137,7 +137,12 @@ class Store:
         self._copies_lock = threading.Lock()
         self._lock_guard = threading.RLock()
         self._lock_depth: dict[str, int] = {}
-        self.migrate()
+        try:
+            self.migrate()
+        except OperationalError as e:  # a server that cannot be reached, a wrong password
+            self.engine.dispose()
+            why = " ".join(str(e.orig or e).split())
+            raise StoreError(f"{_safe_url(db)}: cannot open the database: {why}") from None
 
     @property
     def dialect(self) -> str:

@@ -12,7 +12,7 @@ from storydesk.extract.citations import find_citations
 from storydesk.extract.dates import parse_date
 from storydesk.extract.entities import extract_entities
 from storydesk.extract.language import detect_language
-from storydesk.extract.text import parse_plain_text
+from storydesk.extract.text import clean_characters, parse_plain_text
 from storydesk.models import Article, Failure, IngestError, InputError, RawDocument
 
 KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language",
@@ -39,7 +39,7 @@ def _str(value: Any) -> str | None:
         return None
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value if v)
-    s = str(value).strip()
+    s = clean_characters(str(value)).strip()  # a JSON field may carry NUL or controls
     return s or None
 
 
@@ -86,7 +86,7 @@ def build_article(
     title = f_title or title
     text = (text or "").strip()
     if not text and f.get("summary"):
-        text = str(f["summary"]).strip()
+        text = clean_characters(str(f["summary"])).strip()
     words = len(_WORDS.findall(text))
     if words < MIN_WORDS:
         raise IngestError(raw.origin, f"too little text ({words} words)")

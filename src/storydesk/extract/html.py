@@ -168,7 +168,9 @@ def _run(tree: HtmlElement, url: str | None, precision: bool, tables: bool, meta
             include_tables=tables,
             with_metadata=meta,
         )
-    except (RecursionError, ValueError, TypeError, AttributeError, etree.LxmlError):
+    # AssertionError: lxml's drop_tree on a root element (htmldate, on '<svg><html>').
+    except (RecursionError, ValueError, TypeError, AttributeError, AssertionError,
+            IndexError, etree.LxmlError):
         return None
 
 

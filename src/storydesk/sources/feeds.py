@@ -23,6 +23,7 @@ import feedparser
 
 from storydesk.models import Failure, RawDocument
 from storydesk.sources.fetch import Fetcher, FetchError, FetchResult
+from storydesk.sources.opml import declares_entities
 
 FEED_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -105,7 +106,10 @@ def _text_words(fragment: str) -> int:
 def parse_feed(
     data: bytes, *, base_url: str | None = None, content_type: str | None = None
 ) -> ParsedFeed:
-    """Parse feed bytes. Raises FeedError when nothing feed-like is found."""
+    """Parse feed bytes. Raises FeedError when nothing feed-like is found, or when
+    the feed declares XML entities."""
+    if declares_entities(data):
+        raise FeedError("malformed feed (XML entity declarations are not accepted)")
     headers = {}
     if content_type:
         headers["content-type"] = content_type

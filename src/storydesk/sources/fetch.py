@@ -302,7 +302,10 @@ class Fetcher:
                 raise FetchError(url, "blocked by robots.txt")
             status, resp_headers, body = self._get(url, current, headers, self.max_bytes)
             if status in REDIRECT_CODES and "location" in resp_headers:
-                current = urljoin(current, resp_headers["location"].strip())
+                try:
+                    current = urljoin(current, resp_headers["location"].strip())
+                except ValueError as e:
+                    raise FetchError(url, f"invalid redirect location ({_one_line(e)})") from None
                 permanent = permanent and status in PERMANENT_REDIRECTS
                 if permanent:
                     moved_to = current
@@ -337,10 +340,13 @@ class Fetcher:
 
     # -- checks -----------------------------------------------------------------
     def _check_url(self, asked: str, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError as e:  # "http://[::1/"
+            raise FetchError(asked, f"invalid URL {url!r} ({_one_line(e)})") from None
         if parts.scheme not in ("http", "https"):
             raise FetchError(asked, f"unsupported URL scheme {parts.scheme or '(none)'!r}")
-        host = (parts.hostname or "").lower()
         if not host:
             raise FetchError(asked, "URL has no host")
         try:

@@ -31,7 +31,11 @@ def _one_line(e: BaseException) -> str:
 def _next_quietly(it: Iterator[Any], warnings: io.StringIO) -> Any:
     """warcio writes warnings about malformed records to stderr; catch them instead."""
     with contextlib.redirect_stderr(warnings):
-        return next(it, None)
+        try:
+            return next(it, None)
+        except (AttributeError, TypeError, IndexError, KeyError):
+            # warcio trips over some malformed headers (a response without a target URI)
+            raise ArchiveLoadFailed("malformed record headers") from None
 
 
 def _drain(record: Any) -> bool:

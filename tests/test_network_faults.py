@@ -167,3 +167,61 @@ def test_faulty_feeds_back_off_and_the_good_one_keeps_flowing(http_server: TestH
         retry = desk.store.get_subscription(bad["429 with a date"])
         assert retry is not None and "retry after" in (retry.last_error or "")
 
+
+
+# -- a feed that keeps failing --------------------------------------------------------
+def test_a_feed_that_keeps_failing_is_retried_later_and_later_and_never_dropped(
+        http_server: TestHTTPServer, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storydesk.cli import app
+
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    site.publish(1)
+    state = {"up": True}
+
+    def flaky(_req):  # noqa: ANN001, ANN202
+        if state["up"]:
+            return Response(site.rss(), content_type="application/rss+xml")
+        return Response("down", status=503, content_type="text/plain")
+
+    url = http_server.add("/flaky.xml", flaky)
+    db = tmp_path / "d.db"
+    with Desk(str(db), allow_private=True) as desk:
+        desk.settings.fetch.per_host_delay = 0
+        desk.settings.follow.max_backoff = 3600
+        sub = desk.subscribe(url, every=60)
+        watcher = Watcher(desk)
+        watcher.poll(desk.store.get_subscription(sub.id))  # one good poll: last ok is set
+        state["up"] = False
+        waits = []
+        for _ in range(10):
+            current = desk.store.get_subscription(sub.id)
+            assert current is not None
+            watcher.poll(current)
+            after = desk.store.get_subscription(sub.id)
+            assert after is not None
+            waits.append((parse_iso(after.next_poll) - datetime.now(UTC)).total_seconds())
+        failing = desk.store.get_subscription(sub.id)
+        assert failing is not None and failing.failures == 10 and failing.state == "failing"
+        assert failing.last_ok is not None and failing.last_error == "HTTP 503: server error"
+        assert all(b >= a - 1 for a, b in zip(waits, waits[1:], strict=False))  # growing
+        assert waits[0] < 130 and 3590 < waits[-1] <= 3600  # twice the interval, then capped
+        assert [s.id for s in desk.subscriptions()] == [sub.id]  # still followed
+    result = CliRunner().invoke(app, ["sources", "list", "--db", str(db)],
+                                env={"COLUMNS": "200"})
+    out = result.stdout
+    assert result.exit_code == 0
+    row = next(line for line in out.splitlines() if line.startswith(str(sub.id) + " "))
+    # id, name, every, state, fetched, last new, articles, fails, next poll
+    assert row.split() == [str(sub.id), "Test", "Wire", "1m", "failing", "now", "now", "1",
+                           "10", "in", "1h"]
+    assert (f"failing: {sub.id} Test Wire <{url}>: HTTP 503: server error (now; 10 failures "
+            "in a row; last ok now)") in out
+    assert "1 sources, 1 failing" in out
+    with Desk(str(db), allow_private=True) as desk:
+        state["up"] = True  # back: one poll brings it back to health
+        desk.settings.fetch.per_host_delay = 0
+        Watcher(desk).poll(desk.store.get_subscription(sub.id))
+        healed = desk.store.get_subscription(sub.id)
+        assert healed is not None and healed.failures == 0 and healed.state == "ok"

@@ -117,7 +117,7 @@ def sources_list(
     json_out: JsonOption = False,
 ) -> None:
     """List subscriptions with their health: last fetch, last new article, consecutive
-    failures, next poll, last error."""
+    failures, next poll; for a failing one its last error and last success."""
     from storydesk.follow import format_every
 
     desk = open_desk(db)
@@ -138,8 +138,10 @@ def sources_list(
     console.print(table)
     failing = [s for s in subs if s.state == "failing"]
     for s in failing:
+        fails = f"{s.failures} failure{'' if s.failures == 1 else 's'} in a row"
         console.print(f"[red]failing:[/red] {s.id} {escape(s.label)} <{escape(s.url)}>: "
-                      f"{escape(s.last_error or '')} ({when(s.last_error_at, now)})",
+                      f"{escape(s.last_error or '')} ({when(s.last_error_at, now)}; {fails}; "
+                      f"last ok {when(s.last_ok, now) if s.last_ok else 'never'})",
                       highlight=False, soft_wrap=True)
     console.print(f"{len(subs)} sources, {len(failing)} failing", highlight=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import sys
@@ -72,11 +73,17 @@ def serve(
     poller = _start_watch(db, allow_private) if watch else None
     sys.stderr.write(f"storydesk: serving on http://{shown}:{port}/ ({mode}"
                      f"{', following sources' if poller else ''})\n")
-    # uvicorn sets up its log handlers in Config; the token is kept out of all of them.
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", server_header=False)
-    redact_logs([os.environ.get("STORYDESK_TOKEN", "")])
+    # The token is kept out of every log line: uvicorn's handlers get the filter through
+    # their logging config, handlers made before (the poller's) get it now.
+    secrets = [os.environ.get("STORYDESK_TOKEN", "")]
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config.setdefault("filters", {})["redact"] = {"()": RedactSecrets, "secrets": secrets}
+    for handler in log_config["handlers"].values():
+        handler.setdefault("filters", []).append("redact")
+    redact_logs(secrets)
     try:
-        uvicorn.Server(config).run()
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
+                    log_config=log_config)
     finally:
         if poller:
             watcher, thread = poller

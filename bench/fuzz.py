@@ -39,12 +39,15 @@ def main() -> None:
     total = 0
     current = ""
     for line in proc.stdout.splitlines():
-        if m := re.match(r"tests/test_hostile_input\.py::(\w+)", line.strip()):
+        if m := re.match(r"\S*test_hostile_input\.py::(\w+)", line.strip()):
             current = m.group(1)
-        for n, what in re.findall(r"(\d+) (passing|failing|invalid) examples", line):
-            if what != "invalid":
-                total += int(n)
-                print(f"{current:45} {n:>7} {what}")
+        if m := re.search(r"(\d+) passing, (\d+) failing", line):
+            tried = int(m.group(1)) + int(m.group(2))
+            total += tried
+            print(f"{current:45} {tried:>7} inputs ({m.group(2)} failing)")
+    if proc.returncode:
+        failures = proc.stdout.split("= FAILURES =")[-1].split("= Hypothesis Statistics =")[0]
+        print(failures[-6000:])
     print(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-2000:])
     print(f"inputs tried: {total} in {took:.0f} s; load average at start "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, at end "

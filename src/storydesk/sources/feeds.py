@@ -115,7 +115,12 @@ def parse_feed(
         headers["content-type"] = content_type
     if base_url:
         headers["content-location"] = base_url
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except (ValueError, LookupError, TypeError, AttributeError, IndexError, OverflowError,
+            RecursionError) as e:  # feedparser itself tripped ('encoding="\0tf-8"')
+        detail = " ".join(str(e).split())[:160] or type(e).__name__
+        raise FeedError(f"malformed feed ({detail})") from None
     feed_meta = parsed.get("feed", {})
     version = parsed.get("version")
     if not parsed.entries and (parsed.get("bozo") or not version):

@@ -276,7 +276,7 @@ def main() -> None:
 
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     db = args.cache_dir / f"web-{args.articles}-s{args.seed}-b{BUILD}.db"
-    result: dict[str, Any] = {"load_before": [round(x, 2) for x in os.getloadavg()]}
+    result: dict[str, Any] = {}
     if not db.exists():
         say(f"building {db} ...")
         tmp = db.with_suffix(".building")
@@ -298,6 +298,7 @@ def main() -> None:
                            "story_pages_articles_p50": sorted(sizes)[len(sizes) // 2],
                            "story_pages_articles_max": max(sizes)}
     proc, base = _start(db)
+    result["load_before"] = [round(x, 2) for x in os.getloadavg()]  # 1, 5, 15 minutes
     try:
         say("measuring ...")
         stale_set = set(stale)
@@ -333,8 +334,8 @@ def main() -> None:
     for name, r in result["pages"].items():
         print(f"{name:44} {r['requests']:>4} {r['p50_ms']:>7} {r['p95_ms']:>7} {r['p99_ms']:>7} "
               f"{r['max_ms']:>7}   {r['client_p50_ms']}/{r['client_p95_ms']}")
-    print(f"load average before {result['load_before']}, after {result['load_after']}; "
-          f"{result['machine']}")
+    print(f"load average (1, 5, 15 min) when measuring began {result['load_before']}, when "
+          f"it ended {result['load_after']}; {result['machine']}")
 
 
 if __name__ == "__main__":

@@ -187,6 +187,29 @@ def test_desk_compare_stored(tmp_path):
     assert json.loads(r.stdout)["articles"][0]["id"] == ids[0]
 
 
+
+def test_cli_compare_story(tmp_path):
+    """`compare --story ID` compares a stored story (kept in the store, so the second
+    ask is served from it) and gives one-line errors for bad asks."""
+    from storydesk.demo import load
+
+    db = tmp_path / "demo.db"
+    load(str(db))
+    with Desk(str(db)) as desk:
+        sid = next(s.id for s in desk.stories(limit=None) if len(s.article_ids) >= 3)
+        ids = desk.story(sid).article_ids
+    r = _cli("compare", "--story", str(sid), "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert sorted(a["id"] for a in out["articles"]) == sorted(ids)
+    assert out["comparison"]["shared"] or out["comparison"]["unique"]
+    r = _cli("compare", "--story", str(sid), db=db)
+    assert r.returncode == 0 and "Shared facts" in r.stdout
+    for args, msg in ((["--story", "99999"], "no such story"),
+                      (["--story", str(sid), "1", "2"], "not both")):
+        r = _cli("compare", *args, db=db)
+        assert r.returncode != 0 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
 def test_eval_similarity_csv(tmp_path):
     rows = ["pair_id,lang1,lang2,text1,text2,Geography,Entities,Time,Narrative,Overall,"
             "Style,Tone"]

@@ -22,8 +22,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def compare(
-    inputs: Annotated[list[str], typer.Argument(help="Two or more stored article ids or "
-                                                "article files (text, HTML, JSON lines).")],
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Two or more stored article ids or article files (text, HTML, JSON lines).",
+        show_default=False)] = None,
     story: Annotated[int | None, typer.Option(help="Compare the articles of this stored "
                                               "story instead.")] = None,
     db: DbOption = None,
@@ -35,6 +36,9 @@ def compare(
     from storydesk.desk import Desk
     from storydesk.store import StoreError
 
+    inputs = inputs or []
+    if story is not None and inputs:
+        fail("give either --story ID or articles to compare, not both")
     needs_store = story is not None or any(i.strip().isdigit() for i in inputs)
     try:
         desk = Desk(db) if needs_store else None
@@ -42,19 +46,22 @@ def compare(
         fail(str(e))
         return
     try:
-        if story is not None:
-            result = desk.compare_story(story)  # type: ignore[union-attr]
+        if story is not None:  # kept in the store: instant when the story has not changed
+            found = desk.story_comparison(story)  # type: ignore[union-attr]
+            if found is None:
+                fail(f"story {story}: no such story")
+                return
+            data = {k: v for k, v in found.items() if k not in ("story_id", "cached")}
         else:
             if len(inputs) < 2:
                 fail("compare needs at least two articles")
-            result = Desk.compare_inputs(desk, inputs)
+            data = Desk.compare_inputs(desk, inputs).to_dict()
     except (CompareInputError, ValueError) as e:
-        fail(str(e))
+        fail(str(e) if story is None else f"story {story}: {e}")
         return
     finally:
         if desk is not None:
             desk.close()
-    data = result.to_dict()
     if json_out:
         print_json(data)
         return

@@ -188,6 +188,13 @@ def test_desk_compare_stored(tmp_path):
 
 
 
+def test_a_scale_next_to_a_count_is_not_the_count():
+    got = [(q.key, q.value) for q in quantities("A 5.4 magnitude quake killed three people.", 0.1)]
+    assert got == [("magnitude", 5.4), ("dead", 3.0)]
+    got = [(q.key, q.value) for q in quantities("The magnitude 6.1 tremor killed 12.", 0.1)]
+    assert got == [("magnitude", 6.1), ("dead", 12.0)]
+
+
 def test_cli_compare_story(tmp_path):
     """`compare --story ID` compares a stored story (kept in the store, so the second
     ask is served from it) and gives one-line errors for bad asks."""

@@ -61,6 +61,9 @@ _GROUPS = {
     "degrees": "degrees", "tonnes": "tonnes", "tons": "tonnes", "magnitude": "magnitude",
 }
 _EVENTS = {"dead", "injured", "missing", "arrested"}
+# Scales named right before or after a number ("magnitude 5.4", "a 5.4 magnitude quake"):
+# the number measures the scale, whatever the sentence goes on to count.
+_MEASURE_BEFORE = {"magnitude", "category", "level", "grade", "force"}
 _DURATION = {"hours", "days", "weeks", "months", "years", "minutes"}
 _SKIP_WORDS = {"of", "the", "a", "an", "more", "other", "new", "local", "were", "was", "have",
                "had", "been", "are", "is", "and", "who", "people"}
@@ -157,6 +160,9 @@ def strip_dateline(text: str) -> str:
 def _key_after(words: list[str], before: list[str]) -> str | None:
     if before and _GROUPS.get(before[-1].lower()) in _EVENTS:
         return _GROUPS[before[-1].lower()]
+    for w in (before[-1:] + words[:1]):  # "magnitude 5.4 quake", "a 5.4 magnitude quake"
+        if w.lower() in _MEASURE_BEFORE:
+            return _GROUPS.get(w.lower(), w.lower())
     found = [_GROUPS[w.lower().strip("'’")] for w in words[:4] if w.lower().strip("'’") in _GROUPS]
     events = [k for k in found if k in _EVENTS]
     if events:

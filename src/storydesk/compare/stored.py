@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison"]
 
 # Bump when compare() changes in a way that changes its output.
-COMPARE_VERSION = "2"  # 2: paraphrase-aware fact alignment
+COMPARE_VERSION = "3"  # 2: paraphrase-aware fact alignment; 3: scales (magnitude) not counts
 KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
 
 

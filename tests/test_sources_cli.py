@@ -211,6 +211,41 @@ def test_serve_watch_polls_in_the_server(http_server: TestHTTPServer, tmp_path: 
     assert proc.returncode == 0, err
 
 
+
+def test_serve_prepares_story_pages_in_the_background(tmp_path: Path) -> None:
+    """serve summarises and compares the stories in the background, at start and after
+    another process changes them, so the story API answers from the store."""
+    db = tmp_path / "news.db"
+    with Desk(str(db)) as d:
+        d.add([str(SAMPLE / "meridian-wire"), str(SAMPLE / "northgate-daily")])
+        sid = next(s.id for s in d.stories(limit=None) if len(s.article_ids) >= 2)
+        before = d.story(sid).article_ids
+    port = _free_port()
+    proc = spawn("serve", "--port", str(port), "--prepare-every", "0.3", db=db)
+    api = f"http://127.0.0.1:{port}/api/stories/{sid}/comparison"
+
+    def cached_with(n: int) -> bool:  # read the store: asking the API would compare
+        from storydesk.compare.stored import KIND, params_key
+
+        with Desk(str(db)) as d:
+            got = d.store.get_summary(KIND, sid, params_key(d.settings))
+        return got is not None and len(got[1]["articles"]) == n
+
+    try:
+        wait_until(lambda: cached_with(len(before)), timeout=60)
+        # another process adds the other outlets: the story grows, its comparison is redone
+        assert cli("add", str(SAMPLE / "harbour-courier"), str(SAMPLE / "continental-digest"),
+                   db=db)[0] == 0
+        with Desk(str(db)) as d:
+            after = d.story(sid).article_ids
+        assert len(after) > len(before)
+        wait_until(lambda: cached_with(len(after)), timeout=60)
+        assert httpx.get(api, timeout=10).json()["cached"] is True
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+
 # -- export -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:

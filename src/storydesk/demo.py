@@ -59,18 +59,12 @@ def load(db: str) -> None:
                 print(f"failed: {f.origin}: {f.reason}")
         print(f"sample: {total['added']} added, {total['duplicates']} duplicates, "
               f"{total['failed']} failed")
-        stories = prepare(desk)
-        print(f"sample: {len(stories)} stories, summarised and compared")
+        print(f"sample: {prepare(desk)} stories, summarised and compared")
 
 
-def prepare(desk: Desk) -> list:
+def prepare(desk: Desk) -> int:
     """Summarise and compare every story now, so the reader's pages open at once."""
-    stories = desk.stories(limit=None)
-    for st in stories:
-        desk.story_summary(st.id)
-        if len(st.article_ids) > 1:
-            desk.story_comparison(st.id)
-    return stories
+    return desk.prepare_stories()
 
 
 def unreachable(urls: list[str], timeout: float = 4.0) -> str | None:
@@ -121,8 +115,7 @@ def live(db: str, feeds: str, *, seconds: float = 120.0, per_feed: int = 5,
                 desk.unsubscribe(sub.url)
             print("demo: no article came in from the feeds: loading the bundled sample instead")
             return False
-        stories = prepare(desk)
-        print(f"demo: {new} articles from {len(desk.outlets())} outlets in {len(stories)} "
+        print(f"demo: {new} articles from {len(desk.outlets())} outlets in {prepare(desk)} "
               f"stories, summarised and compared; keep following with: storydesk watch "
               f"--db {db}")
     return True

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +35,8 @@ from storydesk.models import (
 )
 from storydesk.settings import Settings, default_db
 from storydesk.store import Store
+
+log = logging.getLogger("storydesk")
 
 if TYPE_CHECKING:
     from storydesk.compare import Comparison
@@ -452,6 +456,26 @@ class Desk:
             raise ValueError(f"no story with id {story_id}")
         arts = [a for i in story.article_ids if (a := self.article(i)) is not None]
         return compare(arts, self.settings.compare)
+
+    def prepare_stories(self, since: str | None = None,
+                        stop: threading.Event | None = None) -> int:
+        """Summarise and compare the stories written since ``since`` (ISO timestamp;
+        None: every story), most recent first, so the reader's story pages open at
+        once. Stored results still fresh are only checked. Returns how many stories
+        were looked at; ``stop`` ends the pass early. A story that fails is logged
+        and skipped."""
+        done = 0
+        for sid, count in self.store.stories_updated_since(since):
+            if stop is not None and stop.is_set():
+                break
+            try:
+                self.story_summary(sid)
+                if count > 1:
+                    self.story_comparison(sid)
+            except Exception as e:  # noqa: BLE001 - one story must not stop the rest
+                log.warning("story %s: could not summarise or compare: %s", sid, e)
+            done += 1
+        return done
 
     def story_comparison(self, story_id: int) -> dict[str, Any] | None:
         """:meth:`compare_story` as JSON (``Comparison.to_dict()``), kept in the store and

@@ -189,12 +189,17 @@ def serve(
                      "(as storydesk watch) in the background.")] = False,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="With --watch: allow "
                              "fetching from private, loopback and link-local addresses.")] = False,
+    prepare_every: Annotated[float, typer.Option(help="Seconds between background passes "
+                             "that summarise and compare the stories changed since the last "
+                             "(all at start), so story pages open at once; 0 to turn "
+                             "off.")] = 30.0,
     db: DbOption = None,
 ) -> None:
     """Start the web reader and JSON API."""
     from storydesk.web.cli import serve as run_server
 
-    run_server(db, host, port, watch=watch, allow_private=allow_private)
+    run_server(db, host, port, watch=watch, allow_private=allow_private,
+               prepare_every=prepare_every)
 
 
 from storydesk.cli.stories import register as _register_stories  # noqa: E402

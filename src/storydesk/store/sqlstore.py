@@ -559,6 +559,16 @@ class Store:
         st.why = {a: w for a, w in members}
         return st
 
+    def stories_updated_since(self, since: str | None = None) -> list[tuple[int, int]]:
+        """(id, article count) of the stories written at or after ``since`` (an ISO
+        timestamp; None: all), most recently written first."""
+        q = select(stories.c.id, stories.c.article_count).order_by(
+            stories.c.updated_at.desc(), stories.c.id.desc())
+        if since:
+            q = q.where(stories.c.updated_at >= since)
+        with self.engine.connect() as conn:
+            return [(r.id, r.article_count) for r in conn.execute(q)]
+
     def list_stories(
         self,
         *,

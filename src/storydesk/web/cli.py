@@ -52,11 +52,15 @@ def serve(
     *,
     watch: bool = False,
     allow_private: bool = False,
+    prepare_every: float = 30.0,
 ) -> None:
     """Serve the store ``db`` (default: ``STORYDESK_DB`` or ./storydesk.db) on host:port.
 
     ``watch``: also poll the subscriptions in a background thread (its own ``Desk``
     on the same store), stopped after the server, once the article in hand is stored.
+    ``prepare_every``: every so many seconds (0: never), a background thread
+    summarises and compares the stories written since its last pass (all of them at
+    start), whoever wrote them, so story pages do not wait for that work.
     """
     import uvicorn
 
@@ -71,6 +75,7 @@ def serve(
     mode = "read-write API" if os.environ.get("STORYDESK_TOKEN") else "read-only API"
     shown = f"[{host}]" if ":" in host else host
     poller = _start_watch(db, allow_private) if watch else None
+    preparer = _start_preparer(db, prepare_every) if prepare_every > 0 else None
     sys.stderr.write(f"storydesk: serving on http://{shown}:{port}/ ({mode}"
                      f"{', following sources' if poller else ''})\n")
     # The token is kept out of every log line: uvicorn's handlers get the filter through
@@ -85,6 +90,10 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
                     log_config=log_config)
     finally:
+        if preparer:
+            stop, thread = preparer
+            stop.set()
+            thread.join()
         if poller:
             watcher, thread = poller
             watcher.stop()
@@ -102,3 +111,25 @@ def _start_watch(db: str | None, allow_private: bool):  # noqa: ANN202
     thread = threading.Thread(target=watcher.run, name="storydesk-watch", daemon=True)
     thread.start()
     return watcher, thread
+
+
+def _start_preparer(db: str | None, every: float):  # noqa: ANN202
+    """A thread that keeps story summaries and comparisons made ahead of the reader."""
+    from datetime import UTC, datetime
+
+    from storydesk import Desk
+
+    stop = threading.Event()
+
+    def run() -> None:
+        with Desk(db) as desk:
+            since = None
+            while not stop.is_set():
+                started = datetime.now(UTC).isoformat(timespec="seconds")
+                desk.prepare_stories(since=since, stop=stop)
+                since = started
+                stop.wait(every)
+
+    thread = threading.Thread(target=run, name="storydesk-prepare", daemon=True)
+    thread.start()
+    return stop, thread

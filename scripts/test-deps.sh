@@ -3,11 +3,13 @@
 # Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium;
 # Playwright itself comes from PyPI with the `test` extra), and Debian's postgresql
 # server for the PostgreSQL store tests (tests/pgserver.py starts a throwaway cluster
-# with its binaries; no system cluster is started).
+# with its binaries; no system cluster is started), and Debian's Java 17 runtime for the
+# Spark batch tests (pyspark itself comes from PyPI with the `test` extra).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || need+=(postgresql)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then

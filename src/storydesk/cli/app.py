@@ -227,5 +227,10 @@ from storydesk.cli.export import register as _register_export  # noqa: E402
 _register_export(app)
 
 
+from storydesk.cli.batch import register as _register_batch  # noqa: E402
+
+_register_batch(app)
+
+
 def main() -> None:
     app()

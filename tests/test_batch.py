@@ -1,0 +1,172 @@
+"""storydesk batch on Spark local[2]: one run over a mixed input (JSON lines given as a
+file:// Hadoop URL, a text file, a WARC built here, the bundled sample, a missing path),
+its Parquet tables checked against what ``storydesk add`` makes of the same input."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (the spark extra)")
+pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is not installed")
+if shutil.which("java") is None:
+    pytest.skip("Java is not installed (openjdk-17-jre-headless)", allow_module_level=True)
+
+from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
+from warcio.warcwriter import WARCWriter  # noqa: E402
+
+from storydesk import Desk  # noqa: E402
+from storydesk.batch import run_batch, session  # noqa: E402
+from storydesk.batch.load import load_parquet  # noqa: E402
+from storydesk.batch.tasks import UnionFind, block_starts, blocks_of, join_labels  # noqa: E402
+from storydesk.settings import Settings  # noqa: E402
+from storydesk.stories import bcubed  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "src" / "storydesk" / "sample"
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+OUTLETS = [str(p) for p in sorted(SAMPLE.iterdir()) if p.is_dir()]  # the articles
+WIRE = ("The harbour authority of Port Velmar said on Monday that the new container "
+        "terminal will open in May after two years of building work and a long dispute "
+        "over the dredging of the outer channel, which fishermen opposed.")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    s = session("local[2]", {"spark.driver.memory": "1g"})
+    yield s
+    s.stop()
+
+
+def _warc(path: Path) -> None:
+    harbour = (FIXTURES / "harbour.html").read_text(encoding="utf-8")
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for uri, ctype, body in [("https://courier.example/harbour", "text/html", harbour),
+                                 ("https://courier.example/a.css", "text/css", "b {}")]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(body.encode("utf-8")), http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2026-02-03T10:00:00Z"}))
+
+
+@pytest.fixture(scope="module")
+def batch_run(spark: object, tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("batch")
+    rows = [
+        {"title": "Terminal to open in May", "text": WIRE, "outlet": "Wire A",
+         "date": "2026-02-02", "url": "https://a.example/terminal"},
+        {"title": "Terminal opens in May", "text": WIRE, "outlet": "Wire B",  # same text
+         "date": "2026-02-02", "url": "https://b.example/terminal"},
+    ]
+    lines = [json.dumps(r) for r in rows] + ["{not json"]
+    (tmp / "rows.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp / "note.txt").write_text(
+        "Library reopens after flood\n\nThe city library of Karsk reopened on Tuesday after "
+        "three months of repairs to the basement archive damaged in the spring flood.\n",
+        encoding="utf-8")
+    _warc(tmp / "crawl.warc.gz")
+    out = tmp / "out"
+    inputs = [(tmp / "rows.jsonl").as_uri(), str(tmp / "note.txt"), str(tmp / "crawl.warc.gz"),
+              *OUTLETS, str(tmp / "missing.txt")]
+    report = run_batch(inputs, str(out), spark=spark)
+    tables = {t: pq.read_table(str(out / t)).to_pylist()
+              for t in ("articles", "stories", "summaries", "duplicates", "failures")}
+    return report, tables, tmp
+
+
+def test_tables_have_the_expected_rows(batch_run) -> None:
+    report, t, tmp = batch_run
+    arts = t["articles"]
+    origins = [a["origin"] for a in arts]
+    assert any(o.endswith("rows.jsonl:1") for o in origins)
+    assert str(tmp / "note.txt") in origins
+    assert any(o.startswith(f"{tmp / 'crawl.warc.gz'}#1 https://courier.example/harbour")
+               for o in origins)
+    n_sample = sum(1 for o in origins if o.startswith(str(SAMPLE)))
+    assert n_sample >= 30
+    assert report.articles == len(arts) and report.stories == len(t["stories"])
+    # every article is in exactly one story, and each story lists its articles
+    listed = sorted(a for s in t["stories"] for a in s["article_ids"])
+    assert listed == sorted(a["article_id"] for a in arts)
+    assert all(s["story_id"] == min(s["article_ids"]) for s in t["stories"])
+    assert {s["story_id"] for s in t["summaries"]} <= {s["story_id"] for s in t["stories"]}
+    assert all(s["sources"] for s in t["summaries"])
+    warc = next(a for a in arts if "courier.example/harbour" in a["origin"])
+    assert warc["date"].startswith("20") and warc["why"]
+    assert set(arts[0]) >= {"article_id", "story_id", "title", "text", "outlet", "date",
+                            "entities", "text_hash", "why"}
+
+
+def test_duplicates_dropped_and_failures_reported(batch_run) -> None:
+    report, t, tmp = batch_run
+    exact = [d for d in t["duplicates"] if d["kind"] == "exact"]
+    assert any(d["origin"].endswith("rows.jsonl:2") for d in exact)
+    assert not any(a["origin"].endswith("rows.jsonl:2") for a in t["articles"])
+    # the sample's rewritten wire copies are near duplicates, dropped and listed
+    near = [d for d in t["duplicates"] if d["kind"] == "near"]
+    assert near and all(0.3 <= d["share"] <= 1 for d in near)
+    kept = {a["article_id"] for a in t["articles"]}
+    assert all(d["article_id"] not in kept for d in t["duplicates"])
+    reasons = {f["origin"]: f["reason"] for f in t["failures"]}
+    assert reasons[str(tmp / "missing.txt")] == "no such file or folder"
+    line3 = next(r for o, r in reasons.items() if o.endswith("rows.jsonl:3"))
+    assert line3.startswith("line 3: invalid JSON") and "\n" not in line3
+    assert report.failure_count == len(t["failures"]) == 2
+
+
+def test_stories_equal_the_single_machine_grouping(batch_run, tmp_path: Path) -> None:
+    _, t, _ = batch_run
+    with Desk(str(tmp_path / "one.db")) as desk:
+        desk.add(OUTLETS)
+        one = {a.origin: desk.story_of(a.id) for a in desk.articles(limit=None)}
+    batch = {a["origin"]: a["story_id"] for a in t["articles"] if a["origin"] in one}
+    assert len(batch) >= 30
+    common = sorted(batch)
+    _, _, f1 = bcubed([one[o] for o in common], [batch[o] for o in common])
+    assert f1 == 1.0
+
+
+def test_load_into_a_store(batch_run, tmp_path: Path) -> None:
+    _, t, tmp = batch_run
+    with Desk(str(tmp_path / "loaded.db")) as desk:
+        rep = load_parquet(str(tmp / "out"), desk)
+        assert rep.articles == len(t["articles"]) and rep.stories == len(t["stories"])
+        stored = {a.origin: a.id for a in desk.articles(limit=None)}
+        for s in t["stories"][:5]:
+            ids = {stored[a["origin"]] for a in t["articles"] if a["story_id"] == s["story_id"]}
+            sid = desk.story_of(next(iter(ids)))
+            assert set(desk.story(sid).article_ids) == ids
+        big = max(t["stories"], key=lambda s: s["article_count"])
+        origin = next(a["origin"] for a in t["articles"] if a["article_id"] == big["story_id"])
+        summary = desk.story_summary(desk.story_of(stored[origin]))
+        assert summary.cached and summary.sentences
+        again = load_parquet(str(tmp / "out"), desk)
+        assert again.articles == 0 and again.already_stored == rep.articles
+
+
+def test_blocks_overlap_and_labels_join() -> None:
+    s = Settings()
+    s.batch.min_block_articles = 10
+    # days 0..59 with 4 articles each: blocks of 14 days (>= 10 articles) from day 0
+    starts = block_starts({d: 4 for d in range(100, 160)}, s)
+    assert starts == [100, 114, 128, 142, 156]
+    s.batch.min_block_articles = 100  # fewer articles a day: longer blocks
+    assert block_starts({d: 4 for d in range(100, 160)}, s) == [100, 125, 150]
+    assert blocks_of(None, starts, s) == [-1]
+    day = date.fromordinal
+    assert blocks_of(day(114).isoformat(), starts, s) == [0, 1]  # overlap: both blocks
+    assert blocks_of(day(121).isoformat(), starts, s) == [1]
+    assert blocks_of(day(105).isoformat(), starts, s) == [0]
+    assert join_labels([(("0:1", "1:1"), 3), (("0:1", "1:2"), 1), (("0:2", "1:3"), 1)]) == [
+        ("0:1", "1:1"), ("0:2", "1:3")]
+    uf = UnionFind()
+    uf.union("2:5", "1:3")
+    uf.union("3:1", "2:5")
+    assert uf.find("3:1") == uf.find("1:3") == "1:3" and uf.find("9:9") == "9:9"

@@ -115,10 +115,12 @@ def baselines(rows: list[dict], seeds: int) -> list[str]:
     return out
 
 
-def synthetic(n: int, seed: int = 0) -> list[tuple[str, str, str]]:
-    """(id, text, date) articles: 5-30 per story, 40 story words + Zipf background."""
+def synthetic(n: int, seed: int = 0, vocab: list[str] | None = None
+              ) -> list[tuple[str, str, str]]:
+    """(id, text, date) articles: 5-30 per story, 40 story words + Zipf background
+    (over ``vocab``, most frequent first; default 50,000 made-up words)."""
     rng = np.random.default_rng(seed)
-    vocab = np.array([f"w{i}" for i in range(50_000)])
+    vocab = np.array(vocab or [f"w{i}" for i in range(50_000)])
     cdf = np.cumsum(1.0 / np.arange(1, len(vocab) + 1))
     cdf /= cdf[-1]
 

@@ -159,7 +159,8 @@ def test_blocks_overlap_and_labels_join() -> None:
     assert starts == [100, 114, 128, 142, 156]
     s.batch.min_block_articles = 100  # fewer articles a day: longer blocks
     assert block_starts({d: 4 for d in range(100, 160)}, s) == [100, 125, 150]
-    assert blocks_of(None, starts, s) == [-1]
+    assert blocks_of(None, starts, s) == [-1] and blocks_of(None, [], s) == [-1]
+    assert blocks_of(None, [100], s) == [0]  # one dated block: undated ones join it
     day = date.fromordinal
     assert blocks_of(day(114).isoformat(), starts, s) == [0, 1]  # overlap: both blocks
     assert blocks_of(day(121).isoformat(), starts, s) == [1]

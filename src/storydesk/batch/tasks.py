@@ -167,10 +167,12 @@ def block_starts(day_counts: dict[int, int], settings: Settings) -> list[int]:
 
 def blocks_of(date: str | None, starts: list[int], settings: Settings) -> list[int]:
     """The time blocks an article is grouped in: its own, and the previous one when it
-    falls in the first ``overlap_days`` of its own. -1: undated (one block)."""
+    falls in the first ``overlap_days`` of its own. Undated articles join the only block
+    when the dated ones make one (a small input groups as storydesk add does), else
+    they form a block of their own (-1)."""
     day = _day(date)
-    if day is None or not starts:
-        return [-1]
+    if day is None:
+        return [0] if len(starts) == 1 else [-1]
     k = max(0, bisect.bisect_right(starts, day) - 1)
     if k > 0 and day - starts[k] < settings.batch.overlap_days:
         return [k - 1, k]
@@ -179,11 +181,12 @@ def blocks_of(date: str | None, starts: list[int], settings: Settings) -> list[i
 
 def group_block(block: int, members: Iterable[dict[str, Any]], settings: Settings
                 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Run the online grouper of ``storydesk add`` over one block, in date order (then
-    input order), and end as ``add`` does with the consolidation of the stories touched.
+    """Run the online grouper of ``storydesk add`` over one block, in input order (the
+    order ``add`` places them: on ECB+ date order instead gives BCubed F1 0.961 against
+    add, input order 1.000), and end as ``add`` does, consolidating the stories touched.
     Yields (article id, placement): its story label ``block:story``, why, whether it is
     its story's representative, the story's size in this block, and its home block."""
-    rows = sorted(members, key=lambda r: (_day(r["date"]) or 0, r["id"]))
+    rows = sorted(members, key=lambda r: r["id"])
     g = OnlineGrouper(settings.stories)
     whys: dict[int, tuple[int, dict[str, Any]]] = {}
     for r in rows:

@@ -73,7 +73,7 @@ def batch_run(spark: object, tmp_path_factory: pytest.TempPathFactory):
         encoding="utf-8")
     _warc(tmp / "crawl.warc.gz")
     out = tmp / "out"
-    inputs = [(tmp / "rows.jsonl").as_uri(), str(tmp / "note.txt"), str(tmp / "crawl.warc.gz"),
+    inputs = [str(tmp / "note.txt"), (tmp / "rows.jsonl").as_uri(), str(tmp / "crawl.warc.gz"),
               *OUTLETS, str(tmp / "missing.txt")]
     report = run_batch(inputs, str(out), spark=spark)
     tables = {t: pq.read_table(str(out / t)).to_pylist()
@@ -85,7 +85,8 @@ def test_tables_have_the_expected_rows(batch_run) -> None:
     report, t, tmp = batch_run
     arts = t["articles"]
     origins = [a["origin"] for a in arts]
-    assert any(o.endswith("rows.jsonl:1") for o in origins)
+    jl = next(a for a in arts if a["origin"].endswith("rows.jsonl:1"))
+    assert jl["origin"].startswith("file:") and jl["article_id"] == 1 << 24  # input 1, line 1
     assert str(tmp / "note.txt") in origins
     assert any(o.startswith(f"{tmp / 'crawl.warc.gz'}#1 https://courier.example/harbour")
                for o in origins)
@@ -171,3 +172,22 @@ def test_blocks_overlap_and_labels_join() -> None:
     uf.union("2:5", "1:3")
     uf.union("3:1", "2:5")
     assert uf.find("3:1") == uf.find("1:3") == "1:3" and uf.find("9:9") == "9:9"
+
+
+def test_cli_reports_json_and_one_line_failures(spark: object, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storydesk.cli import app
+
+    (tmp_path / "a.txt").write_text(
+        "Bridge closed for repairs\n\nThe old bridge over the river Karsk was closed on "
+        "Monday for six weeks of repairs to its cracked pillars, the city said.\n",
+        encoding="utf-8")
+    res = CliRunner().invoke(app, ["batch", str(tmp_path / "a.txt"), str(tmp_path / "no.txt"),
+                                   "--out", str(tmp_path / "out"), "--master", "local[2]",
+                                   "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["articles"] == 1 and report["stories"] == 1 and report["failed"] == 1
+    assert report["failures"] == [{"origin": str(tmp_path / "no.txt"),
+                                   "reason": "no such file or folder"}]

@@ -252,8 +252,13 @@ def run_batch(
                     .flatMap(lambda iu: tasks.read_unit(iu[0], iu[1], st)))
     if remote:
         urls = ",".join(sorted(remote))
+        by_path = {urlsplit(u).path: i for u, i in remote.items()}
+
+        def number(url: str) -> int:  # the listing's number of a file binaryFiles gives
+            return remote[url] if url in remote else by_path[urlsplit(url).path]
+
         rdds.append(sc.binaryFiles(urls, max(1, min(len(remote), parts * 4)))
-                    .flatMap(lambda pd: tasks.read_bytes(remote.get(pd[0], 0), pd[0], pd[1], st)))
+                    .flatMap(lambda pd: tasks.read_bytes(number(pd[0]), pd[0], pd[1], st)))
     if early:
         rdds.append(sc.parallelize(early, 1))
     raw = (sc.union(rdds) if rdds else sc.emptyRDD()).persist(disk)

@@ -39,7 +39,7 @@ def batch(
         from storydesk.batch import run_batch
     except ImportError:
         fail("batch needs pyspark: pip install 'storydesk[spark]'")
-    say = None if json_out else (lambda m: err.print(escape(m), highlight=False))
+    say = None if json_out else (lambda m: err.print(escape(m), highlight=False, soft_wrap=True))
     report = run_batch(inputs, out, master=master, partitions=partitions, keep_near=keep_near,
                        log=say)
     for f in report.failures[:20]:
@@ -68,11 +68,11 @@ def batch(
             "loaded": loaded.__dict__ if loaded else None,
         })
         return
-    err.print(escape(report.summary_line()), highlight=False)
+    err.print(escape(report.summary_line()), highlight=False, soft_wrap=True)
     if loaded:
         err.print(f"loaded into {escape(load or '')}: {loaded.articles} articles "
                   f"({loaded.already_stored} already stored), {loaded.stories} stories, "
-                  f"{loaded.summaries} summaries", highlight=False)
+                  f"{loaded.summaries} summaries", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -75,7 +75,7 @@ def batch_run(spark: object, tmp_path_factory: pytest.TempPathFactory):
     out = tmp / "out"
     inputs = [str(tmp / "note.txt"), (tmp / "rows.jsonl").as_uri(), str(tmp / "crawl.warc.gz"),
               *OUTLETS, str(tmp / "missing.txt")]
-    report = run_batch(inputs, str(out), spark=spark)
+    report = run_batch(inputs, str(out), spark=spark, partitions=2)
     tables = {t: pq.read_table(str(out / t)).to_pylist()
               for t in ("articles", "stories", "summaries", "duplicates", "failures")}
     return report, tables, tmp
@@ -134,9 +134,9 @@ def test_stories_equal_the_single_machine_grouping(batch_run, tmp_path: Path) ->
     assert f1 == 1.0
 
 
-def test_load_into_a_store(batch_run, tmp_path: Path) -> None:
+def test_load_into_a_store(batch_run, store_db: str) -> None:
     _, t, tmp = batch_run
-    with Desk(str(tmp_path / "loaded.db")) as desk:
+    with Desk(store_db) as desk:
         rep = load_parquet(str(tmp / "out"), desk)
         assert rep.articles == len(t["articles"]) and rep.stories == len(t["stories"])
         stored = {a.origin: a.id for a in desk.articles(limit=None)}
@@ -185,7 +185,7 @@ def test_cli_reports_json_and_one_line_failures(spark: object, tmp_path: Path) -
         encoding="utf-8")
     res = CliRunner().invoke(app, ["batch", str(tmp_path / "a.txt"), str(tmp_path / "no.txt"),
                                    "--out", str(tmp_path / "out"), "--master", "local[2]",
-                                   "--json"])
+                                   "--partitions", "1", "--json"])
     assert res.exit_code == 0, res.output
     report = json.loads(res.stdout)
     assert report["articles"] == 1 and report["stories"] == 1 and report["failed"] == 1

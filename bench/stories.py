@@ -245,28 +245,19 @@ def sample_orders(seeds: int) -> list[str]:
     import tempfile
 
     from storydesk import Desk
-    from storydesk.demo import SAMPLE
+    from storydesk.demo import SAMPLE, gold, gold_key
     from storydesk.stories import bcubed
 
-    gold = [json.loads(line) for line in (SAMPLE / "gold.jsonl").read_text().splitlines()
-            if line]
-    root = SAMPLE.resolve()
+    rows = gold()
     outlets = sorted(p for p in SAMPLE.iterdir() if p.is_dir())
 
     def f1(units: list[list[Path]]) -> float:
         with tempfile.TemporaryDirectory() as d, Desk(str(Path(d) / "o.db")) as desk:
             for unit in units:
                 desk.add([str(p) for p in unit])
-            placed = {}
-            for a in desk.articles(limit=None):
-                o = a.origin or ""
-                if ".jsonl:" in o:
-                    path, line = o.rsplit(":", 1)
-                    key = f"{Path(path).resolve().relative_to(root)}#{line}"
-                else:
-                    key = str(Path(o).resolve().relative_to(root))
-                placed[key] = desk.story_of(a.id)
-            return bcubed([g["story"] for g in gold], [placed[g["file"]] for g in gold])[2]
+            placed = {gold_key(a.origin or ""): desk.story_of(a.id)
+                      for a in desk.articles(limit=None)}
+            return bcubed([g["story"] for g in rows], [placed[g["file"]] for g in rows])[2]
 
     out = []
     for label, units in (("one add per outlet", [[o] for o in outlets]),

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from storydesk import Desk
-from storydesk.demo import SAMPLE, load
+from storydesk.demo import gold, gold_key, load
 
 
 @pytest.fixture(scope="module")
@@ -17,15 +14,11 @@ def loaded(tmp_path_factory):
     load(str(db))
     with Desk(str(db)) as desk:
         arts = [desk.article(a.id) for a in desk.articles(limit=None)]
-    gold = [json.loads(line) for line in (SAMPLE / "gold.jsonl").read_text().splitlines() if line]
     by_origin = {}
     for a in arts:
         assert a is not None and a.origin
-        rel = Path(a.origin.rsplit(":", 1)[0] if a.origin.endswith(tuple("0123456789"))
-                   and ".jsonl:" in a.origin else a.origin).resolve().relative_to(SAMPLE.resolve())
-        key = str(rel) + (f"#{a.origin.rsplit(':', 1)[1]}" if ".jsonl:" in a.origin else "")
-        by_origin[key] = a
-    return gold, by_origin
+        by_origin[gold_key(a.origin)] = a
+    return gold(), by_origin
 
 
 def test_every_sample_article_is_stored(loaded):

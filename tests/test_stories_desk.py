@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from storydesk import Desk
-from storydesk.demo import SAMPLE, load
+from storydesk.demo import SAMPLE, gold, gold_key, load
 from storydesk.stories import bcubed
 
 COMMON = "Tarrow council Brenna river harbour district officials residents Tuesday".split()
@@ -179,18 +179,9 @@ def test_sample_groups_into_its_gold_stories(tmp_path):
 
 def _sample_f1(desk: Desk) -> tuple[float, list[int | None]]:
     """BCubed F1 of the desk's stories against the sample's gold stories."""
-    gold = [json.loads(line) for line in (SAMPLE / "gold.jsonl").read_text().splitlines() if line]
-    placed = {}
-    for a in desk.articles(limit=None):
-        o = a.origin or ""
-        if ".jsonl:" in o:
-            path, line = o.rsplit(":", 1)
-            key = f"{Path(path).resolve().relative_to(SAMPLE.resolve())}#{line}"
-        else:
-            key = str(Path(o).resolve().relative_to(SAMPLE.resolve()))
-        placed[key] = desk.story_of(a.id)
-    pred = [placed[g["file"]] for g in gold]
-    return bcubed([g["story"] for g in gold], pred)[2], pred
+    placed = {gold_key(a.origin or ""): desk.story_of(a.id) for a in desk.articles(limit=None)}
+    pred = [placed[g["file"]] for g in gold()]
+    return bcubed([g["story"] for g in gold()], pred)[2], pred
 
 
 

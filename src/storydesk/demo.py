@@ -29,15 +29,28 @@ from storydesk import Desk
 SAMPLE = Path(__file__).parent / "sample"
 
 
+def gold() -> list[dict]:
+    """The sample's manifest (``gold.jsonl``): per article ``file``, ``story``,
+    ``outlet``, ``date``, ``cited``, ``near_duplicate_of``."""
+    text = (SAMPLE / "gold.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def gold_key(origin: str) -> str:
+    """The manifest's ``file`` for a stored article's ``origin`` (a path, or
+    ``path:line`` for a JSON-lines row, which the manifest writes ``path#line``)."""
+    line = None
+    if ".jsonl:" in origin:
+        origin, line = origin.rsplit(":", 1)
+    rel = str(Path(origin).resolve().relative_to(SAMPLE.resolve()))
+    return f"{rel}#{line}" if line is not None else rel
+
+
 def sample_files() -> dict[str | None, list[str]]:
     """The sample's files grouped by the outlet to give them (None: read from the file)."""
     by_outlet: dict[str | None, list[str]] = defaultdict(list)
     seen = set()
-    manifest = SAMPLE / "gold.jsonl"
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for row in gold():
         file = row["file"].split("#", 1)[0]
         if file in seen:
             continue

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -196,3 +198,42 @@ def http_server() -> Iterator[TestHTTPServer]:
         yield server
     finally:
         server.stop()
+
+
+# -- ports and waiting, for tests that start servers of their own ------------------------
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Callable[[], object], timeout: float = 20.0, every: float = 0.05) -> None:
+    """Poll ``check`` until it returns something true; fail after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, "timed out waiting"
+        time.sleep(every)
+
+
+def wait_for_server(proc: subprocess.Popen, url: str, timeout: float = 30.0,
+                    output: Callable[[], str] | None = None) -> None:
+    """Wait until ``url`` answers 200, failing with the process's output (``output()``,
+    or its piped stdout) when it exits first or ``timeout`` passes."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > end:
+            proc.kill()
+            if output is not None:
+                out = output()
+            else:
+                out = proc.communicate()[0] if proc.stdout else ""
+                out = out.decode() if isinstance(out, bytes) else out
+            raise AssertionError(f"the server did not start: {out}")
+        time.sleep(0.1)

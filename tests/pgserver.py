@@ -15,11 +15,12 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from httpserver import free_port
 
 USER = "storydesk"  # the cluster's superuser; trust authentication, loopback only
 
@@ -30,12 +31,6 @@ def find_bindir() -> Path | None:
                    key=lambda p: int(Path(p).parent.parent.name)
                    if Path(p).parent.parent.name.isdigit() else 0)
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class PgServer:
@@ -123,7 +118,7 @@ def running_server() -> Iterator[PgServer]:
     if run_as:
         pw = pwd.getpwnam(run_as)
         os.chown(root, pw.pw_uid, pw.pw_gid)
-    server = PgServer(bindir, root, _free_port(), run_as)
+    server = PgServer(bindir, root, free_port(), run_as)
     try:
         server.start()
         yield server

@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from httpserver import free_port, wait_for_server
 
 from storydesk.demo import load
 
@@ -49,12 +48,6 @@ HOSTILE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
@@ -65,22 +58,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     exe = str(Path(sys.executable).parent / "storydesk")
     env = {**os.environ, "STORYDESK_DB": db}
     subprocess.run([exe, "add", str(hostile)], check=True, env=env, capture_output=True)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise AssertionError(f"storydesk serve did not start: {out}")
-            time.sleep(0.2)
+        wait_for_server(proc, base + "/")
         yield base
     finally:
         proc.terminate()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from feedsite import FeedSite
-from httpserver import TestHTTPServer
+from httpserver import TestHTTPServer, free_port, wait_for_server
 
 from storydesk import Desk
 from storydesk.demo import SAMPLE
@@ -70,37 +69,19 @@ def test_two_add_processes_with_the_same_inputs_store_each_article_once(pg_url, 
         _consistent(desk)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _get(port: int, path: str) -> Any:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
         return json.loads(r.read())
 
 
-def _wait_up(proc: subprocess.Popen[str], port: int) -> None:
-    end = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, proc.communicate()[1]
-        try:
-            _get(port, "/api/stories?limit=1")
-            return
-        except OSError:
-            assert time.monotonic() < end, "server did not start"
-            time.sleep(0.2)
-
-
 def test_two_servers_and_an_ingest_share_one_database(pg_url):
     with Desk(pg_url) as desk:
         desk.add([str(p) for p in OUTLETS[:3]])
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [_start(pg_url, "serve", "--port", str(port)) for port in ports]
     try:
         for proc, port in zip(servers, ports, strict=True):
-            _wait_up(proc, port)
+            wait_for_server(proc, f"http://127.0.0.1:{port}/api/stories?limit=1", 60)
         before = _get(ports[0], "/api/stories?limit=200")["items"]
         # an ingest while both serve; what it stores shows in both
         adding = _start(pg_url, "add", *map(str, OUTLETS[3:]))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from httpserver import free_port, wait_for_server
 
 from storydesk import Desk
 
@@ -40,12 +40,6 @@ class Served:
     log: Path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db: Path, log: Path, token: str | None = TOKEN) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "STORYDESK_DB": str(db)}
@@ -56,17 +50,9 @@ def start_server(db: Path, log: Path, token: str | None = TOKEN) -> tuple[subpro
     proc = subprocess.Popen([str(EXE), "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base + "/api/articles?limit=1", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError("storydesk serve did not start: " + log.read_text())
-        time.sleep(0.1)
+    wait_for_server(proc, base + "/api/articles?limit=1",
+                    output=lambda: "storydesk serve: " + log.read_text())
+    return proc, base
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from feedsite import FeedSite, article_page
-from httpserver import Response, TestHTTPServer
+from httpserver import Response, TestHTTPServer, free_port, wait_until
 from typer.testing import CliRunner
 
 from storydesk import Desk
@@ -40,13 +38,6 @@ def spawn(*args: str, db: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "STORYDESK_DB": str(db), "COLUMNS": "200"}
     return subprocess.Popen([str(EXE), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
-
-
-def wait_until(check, timeout: float = 20.0) -> None:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < end, "timed out waiting"
-        time.sleep(0.05)
 
 
 def count_articles(db: Path) -> int:
@@ -179,18 +170,12 @@ def test_watch_stops_on_sigterm_after_the_article_in_hand(http_server: TestHTTPS
     assert health["next_poll"] <= health["last_ok"]  # due again as soon as watch resumes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_watch_polls_in_the_server(http_server: TestHTTPServer, tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
     site.publish(1)
     cli("sources", "add", site.feed_url, "--every", "0.3s", "--allow-private", db=db)
-    port = _free_port()
+    port = free_port()
     proc = spawn("serve", "--watch", "--allow-private", "--port", str(port), db=db)
     api = f"http://127.0.0.1:{port}/api/articles"
 
@@ -220,7 +205,7 @@ def test_serve_prepares_story_pages_in_the_background(tmp_path: Path) -> None:
         d.add([str(SAMPLE / "meridian-wire"), str(SAMPLE / "northgate-daily")])
         sid = next(s.id for s in d.stories(limit=None) if len(s.article_ids) >= 2)
         before = d.story(sid).article_ids
-    port = _free_port()
+    port = free_port()
     proc = spawn("serve", "--port", str(port), "--prepare-every", "0.3", db=db)
     api = f"http://127.0.0.1:{port}/api/stories/{sid}/comparison"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from feedsite import FeedSite
-from httpserver import Request, Response, TestHTTPServer
+from httpserver import Request, Response, TestHTTPServer, wait_until
 
 from storydesk import Desk
 from storydesk.follow import (
@@ -45,13 +45,6 @@ def run_for(watcher: Watcher, seconds: float) -> threading.Thread:
     t = threading.Thread(target=watcher.run, kwargs={"duration": seconds})
     t.start()
     return t
-
-
-def wait_until(check, timeout: float = 10.0) -> None:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < end, "timed out waiting"
-        time.sleep(0.02)
 
 
 # -- intervals, back-off ----------------------------------------------------------

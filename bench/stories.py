@@ -67,8 +67,36 @@ def _row(name: str, runs: list[dict], extra: str = "") -> str:
     return f"| {name} | " + " | ".join(cells) + f" | {extra} |"
 
 
+def _agglomerative(X, gold: list, thresholds: list[float]) -> tuple[float, dict]:  # noqa: ANN001
+    """Average-link clustering on cosine distance at the threshold best on the gold labels."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    best = None
+    for thr in thresholds:
+        pred = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                       distance_threshold=thr).fit_predict(X)
+        sc = partition_scores(gold, pred.tolist())
+        if best is None or sc["bcubed_f1"] > best[1]["bcubed_f1"]:
+            best = (thr, sc)
+    assert best is not None
+    return best
+
+
+def _hdbscan(X, min_cluster_size: int) -> list[int]:  # noqa: ANN001
+    """HDBSCAN labels with each noise point a story of its own."""
+    from sklearn.cluster import HDBSCAN
+
+    pred = HDBSCAN(min_cluster_size=min_cluster_size, copy=True).fit_predict(X)
+    nxt = int(pred.max()) + 1
+    out = []
+    for p in pred.tolist():
+        out.append(p if p >= 0 else nxt)
+        nxt += p < 0
+    return out
+
+
 def baselines(rows: list[dict], seeds: int) -> list[str]:
-    from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans
+    from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -88,28 +116,12 @@ def baselines(rows: list[dict], seeds: int) -> list[str]:
         feats, what = X.toarray(), "TF-IDF"
     else:  # the dense TF-IDF matrix would not fit: agglomerate the LSA vectors
         feats, what = Z, "LSA-100"
-    best = None
-    for thr in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]:
-        pred = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                       distance_threshold=thr).fit_predict(feats)
-        sc = partition_scores(gold, pred.tolist())
-        if best is None or sc["bcubed_f1"] > best[1]["bcubed_f1"]:
-            best = (thr, sc)
-    assert best is not None
-    out.append(_row(f"{what} + agglomerative (average, cosine)", [best[1]],
-                    f"batch, threshold {best[0]} tuned on gold"))
+    thr, sc = _agglomerative(feats, gold, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
+    out.append(_row(f"{what} + agglomerative (average, cosine)", [sc],
+                    f"batch, threshold {thr} tuned on gold"))
     for mcs in (2, 3, 5):
-        pred = HDBSCAN(min_cluster_size=mcs, copy=True).fit_predict(Z)
-        nxt = pred.max() + 1
-        lab = []
-        for p in pred.tolist():
-            if p < 0:
-                lab.append(nxt)
-                nxt += 1
-            else:
-                lab.append(p)
         out.append(_row(f"LSA-100 + HDBSCAN (min_cluster_size={mcs})",
-                        [partition_scores(gold, lab)], "batch"))
+                        [partition_scores(gold, _hdbscan(Z, mcs))], "batch"))
     out.append(_row("one story per article", [partition_scores(gold, list(range(len(rows))))],
                     ""))
     return out
@@ -210,34 +222,19 @@ def desk_speed(n_store: int, n_new: int = 2000) -> str:
 
 def minilm_baselines(rows: list[dict]) -> list[str]:
     """MiniLM embeddings + agglomerative (threshold tuned on gold) and + HDBSCAN."""
-    from sklearn.cluster import HDBSCAN, AgglomerativeClustering
-
     from storydesk.compare.similarity import _embed
 
     gold = [r["story"] for r in rows]
     t0 = time.perf_counter()
     E = _embed([((r.get("title") or "") + "\n" + r["text"])[:4000] for r in rows])
     rate = len(rows) / (time.perf_counter() - t0)
-    out = []
-    best = None
-    for thr in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
-        pred = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                       distance_threshold=thr).fit_predict(E)
-        sc = partition_scores(gold, pred.tolist())
-        if best is None or sc["bcubed_f1"] > best[1]["bcubed_f1"]:
-            best = (thr, sc)
-    assert best is not None
-    out.append(_row("MiniLM + agglomerative (average, cosine)", [best[1]],
-                    f"batch, threshold {best[0]} tuned on gold; embedding {rate:.0f} articles/s"))
-    pred = HDBSCAN(min_cluster_size=5, copy=True).fit_predict(E)
-    nxt = pred.max() + 1
-    lab = []
-    for p in pred.tolist():
-        lab.append(p if p >= 0 else nxt)
-        nxt += p < 0
-    out.append(_row("MiniLM + HDBSCAN (min_cluster_size=5)", [partition_scores(gold, lab)],
-                    "batch"))
-    return out
+    thr, sc = _agglomerative(E, gold, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    return [
+        _row("MiniLM + agglomerative (average, cosine)", [sc],
+             f"batch, threshold {thr} tuned on gold; embedding {rate:.0f} articles/s"),
+        _row("MiniLM + HDBSCAN (min_cluster_size=5)", [partition_scores(gold, _hdbscan(E, 5))],
+             "batch"),
+    ]
 
 
 def sample_orders(seeds: int) -> list[str]:

@@ -519,8 +519,7 @@ class OnlineGrouper:
         size = np.bincount(np.fromiter((pos.get(labels[x], 0) for x in docs), np.int64,
                                        len(docs)), minlength=ng).astype(float)
         merges = 0
-        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi,
-                                      size - np.asarray(gids, float) * 1e-9):
+        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi, size):
             changes.append({"kind": "merge", "into": gids[i], "from": gids[j]})
             for x in docs:
                 if labels[x] == gids[j]:
@@ -534,12 +533,12 @@ class OnlineGrouper:
 
         ``G`` is the Gram matrix of the groups' vector sums, ``n`` their evidence
         counts, ``lo``/``hi`` their date ranges (inf/-inf when undated), ``size``
-        the order of precedence (the larger keeps its place). Repeatedly merges
-        the pair with the largest ratio of date-discounted cross affinity to the
-        bar while that ratio reaches 1. The bar is ``ratio`` (default
-        ``merge_ratio``) x the geometric mean of the two groups' shrunk
-        cohesions. Returns the merges as (kept, absorbed)
-        indices, in order. The arrays are updated in place.
+        their member counts (in a merge the larger keeps its place, on a tie the
+        lower index). Repeatedly merges the pair with the largest ratio of
+        date-discounted cross affinity to the bar while that ratio reaches 1. The
+        bar is ``ratio`` (default ``merge_ratio``) x the geometric mean of the two
+        groups' shrunk cohesions. Returns the merges as (kept, absorbed) indices,
+        in order. The arrays are updated in place.
         """
         s = self.settings
         k = self._merge_ratio() if ratio is None else ratio
@@ -568,7 +567,7 @@ class OnlineGrouper:
             i, j = np.unravel_index(int(R.argmax()), R.shape)
             if R[i, j] < 1.0:
                 break
-            if size[j] > size[i]:
+            if (size[j], -j) > (size[i], -i):
                 i, j = j, i
             G[i, :] += G[j, :]
             G[:, i] += G[:, j]
@@ -639,7 +638,7 @@ class OnlineGrouper:
         hi = np.where(np.isnan(days), -np.inf, days)
         root = list(range(m))
         for i, j in self._agglomerate(K.copy(), np.ones(m), lo, hi,
-                                      -np.arange(m, dtype=float), s.regroup_ratio):
+                                      np.ones(m), s.regroup_ratio):
             root[j] = i
 
         def find(i: int) -> int:

@@ -72,12 +72,7 @@ def load(db: str) -> None:
                 print(f"failed: {f.origin}: {f.reason}")
         print(f"sample: {total['added']} added, {total['duplicates']} duplicates, "
               f"{total['failed']} failed")
-        print(f"sample: {prepare(desk)} stories, summarised and compared")
-
-
-def prepare(desk: Desk) -> int:
-    """Summarise and compare every story now, so the reader's pages open at once."""
-    return desk.prepare_stories()
+        print(f"sample: {desk.prepare_stories()} stories, summarised and compared")
 
 
 def unreachable(urls: list[str], timeout: float = 4.0) -> str | None:
@@ -128,7 +123,8 @@ def live(db: str, feeds: str, *, seconds: float = 120.0, per_feed: int = 5,
                 desk.unsubscribe(sub.url)
             print("demo: no article came in from the feeds: loading the bundled sample instead")
             return False
-        print(f"demo: {new} articles from {len(desk.outlets())} outlets in {prepare(desk)} "
+        n = desk.prepare_stories()
+        print(f"demo: {new} articles from {len(desk.outlets())} outlets in {n} "
               f"stories, summarised and compared; keep following with: storydesk watch "
               f"--db {db}")
     return True

@@ -244,6 +244,12 @@ def _v5(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_articles_search ON articles USING gin (search)"))
 
 
+# An index on ``articles.duplicate_of``, so an article's copies are one indexed query.
+def _v6(conn: Connection) -> None:
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_duplicate_of "
+                      "ON articles (duplicate_of)"))
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

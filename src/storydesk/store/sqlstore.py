@@ -15,7 +15,6 @@ import json
 import os
 import threading
 import zlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,10 +130,6 @@ class Store:
     def __init__(self, db: str):
         self.db = db
         self.engine = _engine_for(db)
-        # copies_of: original id -> ids of its copies, for articles up to _copies_seen
-        self._copies: dict[int, list[int]] = defaultdict(list)
-        self._copies_seen = 0
-        self._copies_lock = threading.Lock()
         self._lock_guard = threading.RLock()
         self._lock_depth: dict[str, int] = {}
         try:
@@ -401,27 +396,10 @@ class Store:
         return found[0], found[1]
 
     def copies_of(self, article_id: int) -> list[Article]:
-        """Stored articles marked as copies of this one (``duplicate_of``), without text.
-
-        ``duplicate_of`` has no index, and in SQLite reading it means reading each row's
-        text. It is set when an article is stored and never changes, and SQLite hands
-        out growing ids one writer at a time, so the copies are read once and then only
-        among articles stored since. Other databases are asked each time."""
-        c = articles.c
-        if self.dialect != "sqlite":
-            with self.engine.connect() as conn:
-                ids = sorted(conn.execute(select(c.id).where(c.duplicate_of == article_id))
-                             .scalars())
-            return self.articles_by_ids(ids, with_text=False)
-        with self._copies_lock, self.engine.connect() as conn:
-            top = conn.execute(select(func.max(c.id))).scalar() or 0
-            if top > self._copies_seen:
-                for r in conn.execute(select(c.id, c.duplicate_of).where(
-                        (c.id > self._copies_seen) & (c.id <= top)
-                        & c.duplicate_of.is_not(None))):
-                    self._copies[r.duplicate_of].append(r.id)
-                self._copies_seen = top
-            ids = sorted(self._copies.get(article_id, ()))
+        """Stored articles marked as copies of this one (``duplicate_of``), without text."""
+        with self.engine.connect() as conn:
+            ids = sorted(conn.execute(select(articles.c.id).where(
+                articles.c.duplicate_of == article_id)).scalars())
         return self.articles_by_ids(ids, with_text=False)
 
     def count_articles(self) -> int:

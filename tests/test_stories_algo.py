@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
+
 from storydesk.stories import OnlineGrouper, StorySettings, bcubed, evaluate
 
 QUAKE_A = [
@@ -126,7 +128,6 @@ def test_split_when_members_form_two_groups():
     assert _partition(g) == [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"]]
 
 
-
 def test_a_story_holding_three_events_splits_into_three():
     """A blob of three events (as early placements on a thin stream can make) is
     regrouped bottom-up into its three events, not just bisected."""
@@ -141,6 +142,7 @@ def test_a_story_holding_three_events_splits_into_three():
     g.consolidate(full=True)
     assert _partition(g) == [["qa1", "qa2", "qa3"], ["qb1", "qb2", "qb3"], ["s1", "s2"]]
     assert g.story_of("qa1") == keep  # the largest part keeps the id
+
 
 def test_duplicates_count_once_and_follow_original():
     g = OnlineGrouper(StorySettings(consolidate_every=0))
@@ -194,3 +196,99 @@ def test_segments_round_trip_matches_the_live_grouper():
     p = h.add(101, "Rescue teams in Mernic, Valdoria, found two survivors of the 6.8 "
                    "earthquake, Governor Ilsa Baranek said.", date="2031-03-05")
     assert p.story_id == h.story_of(ids["qa1"])
+
+
+# Two events of one kind: the same actress enters rehab twice, at different clinics,
+# for different reasons, named by different spokespeople.
+REHAB_A = [
+    ("ra1", "Actress Mira Solen has checked into the Harbourview Center in Calden for treatment, "
+            "her publicist Dana Holt said on Tuesday. Solen, 34, entered rehab days after her "
+            "arrest for drunk driving."),
+    ("ra2", "Mira Solen is in rehab. The actress checked herself into Harbourview Center in "
+            "Calden, publicist Dana Holt told reporters, asking for privacy for her family."),
+    ("ra3", "Publicist Dana Holt confirmed that Mira Solen entered the Harbourview Center, a "
+            "treatment facility in Calden, following her drunk driving arrest last week."),
+    ("ra4", "The actress Mira Solen went into rehab at Calden's Harbourview Center on Tuesday, "
+            "a week after police arrested her for drunk driving, according to Dana Holt."),
+    ("ra5", "Mira Solen checked into Harbourview Center; Dana Holt, her publicist, said the "
+            "actress wanted treatment after the drunk driving arrest in Calden."),
+]
+REHAB_B = [
+    ("rb1", "Actress Mira Solen checked into the Pinecrest Retreat in Arlow to begin a 90-day "
+            "court-ordered rehab stay for violating her probation, lawyer Victor Amsel said."),
+    ("rb2", "Mira Solen is back in rehab: her lawyer Victor Amsel said the actress entered "
+            "Pinecrest Retreat in Arlow, as the judge ordered after the probation violation."),
+    ("rb3", "A judge sent Mira Solen to rehab for 90 days for breaking her probation; the "
+            "actress checked into Pinecrest Retreat, lawyer Victor Amsel confirmed."),
+    ("rb4", "Lawyer Victor Amsel said Mira Solen arrived at Pinecrest Retreat in Arlow on "
+            "Friday for the 90-day treatment stay the court ordered."),
+    ("rb5", "The actress Mira Solen began a court-ordered 90-day stay at Arlow's Pinecrest "
+            "Retreat, Victor Amsel, her lawyer, told reporters after the probation hearing."),
+]
+REHAB_IDS = [[d for d, _ in REHAB_A], [d for d, _ in REHAB_B]]
+
+
+def test_graph_cut_finds_two_groups_joined_by_one_weak_link():
+    import numpy as np
+
+    from storydesk.stories.graph import best_cut, conductance, knn_graph, neighbours_for
+
+    rng = np.random.default_rng(0)
+    K = np.full((12, 12), 0.05)
+    K[:6, :6] = K[6:, 6:] = 0.5
+    K += rng.uniform(0, 0.05, K.shape)
+    K = (K + K.T) / 2
+    K[2, 9] = K[9, 2] = 0.45  # one article that looks like the other event
+    np.fill_diagonal(K, 1.0)
+    W = knn_graph(K, 3)
+    assert (W == W.T).all() and (np.diag(W) == 0).all()
+    assert ((W > 0).sum(axis=1) >= 3).all()
+    part, cond = best_cut(W)
+    assert sorted([np.flatnonzero(part).tolist(), np.flatnonzero(~part).tolist()]) == [
+        list(range(6)), list(range(6, 12))]
+    assert cond < 0.1
+    # one group of alike members has no clean cut; a random half crosses about half
+    one = np.full((10, 10), 0.5) + rng.uniform(0, 0.05, (10, 10))
+    one = (one + one.T) / 2
+    _, cond_one = best_cut(knn_graph(one, neighbours_for(10, 3, 0.2)))
+    assert cond_one > 0.3
+    assert conductance(W, np.arange(12) < 6) == pytest.approx(cond)
+    assert neighbours_for(10, 3, 0.2) == 3 and neighbours_for(100, 3, 0.2) == 20
+    assert neighbours_for(3, 3, 0.2) == 2
+
+
+@pytest.mark.parametrize("conductance_bar, parts", [(0.06, 2), (0.0, 1)])
+def test_neighbour_graph_splits_a_story_average_link_keeps_whole(conductance_bar, parts):
+    """A story holding both rehab stays, with the average-link splits switched off
+    (regroup and 2-means bars at 0): only the neighbour graph can part them."""
+    s = StorySettings(consolidate_every=0, regroup_ratio=0.0, split_ratio=0.0,
+                      split_conductance=conductance_bar)
+    g = OnlineGrouper(s)
+    for doc_id, text in REHAB_A + REHAB_B:
+        g.add(doc_id, text)
+    keep = g.story_of("ra1")
+    for sid in {g.story_of(d) for d, _ in REHAB_A + REHAB_B} - {keep}:
+        g._merge(keep, sid)
+    g.consolidate(full=True)
+    if parts == 2:
+        assert _partition(g) == REHAB_IDS
+    else:
+        assert len(g.stories()) == 1
+
+
+@pytest.mark.parametrize("conductance_bar, parts", [(0.06, 2), (0.0, 1)])
+def test_neighbour_graph_vetoes_a_merge_average_link_would_make(conductance_bar, parts):
+    """With the merge bar so low that average link joins any two stories (and its
+    splits off), the two rehab stays still do not merge: their joint neighbour graph
+    is cut between them."""
+    s = StorySettings(merge_ratio=0.01, regroup_ratio=0.0, split_ratio=0.0, consolidate_every=0,
+                      split_conductance=conductance_bar)
+    for order in (REHAB_A + REHAB_B, REHAB_B + REHAB_A):
+        g = OnlineGrouper(s)
+        for doc_id, text in order:
+            g.add(doc_id, text)
+        g.consolidate(full=True)
+        if parts == 2:
+            assert _partition(g) == REHAB_IDS
+        else:
+            assert len(g.stories()) == 1

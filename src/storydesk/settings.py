@@ -126,6 +126,14 @@ class StorySettings:
     split_min_members: int = 4
     split_min_part: int = 2
     split_regroup_max: int = 200
+    # Neighbourhoods (stories.graph): link each member to its nearest fellow
+    # members (graph_share of the story, at least graph_neighbours); a story
+    # whose graph has a cut of conductance under split_conductance splits there,
+    # and two stories whose joint graph is cut that cleanly between them do not
+    # merge. Stories over split_regroup_max members are not examined this way.
+    split_conductance: float = 0.06
+    graph_neighbours: int = 3
+    graph_share: float = 0.2
     # A member whose leave-one-out ratio falls under this is taken out of its story.
     eject_ratio: float = 0.7
     # Candidates: the article's top terms, looked up in the index.

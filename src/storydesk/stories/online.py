@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 from datetime import datetime
@@ -44,6 +44,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from storydesk.settings import StorySettings, VectorSettings
+from storydesk.stories.graph import best_cut, conductance, knn_graph, neighbours_for
 from storydesk.stories.vectorize import Features, TermStats, featurize
 
 DocId = Hashable
@@ -112,6 +113,8 @@ class OnlineGrouper:
         self._cols = np.zeros(0, np.int64)
         self._dirty: set[int] = set()
         self._since = 0
+        # member sets already examined by the split pass and found whole
+        self._whole: set[int] = set()
         # For callers that persist: stories whose members changed or that were
         # removed, and articles and term names not yet exported (``drain``).
         self._changed: set[int] = set()
@@ -358,7 +361,49 @@ class OnlineGrouper:
         sa, sb = self._stories[a], self._stories[b]
         if not self._merge_ok(sa, sb, self._cross(sa, sb)):
             return None
+        ev_a = [x for x in sa.members if not self._docs[x].dup]
+        ev_b = [x for x in sb.members if not self._docs[x].dup]
+        if self._apart(len(ev_a), len(ev_b), lambda: self._gram(ev_a + ev_b)):
+            return None
         return self._merge(a, b)
+
+    # ------------------------------------------------------------------ neighbourhoods
+    def _gram(self, docs: list[DocId]) -> np.ndarray:
+        """Cosine Gram matrix of these articles' current vectors."""
+        if not docs:
+            return np.zeros((0, 0))
+        vecs = [self._docs[x] for x in docs]
+        idx = np.concatenate([d.idx for d in vecs])
+        cols, inv = np.unique(idx, return_inverse=True)
+        indptr = np.concatenate([[0], np.cumsum([len(d.idx) for d in vecs])])
+        X = sp.csr_matrix((np.concatenate([d.vec for d in vecs]), inv.ravel(), indptr),
+                          shape=(len(vecs), len(cols)))
+        return (X @ X.T).toarray()
+
+    def _graph(self, K: np.ndarray) -> np.ndarray:
+        s = self.settings
+        return knn_graph(K, neighbours_for(len(K), s.graph_neighbours, s.graph_share))
+
+    def _apart(self, n_a: int, n_b: int, gram: Callable[[], np.ndarray]) -> bool:
+        """Whether two groups of ``n_a`` and ``n_b`` evidence members are two events: the
+        cut between them in their joint neighbour graph is under ``split_conductance``.
+        ``gram()`` gives the Gram matrix of the members, the first group's first."""
+        s = self.settings
+        if (s.split_conductance <= 0 or min(n_a, n_b) < s.split_min_part
+                or n_a + n_b > s.split_regroup_max):
+            return False
+        part = np.arange(n_a + n_b) < n_a
+        return conductance(self._graph(gram()), part) < s.split_conductance
+
+    def _graph_split(self, K: np.ndarray) -> list[list[int]]:
+        """Two parts where the members' neighbour graph comes apart, or none."""
+        s = self.settings
+        if s.split_conductance <= 0:
+            return []
+        part, cond = best_cut(self._graph(K), s.split_min_part)
+        if part is None or cond >= s.split_conductance:
+            return []
+        return [np.flatnonzero(~part).tolist(), np.flatnonzero(part).tolist()]
 
     def _merge(self, a: int, b: int) -> tuple[int, int]:
         """Merge two stories; the larger keeps its id. Returns (kept, absorbed)."""
@@ -518,8 +563,22 @@ class OnlineGrouper:
         pos = {g: i for i, g in enumerate(gids)}
         size = np.bincount(np.fromiter((pos.get(labels[x], 0) for x in docs), np.int64,
                                        len(docs)), minlength=ng).astype(float)
+        rows: list[list[int]] = [[] for _ in gids]
+        for r, g in enumerate(gi.tolist()):
+            rows[g].append(r)
+
+        def apart(a: list[int], b: list[int]) -> bool:
+            ra = [r for g in a for r in rows[g]]
+            rb = [r for g in b for r in rows[g]]
+
+            def gram() -> np.ndarray:
+                Y = X[ra + rb]
+                return (Y @ Y.T).toarray()
+
+            return self._apart(len(ra), len(rb), gram)
+
         merges = 0
-        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi, size):
+        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi, size, veto=apart):
             changes.append({"kind": "merge", "into": gids[i], "from": gids[j]})
             for x in docs:
                 if labels[x] == gids[j]:
@@ -528,7 +587,9 @@ class OnlineGrouper:
         return merges
 
     def _agglomerate(self, G: np.ndarray, n: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                     size: np.ndarray, ratio: float | None = None) -> list[tuple[int, int]]:
+                     size: np.ndarray, ratio: float | None = None,
+                     veto: Callable[[list[int], list[int]], bool] | None = None,
+                     ) -> list[tuple[int, int]]:
         """Greedy average-link merging of groups under the merge bar.
 
         ``G`` is the Gram matrix of the groups' vector sums, ``n`` their evidence
@@ -538,7 +599,8 @@ class OnlineGrouper:
         date-discounted cross affinity to the bar while that ratio reaches 1. The
         bar is ``ratio`` (default ``merge_ratio``) x the geometric mean of the two
         groups' shrunk cohesions. Returns the merges as (kept, absorbed) indices,
-        in order. The arrays are updated in place.
+        in order. The arrays are updated in place. ``veto(a, b)``, given the original
+        indices gathered in each of the two groups, may refuse a merge.
         """
         s = self.settings
         k = self._merge_ratio() if ratio is None else ratio
@@ -562,11 +624,15 @@ class OnlineGrouper:
         R = ratios(np.arange(ng))
         np.fill_diagonal(R, -1.0)
         alive = np.ones(ng, bool)
+        held: list[list[int]] = [[x] for x in range(ng)]
         out: list[tuple[int, int]] = []
-        for _ in range(ng - 1):
+        while len(out) < ng - 1:
             i, j = np.unravel_index(int(R.argmax()), R.shape)
             if R[i, j] < 1.0:
                 break
+            if veto is not None and veto(held[i], held[j]):
+                R[i, j] = R[j, i] = -1.0
+                continue
             if (size[j], -j) > (size[i], -i):
                 i, j = j, i
             G[i, :] += G[j, :]
@@ -578,6 +644,8 @@ class OnlineGrouper:
             G[j, :] = 0
             G[:, j] = 0
             n[j] = 1
+            held[i] += held[j]
+            held[j] = []
             alive[j] = False
             row = np.where(alive, ratios(np.array([i]))[0], -1.0)
             row[i] = -1.0
@@ -600,14 +668,22 @@ class OnlineGrouper:
         for g, members in by.items():
             if len(members) < s.split_min_members:
                 continue
+            key = hash(frozenset(members))
+            if key in self._whole:
+                continue
             X = self._matrix(members)
             K = (X @ X.T).toarray()
             parts: list[list[int]] = []
             if len(members) <= s.split_regroup_max:
                 parts = self._regroup(members, K)
+                if len(parts) < 2:
+                    parts = self._graph_split(K)
             if len(parts) < 2:
                 parts = self._bisect(K)
             if len(parts) < 2:
+                if len(self._whole) > 200_000:
+                    self._whole.clear()
+                self._whole.add(key)
                 continue
             # the largest part keeps the id
             parts.sort(key=lambda p: (-len(p), min(p)))

@@ -262,6 +262,10 @@ class BatchSettings:
     # Near-duplicate candidates sharing one LSH band are compared pairwise; a band
     # bucket larger than this compares each member with the previous ones only.
     max_bucket: int = 200
+    # Articles per partition after reading (and so per shuffle partition, unless
+    # --partitions says otherwise): one task per input file would otherwise hold a
+    # whole file's articles (a 125,000-record file exhausted a 4 GB heap).
+    partition_articles: int = 10_000
 
 
 @dataclass

@@ -261,8 +261,15 @@ def run_batch(
                     .flatMap(lambda pd: tasks.read_bytes(number(pd[0]), pd[0], pd[1], st)))
     if early:
         rdds.append(sc.parallelize(early, 1))
-    raw = (sc.union(rdds) if rdds else sc.emptyRDD()).persist(disk)
-    docs = raw.filter(lambda x: not isinstance(x, Failure))
+    # Read once (to disk), then spread over partitions of at most partition_articles
+    # documents: a task per input file would hold a whole file's articles.
+    raw = (sc.union(rdds) if rdds else sc.emptyRDD()).persist(StorageLevel.DISK_ONLY)
+    n_raw = raw.count()
+    if not partitions:
+        parts = max(parts, -(-n_raw // max(1, st.batch.partition_articles)))
+        spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    spread = raw.repartition(parts) if raw.getNumPartitions() != parts else raw
+    docs = spread.filter(lambda x: not isinstance(x, Failure))
 
     # 2. page chrome: short lines repeated in enough articles of one outlet or folder
     min_rep = st.clean.boilerplate_min_repeats

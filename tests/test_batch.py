@@ -150,6 +150,31 @@ def test_load_into_a_store(batch_run, store_db: str) -> None:
         assert summary.cached and summary.sentences
         again = load_parquet(str(tmp / "out"), desk)
         assert again.articles == 0 and again.already_stored == rep.articles
+        assert rep.state
+        before = {a.id: desk.story_of(a.id) for a in desk.articles(limit=None)}
+    # A new process goes on online from the loaded state: nothing is regrouped, and a
+    # new report of a loaded story joins it.
+    from storydesk.stories.keeper import StoryKeeper
+
+    rebuilt = []
+    real = StoryKeeper.rebuild
+    StoryKeeper.rebuild = lambda self, *a, **k: rebuilt.append(1) or real(self, *a, **k)
+    try:
+        with Desk(store_db) as desk:
+            src = next(a for a in desk.articles(limit=None) if len(desk.story(
+                desk.story_of(a.id)).article_ids) >= 3)
+            new = tmp / "follow-up.txt"
+            body = " ".join(desk.article(src.id).text.split()[:120])
+            new.write_text(f"{src.title} (follow-up)\n\nFollow-up report. {body}",
+                           encoding="utf-8")
+            desk.add([str(new)])
+            after = {a.id: desk.story_of(a.id) for a in desk.articles(limit=None)}
+            added = next(a.id for a in desk.articles(limit=None) if a.id not in before)
+    finally:
+        StoryKeeper.rebuild = real
+    assert not rebuilt
+    assert after[added] == before[src.id]
+    assert {a: after[a] for a in before} == before
 
 
 def test_blocks_overlap_and_labels_join() -> None:

@@ -2,8 +2,9 @@
 through the store API, as ``storydesk add`` would have stored them: articles (with
 their duplicate indexes), stories with each article's why, and story summaries.
 
-Needs pyarrow (the ``parquet`` extra), not Spark. The grouper's state is not written:
-the next ``storydesk add`` into this store regroups every article once.
+Needs pyarrow (the ``parquet`` extra), not Spark. The grouper's state is written with
+the stories (``StoryKeeper.adopt``), so the next ``storydesk add`` into this store places
+its articles online among the loaded stories.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class LoadReport:
     already_stored: int = 0
     stories: int = 0
     summaries: int = 0
+    state: bool = False  # the grouper's state was written (False: the next add regroups)
 
 
 def _rows(folder: str, name: str, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -48,6 +50,7 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
     new_id: dict[int, int] = {}
     story_of: dict[int, int] = {}
     whys: dict[int, dict[str, Any]] = {}
+    stored: list[Article] = []
     rows = sorted(_rows(out, "articles"), key=lambda r: r["article_id"])
     for r in rows:
         found = store.find_exact(r["url_key"], r["text_hash"])
@@ -69,6 +72,8 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
         aid = store.insert_article(a, url_key=r["url_key"], text_hash=r["text_hash"],
                                    signature=near.to_bytes(sig), band_keys=near.band_keys(sig))
         new_id[r["article_id"]] = aid
+        a.id = aid
+        stored.append(a)
         story_of[aid] = r["story_id"]
         whys[aid] = json.loads(r["why"]) if r["why"] else {}
         rep.articles += 1
@@ -87,10 +92,9 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
                              outlets=list(r["outlets"] or []), first_date=r["first_date"],
                              last_date=r["last_date"],
                              entities=[dict(e) for e in r["entities"] or []]))
-    for i in range(0, len(stories), 1000):
-        part = stories[i : i + 1000]
-        placements = {a: (st.id, whys.get(a, {})) for st in part for a in st.article_ids}
-        store.write_stories(placements, part)
+    sid_by_article = {a: st.id for st in stories for a in st.article_ids}
+    rep.state = desk._stories.adopt(
+        [(a, sid_by_article[a.id]) for a in stored if a.id in sid_by_article], stories, whys)
     rep.stories = len(stories)
     # story summaries, stored as Desk.story_summary keeps them
     by_story: dict[int, list[dict[str, Any]]] = {}

@@ -155,6 +155,15 @@ class StoryKeeper:
                 if a not in placements and self.placed.get(a) != sid:
                     placements[a] = (sid, g.explain(a))
         described = self.describe(sorted(changed))
+        blobs, drop = self._state_blobs(g)
+        self.store.write_stories(placements, described, sorted(removed), blobs,
+                                 drop_state=drop)
+        for a, (sid, _) in placements.items():
+            self.placed[a] = sid
+
+    def _state_blobs(self, g: OnlineGrouper) -> tuple[dict[str, bytes], list[str]]:
+        """The state to write with a batch: the new segment and the meta (and the old
+        segments to drop when they are merged into one)."""
         drop: list[str] = []
         blobs = {}
         seg = g.export_new()
@@ -173,10 +182,50 @@ class StoryKeeper:
             "cohesion": g.cohesion, "next_id": g._next_id,
             "vector": asdict(self.settings.vector), "settings": asdict(self.settings),
         }).encode("utf-8")
-        self.store.write_stories(placements, described, sorted(removed), blobs,
-                                 drop_state=drop)
-        for a, (sid, _) in placements.items():
-            self.placed[a] = sid
+        return blobs, drop
+
+    # -- adopting a grouping made elsewhere ---------------------------------------
+    def adopt(self, placed: list[tuple[Article, int]], stories: list[Story],
+              whys: dict[int, dict[str, Any]], chunk: int = 1000) -> bool:
+        """Store stories grouped elsewhere (``storydesk batch``) with the grouper state
+        that lets the next ``add`` go on placing online instead of regrouping everything.
+
+        ``placed``: the stored articles (ids set, oldest first) and their story ids;
+        ``stories``: the described story rows; ``whys``: article id -> why. Runs under
+        the store's ``stories`` lock; story rows are written in transactions of
+        ``chunk`` stories, the last with the state. Returns False when the store holds
+        placements without a usable state, where only a regroup can help (the rows are
+        written, the state is not).
+        """
+        with self.store.exclusive("stories"):
+            meta = self._meta()
+            new = {a.id for a, _ in placed}
+            usable = meta is not None and meta.get("vector") == asdict(self.settings.vector)
+            g = None
+            if usable:
+                g = self.ensure_loaded()
+            elif not set(self.store.all_placements()) - new:
+                g = self.grouper = OnlineGrouper(self.settings)
+                self.generation = meta["generation"] if meta else 0
+                self.segments = []
+            if g is not None:
+                for a, sid in placed:
+                    if a.id in g._docs:
+                        continue
+                    dup = a.duplicate_of if a.duplicate_of in g._docs else None
+                    g.adopt(a.id, a.text, title=a.title, date=a.date,
+                            entities=[e.name for e in a.entities], duplicate_of=dup, story=sid)
+                g.settle()
+            for i in range(0, max(len(stories), 1), chunk):
+                part = stories[i : i + chunk]
+                last = i + chunk >= len(stories)
+                blobs, drop = self._state_blobs(g) if last and g is not None else ({}, [])
+                placements = {a: (st.id, whys.get(a, {})) for st in part
+                              for a in st.article_ids}
+                self.store.write_stories(placements, part, [], blobs, drop_state=drop)
+                for a, (sid, _) in placements.items():
+                    self.placed[a] = sid
+            return g is not None
 
     def describe(self, sids: Iterable[int]) -> list[Story]:
         """Story rows for these stories, from their members' metadata."""

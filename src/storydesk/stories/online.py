@@ -115,6 +115,7 @@ class OnlineGrouper:
         self._since = 0
         # member sets already examined by the split pass and found whole
         self._whole: set[int] = set()
+        self._adopted: list[DocId] = []  # taken by adopt(), not yet settled
         # For callers that persist: stories whose members changed or that were
         # removed, and articles and term names not yet exported (``drain``).
         self._changed: set[int] = set()
@@ -292,6 +293,43 @@ class OnlineGrouper:
                     split.append((ch["from"], ch["new"]))
             sid = self._docs[doc_id].story
         return Placement(sid, why, merged, split)
+
+    def adopt(self, doc_id: DocId, text: str, title: str = "", date: Any = None,
+              entities: Iterable[str] | None = None, duplicate_of: DocId | None = None, *,
+              story: int) -> None:
+        """Take an article already grouped elsewhere (``storydesk batch``) into ``story``.
+
+        Nothing is decided: the article's features are counted and kept as ``add``
+        keeps them. Call ``settle()`` after the last one.
+        """
+        if doc_id in self._docs:
+            raise ValueError(f"article {doc_id!r} was already added")
+        feats = featurize(text, title, entities, self.settings.vector)
+        for b, name in feats.names.items():
+            if b not in self._names:
+                self._names[b] = name
+                self._unsaved_names[b] = name
+        self._ent_terms.update(feats.idx[feats.entity].tolist())
+        dup = duplicate_of is not None and duplicate_of in self._docs
+        if not dup:
+            self.stats.count(feats.idx)
+        self._docs[doc_id] = _Doc(feats.idx, feats.tfw, feats.entity, feats.tfw, story,
+                                  _day(date), dup, [], duplicate_of if dup else None)
+        self._unsaved.append(doc_id)
+        self._adopted.append(doc_id)
+
+    def settle(self) -> None:
+        """Attach the articles taken by ``adopt`` to their stories, weighed with the IDF
+        of everything counted, and update the typical cohesion."""
+        ids, self._adopted = self._adopted, []
+        for x in ids:
+            d = self._docs[x]
+            d.vec = self.stats.weigh(d.idx, d.tfw)
+            d.top = self._top_terms(d.idx, d.vec)
+        self._bulk_attach(ids)
+        self._next_id = max([self._next_id, *(self._docs[x].story + 1 for x in ids)])
+        self._update_cohesion()
+        self._dirty, self._changed, self._removed = set(), set(), set()
 
     def story_of(self, doc_id: DocId) -> int:
         return self._docs[doc_id].story

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/stories.py [--data ../shared/data] [--seeds 5]
         [--sets ecbplus,gnews_snippets] [--no-baselines] [--speed 100000]
-        [--desk-speed 100000] [--order 6] [--minilm]
+        [--desk-speed 100000] [--order 6] [--minilm] [--set split_conductance=0.04]
 
 1. Quality. ``storydesk.stories.evaluate`` on each set, input order shuffled
    with seeds 0..seeds-1 (mean ± std): BCubed P/R/F1, ARI, NMI, stories found.
@@ -283,7 +283,15 @@ def main() -> None:
                     help="also MiniLM baselines (needs the transformers extra)")
     ap.add_argument("--order", type=int, default=0,
                     help="shuffled orders of the sample added in pieces; 0 to skip")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a StorySettings field for storydesk's runs (e.g. "
+                         "split_conductance=0.04); repeatable")
     args = ap.parse_args()
+    settings = StorySettings(**{k: type(getattr(StorySettings(), k))(float(v))
+                                if getattr(StorySettings(), k) is not None else float(v)
+                                for k, v in (kv.split("=", 1) for kv in args.set)})
+    if args.set:
+        print("settings: " + ", ".join(args.set))
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '-')}, "
           f"cpus={os.cpu_count()}")
     for name in [s for s in args.sets.split(",") if s]:
@@ -291,7 +299,7 @@ def main() -> None:
         print(f"\n### {name}: {len(rows)} articles, {len(set(r['story'] for r in rows))} stories\n")
         print("| method | BCubed P | BCubed R | BCubed F1 | ARI | NMI | stories | notes |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        runs = [evaluate(rows, StorySettings(), seed=s) for s in range(args.seeds)]
+        runs = [evaluate(rows, settings, seed=s) for s in range(args.seeds)]
         online = _fmt([r["online_bcubed_f1"] for r in runs])
         rate = _fmt([r["articles_per_s"] for r in runs])
         print(_row("storydesk online (shuffled order)", runs,

@@ -131,7 +131,7 @@ class StorySettings:
     # whose graph has a cut of conductance under split_conductance splits there,
     # and two stories whose joint graph is cut that cleanly between them do not
     # merge. Stories over split_regroup_max members are not examined this way.
-    split_conductance: float = 0.06
+    split_conductance: float = 0.05
     graph_neighbours: int = 3
     graph_share: float = 0.2
     # A member whose leave-one-out ratio falls under this is taken out of its story.

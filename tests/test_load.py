@@ -25,7 +25,7 @@ def test_short_load_run_has_no_errors(tmp_path: Path) -> None:
         desk.add([str(SAMPLE / n) for n in ("meridian-wire", "valdoria-today",
                                             "valdoria-state-agency")])
     with load.serve(db, log) as base:
-        result = load.run_load(base, seconds=4, clients=8, write_every=25)
+        result = load.run_load(base, seconds=4, clients=8, write_every=5)
     summary = result.summary()
     assert result.errors == [], result.errors[:5]
     assert summary["requests"] >= 40, summary

@@ -230,20 +230,9 @@ class OnlineGrouper:
     def add(self, doc_id: DocId, text: str, title: str = "", date: Any = None,
             entities: Iterable[str] | None = None, duplicate_of: DocId | None = None) -> Placement:
         """Place one article; returns its story, why, and merges/splits it caused."""
-        if doc_id in self._docs:
-            raise ValueError(f"article {doc_id!r} was already added")
-        self._unsaved.append(doc_id)
         s = self.settings
-        feats: Features = featurize(text, title, entities, s.vector)
-        for b, name in feats.names.items():
-            if b not in self._names:
-                self._names[b] = name
-                self._unsaved_names[b] = name
-        self._ent_terms.update(feats.idx[feats.entity].tolist())
+        feats, dup = self._take(doc_id, text, title, entities, duplicate_of)
         day = _day(date)
-        dup = duplicate_of is not None and duplicate_of in self._docs
-        if not dup:
-            self.stats.count(feats.idx)
         vec = self.stats.weigh(feats.idx, feats.tfw)
         d = _Doc(feats.idx, feats.tfw, feats.entity, vec, 0, day, dup,
                  self._top_terms(feats.idx, vec), duplicate_of if dup else None)
@@ -302,8 +291,18 @@ class OnlineGrouper:
         Nothing is decided: the article's features are counted and kept as ``add``
         keeps them. Call ``settle()`` after the last one.
         """
+        feats, dup = self._take(doc_id, text, title, entities, duplicate_of)
+        self._docs[doc_id] = _Doc(feats.idx, feats.tfw, feats.entity, feats.tfw, story,
+                                  _day(date), dup, [], duplicate_of if dup else None)
+        self._adopted.append(doc_id)
+
+    def _take(self, doc_id: DocId, text: str, title: str, entities: Iterable[str] | None,
+              duplicate_of: DocId | None) -> tuple[Features, bool]:
+        """An arriving article's features, its term names kept and its terms counted
+        (unless it copies an article already here); and whether it is such a copy."""
         if doc_id in self._docs:
             raise ValueError(f"article {doc_id!r} was already added")
+        self._unsaved.append(doc_id)
         feats = featurize(text, title, entities, self.settings.vector)
         for b, name in feats.names.items():
             if b not in self._names:
@@ -313,10 +312,7 @@ class OnlineGrouper:
         dup = duplicate_of is not None and duplicate_of in self._docs
         if not dup:
             self.stats.count(feats.idx)
-        self._docs[doc_id] = _Doc(feats.idx, feats.tfw, feats.entity, feats.tfw, story,
-                                  _day(date), dup, [], duplicate_of if dup else None)
-        self._unsaved.append(doc_id)
-        self._adopted.append(doc_id)
+        return feats, dup
 
     def settle(self) -> None:
         """Attach the articles taken by ``adopt`` to their stories, weighed with the IDF

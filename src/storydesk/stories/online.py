@@ -24,6 +24,9 @@ Method (details and measured figures in docs/stories.md):
   cross affinity clears the same bar, and splits a story whose members form
   two groups that would not be merged. This is what makes the partition
   nearly independent of arrival order.
+* A story whose members' nearest-neighbour graph comes apart (a cut of low
+  conductance, ``graph``) splits there, and two stories so cut between them do
+  not merge: this parts two events of one kind that average link cannot.
 * Near-duplicate copies (``duplicate_of``) join their original's story but add
   nothing to its vector: one wire text counts once as evidence.
 """
@@ -110,7 +113,6 @@ class OnlineGrouper:
         self._names: dict[int, str] = {}
         self._ent_terms: set[int] = set()
         self._next_id = 1
-        self._cols = np.zeros(0, np.int64)
         self._dirty: set[int] = set()
         self._since = 0
         # member sets already examined by the split pass and found whole
@@ -395,25 +397,12 @@ class OnlineGrouper:
         sa, sb = self._stories[a], self._stories[b]
         if not self._merge_ok(sa, sb, self._cross(sa, sb)):
             return None
-        ev_a = [x for x in sa.members if not self._docs[x].dup]
-        ev_b = [x for x in sb.members if not self._docs[x].dup]
-        if self._apart(len(ev_a), len(ev_b), lambda: self._gram(ev_a + ev_b)):
+        if self._apart(sa.n, sb.n, lambda: self._gram(
+                [x for st in (sa, sb) for x in st.members if not self._docs[x].dup])):
             return None
         return self._merge(a, b)
 
     # ------------------------------------------------------------------ neighbourhoods
-    def _gram(self, docs: list[DocId]) -> np.ndarray:
-        """Cosine Gram matrix of these articles' current vectors."""
-        if not docs:
-            return np.zeros((0, 0))
-        vecs = [self._docs[x] for x in docs]
-        idx = np.concatenate([d.idx for d in vecs])
-        cols, inv = np.unique(idx, return_inverse=True)
-        indptr = np.concatenate([[0], np.cumsum([len(d.idx) for d in vecs])])
-        X = sp.csr_matrix((np.concatenate([d.vec for d in vecs]), inv.ravel(), indptr),
-                          shape=(len(vecs), len(cols)))
-        return (X @ X.T).toarray()
-
     def _graph(self, K: np.ndarray) -> np.ndarray:
         s = self.settings
         return knn_graph(K, neighbours_for(len(K), s.graph_neighbours, s.graph_share))
@@ -470,7 +459,6 @@ class OnlineGrouper:
             d = self._docs[doc_id]
             d.vec = self.stats.weigh(d.idx, d.tfw)
         labels = {doc_id: self._docs[doc_id].story for doc_id in docs}
-        self._cols = np.unique(np.concatenate([self._docs[x].idx for x in docs]))
         for _ in range(max(1, s.consolidate_rounds)):
             moved = self._reassign(docs, labels, changes)
             merges = self._merge_pass(docs, labels, changes)
@@ -482,14 +470,20 @@ class OnlineGrouper:
         return changes
 
     def _matrix(self, docs: list[DocId]) -> sp.csr_matrix:
+        """These articles' current vectors as rows; columns: their terms only, so
+        products stay small (one call's rows share columns)."""
         vecs = [self._docs[x] for x in docs]
         lens = np.fromiter((len(d.idx) for d in vecs), np.int64, len(vecs))
         indptr = np.concatenate([[0], np.cumsum(lens)])
         idx = np.concatenate([d.idx for d in vecs]) if vecs else np.zeros(0, np.int64)
         val = np.concatenate([d.vec for d in vecs]) if vecs else np.zeros(0, np.float32)
-        # columns: the terms of this consolidation only, so products stay small
-        cols = np.searchsorted(self._cols, idx)
-        return sp.csr_matrix((val, cols, indptr), shape=(len(vecs), len(self._cols)))
+        cols, inv = np.unique(idx, return_inverse=True)
+        return sp.csr_matrix((val, inv.ravel(), indptr), shape=(len(vecs), len(cols)))
+
+    def _gram(self, docs: list[DocId]) -> np.ndarray:
+        """Cosine Gram matrix of these articles' current vectors."""
+        X = self._matrix(docs)
+        return (X @ X.T).toarray()
 
     def _groups(self, docs: list[DocId], labels: dict[DocId, int]):  # noqa: ANN202
         """Evidence docs' matrix, their group index, and the group ids."""
@@ -705,8 +699,7 @@ class OnlineGrouper:
             key = hash(frozenset(members))
             if key in self._whole:
                 continue
-            X = self._matrix(members)
-            K = (X @ X.T).toarray()
+            K = self._gram(members)
             parts: list[list[int]] = []
             if len(members) <= s.split_regroup_max:
                 parts = self._regroup(members, K)

@@ -35,6 +35,7 @@ Yin & Wang (KDD 2014), see shared/data/README.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -270,6 +271,17 @@ def sample_orders(seeds: int) -> list[str]:
     return out
 
 
+def _settings(pairs: list[str]) -> StorySettings:
+    """StorySettings with ``KEY=VALUE`` fields changed (numbers, as the field's type)."""
+    base = StorySettings()
+    changed = {}
+    for kv in pairs:
+        key, value = kv.split("=", 1)
+        now = getattr(base, key)
+        changed[key] = float(value) if now is None else type(now)(value)
+    return dataclasses.replace(base, **changed)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
@@ -287,9 +299,7 @@ def main() -> None:
                     help="a StorySettings field for storydesk's runs (e.g. "
                          "split_conductance=0.04); repeatable")
     args = ap.parse_args()
-    settings = StorySettings(**{k: type(getattr(StorySettings(), k))(float(v))
-                                if getattr(StorySettings(), k) is not None else float(v)
-                                for k, v in (kv.split("=", 1) for kv in args.set)})
+    settings = _settings(args.set)
     if args.set:
         print("settings: " + ", ".join(args.set))
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '-')}, "

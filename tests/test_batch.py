@@ -134,7 +134,7 @@ def test_stories_equal_the_single_machine_grouping(batch_run, tmp_path: Path) ->
     assert f1 == 1.0
 
 
-def test_load_into_a_store(batch_run, store_db: str) -> None:
+def test_load_into_a_store(batch_run, store_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _, t, tmp = batch_run
     with Desk(store_db) as desk:
         rep = load_parquet(str(tmp / "out"), desk)
@@ -158,20 +158,18 @@ def test_load_into_a_store(batch_run, store_db: str) -> None:
 
     rebuilt = []
     real = StoryKeeper.rebuild
-    StoryKeeper.rebuild = lambda self, *a, **k: rebuilt.append(1) or real(self, *a, **k)
-    try:
-        with Desk(store_db) as desk:
-            src = next(a for a in desk.articles(limit=None) if len(desk.story(
-                desk.story_of(a.id)).article_ids) >= 3)
-            new = tmp / "follow-up.txt"
-            body = " ".join(desk.article(src.id).text.split()[:120])
-            new.write_text(f"{src.title} (follow-up)\n\nFollow-up report. {body}",
-                           encoding="utf-8")
-            desk.add([str(new)])
-            after = {a.id: desk.story_of(a.id) for a in desk.articles(limit=None)}
-            added = next(a.id for a in desk.articles(limit=None) if a.id not in before)
-    finally:
-        StoryKeeper.rebuild = real
+    monkeypatch.setattr(StoryKeeper, "rebuild",
+                        lambda self, *a, **k: rebuilt.append(1) or real(self, *a, **k))
+    with Desk(store_db) as desk:
+        src = next(a for a in desk.articles(limit=None) if len(desk.story(
+            desk.story_of(a.id)).article_ids) >= 3)
+        new = tmp / "follow-up.txt"
+        body = " ".join(desk.article(src.id).text.split()[:120])
+        new.write_text(f"{src.title} (follow-up)\n\nFollow-up report. {body}",
+                       encoding="utf-8")
+        desk.add([str(new)])
+        after = {a.id: desk.story_of(a.id) for a in desk.articles(limit=None)}
+        added = next(a.id for a in desk.articles(limit=None) if a.id not in before)
     assert not rebuilt
     assert after[added] == before[src.id]
     assert {a: after[a] for a in before} == before

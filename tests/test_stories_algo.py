@@ -226,6 +226,7 @@ REHAB_B = [
             "Retreat, Victor Amsel, her lawyer, told reporters after the probation hearing."),
 ]
 REHAB_IDS = [[d for d, _ in REHAB_A], [d for d, _ in REHAB_B]]
+REHAB_ONE = [sorted(REHAB_IDS[0] + REHAB_IDS[1])]
 
 
 def test_graph_cut_finds_two_groups_joined_by_one_weak_link():
@@ -257,8 +258,8 @@ def test_graph_cut_finds_two_groups_joined_by_one_weak_link():
     assert neighbours_for(3, 3, 0.2) == 2
 
 
-@pytest.mark.parametrize("conductance_bar, parts", [(0.06, 2), (0.0, 1)])
-def test_neighbour_graph_splits_a_story_average_link_keeps_whole(conductance_bar, parts):
+@pytest.mark.parametrize("conductance_bar, want", [(0.06, REHAB_IDS), (0.0, REHAB_ONE)])
+def test_neighbour_graph_splits_a_story_average_link_keeps_whole(conductance_bar, want):
     """A story holding both rehab stays, with the average-link splits switched off
     (regroup and 2-means bars at 0): only the neighbour graph can part them."""
     s = StorySettings(consolidate_every=0, regroup_ratio=0.0, split_ratio=0.0,
@@ -270,14 +271,11 @@ def test_neighbour_graph_splits_a_story_average_link_keeps_whole(conductance_bar
     for sid in {g.story_of(d) for d, _ in REHAB_A + REHAB_B} - {keep}:
         g._merge(keep, sid)
     g.consolidate(full=True)
-    if parts == 2:
-        assert _partition(g) == REHAB_IDS
-    else:
-        assert len(g.stories()) == 1
+    assert _partition(g) == want
 
 
-@pytest.mark.parametrize("conductance_bar, parts", [(0.06, 2), (0.0, 1)])
-def test_neighbour_graph_vetoes_a_merge_average_link_would_make(conductance_bar, parts):
+@pytest.mark.parametrize("conductance_bar, want", [(0.06, REHAB_IDS), (0.0, REHAB_ONE)])
+def test_neighbour_graph_vetoes_a_merge_average_link_would_make(conductance_bar, want):
     """With the merge bar so low that average link joins any two stories (and its
     splits off), the two rehab stays still do not merge: their joint neighbour graph
     is cut between them."""
@@ -288,7 +286,4 @@ def test_neighbour_graph_vetoes_a_merge_average_link_would_make(conductance_bar,
         for doc_id, text in order:
             g.add(doc_id, text)
         g.consolidate(full=True)
-        if parts == 2:
-            assert _partition(g) == REHAB_IDS
-        else:
-            assert len(g.stories()) == 1
+        assert _partition(g) == want

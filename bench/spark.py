@@ -109,7 +109,8 @@ def write_synthetic(n: int, folder: Path, shards: int, vocab: list[str]) -> list
     return [str(p) for p in paths]
 
 
-def one_size(n: int, master: str, shards: int, data: Path, keep: bool) -> dict:
+def one_size(n: int, master: str, shards: int, data: Path, keep: bool,
+             driver_memory: str = "4g") -> dict:
     from storydesk.batch import run_batch, session
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
@@ -118,7 +119,7 @@ def one_size(n: int, master: str, shards: int, data: Path, keep: bool) -> dict:
         gen = time.perf_counter() - t0
         sampler = PeakSampler()
         sampler.start()
-        spark = session(master, {"spark.driver.memory": "4g",
+        spark = session(master, {"spark.driver.memory": driver_memory,
                                  "spark.local.dir": str(Path(tmp) / "spark")})
         t0 = time.perf_counter()
         report = run_batch(inputs, str(Path(tmp) / "out"), spark=spark,
@@ -131,7 +132,8 @@ def one_size(n: int, master: str, shards: int, data: Path, keep: bool) -> dict:
             "blocks": report.blocks, "exact": report.exact_duplicates,
             "near": report.near_duplicates, "seconds": round(secs, 1),
             "articles_per_s": round(n / secs, 1), "peak_rss_mib": round(sampler.peak),
-            "generate_s": round(gen, 1), "master": master, "load_end": _load()}
+            "generate_s": round(gen, 1), "master": master, "driver_memory": driver_memory,
+            "load_end": _load()}
 
 
 def ecbplus(data: Path) -> None:
@@ -220,11 +222,14 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--shards", type=int, default=8)
+    ap.add_argument("--driver-memory", default="4g",
+                    help="the JVM heap (in local mode the one JVM does all the work)")
     args = ap.parse_args()
     data = Path(args.data)
     print(f"load average at start: {_load()}", flush=True)
     if args.size:
-        print(json.dumps(one_size(args.size, args.master, args.shards, data, False)))
+        print(json.dumps(one_size(args.size, args.master, args.shards, data, False,
+                                        args.driver_memory)))
         return
     if args.ecbplus:
         ecbplus(data)
@@ -232,7 +237,8 @@ def main() -> None:
         dated(args.dated, data)
     for n in [int(x) for x in args.sizes.split(",") if x]:
         proc = subprocess.run([sys.executable, __file__, "--size", str(n), "--master",
-                               args.master, "--shards", str(args.shards), "--data", str(data)],
+                               args.master, "--shards", str(args.shards), "--data", str(data),
+                               "--driver-memory", args.driver_memory],
                               capture_output=True, text=True)
         lines = [ln for ln in proc.stderr.splitlines() if not re.search(QUIET, ln)]
         print("\n".join(lines[-8:]), file=sys.stderr)

@@ -223,7 +223,9 @@ def run_batch(
     sc = spark.sparkContext
     parts = partitions or max(2, sc.defaultParallelism * 2)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-    disk = StorageLevel.MEMORY_AND_DISK
+    # persisted to local disk only: cached blocks in the JVM heap exhausted a 4 GB heap
+    # at 1M articles, and the OS page cache keeps recent blocks in memory anyway
+    disk = StorageLevel.DISK_ONLY
     report = BatchReport()
 
     # 1. inputs: local files and web URLs as storydesk add plans them; Hadoop URLs listed

@@ -3,6 +3,7 @@
     .venv/bin/python bench/spark.py --ecbplus [--data ../shared/data]
     .venv/bin/python bench/spark.py --dated 20000
     .venv/bin/python bench/spark.py --sizes 10000,100000 [--master local[2]] [--shards 8]
+        [--driver-memory 4g]    # 1,000,000 ran with 10g (docs/scale.md)
 
 1. ``--ecbplus``: ECB+ (982 articles, undated) through ``Desk.add`` on a SQLite file and
    through ``run_batch``; BCubed P/R/F1 between the two groupings (on the articles both

@@ -223,8 +223,8 @@ def run_batch(
     sc = spark.sparkContext
     parts = partitions or max(2, sc.defaultParallelism * 2)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-    # persisted to local disk only: cached blocks in the JVM heap exhausted a 4 GB heap
-    # at 1M articles, and the OS page cache keeps recent blocks in memory anyway
+    # persisted to local disk only: with the blocks cached in the JVM heap a 4 GB heap ran
+    # out at 1M articles; the OS page cache keeps recently used blocks in memory anyway
     disk = StorageLevel.DISK_ONLY
     report = BatchReport()
 

@@ -110,8 +110,7 @@ def write_synthetic(n: int, folder: Path, shards: int, vocab: list[str]) -> list
     return [str(p) for p in paths]
 
 
-def one_size(n: int, master: str, shards: int, data: Path, keep: bool,
-             driver_memory: str = "4g") -> dict:
+def one_size(n: int, master: str, shards: int, data: Path, driver_memory: str) -> dict:
     from storydesk.batch import run_batch, session
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
@@ -229,8 +228,8 @@ def main() -> None:
     data = Path(args.data)
     print(f"load average at start: {_load()}", flush=True)
     if args.size:
-        print(json.dumps(one_size(args.size, args.master, args.shards, data, False,
-                                        args.driver_memory)))
+        print(json.dumps(one_size(args.size, args.master, args.shards, data,
+                                  args.driver_memory)))
         return
     if args.ecbplus:
         ecbplus(data)

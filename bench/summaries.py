@@ -1,7 +1,8 @@
 """Summaries: ROUGE against baselines, sentence splitting, speed.
 
     .venv/bin/python bench/summaries.py [--data ../shared/data] [--bbc N] [--json OUT]
-                                        [--skip-rouge] [--skip-speed]
+                                        [--skip-rouge] [--skip-speed] [--skip-duc]
+                                        [--only-stories]
 
 Needs ``rouge-score`` and, for the baselines, ``sumy`` and ``newspaper4k``
 (``pip install rouge-score sumy newspaper4k pysbd``). All systems are scored in one run
@@ -17,6 +18,18 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
 2. Sentence splitting: correctness on SPLIT_CASES (hand-written, below) for storydesk
    and pysbd; agreement with pysbd on real BBC text; articles per second.
 3. Speed: one article of about 1,000 words, and a story of 25 articles, ms on one core.
+4. Story summaries on DUC 2004 Task 2 (duc2004.jsonl: 50 clusters of 10 AP/NYT articles,
+   4 human summaries each): ROUGE-1/2 recall at 100 words
+   (:func:`storydesk.summarize.evaluate.rouge_recall`: every summary, ours, the baselines'
+   and the 13 stored systems', cut to its first 100 whitespace words by the same code;
+   rouge-score's tokenizer with the Porter stemmer and no stop-word removal; matches
+   summed over the 4 references), storydesk with ``words=100`` (it stays within the
+   budget), lead (the first document's opening, cut at 100 words) and MMR over TF-IDF
+   (lambda 0.7, cut at 100 words) computed here, and the stored systems as given.
+5. Readability of story summaries (3 sentences) on real stories, DUC 2004 clusters and
+   ECB+ events (``stories/ecbplus.jsonl`` grouped by ``story``): the share that open with
+   a quotation or a dangling pronoun or hold a fragment
+   (:func:`storydesk.summarize.readability.summary_problems`).
 """
 
 from __future__ import annotations
@@ -40,7 +53,11 @@ from storydesk.summarize import (  # noqa: E402
     summarize_article,
     summarize_story,
 )
-from storydesk.summarize.evaluate import evaluate  # noqa: E402
+from storydesk.summarize.evaluate import evaluate, rouge_recall, truncate_words  # noqa: E402
+from storydesk.summarize.multi import sentence_matrix  # noqa: E402
+from storydesk.summarize.readability import summary_problems  # noqa: E402
+from storydesk.summarize.sentences import split_sentence_spans  # noqa: E402
+from storydesk.summarize.single import is_summary_sentence  # noqa: E402
 
 # (text, expected sentences). Written for this bench; not from any corpus.
 SPLIT_CASES: list[tuple[str, list[str]]] = [
@@ -315,11 +332,16 @@ def speed_section(data: Path, report: dict[str, Any]) -> None:
         f"  summarize_article: {len(long)} BBC articles of ~{words:.0f} words: "
         f"median {statistics.median(ms):.1f} ms, max {max(ms):.1f} ms (goal <= 20 ms)"
     )
-    eco = read_jsonl(data / "stories" / "ecbplus.jsonl")
-    by: dict[str, list[str]] = {}
-    for r in eco:
-        by.setdefault(r["story"], []).append(r["text"])
-    stories = sorted(by.values(), key=len, reverse=True)[:5]
+    report["speed"] = {
+        "article_ms_median": statistics.median(ms),
+        "article_ms_max": max(ms),
+        "article_words": words,
+    }
+    story_speed(data, report)
+
+
+def story_speed(data: Path, report: dict[str, Any]) -> None:
+    stories = sorted(_ecb_stories(data), key=len, reverse=True)[:5]
     sms = []
     for texts in stories:
         arts = [(i, x) for i, x in enumerate((texts * 3)[:25])]
@@ -333,13 +355,146 @@ def speed_section(data: Path, report: dict[str, Any]) -> None:
         f"where it has fewer): median {statistics.median(sms):.0f} ms, max {max(sms):.0f} ms "
         "(goal <= 300 ms)"
     )
-    report["speed"] = {
-        "article_ms_median": statistics.median(ms),
-        "article_ms_max": max(ms),
-        "article_words": words,
-        "story25_ms_median": statistics.median(sms),
-        "story25_ms_max": max(sms),
+    report.setdefault("speed", {}).update(
+        story25_ms_median=statistics.median(sms), story25_ms_max=max(sms)
+    )
+
+
+# ---------------------------------------------------------------- stories (DUC 2004, ECB+)
+
+DUC_WORDS = 100
+
+
+def _fill(sentences: list[str], words: int = DUC_WORDS) -> str:
+    """Sentences joined until the budget is reached; the last one is cut by the scorer."""
+    out: list[str] = []
+    used = 0
+    for s in sentences:
+        if used >= words:
+            break
+        out.append(s)
+        used += len(s.split())
+    return " ".join(out)
+
+
+def duc_lead(row: dict[str, Any]) -> str:
+    """The first document's opening sentences (document dates are lost in this copy)."""
+    return _fill([sp.text for sp in split_sentence_spans(row["documents"][0]["text"])])
+
+
+class _S:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def duc_mmr(row: dict[str, Any], lam: float = 0.7, max_sim: float = 1.0) -> str:
+    """MMR over TF-IDF: the sentence most like the cluster's centroid, less lam-weighted
+    similarity to those taken (Carbonell & Goldstein 1998), until 100 words. Candidates:
+    the sentences storydesk deems whole (6-80 words, final punctuation)."""
+    import numpy as np
+
+    sents = [
+        sp.text
+        for d in row["documents"]
+        for sp in split_sentence_spans(d["text"])
+        if is_summary_sentence(sp.text)
+    ]
+    x = sentence_matrix([_S(t) for t in sents])
+    c = x.mean(axis=0)
+    c /= np.linalg.norm(c) or 1.0
+    rel = x @ c
+    sim = x @ x.T
+    chosen: list[int] = []
+    used = 0
+    while used < DUC_WORDS and len(chosen) < len(sents):
+        red = sim[:, chosen].max(axis=1) if chosen else np.zeros(len(sents))
+        score = lam * rel - (1 - lam) * red
+        score[chosen] = -np.inf
+        k = int(np.argmax(score))
+        chosen.append(k)
+        used += len(sents[k].split())
+    return " ".join(sents[k] for k in chosen)
+
+
+def _storydesk_duc(row: dict[str, Any]) -> str:
+    arts = [(i, d["text"]) for i, d in enumerate(row["documents"])]
+    return " ".join(s.text for s in summarize_story(arts, words=DUC_WORDS))
+
+
+def duc_section(data: Path, report: dict[str, Any], systems: dict[str, Any] | None = None) -> None:
+    rows = read_jsonl(data / "summaries" / "duc2004.jsonl")
+    runners: dict[str, Any] = {"storydesk": _storydesk_duc, "lead (D1)": duc_lead,
+                               "mmr tf-idf": duc_mmr, **(systems or {})}
+    names = sorted({k for r in rows for k in r.get("systems", {})})
+    per: dict[str, list[dict[str, float]]] = {}
+    times: dict[str, float] = {}
+    words: dict[str, list[int]] = {}
+    for row in rows:
+        for name, fn in runners.items():
+            t = time.perf_counter()
+            text = fn(row)
+            times[name] = times.get(name, 0.0) + time.perf_counter() - t
+            per.setdefault(name, []).append(rouge_recall(text, row["references"], DUC_WORDS))
+            words.setdefault(name, []).append(len(truncate_words(text, DUC_WORDS).split()))
+        for name in names:
+            text = row["systems"].get(name)
+            if text:
+                per.setdefault(name, []).append(rouge_recall(text, row["references"], DUC_WORDS))
+                words.setdefault(name, []).append(len(truncate_words(text, DUC_WORDS).split()))
+    print(f"\n## DUC 2004 Task 2, {len(rows)} clusters, ROUGE-1 / ROUGE-2 recall x100 at "
+          f"{DUC_WORDS} words (rouge-score tokens, Porter stems, stop words kept)")
+    out: dict[str, Any] = {}
+    for name, vals in sorted(per.items(), key=lambda kv: -sum(v["rouge2"] for v in kv[1])):
+        r1 = 100 * statistics.mean(v["rouge1"] for v in vals)
+        r2 = 100 * statistics.mean(v["rouge2"] for v in vals)
+        mw = statistics.mean(words[name])
+        extra = f"  {1000 * times[name] / len(rows):.0f} ms/cluster" if name in times else ""
+        print(f"  {name:<14} {r1:5.2f} / {r2:5.2f}   mean {mw:.0f} words  n={len(vals)}{extra}")
+        out[name] = {"rouge1": r1, "rouge2": r2, "mean_words": mw, "n": len(vals)}
+    report["duc2004"] = out
+
+
+def _ecb_stories(data: Path) -> list[list[str]]:
+    by: dict[str, list[str]] = {}
+    for r in read_jsonl(data / "stories" / "ecbplus.jsonl"):
+        by.setdefault(r["story"], []).append(r["text"])
+    return [v for _, v in sorted(by.items())]
+
+
+def readability_section(data: Path, report: dict[str, Any], n: int = 3,
+                        show: int = 0) -> None:
+    sets = {
+        "duc2004": [[d["text"] for d in r["documents"]]
+                    for r in read_jsonl(data / "summaries" / "duc2004.jsonl")],
+        "ecbplus": [s for s in _ecb_stories(data) if len(s) >= 2],
     }
+    print(f"\n## Story summaries that read on their own ({n} sentences)")
+    out: dict[str, Any] = {}
+    total = ok_all = 0
+    for name, stories in sets.items():
+        ok = 0
+        kinds: dict[str, int] = {}
+        shown = 0
+        for texts in stories:
+            summ = summarize_story([(i, t) for i, t in enumerate(texts)], n_sentences=n)
+            probs = summary_problems([(s.text, s.origin) for s in summ])
+            ok += not probs
+            for p in probs:
+                k = p.split(":")[0]
+                k = re.sub(r"^sentence \d+ ", "", k)
+                k = re.sub(r"opens with '\w+'", "opens with a pronoun", k)
+                kinds[k] = kinds.get(k, 0) + 1
+            if probs and shown < show:
+                shown += 1
+                print("    " + "\n    ".join(probs))
+        total += len(stories)
+        ok_all += ok
+        print(f"  {name}: {ok}/{len(stories)} read on their own ({100 * ok / len(stories):.0f}%);"
+              f" problems: {dict(sorted(kinds.items(), key=lambda kv: -kv[1]))}")
+        out[name] = {"stories": len(stories), "read_on_own": ok, "problems": kinds}
+    print(f"  all: {ok_all}/{total} ({100 * ok_all / total:.1f}%)")
+    out["all"] = {"stories": total, "read_on_own": ok_all}
+    report["readability"] = out
 
 
 def main() -> None:
@@ -351,9 +506,24 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument("--skip-rouge", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-duc", action="store_true")
+    ap.add_argument("--only-stories", action="store_true",
+                    help="only the story sections: DUC 2004, readability, story speed")
+    ap.add_argument("--show", type=int, default=0,
+                    help="print the problems of the first N summaries that do not read well")
     args = ap.parse_args()
     report: dict[str, Any] = {}
+    if args.only_stories:
+        duc_section(args.data, report)
+        readability_section(args.data, report, show=args.show)
+        story_speed(args.data, report)
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1))
+        return
     split_section(args.data, report)
+    if not args.skip_duc:
+        duc_section(args.data, report)
+        readability_section(args.data, report, show=args.show)
     if not args.skip_speed:
         speed_section(args.data, report)
     if not args.skip_rouge:

@@ -17,7 +17,9 @@ from typing import Any
 from .sentences import split_sentences
 from .single import SummaryParams, display_text, summarize_article
 
-__all__ = ["evaluate", "reference_sentences", "rouge_scores", "lead_n"]
+__all__ = [
+    "evaluate", "reference_sentences", "rouge_scores", "rouge_recall", "truncate_words", "lead_n",
+]
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 System = Callable[[Mapping[str, Any], int | None, int | None], Sequence[str] | None]
@@ -142,3 +144,45 @@ def evaluate(
         res["n"] = len(vals["rouge1"])
         result[name] = res
     return result
+
+
+def truncate_words(text: str, max_words: int) -> str:
+    """The first ``max_words`` whitespace-separated words of a text (ROUGE-1.5.5's ``-l``)."""
+    return " ".join(text.split()[:max_words])
+
+
+def rouge_recall(
+    summary: str, references: Sequence[str], max_words: int | None = 100
+) -> dict[str, float]:
+    """ROUGE-1 and ROUGE-2 recall of one summary against several references, the DUC way:
+    the summary cut to ``max_words`` words, rouge-score's tokenizer (lower case, [a-z0-9]
+    words, Porter stems, no stop-word removal), and matches and reference n-grams summed
+    over the references before dividing (ROUGE-1.5.5's ``-f A``)."""
+    from collections import Counter
+
+    _scorer()  # rouge-score installed
+    tok = _tokenizer()
+    if max_words is not None:
+        summary = truncate_words(summary, max_words)
+    words = tok.tokenize(summary)
+    out: dict[str, float] = {}
+    for n in (1, 2):
+        grams = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+        hit = total = 0
+        for ref in references:
+            r = tok.tokenize(ref)
+            rg = Counter(tuple(r[i : i + n]) for i in range(len(r) - n + 1))
+            hit += sum(min(c, grams[g]) for g, c in rg.items())
+            total += sum(rg.values())
+        out[f"rouge{n}"] = hit / total if total else 0.0
+    return out
+
+
+_TOKENIZER: Any = None
+
+
+def _tokenizer() -> Any:
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = _CachedTokenizer()
+    return _TOKENIZER

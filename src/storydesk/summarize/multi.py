@@ -72,6 +72,8 @@ class SummarySentence:
     sources: list[tuple[int, int]]  # (article id, sentence index), article order
     outlets: int = 1  # distinct outlets (articles, where outlets are unknown) stating it
     score: float = 0.0
+    # The article sentence shown (article id, sentence index), when it is one.
+    origin: tuple[int, int] | None = None
 
 
 @dataclass
@@ -293,7 +295,7 @@ def summarize_story(
     if len(arts) == 1:
         a = arts[0]
         return [
-            SummarySentence(t, [(a.id, i)], 1)
+            SummarySentence(t, [(a.id, i)], 1, origin=(a.id, i))
             for i, t in summarize_article(a.text, n_sentences, words, params.sentence)
         ]
     facts, vecs, sizes = _facts(arts, params)

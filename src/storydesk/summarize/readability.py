@@ -1,0 +1,189 @@
+"""Whether a summary sentence reads on its own, outside its article.
+
+A sentence lifted out of an article can lean on what came before it: it opens with a
+quotation (whose speaker is named in the sentence before, or after), with a pronoun or a
+demonstrative whose referent is in the previous sentence ("He said ...", "This was ..."),
+with a connective that answers the previous sentence ("But ...", "However, ..."), or it
+is a fragment. These rules say so from the sentence's own words, with no model:
+
+* :func:`opens_with_quote`: the sentence starts inside quotation marks.
+* :func:`opening_pronoun`: the first word is a pronoun or demonstrative that points back.
+* :func:`opening_connective`: the first word answers the previous sentence.
+* :func:`quote_without_speaker`: it holds a quotation and no attribution outside it.
+* :func:`fragment_reason`: no verb cue, starts in lower case, or no final punctuation.
+
+:func:`summary_problems` applies them to a whole summary: an opening pronoun is fine when
+the summary sentence just before it is the same article's preceding sentence (the
+referent came along), dangling otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .single import _QUOTE_START, _TERMINAL
+
+__all__ = [
+    "PRONOUNS",
+    "CONNECTIVES",
+    "opens_with_quote",
+    "opening_pronoun",
+    "opening_connective",
+    "quote_without_speaker",
+    "fragment_reason",
+    "needs_predecessor",
+    "summary_problems",
+]
+
+# First words that point back to something said before. "It" and "There" open many
+# self-contained sentences ("It is raining", "There were ..."); "It" is counted (it
+# usually refers back in news), "There" is not.
+PRONOUNS = frozenset(
+    "he she it they him her his hers its their theirs them we us our this these those "
+    "that such".split()
+)
+# Openers that answer the previous sentence. "That" / "This" + noun are demonstratives
+# and are in PRONOUNS.
+CONNECTIVES = frozenset(
+    "but however also and so yet still meanwhile nevertheless nonetheless moreover "
+    "furthermore besides instead otherwise then thus hence therefore likewise similarly "
+    "indeed".split()
+)
+
+_DEMONSTRATIVES = frozenset("this that these those".split())
+_TIME_WORDS = frozenset(
+    """morning afternoon evening night week weekend month year season summer winter spring
+    autumn fall time monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december""".split()
+)
+_SECOND_WORD = re.compile(r"^\W*[A-Za-z]+\s+([A-Za-z]+)")
+_FIRST_WORD = re.compile(r"^\W*([A-Za-z]+(?:['’][a-z]+)?)")
+# Quotation marks: straight and curly double quotes, `` and '' as in PTB-tokenised text.
+_QUOTED = re.compile(r"``.*?(?:''|$)|\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|«[^»]*(?:»|$)", re.DOTALL)
+_HAS_QUOTE = re.compile(r"``|''|[\"“”«»]")
+# Words that attribute speech or writing to a speaker.
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|asked|asks|added|adds|stated|states"
+    r"|declared|announced|wrote|writes|according|quoted|quoting|insisted|argued|argues"
+    r"|explained|noted|warned|replied|claimed|claims|called|calls|described|describes"
+    r"|urged|promised|vowed|admitted|acknowledged|conceded|recalled|remarked|testified"
+    r"|reported|reports|commented|continued|predicted|stressed|suggested|contended"
+    r"|concluded|observed|complained|denied|pledged)\b",
+    re.IGNORECASE,
+)
+# A verb cue, for the fragment check without a tagger: a form of be/have/do, a modal, a
+# common irregular past, or an -ed / -s / -ing form after the first word.
+_VERB_WORDS = frozenset(
+    """is are was were be been being am has have had having do does did done will would
+    shall should can could may might must said says told took taken made went gone came
+    come gave given found left won lost met began begun fell rose held led got get gets
+    set put sent kept brought bought thought saw seen knew known became become ran run
+    struck hit cut let shot fought caught sold paid spent stood sat lay laid broke broken
+    spoke spoken wrote written chose chosen drove flew flown grew grown threw thrown
+    wore sought taught built meant heard felt stole hid""".split()
+)
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+def _first_word(sentence: str) -> str:
+    if opens_with_quote(sentence):
+        return ""
+    m = _FIRST_WORD.match(sentence)
+    return m.group(1).lower() if m else ""
+
+
+def opens_with_quote(sentence: str) -> bool:
+    """The sentence starts inside quotation marks (``“...``, ``"...``, `` ``...``)."""
+    return bool(_QUOTE_START.match(sentence))
+
+
+def opening_pronoun(sentence: str) -> str | None:
+    """The pronoun or demonstrative the sentence opens with ("He", "This", "Their"), or None.
+    A demonstrative before a time word ("This morning", "That week") points to the time
+    of the report, not back, and is not counted."""
+    w = _first_word(sentence)
+    if w not in PRONOUNS:
+        return None
+    if w in _DEMONSTRATIVES:
+        m = _SECOND_WORD.match(sentence)
+        if m and m.group(1).lower() in _TIME_WORDS:
+            return None
+    return w
+
+
+def opening_connective(sentence: str) -> str | None:
+    """The connective the sentence opens with ("But", "However"), or None."""
+    w = _first_word(sentence)
+    return w if w in CONNECTIVES else None
+
+
+def quote_without_speaker(sentence: str) -> bool:
+    """It holds a quotation and nothing outside the quotation attributes it (no "said",
+    "told", "according to" ...): a quote the reader cannot put to a speaker."""
+    if not _HAS_QUOTE.search(sentence):
+        return False
+    outside = _QUOTED.sub(" ", sentence)
+    if outside.strip() == sentence.strip():
+        return False  # a stray mark, an apostrophe pair: nothing quoted
+    return not _ATTRIBUTION.search(outside)
+
+
+def needs_predecessor(sentence: str) -> bool:
+    """It leans on the sentence before it: an opening quotation, pronoun or connective, or
+    a quotation with no speaker in it."""
+    return bool(
+        opens_with_quote(sentence)
+        or opening_pronoun(sentence)
+        or opening_connective(sentence)
+        or quote_without_speaker(sentence)
+    )
+
+
+def fragment_reason(sentence: str, caseless: bool = False) -> str | None:
+    """Why the sentence is a fragment ("no verb", "lower-case start", "no final
+    punctuation"), or None when it is a whole sentence."""
+    s = sentence.strip()
+    if not _TERMINAL.search(s):
+        return "no final punctuation"
+    first = next((c for c in s if c.isalnum()), "")
+    if not caseless and first.islower():
+        return "lower-case start"
+    words = _WORD.findall(s)
+    lower = [w.lower() for w in words]
+    if any(w in _VERB_WORDS or w.endswith("n't") for w in lower):
+        return None
+    for w, lw in zip(words[1:], lower[1:], strict=False):
+        if lw.endswith(("ed", "ing")) and len(lw) > 4:
+            return None
+        if lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3 and not w[0].isupper():
+            return None
+    return "no verb"
+
+
+def summary_problems(
+    summary: Sequence[tuple[str, tuple[int, int] | None]], caseless: bool = False
+) -> list[str]:
+    """What keeps a summary from reading on its own, one line per problem (empty: reads on
+    its own). ``summary``: (sentence text, (article id, sentence index) it was taken from,
+    or None) in the order shown. An opening pronoun or connective is fine when the
+    previous summary sentence is the same article's preceding sentence."""
+    out: list[str] = []
+    prev: tuple[int, int] | None = None
+    for k, (text, origin) in enumerate(summary):
+        follows = (
+            prev is not None and origin is not None
+            and origin[0] == prev[0] and origin[1] == prev[1] + 1
+        )
+        if k == 0 and opens_with_quote(text):
+            out.append(f"opens with a quotation: {text[:60]!r}")
+        elif opens_with_quote(text) and not follows:
+            out.append(f"sentence {k + 1} opens with a quotation: {text[:60]!r}")
+        pron = opening_pronoun(text)
+        if pron and not follows:
+            out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
+        reason = fragment_reason(text, caseless)
+        if reason:
+            out.append(f"sentence {k + 1} is a fragment ({reason}): {text[:60]!r}")
+        prev = origin
+    return out

@@ -34,7 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from .sentences import _is_caseless, split_sentence_spans
+from .coverage import CoverageParams, build_units, concept_weights, select_units
+from .provenance import SameFact, _Text, stating_sentences, word_match
+from .sentences import Span, _is_caseless, split_sentence_spans
 from .single import (
     DEFAULT_PARAMS,
     SummaryParams,
@@ -103,6 +105,8 @@ class StoryParams:
     # when its cosine with the fact's centroid is at least this.
     source_threshold: float = 0.3
     sentence: SummaryParams = DEFAULT_PARAMS  # which sentences may be used
+    # How summarize_story chooses its sentences (concept coverage: coverage.py).
+    coverage: CoverageParams = CoverageParams()
 
 
 @dataclass
@@ -129,10 +133,13 @@ def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
     return out
 
 
-def _sentences(arts: list[StoryArticle], sp: SummaryParams) -> list[_Sent]:
+def _sentences(
+    arts: list[StoryArticle], sp: SummaryParams, split: list[list[Span]] | None = None
+) -> list[_Sent]:
+    """Eligible sentences of the articles (``split``: their sentence spans, if at hand)."""
     sents: list[_Sent] = []
     for ai, a in enumerate(arts):
-        spans = split_sentence_spans(a.text)
+        spans = split[ai] if split is not None else split_sentence_spans(a.text)
         if not spans:
             continue
         caseless = _is_caseless(a.text)
@@ -281,13 +288,17 @@ def summarize_story(
     n_sentences: int = 5,
     words: int | None = None,
     params: StoryParams = StoryParams(),
+    same_fact: SameFact | None = None,
 ) -> list[SummarySentence]:
-    """A non-redundant extractive summary of a story, each sentence with its sources.
+    """A summary of a story that says what happened first, each sentence with its sources.
 
     ``articles``: (article id, text) or (id, text, outlet) tuples, :class:`StoryArticle`
-    or any object with ``id``, ``text`` and optionally ``outlet``. With ``words`` set,
-    facts are added while the total stays within that many words (``n_sentences`` is then
-    ignored). The summary leads with the facts most outlets report.
+    or any object with ``id``, ``text`` and optionally ``outlet``, in publication order
+    when known. Sentences are chosen by concept coverage (:mod:`.coverage`): at most
+    ``n_sentences`` sentences within ``n_sentences * words_per_sentence`` words, or with
+    ``words`` set, within that many words. Each summary sentence lists every article
+    sentence that states it by ``same_fact`` (default: :func:`.provenance.word_match` at
+    ``params.source_threshold``; see :func:`summary_sources`).
     """
     arts = [a for a in _as_articles(articles) if a.text and a.text.strip()]
     if not arts:
@@ -298,24 +309,51 @@ def summarize_story(
             SummarySentence(t, [(a.id, i)], 1, origin=(a.id, i))
             for i, t in summarize_article(a.text, n_sentences, words, params.sentence)
         ]
-    facts, vecs, sizes = _facts(arts, params)
-    chosen: list[int] = []
-    used = 0
-    for k in range(len(facts)):
-        if words is None and len(chosen) >= n_sentences:
-            break
-        if words is not None and used + sizes[k] > words:
-            continue
-        if any(float(vecs[k] @ vecs[j]) > params.max_redundancy for j in chosen):
-            continue
-        chosen.append(k)
-        used += sizes[k]
+    cp = params.coverage
+    split = [split_sentence_spans(a.text) for a in arts]
+    sents = _sentences(arts, params.sentence, split)
+    units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp)
+    if not units:
+        return []
+    budget = words if words is not None else n_sentences * cp.words_per_sentence
+    max_sentences = None if words is not None else n_sentences
+    candidates = [((a.id, i), sp.text) for a, spans in zip(arts, split, strict=True)
+                  for i, sp in enumerate(spans)]
+    x = sentence_matrix([_Text(t) for _, t in candidates])
+    row = {key: r for r, (key, _) in enumerate(candidates)}
+    vecs = x[[row[(arts[u.article].id, i)] for u in units for i in u.indices]]
+    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp)
+    weights = concept_weights(units, len(arts), cp)
+    shown = [
+        (arts[units[k].article].id, i, t,
+         sum(weights.get(c, 0.0) for c in units[k].concepts))
+        for k in chosen
+        for i, t in zip(units[k].indices, units[k].texts, strict=True)
+    ]
+    judge = same_fact or word_match([t for _, t in candidates], params.source_threshold, x)
+    sources = summary_sources(candidates, [(aid, i, t) for aid, i, t, _ in shown], judge)
     outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
-    out: list[SummarySentence] = []
-    for k in chosen:
-        f = facts[k]
-        sources = sorted(set(f.members) | set(f.related))
-        outlets = len({outlet_of[a] for a, _ in sources})
-        out.append(SummarySentence(display_text(f.text), sources, outlets, f.score))
-    order = sorted(range(len(chosen)), key=lambda j: (-out[j].outlets, facts[chosen[j]].position))
-    return [out[j] for j in order]
+    return [
+        SummarySentence(display_text(t), src, len({outlet_of[a] for a, _ in src}), w,
+                        origin=(aid, i))
+        for (aid, i, t, w), src in zip(shown, sources, strict=True)
+    ]
+
+
+def summary_sources(
+    candidates: Sequence[tuple[tuple[int, int], str]],
+    shown: Sequence[tuple[int, int, str]],
+    same_fact: SameFact | None = None,
+    threshold: float = StoryParams.source_threshold,
+) -> list[list[tuple[int, int]]]:
+    """For each summary sentence ``(article id, sentence index, text)``, every (article id,
+    sentence index) among ``candidates`` (((article id, sentence index), text) of every
+    sentence of the story's articles) that states it, by ``same_fact`` (a pairwise "same
+    fact or not" judge; default :func:`.provenance.word_match` over the candidates at
+    ``threshold``). The one place a fact judge plugs into the story summary's provenance
+    and its "reported by N of M" counts."""
+    judge = same_fact or word_match([t for _, t in candidates], threshold)
+    return [
+        sorted(stating_sentences(t, candidates, judge, shown=(aid, i)))
+        for aid, i, t in shown
+    ]

@@ -10,7 +10,9 @@ is a fragment. These rules say so from the sentence's own words, with no model:
 * :func:`opening_pronoun`: the first word is a pronoun or demonstrative that points back.
 * :func:`opening_connective`: the first word answers the previous sentence.
 * :func:`quote_without_speaker`: it holds a quotation and no attribution outside it.
-* :func:`fragment_reason`: no verb cue, starts in lower case, or no final punctuation.
+* :func:`fragment_reason`: no verb cue, starts in lower case or with a figure, ends on a
+  lone initial, a lone digit or a function word, is in title case (a headline), or has no
+  final punctuation.
 
 :func:`summary_problems` applies them to a whole summary: an opening pronoun is fine when
 the summary sentence just before it is the same article's preceding sentence (the
@@ -54,7 +56,7 @@ CONNECTIVES = frozenset(
 _DEMONSTRATIVES = frozenset("this that these those".split())
 _TIME_WORDS = frozenset(
     """morning afternoon evening night week weekend month year season summer winter spring
-    autumn fall time monday tuesday wednesday thursday friday saturday sunday january
+    autumn fall monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december""".split()
 )
 _SECOND_WORD = re.compile(r"^\W*[A-Za-z]+\s+([A-Za-z]+)")
@@ -84,6 +86,16 @@ _VERB_WORDS = frozenset(
     wore sought taught built meant heard felt stole hid""".split()
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+# Ends on a lone initial ("told L."), a lone digit ("up to 2.") or a word that cannot end
+# a sentence ("had a."): the splitter cut inside an abbreviation or a figure.
+_ENDS_MID = re.compile(
+    r"(?:(?<![.\w])[A-Z]|(?<![\w\-–:/.,])\d|\b(?:a|an|the|of|to|and|or|with|from|by|at))"
+    r"\s*[.!?][\"'”’)]*$",
+    re.IGNORECASE,
+)
+# Starts with a figure: news style spells out a number that opens a sentence, so a
+# sentence starting "6 rattled ..." is the tail of "4.6" split at its dot.
+_STARTS_FIGURE = re.compile(r"^\W*\d")
 
 
 def _first_word(sentence: str) -> str:
@@ -149,6 +161,14 @@ def fragment_reason(sentence: str, caseless: bool = False) -> str | None:
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
         return "lower-case start"
+    if _STARTS_FIGURE.match(s):
+        return "starts with a figure"
+    if _ENDS_MID.search(s):
+        return "ends mid-sentence"
+    if not caseless:
+        long = [w for w in _WORD.findall(s) if len(w) > 3]
+        if len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.8 * len(long):
+            return "title case (a headline)"
     words = _WORD.findall(s)
     lower = [w.lower() for w in words]
     if any(w in _VERB_WORDS or w.endswith("n't") for w in lower):

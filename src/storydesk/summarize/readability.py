@@ -6,7 +6,8 @@ demonstrative whose referent is in the previous sentence ("He said ...", "This w
 with a connective that answers the previous sentence ("But ...", "However, ..."), or it
 is a fragment. These rules say so from the sentence's own words, with no model:
 
-* :func:`opens_with_quote`: the sentence starts inside quotation marks.
+* :func:`opens_with_quote`: the sentence starts inside quotation marks;
+  :func:`continues_quote`: it ends a quotation opened in an earlier sentence.
 * :func:`opening_pronoun`: the first word is a pronoun or demonstrative that points back.
 * :func:`opening_connective`: the first word answers the previous sentence.
 * :func:`quote_without_speaker`: it holds a quotation and no attribution outside it.
@@ -30,6 +31,7 @@ __all__ = [
     "PRONOUNS",
     "CONNECTIVES",
     "opens_with_quote",
+    "continues_quote",
     "opening_pronoun",
     "opening_connective",
     "quote_without_speaker",
@@ -71,7 +73,7 @@ _ATTRIBUTION = re.compile(
     r"|explained|noted|warned|replied|claimed|claims|called|calls|described|describes"
     r"|urged|promised|vowed|admitted|acknowledged|conceded|recalled|remarked|testified"
     r"|reported|reports|commented|continued|predicted|stressed|suggested|contended"
-    r"|concluded|observed|complained|denied|pledged)\b",
+    r"|concluded|observed|complained|denied|pledged|accus\w*|demand\w*|calling)\b",
     re.IGNORECASE,
 )
 # A verb cue, for the fragment check without a tagger: a form of be/have/do, a modal, a
@@ -86,10 +88,12 @@ _VERB_WORDS = frozenset(
     wore sought taught built meant heard felt stole hid""".split()
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
-# Ends on a lone initial ("told L."), a lone digit ("up to 2.") or a word that cannot end
-# a sentence ("had a."): the splitter cut inside an abbreviation or a figure.
+# Ends on a lone initial ("told L."), a lone digit after a preposition ("up to 2.", but not
+# "Oct. 9.") or a word that cannot end a sentence ("had a."): the splitter cut inside an
+# abbreviation or a figure.
 _ENDS_MID = re.compile(
-    r"(?:(?<![.\w])[A-Z]|(?<![\w\-–:/.,])\d|\b(?:a|an|the|of|to|and|or|with|from|by|at))"
+    r"(?:(?<![.\w'’])[A-Z]|\b(?:to|of|at|from|is|was|and)\s+\d"
+    r"|\b(?:a|an|the|of|to|and|or|with|from|by|at))"
     r"\s*[.!?][\"'”’)]*$",
     re.IGNORECASE,
 )
@@ -130,22 +134,40 @@ def opening_connective(sentence: str) -> str | None:
     return w if w in CONNECTIVES else None
 
 
+def continues_quote(sentence: str) -> bool:
+    """It ends a quotation it did not open (``... my innocence.”`` with no ``“`` before):
+    the quotation, and its speaker, began in an earlier sentence."""
+    s = sentence.strip()
+    if opens_with_quote(s):
+        return False
+    closers = s.count("”") + s.count("''") + s.count("»")
+    openers = s.count("“") + s.count("``") + s.count("«")
+    if closers or openers:
+        return closers > openers
+    first = s.find('"')
+    return s.count('"') % 2 == 1 and first > 0 and s[first - 1] in ".!?,;"
+
+
 def quote_without_speaker(sentence: str) -> bool:
-    """It holds a quotation and nothing outside the quotation attributes it (no "said",
-    "told", "according to" ...): a quote the reader cannot put to a speaker."""
+    """It is mostly a quotation (at least half its words quoted) and nothing outside the
+    quotation attributes it (no "said", "told", "according to" ...): a quote the reader
+    cannot put to a speaker. A quoted word or phrase in a reported sentence is not."""
     if not _HAS_QUOTE.search(sentence):
         return False
     outside = _QUOTED.sub(" ", sentence)
     if outside.strip() == sentence.strip():
         return False  # a stray mark, an apostrophe pair: nothing quoted
+    if len(outside.split()) > len(sentence.split()) / 2:
+        return False
     return not _ATTRIBUTION.search(outside)
 
 
 def needs_predecessor(sentence: str) -> bool:
-    """It leans on the sentence before it: an opening quotation, pronoun or connective, or
-    a quotation with no speaker in it."""
+    """It leans on the sentence before it: an opening quotation, pronoun or connective,
+    the end of a quotation opened before, or a quotation with no speaker in it."""
     return bool(
         opens_with_quote(sentence)
+        or continues_quote(sentence)
         or opening_pronoun(sentence)
         or opening_connective(sentence)
         or quote_without_speaker(sentence)
@@ -167,14 +189,14 @@ def fragment_reason(sentence: str, caseless: bool = False) -> str | None:
         return "ends mid-sentence"
     if not caseless:
         long = [w for w in _WORD.findall(s) if len(w) > 3]
-        if len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.8 * len(long):
+        if len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.9 * len(long):
             return "title case (a headline)"
     words = _WORD.findall(s)
     lower = [w.lower() for w in words]
     if any(w in _VERB_WORDS or w.endswith("n't") for w in lower):
         return None
     for w, lw in zip(words[1:], lower[1:], strict=False):
-        if lw.endswith(("ed", "ing")) and len(lw) > 4:
+        if lw.endswith(("ed", "ing")) and len(lw) >= 4:
             return None
         if lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3 and not w[0].isupper():
             return None
@@ -195,9 +217,9 @@ def summary_problems(
             prev is not None and origin is not None
             and origin[0] == prev[0] and origin[1] == prev[1] + 1
         )
-        if k == 0 and opens_with_quote(text):
+        if k == 0 and (opens_with_quote(text) or continues_quote(text)):
             out.append(f"opens with a quotation: {text[:60]!r}")
-        elif opens_with_quote(text) and not follows:
+        elif (opens_with_quote(text) or continues_quote(text)) and not follows:
             out.append(f"sentence {k + 1} opens with a quotation: {text[:60]!r}")
         pron = opening_pronoun(text)
         if pron and not follows:

@@ -185,3 +185,18 @@ def test_word_budget_and_sentence_count() -> None:
     out = summarize_story(STORY, words=45)
     assert out and sum(len(s.text.split()) for s in out) <= 45
     assert len(summarize_story(STORY, n_sentences=2)) <= 2
+
+
+def test_what_outlets_add_comes_in_time_order() -> None:
+    """After what happened, the other sentences follow their articles' dates."""
+    dated = [StoryArticle(1, B1, "Verin Post", "2026-03-03"),
+             StoryArticle(2, B2, "Brill Courier", "2026-03-01"),
+             StoryArticle(3, B3, "County Radio", "2026-03-02")]
+    day = {1: "2026-03-03", 2: "2026-03-01", 3: "2026-03-02"}
+    out = summarize_story(dated, n_sentences=5)
+    assert len({s.origin[0] for s in out if s.origin}) >= 2
+    rest = [(day[s.origin[0]], s.origin[1]) for s in out[1:] if s.origin]
+    assert rest == sorted(rest)
+    undated = summarize_story(STORY, n_sentences=5)
+    rest = [s.origin for s in undated[1:] if s.origin]
+    assert rest == sorted(rest)  # as given

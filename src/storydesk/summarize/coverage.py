@@ -20,8 +20,8 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
    TF-IDF cosine is above ``max_redundancy``, are never both taken. Without scipy's MILP
    (or past ``ilp_time_limit``), a greedy budgeted cover (gain per word) is used.
 4. **Order.** What happened first: of the chosen units that open their article, the one
-   closest to the story's TF-IDF centroid; then the rest in the articles' order (time
-   order, when the articles come in publication order) and each article's sentence order.
+   closest to the story's TF-IDF centroid; then what the outlets add, in the articles'
+   time order (their dates; undated ones last, as given) and each article's sentence order.
 """
 
 from __future__ import annotations
@@ -162,11 +162,12 @@ def select_units(
     max_words: int,
     max_sentences: int | None,
     params: CoverageParams,
+    article_order: Sequence[int] | None = None,
 ) -> list[int]:
     """Indices of the chosen units, in the order shown (see the module doc). ``vectors``:
     unit-length TF-IDF rows of the units' sentences, unit after unit, for the redundancy
     check (two units repeat each other when a sentence of one is close to one of the
-    other)."""
+    other). ``article_order``: each article's place in time (default: as given)."""
     weights = concept_weights(units, n_articles, params)
     if not weights:  # too few articles agree on anything: unigram-free fallback, by prior
         weights = {c: 1.0 for u in units for c in u.concepts}
@@ -180,7 +181,7 @@ def select_units(
         chosen = _ilp(units, fits, weights, sim, max_words, max_sentences, params)
     if chosen is None:
         chosen = _greedy(units, fits, weights, sim, max_words, max_sentences, params)
-    return _order(units, chosen, sim, params)
+    return _order(units, chosen, sim, article_order)
 
 
 class _Similarity:
@@ -342,11 +343,12 @@ def _greedy(
 
 
 def _order(
-    units: Sequence[Unit], chosen: list[int], sim: _Similarity, params: CoverageParams
+    units: Sequence[Unit], chosen: list[int], sim: _Similarity,
+    article_order: Sequence[int] | None,
 ) -> list[int]:
     """What happened first: of the chosen units that open their article (or, failing
     that, come earliest), the one closest to the story's centroid; then the rest in
-    article order and each article's sentence order."""
+    the articles' time order and each article's sentence order."""
     if not chosen:
         return []
     centroid = sim.vectors.mean(axis=0)
@@ -358,6 +360,7 @@ def _order(
 
     top = min(units[k].rank for k in chosen)
     first = max((k for k in chosen if units[k].rank == top), key=centrality)
+    place = article_order or range(max(u.article for u in units) + 1)
     rest = sorted((k for k in chosen if k != first),
-                  key=lambda k: (units[k].article, units[k].indices[0]))
+                  key=lambda k: (place[units[k].article], units[k].indices[0]))
     return [first, *rest]

@@ -59,11 +59,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class StoryArticle:
-    """One article of a story: its id, cleaned text and (optionally) outlet."""
+    """One article of a story: its id, cleaned text and (optionally) outlet and date
+    (ISO 8601: the summary tells what outlets add in time order)."""
 
     id: int
     text: str
     outlet: str | None = None
+    date: str | None = None
 
 
 @dataclass
@@ -129,7 +131,9 @@ def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
             )
         else:
             outlet = getattr(a, "outlet", None)
-            out.append(StoryArticle(a.id, a.text or "", str(outlet) if outlet else None))
+            date = getattr(a, "date", None)
+            out.append(StoryArticle(a.id, a.text or "", str(outlet) if outlet else None,
+                                    str(date) if date else None))
     return out
 
 
@@ -293,12 +297,13 @@ def summarize_story(
     """A summary of a story that says what happened first, each sentence with its sources.
 
     ``articles``: (article id, text) or (id, text, outlet) tuples, :class:`StoryArticle`
-    or any object with ``id``, ``text`` and optionally ``outlet``, in publication order
-    when known. Sentences are chosen by concept coverage (:mod:`.coverage`): at most
-    ``n_sentences`` sentences within ``n_sentences * words_per_sentence`` words, or with
-    ``words`` set, within that many words. Each summary sentence lists every article
-    sentence that states it by ``same_fact`` (default: :func:`.provenance.word_match` at
-    ``params.source_threshold``; see :func:`summary_sources`).
+    or any object with ``id``, ``text`` and optionally ``outlet`` and ``date``.
+    Sentences are chosen by concept coverage (:mod:`.coverage`): at most ``n_sentences``
+    sentences within ``n_sentences * words_per_sentence`` words, or with ``words`` set,
+    within that many words; what happened first, then what the outlets add in time order.
+    Each summary sentence lists every article sentence that states it by ``same_fact``
+    (default: :func:`.provenance.word_match` at ``params.source_threshold``; see
+    :func:`summary_sources`).
     """
     arts = [a for a in _as_articles(articles) if a.text and a.text.strip()]
     if not arts:
@@ -322,7 +327,11 @@ def summarize_story(
     x = sentence_matrix([_Text(t) for _, t in candidates])
     row = {key: r for r, (key, _) in enumerate(candidates)}
     vecs = x[[row[(arts[u.article].id, i)] for u in units for i in u.indices]]
-    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp)
+    by_time = sorted(range(len(arts)), key=lambda k: (arts[k].date is None, arts[k].date or "", k))
+    time_rank = [0] * len(arts)
+    for r, k in enumerate(by_time):
+        time_rank[k] = r
+    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp, time_rank)
     weights = concept_weights(units, len(arts), cp)
     shown = [
         (arts[units[k].article].id, i, t,

@@ -270,7 +270,7 @@ def story_summary(
     n_outlets = len({keys[a][1] or f"\x00{a}" for a in ids})
 
     def make() -> dict[str, Any]:
-        arts = [StoryArticle(a.id, a.text, a.outlet) for a in store.articles_by_ids(ids)
+        arts = [StoryArticle(a.id, a.text, a.outlet, a.date) for a in store.articles_by_ids(ids)
                 if a.id is not None]
         sents, dropped, mode = _compute(settings, arts, n, words, ab)
         return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}

@@ -200,3 +200,16 @@ def test_what_outlets_add_comes_in_time_order() -> None:
     undated = summarize_story(STORY, n_sentences=5)
     rest = [s.origin for s in undated[1:] if s.origin]
     assert rest == sorted(rest)  # as given
+
+
+def test_first_sentence_says_when() -> None:
+    """Of two article openings, the one that says when it happened comes first."""
+    c1 = ("President Arlo Venn must now decide whether to call early elections in Tessaly "
+          "after the coalition lost its majority in parliament.\n"
+          "The coalition lost its majority in parliament over the budget of Tessaly.")
+    c2 = ("The Green Party of Tessaly voted on Sunday to leave the coalition, and the "
+          "coalition lost its majority in parliament.\n"
+          "President Arlo Venn must now decide whether to call early elections in Tessaly.")
+    for arts in ([(1, c1), (2, c2)], [(2, c2), (1, c1)]):
+        out = summarize_story(arts, n_sentences=3)
+        assert out[0].text.startswith("The Green Party of Tessaly voted on Sunday")

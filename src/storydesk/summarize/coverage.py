@@ -19,13 +19,15 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
    tie-breaking prior favours early sentences. Two units sharing a sentence, or whose
    TF-IDF cosine is above ``max_redundancy``, are never both taken. Without scipy's MILP
    (or past ``ilp_time_limit``), a greedy budgeted cover (gain per word) is used.
-4. **Order.** What happened first: of the chosen units that open their article, the one
-   closest to the story's TF-IDF centroid; then what the outlets add, in the articles'
+4. **Order.** What happened first: of the chosen units that open their article, one that
+   says when (a weekday, a month, "yesterday", "this morning" ...), closest to the story's
+   TF-IDF centroid; then what the outlets add, in the articles'
    time order (their dates; undated ones last, as given) and each article's sentence order.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -342,13 +344,25 @@ def _greedy(
         sents += len(units[best].indices)
 
 
+# A sentence that says when: a weekday, a month, today / yesterday / tonight, this
+# morning ... (what happened is told with its time; background and comment rarely are).
+_WHEN = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight"
+    r"|overnight|(?:this|last|early|late) (?:morning|afternoon|evening|night|week|month)"
+    r"|jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+
+
 def _order(
     units: Sequence[Unit], chosen: list[int], sim: _Similarity,
     article_order: Sequence[int] | None,
 ) -> list[int]:
     """What happened first: of the chosen units that open their article (or, failing
-    that, come earliest), the one closest to the story's centroid; then the rest in
-    the articles' time order and each article's sentence order."""
+    that, come earliest), one that says when (:data:`_WHEN`), closest to the story's
+    centroid; then the rest in the articles' time order and each article's sentence
+    order."""
     if not chosen:
         return []
     centroid = sim.vectors.mean(axis=0)
@@ -359,7 +373,8 @@ def _order(
         return float(sim.vectors[starts[k]] @ centroid)
 
     top = min(units[k].rank for k in chosen)
-    first = max((k for k in chosen if units[k].rank == top), key=centrality)
+    first = max((k for k in chosen if units[k].rank == top),
+                key=lambda k: (bool(_WHEN.search(units[k].texts[0])), centrality(k)))
     place = article_order or range(max(u.article for u in units) + 1)
     rest = sorted((k for k in chosen if k != first),
                   key=lambda k: (place[units[k].article], units[k].indices[0]))

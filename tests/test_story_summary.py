@@ -213,3 +213,14 @@ def test_first_sentence_says_when() -> None:
     for arts in ([(1, c1), (2, c2)], [(2, c2), (1, c1)]):
         out = summarize_story(arts, n_sentences=3)
         assert out[0].text.startswith("The Green Party of Tessaly voted on Sunday")
+
+
+def test_word_match_inside_and_outside_the_story() -> None:
+    texts = ["The Verin dam floodgates were opened on Monday.",
+             "Engineers opened the Verin dam floodgates on Monday morning.",
+             "Heavy rain is forecast to ease by Wednesday."]
+    same = word_match(texts)
+    assert same(texts[0], texts[1]) and not same(texts[0], texts[2])
+    # a sentence the story does not hold is compared with IDF over the story and the pair
+    assert same("On Monday the Verin dam floodgates were opened by engineers.", texts[1])
+    assert not same("The mayor of Brill visited a school.", texts[1])

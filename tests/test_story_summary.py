@@ -224,3 +224,20 @@ def test_word_match_inside_and_outside_the_story() -> None:
     # a sentence the story does not hold is compared with IDF over the story and the pair
     assert same("On Monday the Verin dam floodgates were opened by engineers.", texts[1])
     assert not same("The mayor of Brill visited a school.", texts[1])
+
+
+def test_a_fact_judge_also_keeps_a_fact_from_being_said_twice() -> None:
+    """Two openings that say one thing in other words: the word-level check lets both in;
+    a judge that knows they are one fact keeps one."""
+    a = "The Angels offered first baseman Rico Tess an eight-year deal on Friday night."
+    b = "Los Angeles put a long contract on the table for the Boston slugger, his agent said."
+    arts = [StoryArticle(1, a + "\nTess hit 33 home runs for Boston last season."),
+            StoryArticle(2, b + "\nThe Nationals are said to have bid $160 million for Tess.")]
+    plain = summarize_story(arts, n_sentences=3)
+    assert {(1, 0), (2, 0)} <= {s.origin for s in plain}
+
+    def judge(x: str, y: str) -> bool:
+        return x == y or {x, y} == {a, b}
+
+    judged = summarize_story(arts, n_sentences=3, same_fact=judge)
+    assert len({(1, 0), (2, 0)} & {s.origin for s in judged}) == 1

@@ -165,11 +165,15 @@ def select_units(
     max_sentences: int | None,
     params: CoverageParams,
     article_order: Sequence[int] | None = None,
+    same_fact: Callable[[str, str], bool] | None = None,
 ) -> list[int]:
     """Indices of the chosen units, in the order shown (see the module doc). ``vectors``:
     unit-length TF-IDF rows of the units' sentences, unit after unit, for the redundancy
     check (two units repeat each other when a sentence of one is close to one of the
-    other). ``article_order``: each article's place in time (default: as given)."""
+    other). ``article_order``: each article's place in time (default: as given).
+    ``same_fact``: a fact judge; when given, two units repeat each other when it says a
+    sentence of one states the same fact as a sentence of the other (instead of the
+    cosine, which is what the default judge, ``provenance.word_match``, compares)."""
     weights = concept_weights(units, n_articles, params)
     if not weights:  # too few articles agree on anything: unigram-free fallback, by prior
         weights = {c: 1.0 for u in units for c in u.concepts}
@@ -177,7 +181,8 @@ def select_units(
             if u.words <= max_words and (max_sentences is None or len(u.indices) <= max_sentences)]
     if not fits:
         return []
-    sim = _Similarity(vectors, [len(u.indices) for u in units])
+    sim = _Similarity(vectors, [len(u.indices) for u in units],
+                      [u.texts for u in units] if same_fact else None, same_fact)
     chosen: list[int] | None = None
     if params.ilp:
         chosen = _ilp(units, fits, weights, sim, max_words, max_sentences, params)
@@ -191,10 +196,28 @@ class _Similarity:
     column at a time (a story can have a thousand units). ``vectors``: the units'
     sentences' rows, unit after unit; ``sizes``: sentences per unit."""
 
-    def __init__(self, vectors: np.ndarray, sizes: Sequence[int]) -> None:
+    def __init__(
+        self, vectors: np.ndarray, sizes: Sequence[int],
+        texts: Sequence[tuple[str, ...]] | None = None,
+        same_fact: Callable[[str, str], bool] | None = None,
+    ) -> None:
         self.vectors = vectors
         self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
         self.cols: dict[int, np.ndarray] = {}
+        self.texts = texts
+        self.same_fact = same_fact
+        self.judged: dict[tuple[int, int], bool] = {}
+
+    def repeats(self, a: int, b: int, limit: float) -> bool:
+        """Units a and b state a fact in common: by the judge when there is one, else a
+        sentence pair's cosine at least ``limit``."""
+        if self.same_fact is None or self.texts is None:
+            return self[a, b] >= limit
+        key = (min(a, b), max(a, b))
+        if key not in self.judged:
+            judge = self.same_fact
+            self.judged[key] = any(judge(x, y) for x in self.texts[a] for y in self.texts[b])
+        return self.judged[key]
 
     def __getitem__(self, pair: tuple[int, int]) -> float:
         a, b = pair
@@ -219,7 +242,7 @@ def _conflict(
     ua, ub = units[a], units[b]
     if ua.article == ub.article and set(ua.indices) & set(ub.indices):
         return True
-    if sim[a, b] >= params.max_redundancy:
+    if sim.repeats(a, b, params.max_redundancy):
         return True
     small = min(len(ua.concepts), len(ub.concepts))
     return bool(small and len(ua.concepts & ub.concepts) > params.max_overlap * small)

@@ -303,7 +303,8 @@ def summarize_story(
     within that many words; what happened first, then what the outlets add in time order.
     Each summary sentence lists every article sentence that states it by ``same_fact``
     (default: :func:`.provenance.word_match` at ``params.source_threshold``; see
-    :func:`summary_sources`).
+    :func:`summary_sources`); a judge given also keeps two sentences it deems one fact
+    out of one summary.
     """
     arts = [a for a in _as_articles(articles) if a.text and a.text.strip()]
     if not arts:
@@ -331,7 +332,7 @@ def summarize_story(
     time_rank = [0] * len(arts)
     for r, k in enumerate(by_time):
         time_rank[k] = r
-    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp, time_rank)
+    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp, time_rank, same_fact)
     weights = concept_weights(units, len(arts), cp)
     shown = [
         (arts[units[k].article].id, i, t,

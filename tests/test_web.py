@@ -173,7 +173,7 @@ def test_search_page_highlights_matches(client):
     assert "<mark>Dock</mark> <mark>workers</mark>" in r.text
     assert "2 results" in r.text
     assert client.get("/search").status_code == 200  # empty form
-    assert "0 results" in client.get("/search", params={"q": "zebra"}).text
+    assert "No articles match “zebra”" in client.get("/search", params={"q": "zebra"}).text
 
 
 def test_sources_page_counts_outlets_and_cited_agencies(client):

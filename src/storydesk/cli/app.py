@@ -152,24 +152,36 @@ def show_article(
     console.print(escape(a.text), highlight=False)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def search(
-    query: Annotated[str, typer.Argument(help='Words to find; "quoted words" as a phrase.')],
+    words: Annotated[list[str], typer.Argument(
+        help='Words to find, all of them; a OR b; -word or NOT word to leave out; '
+        '"quoted words" as a phrase (quote them for the shell too); prefix* for any ending.',
+        show_default=False)],
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Full-text search over titles and text."""
+    """Full-text search over titles and text (docs/web.md#search has the syntax)."""
+    from storydesk.store import QueryError
+
+    query = " ".join(words)
     desk = _desk(db)
-    hits = desk.search(query, limit=limit)
+    try:
+        hits = desk.search(query, limit=limit)
+    except QueryError as e:
+        fail(escape(str(e)))
     if json_out:
         print_json([{**article_json(a, with_text=False), "snippet": s} for a, s in hits])
+        return
+    if not hits:
+        console.print(f"No articles match {escape(query.strip())!r}.", highlight=False)
         return
     for a, snip in hits:
         console.print(f"[bold]{a.id}[/bold]  {escape(a.title)}  [dim]{escape(a.outlet or '')} "
                       f"{(a.date or '')[:10]}[/dim]", highlight=False)
         console.print(_highlight(snip))
-    console.print(f"{len(hits)} results", highlight=False)
+    console.print(f"{len(hits)} result{'' if len(hits) == 1 else 's'}", highlight=False)
 
 
 def _highlight(snippet: str) -> Text:

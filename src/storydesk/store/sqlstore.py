@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine, Row, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from storydesk.models import Article, Entity, Story, Subscription
+from storydesk.store.query import AllOf, fts5_query, parse_query, pg_tsquery
 from storydesk.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -409,21 +410,21 @@ class Store:
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search; returns (article without text, highlighted snippet).
 
-        Every word (or quoted phrase) must appear; a title match counts five times a
+        ``query`` is read as :mod:`storydesk.store.query` says (words all required,
+        OR, -word and NOT, "phrases", prefix*); a query that asks for nothing raises
+        :class:`~storydesk.store.query.QueryError`. A title match counts five times a
         match in the text. SQLite: FTS5 with bm25; PostgreSQL: the ``search`` tsvector
         column (GIN index) with ts_rank and ts_headline."""
-        terms = _search_terms(query)
-        if not terms:
-            return []
+        tree = parse_query(query)
         if self.dialect == "postgresql":
-            sql, params = _pg_search_sql(terms, limit)
+            sql, params = _pg_search_sql(tree, limit)
         else:
             sql = text(
                 "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
                 "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
                 "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
             )
-            params = {"q": " ".join(f'"{t}"' for t in terms), "n": limit}
+            params = {"q": fts5_query(tree), "n": limit}
         with self.engine.connect() as conn:
             hits = conn.execute(sql, params).all()
             if not hits:
@@ -747,21 +748,6 @@ def _story_from_row(row: Row[Any]) -> Story:
     )
 
 
-def _search_terms(query: str) -> list[str]:
-    """A user's words and quoted phrases, each to appear in a match, without the
-    characters that query syntaxes give a meaning."""
-    import re
-
-    parts = re.findall(r'"([^"]+)"|(\S+)', query)
-    terms = []
-    for phrase, word in parts:
-        t = (phrase or word).replace('"', "")
-        t = re.sub(r"[^\w\s'-]", " ", t).strip()
-        if t:
-            terms.append(t)
-    return terms
-
-
 # PostgreSQL full text (schema v5): the text search configuration of the ``search``
 # column, title weighted A and text D; ranks weigh A five times D, as bm25 does in SQLite.
 PG_TS_CONFIG = "storydesk_search"
@@ -769,15 +755,10 @@ PG_RANK_WEIGHTS = "{0.2, 0.2, 0.2, 1.0}"  # D, C, B, A
 PG_HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1"
 
 
-def _pg_search_sql(terms: list[str], limit: int) -> tuple[Any, dict[str, Any]]:
-    """The PostgreSQL search query: every term a phrase query, all of them required."""
-    params: dict[str, Any] = {"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS,
-                              "opts": PG_HEADLINE}
-    parts = []
-    for i, t in enumerate(terms):
-        params[f"t{i}"] = t
-        parts.append(f"phraseto_tsquery(CAST(:cfg AS regconfig), :t{i})")
-    tsq = " && ".join(parts)
+def _pg_search_sql(tree: AllOf, limit: int) -> tuple[Any, dict[str, Any]]:
+    """The PostgreSQL search query for a parsed user query."""
+    tsq, params = pg_tsquery(tree, "cfg")
+    params.update({"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS, "opts": PG_HEADLINE})
     sql = text(
         f"WITH q AS (SELECT {tsq} AS q), "
         "hits AS (SELECT a.id, ts_rank(CAST(:w AS float4[]), a.search, q.q) AS r "

@@ -36,6 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storydesk.models import Article, RawDocument, Story
+from storydesk.store.query import QueryError
 from storydesk.web.views import (
     atom_feed,
     comparison_view,
@@ -509,8 +510,11 @@ def create_app(
         request: Request, q: Annotated[str, Query(max_length=500)] = ""
     ) -> HTMLResponse:
         q = q.strip()
-        hits = the_desk.search(q, limit=SEARCH_LIMIT) if q else []
-        return render(request, "search.html", q=q, hits=hits)
+        try:
+            hits = the_desk.search(q, limit=SEARCH_LIMIT) if q else []
+        except QueryError as e:
+            return render(request, "search.html", 400, q=q, hits=[], problem=str(e))
+        return render(request, "search.html", q=q, hits=hits, problem=None)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request) -> HTMLResponse:
@@ -550,11 +554,17 @@ def create_app(
     @app.get("/api/search", response_model=SearchResults, responses=errors, tags=["articles"])
     def api_search(
         q: Annotated[str, Query(min_length=1, max_length=500,
-                                description='Words to find; "quoted words" as a phrase.')],
+                                description='Words to find (all); a OR b; -word; "quoted words" '
+                                            "as a phrase; prefix*.")],
         limit: Annotated[int, Query(ge=1, le=API_MAX_LIMIT)] = 20,
     ) -> dict[str, Any]:
-        """Full-text search over titles and text, best first."""
-        hits = the_desk.search(q, limit=limit)
+        """Full-text search over titles and text, best first: words all required,
+        ``a OR b``, ``-word``/``NOT word``, ``"phrases"``, ``prefix*``. A query that asks
+        for nothing (only excluded words, no word at all) is a 422 with the reason."""
+        try:
+            hits = the_desk.search(q, limit=limit)
+        except QueryError as e:
+            raise HTTPException(422, str(e)) from None
         return {"query": q, "items": [{**_brief(a), "snippet": s} for a, s in hits]}
 
     @app.get("/api/stories", response_model=StoryList, responses=errors, tags=["stories"])

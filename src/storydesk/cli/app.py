@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.output import article_json, clip, console, err, fail, print_json
+from storydesk.cli.output import article_json, clip, console, count_line, err, fail, print_json
 
 app = typer.Typer(
     help="storydesk: a self-hosted news desk. Ingest articles from many outlets, "
@@ -47,6 +47,14 @@ def add(
                                                  "OPML lists, JSON lines, WARC archives.")],
     outlet: Annotated[str | None, typer.Option(help="Outlet name for all these inputs "
                                                "(else read from the source).")] = None,
+    outlet_from_folder: Annotated[bool, typer.Option(
+        "--outlet-from-folder", help="An article whose source names no outlet gets the name "
+        "of the folder holding its file (saved-pages/Fox News/a.txt: Fox News).")] = False,
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="FIELD=KEY", help="Read KEY of JSON rows and CSV columns as "
+        "FIELD (title, text, html, outlet, date, url, author, summary, language); "
+        "repeatable. Common names (headline, content, source, pubDate...) need "
+        "none.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching from "
                              "private, loopback and link-local addresses.")] = False,
     delay: Annotated[float | None, typer.Option(help="Seconds between two requests to one "
@@ -55,6 +63,12 @@ def add(
     json_out: JsonOption = False,
 ) -> None:
     """Ingest articles: clean them, describe them and store them."""
+    from storydesk.sources.jsonl import parse_field_map
+
+    try:
+        field_map = parse_field_map(field or [])
+    except ValueError as e:
+        fail(escape(str(e)), 2)
     desk = _desk(db, allow_private=allow_private)
     if delay is not None:
         desk.settings.fetch.per_host_delay = delay
@@ -81,7 +95,8 @@ def add(
                 f" · {origin[-50:]}"))
 
         report = desk.add(sources, outlet=outlet, progress=tick,
-                          on_plan=lambda n: bar.update(task, total=n))
+                          on_plan=lambda n: bar.update(task, total=n), field_map=field_map,
+                          outlet_from_folder=outlet_from_folder)
     if json_out:
         print_json({
             "added": report.added,
@@ -105,12 +120,14 @@ def articles(
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="Only articles dated on or after "
                                               "this date (YYYY-MM-DD).")] = None,
+    cited: Annotated[str | None, typer.Option(help="Only articles citing this source (an "
+                                              "agency or outlet: TASS).")] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """List stored articles."""
+    """List stored articles, oldest first."""
     desk = _desk(db)
-    rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since)
+    rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since, cited=cited)
     if json_out:
         print_json([article_json(a, with_text=False) for a in rows])
         return
@@ -119,7 +136,9 @@ def articles(
         table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(clip(a.title)),
                       escape(", ".join(a.cited)), str(a.duplicate_of or ""))
     console.print(table)
-    console.print(f"{len(rows)} of {desk.store.count_articles()} articles", highlight=False)
+    total = desk.store.count_articles(outlet=outlet, since=since, cited=cited)
+    console.print(count_line(len(rows), total, "articles", bool(outlet or since or cited)),
+                  highlight=False)
 
 
 @show_app.command("article")

@@ -271,7 +271,8 @@ def watch(
 ) -> None:
     """Follow the subscribed sources: poll each on its own schedule, store new articles
     and place them in stories. Logs one line per poll round on standard error; Ctrl-C
-    (SIGINT) or SIGTERM stops after the article in hand."""
+    (SIGINT) or SIGTERM stops after the article in hand. Exits 1 at once when nothing is
+    subscribed, and at the end when every poll of every round failed."""
     from storydesk.follow import Watcher
 
     desk = open_desk(db, allow_private=allow_private)
@@ -285,7 +286,11 @@ def watch(
     setup_logging()
     log = logging.getLogger("storydesk.watch")
 
+    polls = {"done": 0, "failed": 0}
+
     def on_round(report: Any) -> None:
+        polls["done"] += len(report.polls)
+        polls["failed"] += sum(1 for p in report.polls if not p.ok)
         if json_out:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
@@ -299,8 +304,12 @@ def watch(
                  signal.Signals(signum).name)
         watcher.stop()
 
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     subs = desk.subscriptions()
+    if not subs:
+        desk.close()
+        fail("no subscriptions to watch: add one with [bold]storydesk sources add URL[/bold] "
+             "or a list with [bold]storydesk sources import FILE.opml[/bold]")
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     log.info("watching %d sources%s", len(subs),
              f" for {duration:g} s" if duration is not None else "")
     try:
@@ -313,6 +322,9 @@ def watch(
         desk.close()
     log.info("stopped after %d round%s: %d new article%s", watcher.rounds,
              "" if watcher.rounds == 1 else "s", new, "" if new == 1 else "s")
+    if polls["done"] and polls["failed"] == polls["done"]:
+        fail(f"every poll failed ({polls['failed']} of {polls['done']}): see "
+             "[bold]storydesk sources list[/bold] for each source's last error")
 
 
 def register(app: typer.Typer) -> None:

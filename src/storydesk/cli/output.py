@@ -53,6 +53,14 @@ def article_json(article: Any, *, with_text: bool = True) -> dict[str, Any]:
     return {k: d[k] for k in keys if k in d}
 
 
+def count_line(shown: int, total: int, noun: str, filtered: bool) -> str:
+    """The line under a listing: "3 of 20 articles" (20 being all that match the filters),
+    or "no articles match these filters"."""
+    if filtered and total == 0:
+        return f"no {noun} match these filters"
+    return f"{shown} of {total} {noun}"
+
+
 def clip(text: str, width: int = 90) -> str:
     """``text`` cut to ``width`` characters at a word boundary, with "…" when cut."""
     if len(text) <= width:

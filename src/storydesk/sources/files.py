@@ -1,8 +1,9 @@
 """Local files and folders: which files to read, and how to read each kind.
 
 Kinds by name: ``.txt``; ``.html``/``.htm``/``.xhtml``; ``.json``; ``.jsonl``/``.ndjson``;
-``.csv``/``.tsv`` (one article per row); ``.warc``/``.warc.gz``; ``.opml``; ``.xml``/``.rss``/``.atom`` (feeds); and ``.gz`` of
-any of them. A file named on its own with another or no extension is sniffed.
+``.csv``/``.tsv`` (one article per row); ``.warc``/``.warc.gz``; ``.opml``;
+``.xml``/``.rss``/``.atom`` (feeds); and ``.gz`` of any of them.
+A file named on its own with another or no extension is sniffed.
 """
 
 from __future__ import annotations

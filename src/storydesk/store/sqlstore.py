@@ -350,6 +350,26 @@ class Store:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
         return _article_from_row(row) if row else None
 
+    def _cites(self, name: str) -> Any:
+        """A condition: the article's ``cited`` list holds ``name`` (any case)."""
+        if self.dialect == "postgresql":
+            sql = ("EXISTS (SELECT 1 FROM json_array_elements_text(articles.cited) AS c(v) "
+                   "WHERE lower(c.v) = lower(:cited_name))")
+        else:
+            sql = ("EXISTS (SELECT 1 FROM json_each(articles.cited) "
+                   "WHERE lower(json_each.value) = lower(:cited_name))")
+        return text(sql).bindparams(cited_name=name)
+
+    def _article_filters(self, q: Any, outlet: str | None, since: str | None,
+                         cited: str | None) -> Any:
+        if outlet:
+            q = q.where(func.lower(articles.c.outlet) == outlet.lower())
+        if since:
+            q = q.where(articles.c.date >= since)
+        if cited:
+            q = q.where(self._cites(cited))
+        return q
+
     def list_articles(
         self,
         *,
@@ -357,14 +377,13 @@ class Store:
         offset: int = 0,
         outlet: str | None = None,
         since: str | None = None,
+        cited: str | None = None,
         with_text: bool = False,
     ) -> list[Article]:
+        """Articles by id; ``outlet`` (any case), dated on or after ``since``, citing
+        ``cited`` (a name as ``Article.cited`` holds it, any case)."""
         cols = list(articles.c) if with_text else LISTING_COLUMNS
-        q = select(*cols)
-        if outlet:
-            q = q.where(func.lower(articles.c.outlet) == outlet.lower())
-        if since:
-            q = q.where(articles.c.date >= since)
+        q = self._article_filters(select(*cols), outlet, since, cited)
         q = q.order_by(articles.c.id).offset(offset)
         if limit is not None:
             q = q.limit(limit)
@@ -403,9 +422,13 @@ class Store:
                 articles.c.duplicate_of == article_id)).scalars())
         return self.articles_by_ids(ids, with_text=False)
 
-    def count_articles(self) -> int:
+    def count_articles(self, *, outlet: str | None = None, since: str | None = None,
+                       cited: str | None = None) -> int:
+        """How many articles :meth:`list_articles` with these filters lists in all."""
+        q = self._article_filters(select(func.count()).select_from(articles), outlet, since,
+                                  cited)
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+            return int(conn.execute(q).scalar() or 0)
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search; returns (article without text, highlighted snippet).
@@ -555,15 +578,10 @@ class Store:
         offset: int = 0,
         since: str | None = None,
         outlet: str | None = None,
+        cited: str | None = None,
     ) -> list[Story]:
-        q = select(stories)
-        if since:
-            q = q.where(stories.c.last_date >= since)
-        if outlet:
-            sub = (select(story_articles.c.story_id)
-                   .join(articles, articles.c.id == story_articles.c.article_id)
-                   .where(func.lower(articles.c.outlet) == outlet.lower()))
-            q = q.where(stories.c.id.in_(sub))
+        """Stories, latest first; with an article of ``outlet``, one citing ``cited``."""
+        q = self._story_filters(select(stories), since, outlet, cited)
         q = q.order_by(stories.c.last_date.desc().nulls_last(), stories.c.article_count.desc(),
                        stories.c.id).offset(offset)
         if limit is not None:
@@ -582,9 +600,25 @@ class Store:
                     st.article_ids = members[st.id]
         return found
 
-    def count_stories(self) -> int:
+    def _story_filters(self, q: Any, since: str | None, outlet: str | None,
+                       cited: str | None) -> Any:
+        if since:
+            q = q.where(stories.c.last_date >= since)
+        if outlet or cited:
+            sub = self._article_filters(
+                select(story_articles.c.story_id)
+                .join(articles, articles.c.id == story_articles.c.article_id),
+                outlet, None, cited)
+            q = q.where(stories.c.id.in_(sub))
+        return q
+
+    def count_stories(self, *, since: str | None = None, outlet: str | None = None,
+                      cited: str | None = None) -> int:
+        """How many stories :meth:`list_stories` with these filters lists in all."""
+        q = self._story_filters(select(func.count()).select_from(stories), since, outlet,
+                                cited)
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+            return int(conn.execute(q).scalar() or 0)
 
     # -- summaries ------------------------------------------------------------
     def content_keys(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:

@@ -1,0 +1,251 @@
+"""A new user's first hour with their own files, through the real ``storydesk`` command:
+saved pages with a URL line, CSV exports, scrapers' JSON lines, outlets named from hosts,
+copyright lines and folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli import storydesk
+
+# Fictional articles written for these tests.
+BODY = ("Engineers closed the rail bridge at Karsk on Wednesday to inspect cracks found in "
+        "two of its steel girders, the national railway company said in a statement.")
+BODY2 = ("The ferry link between the port of Karsk and Ilvar island reopened on Tuesday after "
+         "three days of storms kept the boats in harbour, the transport office said.")
+BODY3 = ("Pupils in the northern districts of Karsk moved into a new school building on "
+         "Thursday, ending years of lessons in temporary cabins, the city said.")
+
+
+def _articles(db: Path, *args: str) -> list[dict]:
+    got = storydesk("articles", "--json", *args, db=db)
+    assert got.returncode == 0, got.stderr
+    return json.loads(got.stdout)
+
+
+def test_url_line_is_the_url_and_the_next_line_the_headline(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "http: / / www. foxnews. com / politics / 2013 / 04 / 10 / rail - bridge - closed\n"
+        "Rail bridge at Karsk closed for inspection\n" + BODY + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "https://thecaucus.blogs.nytimes.com/2013/04/11/ferry/\n\n"
+        "Ferry service to Ilvar resumes\n\n" + BODY2 + "\n", encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert storydesk("add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                     db=db).returncode == 0
+    got = {a["title"]: a for a in _articles(db)}
+    bridge = got["Rail bridge at Karsk closed for inspection"]
+    assert bridge["url"] == ("http://www.foxnews.com/politics/2013/04/10/"
+                             "rail-bridge-closed")
+    assert bridge["outlet"] == "Fox News"
+    ferry = got["Ferry service to Ilvar resumes"]
+    assert ferry["outlet"] == "The New York Times"  # a blog host of nytimes.com, named
+    text = json.loads(storydesk("show", "article", str(ferry["id"]), "--json", db=db).stdout)
+    assert not text["text"].startswith("http") and "thecaucus" not in text["text"]
+
+
+def test_csv_and_tsv_one_article_per_row(tmp_path: Path) -> None:
+    rows = [("Rail bridge closed", BODY, "2026-02-04", "Lantern Post"),
+            ("Ferry resumes", BODY2, "2026-02-03", "Harbour Courier")]
+    csv = tmp_path / "export.csv"
+    csv.write_text("title,text,date,outlet\n" + "".join(
+        f'"{t}","{x}",{d},{o}\n' for t, x, d, o in rows), encoding="utf-8")
+    tsv = tmp_path / "more.tsv"
+    tsv.write_text("headline\tcontent\tpublished\tsource\n"
+                   f"New school opens\t{BODY3}\t2026-02-05\tNorthgate Daily\n", encoding="utf-8")
+    db = tmp_path / "d.db"
+    got = storydesk("add", str(csv), str(tsv), db=db)
+    assert got.returncode == 0 and "3 added, 0 duplicates, 0 failed" in got.stdout, got
+    listed = {a["title"]: (a["date"], a["outlet"]) for a in _articles(db)}
+    assert listed == {"Rail bridge closed": ("2026-02-04", "Lantern Post"),
+                      "Ferry resumes": ("2026-02-03", "Harbour Courier"),
+                      "New school opens": ("2026-02-05", "Northgate Daily")}
+
+
+def test_csv_without_a_text_column_is_refused_in_one_line(tmp_path: Path) -> None:
+    csv = tmp_path / "links.csv"
+    csv.write_text("title,link\nRail bridge closed,https://example.org/a\n", encoding="utf-8")
+    got = storydesk("add", str(csv), db=tmp_path / "d.db")
+    assert got.returncode == 1 and "0 added" in got.stdout
+    assert got.stderr.strip() == (
+        f"failed: {csv}: no text column in the header (columns: title, link); name one text "
+        "or html, or map it with --field text=COLUMN")
+    mapped = storydesk("add", str(csv), "--field", "text=title", db=tmp_path / "d.db")
+    assert "failed" in mapped.stderr  # three words are too little text: still one line each
+    assert len(mapped.stderr.strip().splitlines()) == 1
+
+
+def test_scraper_field_names_and_field_mapping(tmp_path: Path) -> None:
+    rows = tmp_path / "scraped.jsonl"
+    rows.write_text("\n".join(json.dumps(r) for r in [
+        {"headline": "Rail bridge closed", "content": BODY, "source": "Lantern Post",
+         "pubDate": "2026-02-04"},
+        {"title": "Ferry resumes", "body": BODY2, "publisher": {"name": "Harbour Courier"},
+         "publish_date": "2026-02-03"},
+        {"title": "New school opens", "article": BODY3, "site_name": "northgate.example",
+         "published": "2026-02-05T08:00:00Z"},
+    ]) + "\n", encoding="utf-8")
+    db = tmp_path / "d.db"
+    got = storydesk("add", str(rows), db=db)
+    assert "3 added, 0 duplicates, 0 failed" in got.stdout, got.stderr
+    listed = {a["title"]: (a["date"][:10], a["outlet"]) for a in _articles(db)}
+    assert listed == {"Rail bridge closed": ("2026-02-04", "Lantern Post"),
+                      "Ferry resumes": ("2026-02-03", "Harbour Courier"),
+                      "New school opens": ("2026-02-05", "northgate.example")}
+
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"hed": "Tram line opens", "story_body": BODY3 + " More.",
+                               "paper": "Karsk Courier"}) + "\n", encoding="utf-8")
+    db2 = tmp_path / "d2.db"
+    bad = storydesk("add", str(odd), db=db2)
+    assert bad.returncode == 1 and "no text or html field" in bad.stderr
+    ok = storydesk("add", str(odd), "--field", "text=story_body", "--field", "title=hed",
+                   "--field", "outlet=paper", db=db2)
+    assert ok.returncode == 0, ok.stderr
+    [a] = _articles(db2)
+    assert (a["title"], a["outlet"]) == ("Tram line opens", "Karsk Courier")
+    wrong = storydesk("add", str(odd), "--field", "body", db=db2)
+    assert wrong.returncode == 2 and "expected FIELD=KEY" in wrong.stderr
+
+
+def test_outlet_from_copyright_line_and_from_folder(tmp_path: Path) -> None:
+    saved = tmp_path / "saved"
+    (saved / "Harbour Courier").mkdir(parents=True)
+    (saved / "Harbour Courier" / "ferry.txt").write_text(
+        "Ferry resumes\n\n" + BODY2 + "\n", encoding="utf-8")
+    (saved / "bridge.txt").write_text(
+        "Rail bridge closed\n\n" + BODY + "\n\n© 2026 Lantern Post. All rights reserved.\n",
+        encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert storydesk("add", str(saved), db=db).returncode == 0
+    assert {a["title"]: a["outlet"] for a in _articles(db)} == {
+        "Rail bridge closed": "Lantern Post", "Ferry resumes": None}
+    db2 = tmp_path / "d2.db"
+    assert storydesk("add", "--outlet-from-folder", str(saved), db=db2).returncode == 0
+    assert {a["title"]: a["outlet"] for a in _articles(db2)} == {
+        "Rail bridge closed": "Lantern Post", "Ferry resumes": "Harbour Courier"}
+
+
+def test_outlet_table_is_editable(tmp_path: Path, monkeypatch) -> None:
+    table = tmp_path / "outlets.tsv"
+    table.write_text("# mine\nfoxnews.com\tFOX\n", encoding="utf-8")
+    monkeypatch.setenv("STORYDESK_OUTLETS", str(table))
+    (tmp_path / "a.txt").write_text("https://www.foxnews.com/a\nRail bridge closed\n" + BODY,
+                                    encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert storydesk("add", str(tmp_path / "a.txt"), db=db).returncode == 0
+    assert [a["outlet"] for a in _articles(db)] == ["FOX"]
+
+
+# -- watch: exit codes ----------------------------------------------------------------
+def test_watch_with_nothing_subscribed_says_so_and_exits(tmp_path: Path) -> None:
+    got = storydesk("watch", db=tmp_path / "d.db", timeout=30)
+    assert got.returncode == 1
+    assert got.stderr.strip().splitlines()[-1] == (
+        "error: no subscriptions to watch: add one with storydesk sources add URL or a list "
+        "with storydesk sources import FILE.opml")
+
+
+def test_watch_exits_1_when_every_feed_failed(http_server, tmp_path: Path) -> None:
+    from feedsite import FeedSite
+    from httpserver import Response
+
+    db = tmp_path / "d.db"
+    broken = http_server.add("/broken.xml", Response("", status=503, content_type="text/plain"))
+    gone = http_server.add("/gone.xml", Response("", status=404, content_type="text/plain"))
+    for url in (broken, gone):
+        assert storydesk("sources", "add", url, "--no-check", db=db).returncode == 0
+    got = storydesk("watch", "--rounds", "1", "--allow-private", "--delay", "0", db=db)
+    assert got.returncode == 1, got.stderr
+    assert got.stderr.strip().splitlines()[-1] == (
+        "error: every poll failed (2 of 2): see storydesk sources list for each source's "
+        "last error")
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    site.publish(1)
+    assert storydesk("sources", "add", site.feed_url, "--allow-private", db=db).returncode == 0
+    again = storydesk("watch", "--rounds", "1", "--allow-private", "--delay", "0", db=db)
+    assert again.returncode == 0, again.stderr  # one feed worked
+
+
+# -- citations, filters and counts ------------------------------------------------------
+CITING = [
+    ("Polar station opens", "Lantern Post",
+     "The wintering complex opened on Monday by video link, TASS reported. Scientists at the "
+     "station thanked the builders, according to RIA Novosti."),
+    ("Station opening criticised", "Harbour Courier",
+     "Critics said the opening was staged, The New York Times reported on Monday. Aides told "
+     "The Times that the call had been planned for weeks."),
+    ("Ferry resumes", "Lantern Post", BODY2 + " More crossings will follow, TASS reported."),
+    ("School opens", "Lantern Post", BODY3),
+]
+
+
+def _citing_db(tmp_path: Path) -> Path:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(json.dumps({"title": t, "outlet": o, "text": x}) + "\n"
+                            for t, o, x in CITING), encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert storydesk("add", str(rows), db=db).returncode == 0
+    return db
+
+
+def test_one_paper_named_twice_is_one_source(tmp_path: Path) -> None:
+    db = _citing_db(tmp_path)
+    cited = {a["title"]: a["cited"] for a in _articles(db)}
+    assert cited["Station opening criticised"] == ["The New York Times"]
+    assert cited["Polar station opens"] == ["TASS", "RIA Novosti"]
+
+
+def test_cited_filter_and_counts_of_what_matches(tmp_path: Path) -> None:
+    db = _citing_db(tmp_path)
+    assert sorted(a["title"] for a in _articles(db, "--cited", "tass")) == [
+        "Ferry resumes", "Polar station opens"]
+    shown = storydesk("articles", "--outlet", "Lantern Post", "--limit", "2", db=db)
+    assert shown.stdout.strip().splitlines()[-1] == "2 of 3 articles"
+    shown = storydesk("articles", "--cited", "TASS", "--limit", "1", db=db)
+    assert shown.stdout.strip().splitlines()[-1] == "1 of 2 articles"
+    none = storydesk("articles", "--cited", "Xinhua", db=db)
+    assert none.stdout.strip().splitlines()[-1] == "no articles match these filters"
+    stories = json.loads(storydesk("stories", "--cited", "TASS", "--json", db=db).stdout)
+    members = {i for s in stories for i in s["article_ids"]}
+    tass_ids = {a["id"] for a in _articles(db, "--cited", "TASS")}
+    assert tass_ids <= members and stories
+    line = storydesk("stories", "--cited", "TASS", "--limit", "1", db=db).stdout
+    assert line.strip().splitlines()[-1] == f"1 of {len(stories)} stories"
+
+
+def test_cited_filter_on_the_web(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storydesk.web import create_app
+
+    db = _citing_db(tmp_path)
+    with TestClient(create_app(str(db))) as client:
+        page = client.get("/", params={"cited": "TASS"})
+        assert page.status_code == 200 and "Stories citing TASS" in page.text
+        assert "Polar station opens" in page.text and "School opens" not in page.text
+        hint = client.get("/", params={"outlet": "TASS"})
+        assert "No stories match these filters" in hint.text
+        assert 'href="/?cited=TASS">cite TASS</a>' in hint.text
+        arts = client.get("/articles", params={"cited": "TASS"})
+        assert "Ferry resumes" in arts.text and "School opens" not in arts.text
+        api = client.get("/api/articles", params={"cited": "TASS", "limit": 1}).json()
+        assert api["total"] == 2 and len(api["items"]) == 1
+        stories = client.get("/api/stories", params={"cited": "RIA Novosti"}).json()
+        assert stories["items"] and all(
+            any(o in s["outlets"] for o in ["Lantern Post"]) for s in stories["items"])
+
+
+def test_cited_filter_in_the_store(store_db: str) -> None:
+    from storydesk.models import Article
+    from storydesk.store import Store
+
+    store = Store(store_db)
+    for i, cited in enumerate([["TASS", "Reuters"], ["Reuters"], [], ["tass"]]):
+        store.insert_article(Article(title=f"T{i}", text=f"text {i}", outlet="O", cited=cited),
+                             url_key=None, text_hash=f"h{i}", signature=None, band_keys=[])
+    assert [a.title for a in store.list_articles(cited="TASS")] == ["T0", "T3"]
+    assert store.count_articles(cited="Reuters") == 2
+    assert store.count_articles(outlet="o", cited="reuters") == 2
+    assert store.count_articles(cited="AP") == 0 and store.count_articles() == 4

@@ -249,3 +249,32 @@ def test_cited_filter_in_the_store(store_db: str) -> None:
     assert store.count_articles(cited="Reuters") == 2
     assert store.count_articles(outlet="o", cited="reuters") == 2
     assert store.count_articles(cited="AP") == 0 and store.count_articles() == 4
+
+
+# -- story titles ---------------------------------------------------------------------
+def test_story_title_is_a_real_headline_over_a_cut_lead(tmp_path: Path) -> None:
+    lead = ("As the world watches with bated breath, President Teodor Kalvan of Valdoria and "
+            "President Lena Ostrova of Ostmark opened the new Vostok wintering complex at "
+            "the polar station by video link on Monday.")
+    rest = (" The complex at Vostok station houses forty scientists through the polar winter. "
+            "Kalvan and Ostrova praised the builders of the Vostok complex. Ostrova said the "
+            "polar station would serve science for decades, and Kalvan thanked the crews.")
+    rows = [
+        {"text": lead + rest, "outlet": "Valdoria State Agency", "date": "2026-02-16"},
+        {"text": lead + rest + " The ceremony lasted an hour.", "outlet": "Meridian Wire",
+         "date": "2026-02-16"},
+        {"title": "Kalvan and Ostrova open Vostok polar complex by video link",
+         "text": "Teodor Kalvan and Lena Ostrova opened the Vostok wintering complex at the "
+                 "polar station by video link on Monday, as arrests went on at home. The "
+                 "Vostok complex houses forty scientists.", "outlet": "Ostmark Free Press",
+         "date": "2026-02-16"},
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert storydesk("add", str(path), db=db).returncode == 0
+    titles = {a["outlet"]: a["title"] for a in _articles(db)}
+    assert titles["Meridian Wire"].endswith("…")  # no headline given: the lead, cut
+    stories = json.loads(storydesk("stories", "--json", db=db).stdout)
+    assert len(stories) == 1 and len(stories[0]["article_ids"]) == 3, stories
+    assert stories[0]["title"] == "Kalvan and Ostrova open Vostok polar complex by video link"

@@ -12,7 +12,7 @@ from storydesk.extract.dates import parse_date
 from storydesk.extract.entities import extract_entities
 from storydesk.extract.language import detect_language
 from storydesk.extract.outlets import outlet_from_copyright, outlet_from_url, outlet_name
-from storydesk.extract.text import clean_characters, parse_plain_text
+from storydesk.extract.text import clean_characters, parse_plain_text, title_from_lead
 from storydesk.models import Article, Failure, IngestError, InputError, RawDocument
 
 FOLDER_OUTLET = "folder_outlet"  # the outlet to use when nothing else names one
@@ -100,7 +100,7 @@ def build_article(
     if words < MIN_WORDS:
         raise IngestError(raw.origin, f"too little text ({words} words)")
     if not title:
-        title = " ".join(text.split()[:12])
+        title = title_from_lead(text)
 
     language = _str(f.get("language")) or language or detect_language(text)
     extra = {k: v for k, v in f.items() if k not in KNOWN_FIELDS}

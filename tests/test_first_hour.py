@@ -5,6 +5,7 @@ copyright lines and folders."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from cli import storydesk
@@ -278,3 +279,62 @@ def test_story_title_is_a_real_headline_over_a_cut_lead(tmp_path: Path) -> None:
     stories = json.loads(storydesk("stories", "--json", db=db).stdout)
     assert len(stories) == 1 and len(stories[0]["article_ids"]) == 3, stories
     assert stories[0]["title"] == "Kalvan and Ostrova open Vostok polar complex by video link"
+
+
+# -- the contradiction report, errors and help ---------------------------------------------
+def test_compare_report_names_outlets_and_sentences(tmp_path: Path) -> None:
+    rows = [
+        {"title": "Valdoria rejects new sanctions", "outlet": "Lantern Post",
+         "date": "2026-03-12",
+         "text": "Valdoria's foreign ministry on Thursday called the new sanctions \"an act of "
+                 "political blackmail\" and said it would respond. The sanctions target six "
+                 "officials, the Northern Council said. Ministers met in Velgrad."},
+        {"title": "Velgrad calls sanctions blackmail", "outlet": "Harbour Courier",
+         "date": "2026-03-12",
+         "text": "\"This is another act of political blackmail and interference in our "
+                 "affairs,\" Valdoria's foreign ministry said on Thursday. The sanctions target "
+                 "nine officials, the Northern Council said. Ministers met in Velgrad."},
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "d.db"
+    assert storydesk("add", str(path), db=db).returncode == 0
+    ids = [str(a["id"]) for a in _articles(db)]
+    got = storydesk("compare", *ids, db=db)
+    assert got.returncode == 0, got.stderr
+    data = json.loads(storydesk("compare", *ids, "--json", db=db).stdout)
+    kinds = {k["type"] for k in data["comparison"]["contradictions"]}
+    assert "number" in kinds, kinds
+    report = got.stdout
+    assert "quote_wording" not in report and "_" not in report.split("Contradictions")[1]
+    assert "Number: officials" in report
+    assert "Lantern Post, sentence 1: six" in report
+    assert "Harbour Courier, sentence 1: nine" in report
+    assert "Only in Lantern Post" in report
+    assert not any(f"{i}#" in report for i in ids)  # no bare "6#0" references
+    if "quote_wording" in kinds:
+        assert "Wording of a quote" in report
+        assert "this is another act" not in report  # no lower-cased repeat of the quote
+
+
+def test_one_line_error_comes_last_and_help_keeps_its_defaults(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "storydesk"
+    env = {**os.environ, "STORYDESK_DB": str(tmp_path / "d.db"), "COLUMNS": "200"}
+    merged = subprocess.run([str(exe), "compare", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, timeout=60)
+    assert merged.returncode == 1
+    assert merged.stdout.strip().splitlines()[-1] == "error: compare needs at least two articles"
+    for args, text in [(["export", "--help"], "Write to this file [default: standard output; "
+                        "parquet needs a file]."),
+                       (["add", "--help"], "Seconds between two requests to one host. "
+                        "[default: 1.0]"),
+                       (["articles", "--help"], "Store: a SQLite path or database URL. "
+                        "[default: ./storydesk.db]")]:
+        out = storydesk(*args, db=tmp_path / "d.db").stdout
+        flat = " ".join(out.replace("│", " ").split())
+        assert text in flat, (args, flat)
+        assert not re.search(r"\w \.(\s|$)", flat)  # "Write to this file ."

@@ -26,7 +26,7 @@ app.add_typer(show_app, name="show")
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "[default: ./storydesk.db]", show_default=False),
+                 "\\[default: ./storydesk.db]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -57,8 +57,9 @@ def add(
         "none.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching from "
                              "private, loopback and link-local addresses.")] = False,
-    delay: Annotated[float | None, typer.Option(help="Seconds between two requests to one "
-                                                "host. [default: 1.0]", show_default=False)] = None,
+    delay: Annotated[float | None, typer.Option(
+        help="Seconds between two requests to one host. \\[default: 1.0]",
+        show_default=False)] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:

@@ -85,7 +85,7 @@ def sources_add(
                                        "from its <link rel=\"alternate\">.")],
     every: EveryOption = "15m",
     name: Annotated[str | None, typer.Option(help="Name of the source; its articles' outlet. "
-                                             "[default: the feed's title]")] = None,
+                                             "\\[default: the feed's title]")] = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Fetch the URL now and "
                      "check that it is (or announces) a feed.")] = True,
     allow_private: AllowPrivate = False,
@@ -197,7 +197,7 @@ def sources_import(
 @sources_app.command("export")
 def sources_export(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file "
-                                             "[default: standard output].")] = None,
+                                             "\\[default: standard output].")] = None,
     db: DbOption = None,
 ) -> None:
     """Write the subscriptions as an OPML list (for another feed reader, or a backup)."""
@@ -258,12 +258,12 @@ def watch(
     rounds: Annotated[int | None, typer.Option(help="Stop after this many poll rounds.",
                       show_default=False, min=1)] = None,
     max_entries: Annotated[int | None, typer.Option(help="New entries taken from one feed "
-                           "per poll; the rest come with the next polls. [default: all]",
+                           "per poll; the rest come with the next polls. \\[default: all]",
                            show_default=False, min=1)] = None,
-    workers: Annotated[int | None, typer.Option(help="Hosts polled at once. [default: 4]",
+    workers: Annotated[int | None, typer.Option(help="Hosts polled at once. \\[default: 4]",
                        show_default=False, min=1)] = None,
     delay: Annotated[float | None, typer.Option(help="Seconds between two requests to one "
-                     "host. [default: 1.0]", show_default=False, min=0)] = None,
+                     "host. \\[default: 1.0]", show_default=False, min=0)] = None,
     allow_private: AllowPrivate = False,
     db: DbOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per poll "

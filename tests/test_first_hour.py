@@ -122,10 +122,32 @@ def test_outlet_from_copyright_line_and_from_folder(tmp_path: Path) -> None:
     assert storydesk("add", str(saved), db=db).returncode == 0
     assert {a["title"]: a["outlet"] for a in _articles(db)} == {
         "Rail bridge closed": "Lantern Post", "Ferry resumes": None}
+    outlets = storydesk("sources", "outlets", db=db).stdout
+    assert "(outlet unknown)" in outlets
+    assert outlets.strip().splitlines()[-1] == "1 outlet; 1 article with the outlet unknown"
+    _says_outlet_unknown_once(db)
     db2 = tmp_path / "d2.db"
     assert storydesk("add", "--outlet-from-folder", str(saved), db=db2).returncode == 0
     assert {a["title"]: a["outlet"] for a in _articles(db2)} == {
         "Rail bridge closed": "Lantern Post", "Ferry resumes": "Harbour Courier"}
+
+
+def _says_outlet_unknown_once(db: Path) -> None:
+    """Pages name a missing outlet once, "outlet unknown", never "from 0 outlets"."""
+    from fastapi.testclient import TestClient
+
+    from storydesk.web import create_app
+
+    [ferry] = [a for a in _articles(db) if a["outlet"] is None]
+    stories = json.loads(storydesk("stories", "--json", db=db).stdout)
+    sid = next(s["id"] for s in stories if ferry["id"] in s["article_ids"])
+    with TestClient(create_app(str(db))) as client:
+        for path in ("/", f"/stories/{sid}", f"/articles/{ferry['id']}", "/sources",
+                     "/articles"):
+            html = client.get(path).text
+            assert "0 outlets" not in html and "unknown outlet" not in html, path
+            if not path.startswith(("/stories", "/?")) and path != "/":
+                assert "outlet unknown" in html, path
 
 
 def test_outlet_table_is_editable(tmp_path: Path, monkeypatch) -> None:

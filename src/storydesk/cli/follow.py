@@ -233,10 +233,14 @@ def sources_outlets(
                   pad_edge=False)
     for r in rows:
         cited = ", ".join(f"{name} ({n})" for name, n in r["cited"])
-        table.add_row(escape(r["name"] or "(none)"), str(r["count"]), r["first"] or "",
-                      r["last"] or "", str(r["duplicates"]), escape(cited))
+        table.add_row(escape(r["name"] or "(outlet unknown)"), str(r["count"]),
+                      r["first"] or "", r["last"] or "", str(r["duplicates"]), escape(cited))
     console.print(table)
-    console.print(f"{len(rows)} outlets", highlight=False)
+    unknown = sum(r["count"] for r in rows if not r["name"])
+    known = sum(1 for r in rows if r["name"])
+    console.print(f"{known} outlet{'' if known == 1 else 's'}" + (
+        f"; {unknown} article{'' if unknown == 1 else 's'} with the outlet unknown"
+        if unknown else ""), highlight=False)
 
 
 def setup_logging() -> None:

@@ -27,10 +27,10 @@ def _articles(db: Path, *args: str) -> list[dict]:
 
 def test_url_line_is_the_url_and_the_next_line_the_headline(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(
-        "http: / / www. foxnews. com / politics / 2013 / 04 / 10 / rail - bridge - closed\n"
+        "http: / / www. foxnews. com / politics / 2013 / 04 / 10 / rail _ bridge - closed\n"
         "Rail bridge at Karsk closed for inspection\n" + BODY + "\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text(
-        "https://thecaucus.blogs.nytimes.com/2013/04/11/ferry/\n\n"
+        "https: / / the - caucus. blogs. nytimes. com / 2013 / 04 / 11 / ferry /\n\n"
         "Ferry service to Ilvar resumes\n\n" + BODY2 + "\n", encoding="utf-8")
     db = tmp_path / "d.db"
     assert storydesk("add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
@@ -38,7 +38,7 @@ def test_url_line_is_the_url_and_the_next_line_the_headline(tmp_path: Path) -> N
     got = {a["title"]: a for a in _articles(db)}
     bridge = got["Rail bridge at Karsk closed for inspection"]
     assert bridge["url"] == ("http://www.foxnews.com/politics/2013/04/10/"
-                             "rail-bridge-closed")
+                             "rail_bridge-closed")
     assert bridge["outlet"] == "Fox News"
     ferry = got["Ferry service to Ilvar resumes"]
     assert ferry["outlet"] == "The New York Times"  # a blog host of nytimes.com, named

@@ -24,8 +24,8 @@ _WORDS = re.compile(r"\w+")
 
 # A first line that is only a URL (as saved pages and ECB+ texts have it, sometimes with
 # spaces around its punctuation: "http: / / www. foxnews. com / politics / …").
-_URL_LINE = re.compile(r"^\s*https?\s*:\s*/\s*/\s*[\w-]+\s*\.\s*\S.{0,2000}$", re.I)
-_WORDS_APART = re.compile(r"\w\s+\w")  # two words with only a space between: prose
+_URL_LINE = re.compile(r"^\s*https?\s*:\s*/\s*/\s*\w[\w -]*\.\s*\S.{0,2000}$", re.I)
+_WORDS_APART = re.compile(r"[^\W_]\s+[^\W_]")  # two words with only a space between: prose
 
 
 def split_url_line(body: str) -> tuple[str | None, str]:

@@ -360,3 +360,17 @@ def test_one_line_error_comes_last_and_help_keeps_its_defaults(tmp_path: Path) -
         flat = " ".join(out.replace("│", " ").split())
         assert text in flat, (args, flat)
         assert not re.search(r"\w \.(\s|$)", flat)  # "Write to this file ."
+
+
+def test_outlets_by_registered_domain() -> None:
+    from storydesk.extract.outlets import outlet_from_url, outlet_name
+
+    same = {outlet_from_url(u) for u in ["https://www.nytimes.com/a", "https://nytimes.com/b",
+                                         "https://thecaucus.blogs.nytimes.com/c"]}
+    assert same == {"The New York Times"}
+    assert outlet_from_url("http://sports.espn.go.com/x") == "ESPN"  # a listed subdomain
+    assert outlet_from_url("http://news.example.org/x") == "example.org"  # not listed
+    assert outlet_from_url("http://127.0.0.1:8000/x") == "127.0.0.1"
+    # a blog platform: every blog its own outlet
+    assert outlet_from_url("http://a-b.blogspot.nl/x") == "a-b.blogspot.nl"
+    assert outlet_name("www.foxnews.com") == "Fox News" and outlet_name("Fox") == "Fox"

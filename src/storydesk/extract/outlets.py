@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "outlets.tsv"
 OUTLETS_ENV = "STORYDESK_OUTLETS"
+PLATFORM = "*"  # the table's name for a hosting platform: each host under it is one outlet
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)
 _NAME_WORD = r"[A-Z][\w&'’-]*(?:\.[\w&'’-]+)*"
@@ -75,6 +76,8 @@ def _name_for_host(host: str) -> str:
     labels = host.split(".")
     for i in range(len(labels) - 1):  # the longest listed suffix: espn.go.com before go.com
         suffix = ".".join(labels[i:])
+        if table.get(suffix) == PLATFORM:  # a blog platform: the host is the site
+            return host if i > 0 else suffix
         if suffix in table:
             return table[suffix]
         if suffix == domain:

@@ -247,6 +247,8 @@ def test_cited_filter_on_the_web(tmp_path: Path) -> None:
     with TestClient(create_app(str(db))) as client:
         page = client.get("/", params={"cited": "TASS"})
         assert page.status_code == 200 and "Stories citing TASS" in page.text
+        n = len(json.loads(storydesk("stories", "--cited", "TASS", "--json", db=db).stdout))
+        assert f"{n} stor{'y matches' if n == 1 else 'ies match'}" in page.text
         assert "Polar station opens" in page.text and "School opens" not in page.text
         hint = client.get("/", params={"outlet": "TASS"})
         assert "No stories match these filters" in hint.text

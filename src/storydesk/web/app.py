@@ -415,7 +415,7 @@ def create_app(
         return render(
             request, "front.html", items=items, outlet=outlet or "", since=since or "",
             cited=cited or "", page=page, has_next=len(rows) > PAGE_SIZE,
-            total=the_desk.store.count_stories() if not (outlet or since or cited) else None,
+            total=the_desk.store.count_stories(since=since, outlet=outlet, cited=cited),
             cites_instead=cites_instead,
         )
 

@@ -51,11 +51,14 @@ def test_or_not_phrase_and_prefix(store_db: str) -> None:
     assert _ids(store, "video Lukashenko OR Putin") == {luk, put}  # OR binds tighter
     assert _ids(store, "(Minsk OR Moscow) -Putin") == {luk}
     assert _ids(store, '"rail bri*') == {put}  # unclosed quote, phrase prefix
+    assert _ids(store, "' Steele") == {steele_af, steele_ldn}  # a stray mark skips nothing
+    assert _ids(store, "London OR (Kabul -Afghanistan)") == {steele_ldn}
 
 
 @pytest.mark.parametrize("query", [
     '"; DROP TABLE articles; --', "NEAR(a b)", "title:Steele", "Steele^", "a AND OR NOT",
     "((Steele", "Steele)", '"', "* Steele *", "{Steele}", "Steele + London", "'Steele'",
+    "(-London) OR Steele", "-(Steele London) Kabul", "Steele (-)", "NOT",
 ])
 def test_engine_syntax_is_only_text(store_db: str, query: str) -> None:
     store, _ = _store(store_db)
@@ -68,7 +71,8 @@ def test_engine_syntax_is_only_text(store_db: str, query: str) -> None:
 def test_queries_that_ask_for_nothing_say_why(store_db: str) -> None:
     store, _ = _store(store_db)
     for query, reason in [("- ' --", "nothing to search for"), ("-Steele", "only excludes"),
-                          ("OR", "nothing to search for"), ("Steele OR -London", "excluded")]:
+                          ("OR", "nothing to search for"), ("Steele OR -London", "excluded"),
+                          ("(-London) OR Steele", "only excludes words in a group")]:
         with pytest.raises(QueryError, match=reason):
             store.search(query)
 
@@ -122,3 +126,18 @@ def test_search_page_and_api(tmp_path: Path) -> None:
         assert api.status_code == 422 and "only excludes words" in api.json()["error"]
         ok = client.get("/api/search", params={"q": "Steele NOT London"})
         assert [i["title"] for i in ok.json()["items"]] == ["Steele dossier revisited"]
+
+
+def test_random_queries_never_reach_the_engine_as_syntax(store_db: str) -> None:
+    import random
+
+    store, _ = _store(store_db)
+    pieces = ["Steele", "London", "OR", "AND", "NOT", "-", "(", ")", '"', "*", "|", "^", ":",
+              "NEAR", "-Kabul", "rail*", '"rail bridge"', "'", "+", "{", "}", ",", "."]
+    rng = random.Random(7)
+    for _ in range(300):
+        q = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 7)))
+        try:
+            store.search(q)
+        except QueryError as e:
+            assert "\n" not in str(e)

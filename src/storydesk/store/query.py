@@ -124,10 +124,8 @@ def parse_query(query: str) -> AllOf:
             if tok == "AND":
                 pos += 1
                 continue
-            node, negated = alternatives()
+            node, negated = alternatives()  # consumes at least one token, or stops at ")"
             if node is None:
-                if peek() not in (None, ")"):
-                    pos += 1  # an operator that joins nothing
                 continue
             if isinstance(node, AllOf) and not negated:  # (a -b) inside a sequence
                 out.include += node.include
@@ -164,19 +162,26 @@ def _count(node: Node) -> int:
 
 
 def _check(tree: AllOf, query: str) -> None:
-    tree.include = [n for n in tree.include if n is not None]
-    tree.exclude = [n for n in tree.exclude if n is not None]
     shown = " ".join(query.split())[:80]
     if not tree.include and not tree.exclude:
         raise QueryError(f"nothing to search for in “{shown}”: type a word or a "
                          "\"quoted phrase\"")
-    if not tree.include:
-        raise QueryError(f"“{shown}” only excludes words: add a word to find")
     if _count(tree) > MAX_TERMS:
         raise QueryError(f"too many words in one query (over {MAX_TERMS})")
-    for node in tree.include + tree.exclude:
+
+    def walk(node: Node) -> None:
         if isinstance(node, AllOf):
-            _check(node, query)
+            if not node.include:
+                raise QueryError(f"“{shown}” only excludes words"
+                                 + (": add a word to find" if node is tree else
+                                    " in a group: add a word to find there"))
+            for n in node.include + node.exclude:
+                walk(n)
+        elif isinstance(node, AnyOf):
+            for n in node.items:
+                walk(n)
+
+    walk(tree)
 
 
 # -- SQLite FTS5 ----------------------------------------------------------------------------

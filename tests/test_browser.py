@@ -239,3 +239,36 @@ def test_sources_page_reads_as_a_table_not_a_column_of_words(server: str, browse
     pg.wait_for_load_state()
     assert "cited=Reuters" in pg.url and "Stories citing Reuters" in pg.locator("h1").inner_text()
     ctx.close()
+
+
+def test_front_page_filters_by_cited_source(server: str, page) -> None:
+    page.goto(server + "/?outlet=TASS")  # TASS is cited in the sample, it publishes nothing
+    assert "No stories match these filters" in page.locator("main").inner_text()
+    page.locator("main a", has_text="cite TASS").click()
+    page.wait_for_load_state()
+    assert "cited=TASS" in page.url
+    assert page.locator("h1").inner_text() == "Stories citing TASS"
+    listed = page.locator("ol.stories li")
+    assert listed.count() >= 1
+    page.fill("input[name=cited]", "Reuters")
+    page.locator("form.filters button").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Stories citing Reuters"
+    assert "match" in page.locator("p.count").inner_text()
+
+
+def test_search_syntax_and_no_match_in_the_page(server: str, page) -> None:
+    page.goto(server + "/")
+    page.fill("#q", "earthquake -Velmora")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    titles = page.locator("ol.items li .item-title").all_inner_texts()
+    assert titles and not any("Velmora" in t for t in titles)
+    page.fill("#q", "Lukashenk*")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "No articles match “Lukashenk*”." in page.locator("main").inner_text()
+    page.fill("#q", "-earthquake")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "only excludes words" in page.locator("main").inner_text()

@@ -205,3 +205,70 @@ def test_summary_link_works_without_javascript(server: str, browser) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "summary_page_without_javascript.png"), full_page=True)
     ctx.close()
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_sources_page_reads_as_a_table_not_a_column_of_words(server: str, browser,
+                                                            width: int) -> None:
+    ctx = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    pg = ctx.new_page()
+    pg.goto(server + "/sources")
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"sources-{width}.png"), full_page=True)
+    cells = pg.locator("table.sources td.cites")
+    assert cells.count() >= 5
+    line = float(pg.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)"))
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        names = cell.locator(".cite")
+        if names.count() == 0:
+            continue
+        box = cell.locator("span").first.bounding_box()
+        assert box is not None
+        # a cited source never breaks inside its name, and the cell never stacks one per line
+        for j in range(names.count()):
+            nb = names.nth(j).bounding_box()
+            assert nb is not None and nb["height"] < 1.6 * line, names.nth(j).inner_text()
+        if names.count() >= 2:
+            assert box["height"] < names.count() * line * 0.9 or box["width"] > 200
+    if width > 640:  # a phone shows each value under its label instead of a header row
+        hb = pg.locator("table.sources th", has_text="Cites most").bounding_box()
+        assert hb is not None and hb["height"] < 1.6 * line  # the heading on one line
+    # the cited names lead to the stories that cite them
+    pg.locator("table.sources td.cites a", has_text="Reuters").first.click()
+    pg.wait_for_load_state()
+    assert "cited=Reuters" in pg.url and "Stories citing Reuters" in pg.locator("h1").inner_text()
+    ctx.close()
+
+
+def test_front_page_filters_by_cited_source(server: str, page) -> None:
+    page.goto(server + "/?outlet=TASS")  # TASS is cited in the sample, it publishes nothing
+    assert "No stories match these filters" in page.locator("main").inner_text()
+    page.locator("main a", has_text="cite TASS").click()
+    page.wait_for_load_state()
+    assert "cited=TASS" in page.url
+    assert page.locator("h1").inner_text() == "Stories citing TASS"
+    listed = page.locator("ol.stories li")
+    assert listed.count() >= 1
+    page.fill("input[name=cited]", "Reuters")
+    page.locator("form.filters button").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Stories citing Reuters"
+    assert "match" in page.locator("p.count").inner_text()
+
+
+def test_search_syntax_and_no_match_in_the_page(server: str, page) -> None:
+    page.goto(server + "/")
+    page.fill("#q", "earthquake -Velmora")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    titles = page.locator("ol.items li .item-title").all_inner_texts()
+    assert titles and not any("Velmora" in t for t in titles)
+    page.fill("#q", "Lukashenk*")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "No articles match “Lukashenk*”." in page.locator("main").inner_text()
+    page.fill("#q", "-earthquake")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "only excludes words" in page.locator("main").inner_text()

@@ -293,7 +293,21 @@ def test_export_parquet(sample: Path, tmp_path: Path) -> None:
     assert cli("export", "stories", "--format", "parquet", "--out", str(spath), db=sample)[0] == 0
     stories = pq.read_table(spath).to_pylist()
     assert list(stories[0]) == list(STORY_COLUMNS)
-    assert any(s["comparison"] and "shared" in json.loads(s["comparison"]) for s in stories)
+    # nested data, not JSON text: lists of structs, maps keyed by article id
+    pa = pytest.importorskip("pyarrow")
+    ents = table.schema.field("entities").type
+    assert pa.types.is_list(ents) and pa.types.is_struct(ents.value_type)
+    assert [ents.value_type.field(n).name for n in range(3)] == ["name", "type", "count"]
+    sschema = pq.read_schema(spath)
+    assert pa.types.is_struct(sschema.field("comparison").type)
+    assert pa.types.is_list(sschema.field("summary_sentences").type)
+    compared = [s["comparison"] for s in stories if s["comparison"]]
+    assert compared and all(isinstance(c["shared"], list) for c in compared)
+    first = next(c for c in compared if c["unique"])
+    article_id, facts = first["unique"][0]
+    assert isinstance(article_id, int) and facts[0]["sources"][0]["article_id"] == article_id
+    assert stories[0]["summary_sentences"][0]["sources"][0]["article_id"] in (
+        stories[0]["article_ids"])
     assert not list(tmp_path.glob(".*.part"))  # written under a temporary name, renamed
 
 

@@ -158,6 +158,8 @@ def test_shipped_world_news_list_parses() -> None:
     assert len(feeds) >= 20
     assert all(f.url.startswith("https://") and f.title for f in feeds)
     assert len({f.url for f in feeds}) == len(feeds)
+    titles = {f.title for f in feeds}
+    assert {"TASS", "RIA Novosti"} <= titles  # both Russian state agencies, side by side
 
 
 # -- watching ---------------------------------------------------------------------

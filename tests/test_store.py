@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from storydesk.models import Article, Entity
-from storydesk.store import Store, StoreError
+from storydesk.store import QueryError, Store, StoreError
 from storydesk.store.schema import SCHEMA_VERSION, meta
 
 
@@ -103,7 +103,8 @@ def test_full_text_search_ranks_and_highlights(store_db):
     assert [a.id for a, _ in store.search('"budget vote"')] == [ids[1]]
     assert store.search("karsk earthquake")[0][0].id == ids[0]
     assert store.search('"; DROP TABLE articles; --') == []
-    assert store.search("") == []
+    with pytest.raises(QueryError, match="nothing to search for"):
+        store.search("")
 
 
 def test_outlet_line_counts_accumulate(store_db):
@@ -126,7 +127,9 @@ def test_search_folds_accents_and_survives_odd_text(store_db):
     assert [x.id for x, _ in store.search("CAFE reopened")] == [a]
     snippet = store.search("repairs")[0][1]
     assert "[repairs]" in snippet and snippet.lstrip().startswith("…"), snippet
-    assert store.search("- ' --") == [] and store.search("kyiv") == []
+    assert store.search("kyiv") == []
+    with pytest.raises(QueryError, match="nothing to search for"):
+        store.search("- ' --")
     # a NUL character (PostgreSQL text cannot hold one) does not stop the article
     b = store.insert_article(_article("Nul\0 title", "A stray\0 NUL in the text."),
                              url_key=None, text_hash="h2", signature=None, band_keys=[])

@@ -103,7 +103,8 @@ def test_articles_page_lists_latest_first_with_outlet_date_and_cited(client):
     assert titles[1:] == ["Karsk dockers strike over pay", "Harbour cranes idle in Karsk",
                           "Budget vote delayed in Valdoria"]
     assert "Northgate Daily" in r.text and "2026-03-02" in r.text
-    assert "cites TASS, Reuters" in r.text
+    assert re.search(r"cites <a [^>]*>TASS</a>, <a [^>]*>Reuters</a>", r.text)
+    assert 'href="/articles?cited=TASS"' in r.text
     assert 'action="/search"' in r.text  # the search box
     assert "4 articles" in r.text
 
@@ -173,7 +174,7 @@ def test_search_page_highlights_matches(client):
     assert "<mark>Dock</mark> <mark>workers</mark>" in r.text
     assert "2 results" in r.text
     assert client.get("/search").status_code == 200  # empty form
-    assert "0 results" in client.get("/search", params={"q": "zebra"}).text
+    assert "No articles match “zebra”" in client.get("/search", params={"q": "zebra"}).text
 
 
 def test_sources_page_counts_outlets_and_cited_agencies(client):
@@ -181,8 +182,8 @@ def test_sources_page_counts_outlets_and_cited_agencies(client):
     row = re.search(r"Meridian Post</a></td>(.*?)</tr>", html, re.S)
     assert row, html
     assert ">2 <small>(1 copies)</small>" in row.group(1)
-    assert "Reuters <small>(2)</small>" in row.group(1)
-    assert "TASS <small>(1)</small>" in row.group(1)
+    assert ">Reuters</a> <small>(2)</small>" in row.group(1)
+    assert ">TASS</a> <small>(1)</small>" in row.group(1)
     assert html.index("Meridian Post") < html.index("Northgate Daily")  # most articles first
 
 

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
-from storydesk.extract.article import build_article, outlet_from_url
+from storydesk.extract.article import FOLDER_OUTLET, build_article
 from storydesk.extract.chrome import line_key, line_keys
+from storydesk.extract.outlets import outlet_from_url
 from storydesk.models import (
     AddReport,
     Article,
@@ -50,6 +51,14 @@ class _UnitDone:
     """A marker in the document stream: every document of this unit came before it."""
 
     unit: str
+
+
+def _folder_name(unit: str) -> str | None:
+    """The name of the folder holding a local file (None for a URL or a bare file name)."""
+    if "://" in unit:
+        return None
+    name = os.path.basename(os.path.dirname(os.path.abspath(unit)))
+    return name or None
 
 
 def _chunks(items: Iterator[RawDocument | Failure | _UnitDone], size: int) -> Iterator[list]:
@@ -109,8 +118,15 @@ class Desk:
         outlet: str | None = None,
         progress: ProgressFn | None = None,
         on_plan: Callable[[int], None] | None = None,
+        field_map: dict[str, str] | None = None,
+        outlet_from_folder: bool = False,
     ) -> AddReport:
         """Ingest files, folders, URLs and feeds. Bad inputs are reported, not raised.
+
+        ``field_map`` (storydesk field -> key, e.g. ``{"outlet": "site"}``) names the
+        fields of JSON rows and CSV columns that the common names do not cover;
+        ``outlet_from_folder``: an article whose source names no outlet (no field, site
+        name, URL or copyright line) gets the name of the folder holding its file.
 
         ``on_plan(n)`` is told how many units of work (files, URLs) there are;
         ``progress(event, origin)`` hears of each document ("added",
@@ -127,9 +143,13 @@ class Desk:
 
         def documents() -> Iterator[RawDocument | Failure | _UnitDone]:
             for unit in units:
-                yield from iter_documents(
-                    [unit], fetcher=self.fetcher, max_bytes=self.settings.clean.max_file_bytes
-                )
+                folder = _folder_name(unit) if outlet_from_folder else None
+                for item in iter_documents([unit], fetcher=self.fetcher,
+                                           max_bytes=self.settings.clean.max_file_bytes,
+                                           field_map=field_map):
+                    if folder and isinstance(item, RawDocument):
+                        item.fields[FOLDER_OUTLET] = folder
+                    yield item
                 yield _UnitDone(unit)
 
         for chunk in _chunks(documents(), self.settings.clean.chunk_size):
@@ -224,6 +244,7 @@ class Desk:
             report.duplicates.append((raw.origin, found))
             return "duplicate"
         article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
+        url_key = url_key or canonical_url(article.url)  # a URL read from the text
         text_hash = text_fingerprint(article.text)
         if found := self.store.find_exact(url_key, text_hash):
             report.duplicates.append((raw.origin, found))
@@ -326,10 +347,13 @@ class Desk:
         offset: int = 0,
         since: str | None = None,
         outlet: str | None = None,
+        cited: str | None = None,
     ) -> list[Story]:
         """Stories, latest first: ``since`` keeps those whose last article is on or after
-        that date; ``outlet`` those with an article of that outlet. No ``why``."""
-        return self.store.list_stories(limit=limit, offset=offset, since=since, outlet=outlet)
+        that date; ``outlet`` those with an article of that outlet; ``cited`` those with an
+        article citing that source. No ``why``."""
+        return self.store.list_stories(limit=limit, offset=offset, since=since, outlet=outlet,
+                                       cited=cited)
 
     def story(self, story_id: int) -> Story | None:
         """One story with its article ids and, per article, why it is there."""
@@ -350,9 +374,12 @@ class Desk:
         offset: int = 0,
         outlet: str | None = None,
         since: str | None = None,
+        cited: str | None = None,
     ) -> list[Article]:
-        """Stored articles, oldest first, without their text."""
-        return self.store.list_articles(limit=limit, offset=offset, outlet=outlet, since=since)
+        """Stored articles, oldest first, without their text; ``outlet``, ``since`` and
+        ``cited`` (articles citing that source) filter them."""
+        return self.store.list_articles(limit=limit, offset=offset, outlet=outlet, since=since,
+                                        cited=cited)
 
     def outlets(self, top_cited: int = 5) -> list[dict[str, Any]]:
         """Per outlet of the stored articles, most articles first: ``name``, ``count``,

@@ -3,8 +3,9 @@ comparison, as JSON lines, CSV or Parquet (``storydesk export``; docs/sources.md
 
 Column names and order are fixed (``ARTICLE_COLUMNS``, ``STORY_COLUMNS``) and
 documented. Lists and objects are native in JSON lines; in CSV they are JSON
-text; in Parquet, lists of strings and ids are list columns and objects are JSON
-text. A file is written under a temporary name and renamed when complete.
+text; in Parquet they are nested columns (lists, structs, and maps for objects keyed
+by article id or name: ``parquet_types``), so pandas, DuckDB and Spark read them as
+data. A file is written under a temporary name and renamed when complete.
 """
 
 from __future__ import annotations
@@ -23,18 +24,22 @@ if TYPE_CHECKING:
 FORMATS = ("jsonl", "csv", "parquet")
 PAGE = 500  # articles read from the store at a time
 
-# name -> kind: int, float, str, strings (list of str), ids (list of int), json (object)
+# name -> kind: int, float, str, strings (list of str), ids (list of int), or a nested
+# kind (article_entities, story_entities, summary_sentences, comparison: JSON text in CSV,
+# nested columns in Parquet, their types in ``parquet_types``)
 ARTICLE_COLUMNS: dict[str, str] = {
     "id": "int", "title": "str", "date": "str", "outlet": "str", "url": "str",
     "author": "str", "language": "str", "word_count": "int", "cited": "strings",
-    "entities": "json", "duplicate_of": "int", "duplicate_share": "float", "story_id": "int",
-    "date_source": "str", "origin": "str", "added_at": "str", "text": "str",
+    "entities": "article_entities", "duplicate_of": "int", "duplicate_share": "float",
+    "story_id": "int", "date_source": "str", "origin": "str", "added_at": "str", "text": "str",
 }
 STORY_COLUMNS: dict[str, str] = {
     "id": "int", "title": "str", "first_date": "str", "last_date": "str",
-    "article_count": "int", "article_ids": "ids", "outlets": "strings", "entities": "json",
-    "summary": "str", "summary_sentences": "json", "comparison": "json",
+    "article_count": "int", "article_ids": "ids", "outlets": "strings",
+    "entities": "story_entities", "summary": "str", "summary_sentences": "summary_sentences",
+    "comparison": "comparison",
 }
+SCALAR_KINDS = ("int", "float", "str")
 
 Progress = Callable[[int, int | None], None]  # (done, total or None)
 
@@ -103,8 +108,7 @@ def _csv(rows: Iterator[dict[str, Any]], columns: dict[str, str], out: IO[str],
     writer.writerow(list(columns))
     for row in rows:
         writer.writerow([
-            "" if row[k] is None else _json(row[k]) if kind in ("strings", "ids", "json")
-            else row[k]
+            "" if row[k] is None else row[k] if kind in SCALAR_KINDS else _json(row[k])
             for k, kind in columns.items()
         ])
         tick()
@@ -120,12 +124,65 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
+def parquet_types(pa: Any) -> dict[str, Any]:
+    """The Arrow type of each column kind. Objects keyed by article id (a comparison's
+    ``unique``, ``cited``, ``tone``, ``framing``) are maps from the id; a tone's
+    ``entities`` a map from the name. Keys a row has beyond these are left out."""
+    i, f, s = pa.int64(), pa.float64(), pa.string()
+
+    def struct(**fields: Any) -> Any:
+        return pa.struct(list(fields.items()))
+
+    source = struct(article_id=i, sentence=i, text=s)
+    fact = struct(text=s, sources=pa.list_(source))
+    scored = pa.list_(struct(sentence=i, text=s, score=f))
+    side = struct(article_id=i, sentence=i, text=s, value=s, normalised=s)
+    profile = struct(geography=f, entities=f, time=f, narrative=f, overall=f, style=f,
+                     tone=f)
+    entity_tone = struct(tone=s, score=f, mentions=i, sentences=scored)
+    comparison = struct(
+        shared=pa.list_(fact), partial=pa.list_(fact),
+        unique=pa.map_(i, pa.list_(fact)),
+        contradictions=pa.list_(struct(type=s, about=s, sides=pa.list_(side))),
+        cited=pa.map_(i, pa.list_(s)),
+        rewrites=pa.list_(struct(articles=pa.list_(i), share=f)),
+        tone=pa.map_(i, struct(tone=s, score=f, sentences=scored,
+                               entities=pa.map_(s, entity_tone))),
+        framing=pa.map_(i, struct(entities=pa.list_(s), themes=pa.list_(s))),
+        similarity=pa.list_(struct(articles=pa.list_(i), profile=profile)),
+    )
+    return {
+        "int": i, "float": f, "str": s, "strings": pa.list_(s), "ids": pa.list_(i),
+        "article_entities": pa.list_(struct(name=s, type=s, count=i)),
+        "story_entities": pa.list_(struct(name=s, type=s, articles=i)),
+        "summary_sentences": pa.list_(struct(text=s, sources=pa.list_(
+            struct(article_id=i, sentence=i)), outlets=i)),
+        "comparison": comparison,
+    }
+
+
+def _arrow_value(value: Any, kind: Any, pa: Any) -> Any:
+    """``value`` shaped for Arrow type ``kind``: maps as (key, value) pairs with their keys
+    converted (JSON keeps article ids as strings), structs and lists walked."""
+    if value is None:
+        return None
+    if pa.types.is_map(kind):
+        key_int = pa.types.is_integer(kind.key_type)
+        return [(int(k) if key_int else str(k), _arrow_value(v, kind.item_type, pa))
+                for k, v in value.items()]
+    if pa.types.is_struct(kind) and isinstance(value, dict):
+        return {kind.field(n).name: _arrow_value(value.get(kind.field(n).name),
+                                                 kind.field(n).type, pa)
+                for n in range(kind.num_fields)}
+    if pa.types.is_list(kind) and isinstance(value, list):
+        return [_arrow_value(v, kind.value_type, pa) for v in value]
+    return value
+
+
 def _parquet(rows: Iterator[dict[str, Any]], columns: dict[str, str], path: str,
              tick: Callable[[], None]) -> None:
     pa = _pyarrow()
-    types = {"int": pa.int64(), "float": pa.float64(), "str": pa.string(),
-             "strings": pa.list_(pa.string()), "ids": pa.list_(pa.int64()),
-             "json": pa.string()}
+    types = parquet_types(pa)
     schema = pa.schema([(k, types[kind]) for k, kind in columns.items()])
     with pa.parquet.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
@@ -136,8 +193,8 @@ def _parquet(rows: Iterator[dict[str, Any]], columns: dict[str, str], path: str,
                 batch.clear()
 
         for row in rows:
-            batch.append({k: (_json(row[k]) if kind == "json" and row[k] is not None
-                              else row[k]) for k, kind in columns.items()})
+            batch.append({k: row[k] if kind in SCALAR_KINDS else
+                          _arrow_value(row[k], types[kind], pa) for k, kind in columns.items()})
             tick()
             if len(batch) >= PAGE:
                 flush()

@@ -166,13 +166,16 @@ def _article_row(a: Article, story_id: int | None, ext: dict[str, Any],
 
 def _story_and_summary(story_id: int, members: Iterable[tuple[Article, dict[str, Any]]],
                        settings: Settings) -> tuple[tuple, list[tuple]]:
-    from storydesk.stories.keeper import StoryKeeper
+    from storydesk.stories.keeper import StoryKeeper, is_headline
 
     pairs = sorted(members, key=lambda m: m[0].id)
     arts = [a for a, _ in pairs]
     ids = {a.id for a in arts}
-    reps = [(p["rep_size"], -a.id, a) for a, p in pairs if p["rep_size"]]
-    title = max(reps, key=lambda r: r[:2])[2].title if reps else arts[0].title
+    # the largest block's representative, a real headline before a lead cut with "…"
+    reps = [(is_headline(a.title), p["rep_size"], -a.id, a) for a, p in pairs if p["rep_size"]]
+    title = max(reps, key=lambda r: r[:3])[3].title if reps else arts[0].title
+    if not is_headline(title):
+        title = next((a.title for a in arts if is_headline(a.title)), title)
     dups = [a.duplicate_of is not None and a.duplicate_of in ids for a in arts]
     st = StoryKeeper(None, settings.stories)._story(story_id, title, arts, dups)
     blocks = len({b for _, p in pairs for b in p["blocks"]})

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.output import article_json, clip, console, err, fail, print_json
+from storydesk.cli.output import article_json, clip, console, count_line, err, fail, print_json
 
 app = typer.Typer(
     help="storydesk: a self-hosted news desk. Ingest articles from many outlets, "
@@ -26,7 +26,7 @@ app.add_typer(show_app, name="show")
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "[default: ./storydesk.db]", show_default=False),
+                 "\\[default: ./storydesk.db]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -47,14 +47,29 @@ def add(
                                                  "OPML lists, JSON lines, WARC archives.")],
     outlet: Annotated[str | None, typer.Option(help="Outlet name for all these inputs "
                                                "(else read from the source).")] = None,
+    outlet_from_folder: Annotated[bool, typer.Option(
+        "--outlet-from-folder", help="An article whose source names no outlet gets the name "
+        "of the folder holding its file (saved-pages/Fox News/a.txt: Fox News).")] = False,
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="FIELD=KEY", help="Read KEY of JSON rows and CSV columns as "
+        "FIELD (title, text, html, outlet, date, url, author, summary, language); "
+        "repeatable. Common names (headline, content, source, pubDate...) need "
+        "none.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching from "
                              "private, loopback and link-local addresses.")] = False,
-    delay: Annotated[float | None, typer.Option(help="Seconds between two requests to one "
-                                                "host. [default: 1.0]", show_default=False)] = None,
+    delay: Annotated[float | None, typer.Option(
+        help="Seconds between two requests to one host. \\[default: 1.0]",
+        show_default=False)] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Ingest articles: clean them, describe them and store them."""
+    from storydesk.sources.jsonl import parse_field_map
+
+    try:
+        field_map = parse_field_map(field or [])
+    except ValueError as e:
+        fail(escape(str(e)), 2)
     desk = _desk(db, allow_private=allow_private)
     if delay is not None:
         desk.settings.fetch.per_host_delay = delay
@@ -81,7 +96,8 @@ def add(
                 f" · {origin[-50:]}"))
 
         report = desk.add(sources, outlet=outlet, progress=tick,
-                          on_plan=lambda n: bar.update(task, total=n))
+                          on_plan=lambda n: bar.update(task, total=n), field_map=field_map,
+                          outlet_from_folder=outlet_from_folder)
     if json_out:
         print_json({
             "added": report.added,
@@ -105,12 +121,14 @@ def articles(
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="Only articles dated on or after "
                                               "this date (YYYY-MM-DD).")] = None,
+    cited: Annotated[str | None, typer.Option(help="Only articles citing this source (an "
+                                              "agency or outlet: TASS).")] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """List stored articles."""
+    """List stored articles, oldest first."""
     desk = _desk(db)
-    rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since)
+    rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since, cited=cited)
     if json_out:
         print_json([article_json(a, with_text=False) for a in rows])
         return
@@ -119,7 +137,9 @@ def articles(
         table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(clip(a.title)),
                       escape(", ".join(a.cited)), str(a.duplicate_of or ""))
     console.print(table)
-    console.print(f"{len(rows)} of {desk.store.count_articles()} articles", highlight=False)
+    total = desk.store.count_articles(outlet=outlet, since=since, cited=cited)
+    console.print(count_line(len(rows), total, "articles", bool(outlet or since or cited)),
+                  highlight=False)
 
 
 @show_app.command("article")
@@ -152,24 +172,36 @@ def show_article(
     console.print(escape(a.text), highlight=False)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def search(
-    query: Annotated[str, typer.Argument(help='Words to find; "quoted words" as a phrase.')],
+    words: Annotated[list[str], typer.Argument(
+        help='Words to find, all of them; a OR b; -word or NOT word to leave out; '
+        '"quoted words" as a phrase (quote them for the shell too); prefix* for any ending.',
+        show_default=False)],
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Full-text search over titles and text."""
+    """Full-text search over titles and text (docs/web.md#search has the syntax)."""
+    from storydesk.store import QueryError
+
+    query = " ".join(words)
     desk = _desk(db)
-    hits = desk.search(query, limit=limit)
+    try:
+        hits = desk.search(query, limit=limit)
+    except QueryError as e:
+        fail(escape(str(e)))
     if json_out:
         print_json([{**article_json(a, with_text=False), "snippet": s} for a, s in hits])
+        return
+    if not hits:
+        console.print(f"No articles match {escape(query.strip())!r}.", highlight=False)
         return
     for a, snip in hits:
         console.print(f"[bold]{a.id}[/bold]  {escape(a.title)}  [dim]{escape(a.outlet or '')} "
                       f"{(a.date or '')[:10]}[/dim]", highlight=False)
         console.print(_highlight(snip))
-    console.print(f"{len(hits)} results", highlight=False)
+    console.print(f"{len(hits)} result{'' if len(hits) == 1 else 's'}", highlight=False)
 
 
 def _highlight(snippet: str) -> Text:

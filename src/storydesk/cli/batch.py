@@ -24,7 +24,7 @@ def batch(
     master: Annotated[str, typer.Option(help="Spark master: local[*], local[2], "
                                         "spark://host:7077, yarn...")] = "local[*]",
     partitions: Annotated[int | None, typer.Option(help="Partitions of each shuffle "
-                          "[default: 2 x the cores Spark has, or more so that none holds over "
+                          "\\[default: 2 x the cores Spark has, or more so that none holds over "
                           "10,000 articles].", show_default=False)] = None,
     keep_near: Annotated[bool, typer.Option("--keep-near", help="Keep near-duplicate copies "
                          "(marked duplicate_of, placed in their original's story) instead of "

@@ -16,7 +16,7 @@ from storydesk.cli.output import console, eval_group, fail, print_json
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "[default: ./storydesk.db]", show_default=False),
+                 "\\[default: ./storydesk.db]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
 
@@ -74,13 +74,13 @@ def eval_similarity(
     file: Annotated[str, typer.Argument(help="A CSV with the SemEval-2022 Task 8 columns "
                                         "(lang1, lang2, text1, text2, Geography ... Tone).")],
     model: Annotated[str | None, typer.Option(help="Profile model: default, minilm (needs the "
-                     "transformers extra) or a JSON file. [default: $STORYDESK_SIMILARITY "
+                     "transformers extra) or a JSON file. \\[default: $STORYDESK_SIMILARITY "
                      "or default]", show_default=False)] = None,
     embeddings: Annotated[bool, typer.Option("--embeddings", help="Add MiniLM cosine as a "
                           "baseline (needs the transformers extra).")] = False,
     cv: Annotated[bool | None, typer.Option("--cv/--no-cv", help="Score the model's recipe "
                   "by grouped 5-fold cross-validation on FILE instead of its shipped weights. "
-                  "[default: only when the model was fitted on FILE]",
+                  "\\[default: only when the model was fitted on FILE]",
                   show_default=False)] = None,
     json_out: JsonOption = False,
 ) -> None:

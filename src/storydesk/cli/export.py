@@ -34,7 +34,7 @@ def export(
     since: Annotated[str | None, typer.Option(help="Only articles dated (stories whose last "
                                               "article is dated) on or after this date "
                                               "(YYYY-MM-DD).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file [default: "
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file \\[default: "
                                              "standard output; parquet needs a file].",
                                              show_default=False)] = None,
     comparison: Annotated[bool, typer.Option("--comparison/--no-comparison", help="Stories: "

@@ -85,7 +85,7 @@ def sources_add(
                                        "from its <link rel=\"alternate\">.")],
     every: EveryOption = "15m",
     name: Annotated[str | None, typer.Option(help="Name of the source; its articles' outlet. "
-                                             "[default: the feed's title]")] = None,
+                                             "\\[default: the feed's title]")] = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Fetch the URL now and "
                      "check that it is (or announces) a feed.")] = True,
     allow_private: AllowPrivate = False,
@@ -197,7 +197,7 @@ def sources_import(
 @sources_app.command("export")
 def sources_export(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file "
-                                             "[default: standard output].")] = None,
+                                             "\\[default: standard output].")] = None,
     db: DbOption = None,
 ) -> None:
     """Write the subscriptions as an OPML list (for another feed reader, or a backup)."""
@@ -233,10 +233,14 @@ def sources_outlets(
                   pad_edge=False)
     for r in rows:
         cited = ", ".join(f"{name} ({n})" for name, n in r["cited"])
-        table.add_row(escape(r["name"] or "(none)"), str(r["count"]), r["first"] or "",
-                      r["last"] or "", str(r["duplicates"]), escape(cited))
+        table.add_row(escape(r["name"] or "(outlet unknown)"), str(r["count"]),
+                      r["first"] or "", r["last"] or "", str(r["duplicates"]), escape(cited))
     console.print(table)
-    console.print(f"{len(rows)} outlets", highlight=False)
+    unknown = sum(r["count"] for r in rows if not r["name"])
+    known = sum(1 for r in rows if r["name"])
+    console.print(f"{known} outlet{'' if known == 1 else 's'}" + (
+        f"; {unknown} article{'' if unknown == 1 else 's'} with the outlet unknown"
+        if unknown else ""), highlight=False)
 
 
 def setup_logging() -> None:
@@ -258,12 +262,12 @@ def watch(
     rounds: Annotated[int | None, typer.Option(help="Stop after this many poll rounds.",
                       show_default=False, min=1)] = None,
     max_entries: Annotated[int | None, typer.Option(help="New entries taken from one feed "
-                           "per poll; the rest come with the next polls. [default: all]",
+                           "per poll; the rest come with the next polls. \\[default: all]",
                            show_default=False, min=1)] = None,
-    workers: Annotated[int | None, typer.Option(help="Hosts polled at once. [default: 4]",
+    workers: Annotated[int | None, typer.Option(help="Hosts polled at once. \\[default: 4]",
                        show_default=False, min=1)] = None,
     delay: Annotated[float | None, typer.Option(help="Seconds between two requests to one "
-                     "host. [default: 1.0]", show_default=False, min=0)] = None,
+                     "host. \\[default: 1.0]", show_default=False, min=0)] = None,
     allow_private: AllowPrivate = False,
     db: DbOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per poll "
@@ -271,7 +275,8 @@ def watch(
 ) -> None:
     """Follow the subscribed sources: poll each on its own schedule, store new articles
     and place them in stories. Logs one line per poll round on standard error; Ctrl-C
-    (SIGINT) or SIGTERM stops after the article in hand."""
+    (SIGINT) or SIGTERM stops after the article in hand. Exits 1 at once when nothing is
+    subscribed, and at the end when every poll of every round failed."""
     from storydesk.follow import Watcher
 
     desk = open_desk(db, allow_private=allow_private)
@@ -285,7 +290,11 @@ def watch(
     setup_logging()
     log = logging.getLogger("storydesk.watch")
 
+    polls = {"done": 0, "failed": 0}
+
     def on_round(report: Any) -> None:
+        polls["done"] += len(report.polls)
+        polls["failed"] += sum(1 for p in report.polls if not p.ok)
         if json_out:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
@@ -299,8 +308,12 @@ def watch(
                  signal.Signals(signum).name)
         watcher.stop()
 
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     subs = desk.subscriptions()
+    if not subs:
+        desk.close()
+        fail("no subscriptions to watch: add one with [bold]storydesk sources add URL[/bold] "
+             "or a list with [bold]storydesk sources import FILE.opml[/bold]")
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     log.info("watching %d sources%s", len(subs),
              f" for {duration:g} s" if duration is not None else "")
     try:
@@ -313,6 +326,9 @@ def watch(
         desk.close()
     log.info("stopped after %d round%s: %d new article%s", watcher.rounds,
              "" if watcher.rounds == 1 else "s", new, "" if new == 1 else "s")
+    if polls["done"] and polls["failed"] == polls["done"]:
+        fail(f"every poll failed ({polls['failed']} of {polls['done']}): see "
+             "[bold]storydesk sources list[/bold] for each source's last error")
 
 
 def register(app: typer.Typer) -> None:

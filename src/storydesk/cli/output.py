@@ -15,7 +15,7 @@ err = Console(stderr=True)
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "[default: ./storydesk.db]", show_default=False),
+                 "\\[default: ./storydesk.db]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -38,9 +38,11 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    """Print a one-line error and exit."""
+    """Print a one-line error and exit; what went to standard output before it is
+    flushed first, so the error is the last line also where both streams are one."""
     import typer
 
+    sys.stdout.flush()
     err.print(f"[red]error:[/red] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
@@ -51,6 +53,14 @@ def article_json(article: Any, *, with_text: bool = True) -> dict[str, Any]:
             "entities", "duplicate_of", "duplicate_share", "date_source", "word_count", "origin",
             "extra", "added_at"]
     return {k: d[k] for k in keys if k in d}
+
+
+def count_line(shown: int, total: int, noun: str, filtered: bool) -> str:
+    """The line under a listing: "3 of 20 articles" (20 being all that match the filters),
+    or "no articles match these filters"."""
+    if filtered and total == 0:
+        return f"no {noun} match these filters"
+    return f"{shown} of {total} {noun}"
 
 
 def clip(text: str, width: int = 90) -> str:

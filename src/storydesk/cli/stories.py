@@ -16,6 +16,7 @@ from rich.table import Table
 from storydesk.cli.output import (
     clip,
     console,
+    count_line,
     err,
     eval_group,
     fail,
@@ -26,7 +27,7 @@ from storydesk.cli.output import (
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "[default: ./storydesk.db]", show_default=False),
+                 "\\[default: ./storydesk.db]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -58,6 +59,8 @@ def stories(
                                               "on or after this date (YYYY-MM-DD).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Only stories with an article from this "
                                                "outlet.")] = None,
+    cited: Annotated[str | None, typer.Option(help="Only stories with an article citing this "
+                                              "source (an agency or outlet: TASS).")] = None,
     limit: Annotated[int, typer.Option(help="How many to list, latest first.")] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
     db: DbOption = None,
@@ -68,7 +71,7 @@ def stories(
     [bold]storydesk show story ID[/bold] for why each article is in its story."""
     desk = _desk(db)
     desk.place_new_articles()  # articles stored by an older version or an interrupted run
-    rows = desk.stories(limit=limit, offset=offset, since=since, outlet=outlet)
+    rows = desk.stories(limit=limit, offset=offset, since=since, outlet=outlet, cited=cited)
     if json_out:
         print_json([story_json(s, with_why=False) for s in rows])
         desk.close()
@@ -83,7 +86,9 @@ def stories(
                       escape(", ".join(s.outlets[:4]) + (" …" if len(s.outlets) > 4 else "")),
                       escape(", ".join(e["name"] for e in s.entities[:4])))
     console.print(table)
-    console.print(f"{len(rows)} of {desk.store.count_stories()} stories", highlight=False)
+    total = desk.store.count_stories(since=since, outlet=outlet, cited=cited)
+    console.print(count_line(len(rows), total, "stories", bool(since or outlet or cited)),
+                  highlight=False)
     desk.close()
 
 

@@ -18,7 +18,7 @@ from storydesk.cli.output import console, eval_group, fail, print_json, read_lab
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "[default: ./storydesk.db]", show_default=False),
+                 "\\[default: ./storydesk.db]", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 METRICS = ("rouge1", "rouge2", "rougeLsum")
@@ -57,7 +57,7 @@ def summary(
         help="A stored article id, or files / URLs; several are summarised together as one "
         "story.", show_default=False)] = None,
     sentences: Annotated[int | None, typer.Option(
-        "--sentences", "-n", min=1, help="Sentences in the summary. [default: 3 for an "
+        "--sentences", "-n", min=1, help="Sentences in the summary. \\[default: 3 for an "
         "article, 5 for a story]", show_default=False)] = None,
     words: Annotated[int | None, typer.Option(
         "--words", "-w", min=1, help="A word budget instead of a sentence count.",
@@ -123,7 +123,7 @@ def eval_summaries(
                                          "a list of sentences); optional systems.",
                                          exists=True, dir_okay=False, readable=True)],
     sentences: Annotated[int | None, typer.Option(
-        "--sentences", "-n", min=1, help="Summary length. [default: the reference's number "
+        "--sentences", "-n", min=1, help="Summary length. \\[default: the reference's number "
         "of sentences]", show_default=False)] = None,
     words: Annotated[bool, typer.Option(
         "--words", help="Give storydesk and lead-n the reference's word count as a budget "

@@ -6,28 +6,35 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from storydesk.extract.citations import find_citations
 from storydesk.extract.dates import parse_date
 from storydesk.extract.entities import extract_entities
 from storydesk.extract.language import detect_language
-from storydesk.extract.text import clean_characters, parse_plain_text
+from storydesk.extract.outlets import outlet_from_copyright, outlet_from_url, outlet_name
+from storydesk.extract.text import clean_characters, parse_plain_text, title_from_lead
 from storydesk.models import Article, Failure, IngestError, InputError, RawDocument
 
+FOLDER_OUTLET = "folder_outlet"  # the outlet to use when nothing else names one
 KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language",
-                "warc_date"}
+                "warc_date", FOLDER_OUTLET}
 MIN_WORDS = 8  # fewer words than this is not an article
 _WORDS = re.compile(r"\w+")
 
 
-def outlet_from_url(url: str | None) -> str | None:
-    """The host of a URL without ``www.``: the outlet when nothing better is known."""
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    host = host.lower().removeprefix("www.")
-    return host or None
+# A first line that is only a URL (as saved pages and ECB+ texts have it, sometimes with
+# spaces around its punctuation: "http: / / www. foxnews. com / politics / …").
+_URL_LINE = re.compile(r"^\s*https?\s*:\s*/\s*/\s*\w[\w -]*\.\s*\S.{0,2000}$", re.I)
+_WORDS_APART = re.compile(r"[^\W_]\s+[^\W_]")  # two words with only a space between: prose
+
+
+def split_url_line(body: str) -> tuple[str | None, str]:
+    """(the URL on the first non-blank line, the rest) or (None, ``body``)."""
+    head, _, rest = body.lstrip().partition("\n")
+    if not _URL_LINE.match(head) or _WORDS_APART.search(head) or not rest.strip():
+        return None, body
+    url = "".join(head.split())
+    return url, rest
 
 
 def _norm(s: str) -> str:
@@ -51,6 +58,7 @@ def build_article(
 ) -> Article:
     """Clean and describe one document. Raises IngestError with a one-line reason."""
     f = raw.fields
+    url = raw.url
     f_title = _str(f.get("title"))
     title = text = None
     date = date_source = author = sitename = language = None
@@ -66,7 +74,8 @@ def build_article(
         date, date_source = page.date, (page.date_source or "html") if page.date else None
         author, sitename, language = page.author, page.sitename, page.language
     elif raw.kind == "text":
-        body = raw.content
+        url_line, body = split_url_line(raw.content)
+        url = url or url_line
         if f_title:
             first = next((ln for ln in body.splitlines() if ln.strip()), "")
             if _norm(first) != _norm(f_title):
@@ -91,17 +100,21 @@ def build_article(
     if words < MIN_WORDS:
         raise IngestError(raw.origin, f"too little text ({words} words)")
     if not title:
-        title = " ".join(text.split()[:12])
+        title = title_from_lead(text)
 
     language = _str(f.get("language")) or language or detect_language(text)
     extra = {k: v for k, v in f.items() if k not in KNOWN_FIELDS}
-    outlet = outlet or _str(f.get("outlet")) or sitename or outlet_from_url(raw.url)
+    url = url or _str(f.get("url"))
+    outlet = (outlet or outlet_name(_str(f.get("outlet"))) or outlet_name(sitename)
+              or outlet_from_url(url)
+              or (outlet_from_copyright(raw.content) if raw.kind == "text" else None)
+              or _str(f.get(FOLDER_OUTLET)))
     # an outlet crediting itself in its own dateline cites nobody
     cited = [c for c in find_citations(f"{title}\n{text}") if not outlet or c != outlet]
     return Article(
         title=title.strip(),
         text=text,
-        url=raw.url or _str(f.get("url")),
+        url=url,
         outlet=outlet,
         date=date,
         date_source=date_source,

@@ -365,4 +365,20 @@ def find_citations(text: str, known: tuple[str, ...] | list[str] | None = None) 
             for _, _, name in group:
                 out.setdefault(name, None)
         i = j + 1
-    return list(out)
+    return merge_short_forms(list(out))
+
+
+def merge_short_forms(names: list[str]) -> list[str]:
+    """Names in order of first appearance, without the short forms of an earlier one:
+    "The Times" after "The New York Times" is the same paper, as a second reference in
+    one article is ("The Post" after "The Washington Post"). A short form is "The" and one
+    word that ends the longer name; one that comes first stays its own source."""
+    out: list[str] = []
+    for name in names:
+        core = name.removeprefix("The ")
+        if core != name and " " not in core and any(
+            len(earlier) > len(name) and earlier.endswith(" " + core) for earlier in out
+        ):
+            continue
+        out.append(name)
+    return out

@@ -77,8 +77,10 @@ def plan(inputs: Iterable[str]) -> list[str]:
 class _Reader:
     """Reads units with one fetcher, created only when a URL needs it."""
 
-    def __init__(self, fetcher: Fetcher | None, max_bytes: int, fetch_pages: bool):
+    def __init__(self, fetcher: Fetcher | None, max_bytes: int, fetch_pages: bool,
+                 field_map: dict[str, str] | None = None):
         self._fetcher = fetcher
+        self.field_map = field_map
         self._own_fetcher = False
         self.max_bytes = max_bytes
         self.fetch_pages = fetch_pages
@@ -100,7 +102,8 @@ class _Reader:
             yield Failure(unit, "folder has no readable files")
         else:
             yield from file_documents(unit, get_fetcher=self.fetcher, on_opml=self.opml,
-                                      max_bytes=self.max_bytes, fetch_pages=self.fetch_pages)
+                                      max_bytes=self.max_bytes, fetch_pages=self.fetch_pages,
+                                      field_map=self.field_map)
 
     def url(self, url: str, *, feed_only: bool = False) -> Iterator[RawDocument | Failure]:
         try:
@@ -155,6 +158,7 @@ def iter_documents(
     *,
     max_bytes: int = 20_000_000,
     fetch_pages: bool = True,
+    field_map: dict[str, str] | None = None,
 ) -> Iterator[RawDocument | Failure]:
     """Yield a RawDocument for each article found in ``inputs`` and a Failure for each
     input or item that cannot be read. Documents come lazily, in input order.
@@ -163,8 +167,9 @@ def iter_documents(
     Fetcher (public addresses only) is made on first need and closed at the end.
     ``max_bytes`` caps each file (each line of JSON lines, each WARC record).
     ``fetch_pages=False`` reads feed entries from the feed's own content only.
+    ``field_map`` (storydesk field -> key) names the fields of JSON rows and CSV columns.
     """
-    reader = _Reader(fetcher, max_bytes, fetch_pages)
+    reader = _Reader(fetcher, max_bytes, fetch_pages, field_map)
     try:
         for unit in plan(inputs):
             try:

@@ -1,8 +1,9 @@
 """Local files and folders: which files to read, and how to read each kind.
 
 Kinds by name: ``.txt``; ``.html``/``.htm``/``.xhtml``; ``.json``; ``.jsonl``/``.ndjson``;
-``.warc``/``.warc.gz``; ``.opml``; ``.xml``/``.rss``/``.atom`` (feeds); and ``.gz`` of
-any of them. A file named on its own with another or no extension is sniffed.
+``.csv``/``.tsv`` (one article per row); ``.warc``/``.warc.gz``; ``.opml``;
+``.xml``/``.rss``/``.atom`` (feeds); and ``.gz`` of any of them.
+A file named on its own with another or no extension is sniffed.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from storydesk.sources.decode import NotText, decode_bytes, human_size
 from storydesk.sources.feeds import feed_documents, is_feed, is_opml
 from storydesk.sources.fetch import Fetcher
 from storydesk.sources.jsonl import json_documents, jsonl_documents
+from storydesk.sources.tables import table_documents
 from storydesk.sources.warc import warc_documents
 
 SUFFIX_KINDS = {
     ".txt": "text", ".text": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".json": "json",
+    ".csv": "csv", ".tsv": "tsv",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".warc": "warc",
     ".opml": "opml",
@@ -92,13 +95,14 @@ def _capped_lines(fh: BinaryIO, cap: int) -> Iterator[bytes]:
         yield line
 
 
-def _jsonl_file(path: str, origin: str, gz: bool, cap: int) -> Iterator[RawDocument | Failure]:
+def _jsonl_file(path: str, origin: str, gz: bool, cap: int,
+                field_map: dict[str, str] | None = None) -> Iterator[RawDocument | Failure]:
     opener = gzip.open if gz else open
     line_count = 0
     try:
         with opener(path, "rb") as fh:  # type: ignore[operator]
             for item in jsonl_documents(_capped_lines(fh, cap), origin=origin,
-                                        max_bytes=cap):
+                                        max_bytes=cap, field_map=field_map):
                 line_count += 1
                 yield item
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
@@ -127,8 +131,10 @@ def file_documents(
     on_opml: OpmlHandler,
     max_bytes: int,
     fetch_pages: bool = True,
+    field_map: dict[str, str] | None = None,
 ) -> Iterator[RawDocument | Failure]:
-    """The documents in one file, or Failures saying why not."""
+    """The documents in one file, or Failures saying why not. ``field_map`` names the
+    fields of JSON rows and table columns (see :func:`storydesk.sources.jsonl.storydesk_fields`)."""
     origin = origin or path
     try:
         size = os.stat(path).st_size
@@ -153,7 +159,7 @@ def file_documents(
         yield from warc_documents(path, origin=origin, max_bytes=max_bytes)
         return
     if kind == "jsonl":
-        yield from _jsonl_file(path, origin, gz, max_bytes)
+        yield from _jsonl_file(path, origin, gz, max_bytes, field_map)
         return
     if size > max_bytes:
         yield Failure(origin, f"too large ({human_size(size)} > cap {human_size(max_bytes)})")
@@ -201,7 +207,9 @@ def file_documents(
     if not text.strip():
         yield Failure(origin, "empty file")
     elif kind == "json":
-        yield from json_documents(text, origin=origin)
+        yield from json_documents(text, origin=origin, field_map=field_map)
+    elif kind in ("csv", "tsv"):
+        yield from table_documents(text, origin=origin, tsv=kind == "tsv", field_map=field_map)
     elif kind == "html":
         yield RawDocument(origin=origin, kind="html", content=text)
     else:

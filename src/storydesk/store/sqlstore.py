@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine, Row, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from storydesk.models import Article, Entity, Story, Subscription
+from storydesk.store.query import AllOf, fts5_query, parse_query, pg_tsquery
 from storydesk.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -349,6 +350,26 @@ class Store:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
         return _article_from_row(row) if row else None
 
+    def _cites(self, name: str) -> Any:
+        """A condition: the article's ``cited`` list holds ``name`` (any case)."""
+        if self.dialect == "postgresql":
+            sql = ("EXISTS (SELECT 1 FROM json_array_elements_text(articles.cited) AS c(v) "
+                   "WHERE lower(c.v) = lower(:cited_name))")
+        else:
+            sql = ("EXISTS (SELECT 1 FROM json_each(articles.cited) "
+                   "WHERE lower(json_each.value) = lower(:cited_name))")
+        return text(sql).bindparams(cited_name=name)
+
+    def _article_filters(self, q: Any, outlet: str | None, since: str | None,
+                         cited: str | None) -> Any:
+        if outlet:
+            q = q.where(func.lower(articles.c.outlet) == outlet.lower())
+        if since:
+            q = q.where(articles.c.date >= since)
+        if cited:
+            q = q.where(self._cites(cited))
+        return q
+
     def list_articles(
         self,
         *,
@@ -356,14 +377,13 @@ class Store:
         offset: int = 0,
         outlet: str | None = None,
         since: str | None = None,
+        cited: str | None = None,
         with_text: bool = False,
     ) -> list[Article]:
+        """Articles by id; ``outlet`` (any case), dated on or after ``since``, citing
+        ``cited`` (a name as ``Article.cited`` holds it, any case)."""
         cols = list(articles.c) if with_text else LISTING_COLUMNS
-        q = select(*cols)
-        if outlet:
-            q = q.where(func.lower(articles.c.outlet) == outlet.lower())
-        if since:
-            q = q.where(articles.c.date >= since)
+        q = self._article_filters(select(*cols), outlet, since, cited)
         q = q.order_by(articles.c.id).offset(offset)
         if limit is not None:
             q = q.limit(limit)
@@ -402,28 +422,32 @@ class Store:
                 articles.c.duplicate_of == article_id)).scalars())
         return self.articles_by_ids(ids, with_text=False)
 
-    def count_articles(self) -> int:
+    def count_articles(self, *, outlet: str | None = None, since: str | None = None,
+                       cited: str | None = None) -> int:
+        """How many articles :meth:`list_articles` with these filters lists in all."""
+        q = self._article_filters(select(func.count()).select_from(articles), outlet, since,
+                                  cited)
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+            return int(conn.execute(q).scalar() or 0)
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search; returns (article without text, highlighted snippet).
 
-        Every word (or quoted phrase) must appear; a title match counts five times a
+        ``query`` is read as :mod:`storydesk.store.query` says (words all required,
+        OR, -word and NOT, "phrases", prefix*); a query that asks for nothing raises
+        :class:`~storydesk.store.query.QueryError`. A title match counts five times a
         match in the text. SQLite: FTS5 with bm25; PostgreSQL: the ``search`` tsvector
         column (GIN index) with ts_rank and ts_headline."""
-        terms = _search_terms(query)
-        if not terms:
-            return []
+        tree = parse_query(query)
         if self.dialect == "postgresql":
-            sql, params = _pg_search_sql(terms, limit)
+            sql, params = _pg_search_sql(tree, limit)
         else:
             sql = text(
                 "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
                 "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
                 "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
             )
-            params = {"q": " ".join(f'"{t}"' for t in terms), "n": limit}
+            params = {"q": fts5_query(tree), "n": limit}
         with self.engine.connect() as conn:
             hits = conn.execute(sql, params).all()
             if not hits:
@@ -554,15 +578,10 @@ class Store:
         offset: int = 0,
         since: str | None = None,
         outlet: str | None = None,
+        cited: str | None = None,
     ) -> list[Story]:
-        q = select(stories)
-        if since:
-            q = q.where(stories.c.last_date >= since)
-        if outlet:
-            sub = (select(story_articles.c.story_id)
-                   .join(articles, articles.c.id == story_articles.c.article_id)
-                   .where(func.lower(articles.c.outlet) == outlet.lower()))
-            q = q.where(stories.c.id.in_(sub))
+        """Stories, latest first; with an article of ``outlet``, one citing ``cited``."""
+        q = self._story_filters(select(stories), since, outlet, cited)
         q = q.order_by(stories.c.last_date.desc().nulls_last(), stories.c.article_count.desc(),
                        stories.c.id).offset(offset)
         if limit is not None:
@@ -581,9 +600,25 @@ class Store:
                     st.article_ids = members[st.id]
         return found
 
-    def count_stories(self) -> int:
+    def _story_filters(self, q: Any, since: str | None, outlet: str | None,
+                       cited: str | None) -> Any:
+        if since:
+            q = q.where(stories.c.last_date >= since)
+        if outlet or cited:
+            sub = self._article_filters(
+                select(story_articles.c.story_id)
+                .join(articles, articles.c.id == story_articles.c.article_id),
+                outlet, None, cited)
+            q = q.where(stories.c.id.in_(sub))
+        return q
+
+    def count_stories(self, *, since: str | None = None, outlet: str | None = None,
+                      cited: str | None = None) -> int:
+        """How many stories :meth:`list_stories` with these filters lists in all."""
+        q = self._story_filters(select(func.count()).select_from(stories), since, outlet,
+                                cited)
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+            return int(conn.execute(q).scalar() or 0)
 
     # -- summaries ------------------------------------------------------------
     def content_keys(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
@@ -747,21 +782,6 @@ def _story_from_row(row: Row[Any]) -> Story:
     )
 
 
-def _search_terms(query: str) -> list[str]:
-    """A user's words and quoted phrases, each to appear in a match, without the
-    characters that query syntaxes give a meaning."""
-    import re
-
-    parts = re.findall(r'"([^"]+)"|(\S+)', query)
-    terms = []
-    for phrase, word in parts:
-        t = (phrase or word).replace('"', "")
-        t = re.sub(r"[^\w\s'-]", " ", t).strip()
-        if t:
-            terms.append(t)
-    return terms
-
-
 # PostgreSQL full text (schema v5): the text search configuration of the ``search``
 # column, title weighted A and text D; ranks weigh A five times D, as bm25 does in SQLite.
 PG_TS_CONFIG = "storydesk_search"
@@ -769,15 +789,10 @@ PG_RANK_WEIGHTS = "{0.2, 0.2, 0.2, 1.0}"  # D, C, B, A
 PG_HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1"
 
 
-def _pg_search_sql(terms: list[str], limit: int) -> tuple[Any, dict[str, Any]]:
-    """The PostgreSQL search query: every term a phrase query, all of them required."""
-    params: dict[str, Any] = {"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS,
-                              "opts": PG_HEADLINE}
-    parts = []
-    for i, t in enumerate(terms):
-        params[f"t{i}"] = t
-        parts.append(f"phraseto_tsquery(CAST(:cfg AS regconfig), :t{i})")
-    tsq = " && ".join(parts)
+def _pg_search_sql(tree: AllOf, limit: int) -> tuple[Any, dict[str, Any]]:
+    """The PostgreSQL search query for a parsed user query."""
+    tsq, params = pg_tsquery(tree, "cfg")
+    params.update({"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS, "opts": PG_HEADLINE})
     sql = text(
         f"WITH q AS (SELECT {tsq} AS q), "
         "hits AS (SELECT a.id, ts_rank(CAST(:w AS float4[]), a.search, q.q) AS r "

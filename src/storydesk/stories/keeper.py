@@ -56,6 +56,13 @@ def _concat(segs: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return out
 
 
+
+def is_headline(title: str | None) -> bool:
+    """Whether a title is a headline its source gave, not a first sentence cut short
+    (titles made from the lead end with "…", see ``extract.text.title_from_lead``)."""
+    t = (title or "").rstrip()
+    return bool(t) and not t.endswith(("…", "..."))
+
 class StoryKeeper:
     """Loads, feeds and saves the grouper of one store."""
 
@@ -239,7 +246,9 @@ class StoryKeeper:
             members = [meta[a] for a in g.members(sid) if a in meta]
             if not members:
                 continue
-            rep = g.representative(sid)
+            # the most central member with a real headline, over a lead cut with "…"
+            rep = g.representative(sid, prefer=lambda a: a in meta and
+                                   is_headline(meta[a].title))
             title = meta[rep].title if rep in meta else members[0].title
             out.append(self._story(sid, title, members, [g.is_duplicate(a.id) for a in members]))
         return out

@@ -876,15 +876,18 @@ class OnlineGrouper:
     def is_duplicate(self, doc_id: DocId) -> bool:
         return self._docs[doc_id].dup
 
-    def representative(self, sid: int) -> DocId | None:
-        """The member most like the whole story (largest dot with the story's sum)."""
+    def representative(self, sid: int,
+                       prefer: Callable[[DocId], bool] | None = None) -> DocId | None:
+        """The member most like the whole story (largest dot with the story's sum); with
+        ``prefer``, the most like it among the members ``prefer`` accepts, if any."""
         st = self._stories.get(sid)
         if not st or not st.members:
             return None
-        best, best_v = None, -1.0
+        best, best_v = None, (False, -1.0)
         for x in st.members:
             d = self._docs[x]
-            v = self._dot(d.idx.tolist(), d.vec.tolist(), st)
+            v = (bool(prefer(x)) if prefer else False, self._dot(d.idx.tolist(),
+                                                                 d.vec.tolist(), st))
             if v > best_v:
                 best, best_v = x, v
         return best

@@ -36,6 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storydesk.models import Article, RawDocument, Story
+from storydesk.store.query import QueryError
 from storydesk.web.views import (
     atom_feed,
     comparison_view,
@@ -395,21 +396,27 @@ def create_app(
         request: Request,
         outlet: str | None = None,
         since: str | None = None,
+        cited: Annotated[str | None, Query(max_length=500)] = None,
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> HTMLResponse:
-        outlet, since = _outlet(outlet), _since(since)
+        outlet, since, cited = _outlet(outlet), _since(since), _outlet(cited)
         start = (page - 1) * PAGE_SIZE
-        rows = the_desk.stories(limit=PAGE_SIZE + 1, offset=start, outlet=outlet, since=since)
+        rows = the_desk.stories(limit=PAGE_SIZE + 1, offset=start, outlet=outlet, since=since,
+                                cited=cited)
         shown = rows[:PAGE_SIZE]
         briefs = {a.id: a for a in the_desk.store.articles_by_ids(
             [i for st in shown for i in st.article_ids], with_text=False)}
         items = [{"story": st, "lead": first_sentence(st.id),
                   "bars": _coverage_bars([briefs[i] for i in st.article_ids if i in briefs])}
                  for st in shown]
+        # "/?outlet=TASS" finds no story when TASS is only cited: say where its stories are
+        cites_instead = (the_desk.store.count_stories(since=since, cited=outlet)
+                         if outlet and not rows and not cited else 0)
         return render(
             request, "front.html", items=items, outlet=outlet or "", since=since or "",
-            page=page, has_next=len(rows) > PAGE_SIZE,
-            total=the_desk.store.count_stories() if not (outlet or since) else None,
+            cited=cited or "", page=page, has_next=len(rows) > PAGE_SIZE,
+            total=the_desk.store.count_stories(since=since, outlet=outlet, cited=cited),
+            cites_instead=cites_instead,
         )
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
@@ -417,16 +424,17 @@ def create_app(
         request: Request,
         outlet: str | None = None,
         since: str | None = None,
+        cited: Annotated[str | None, Query(max_length=500)] = None,
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> HTMLResponse:
-        outlet, since = _outlet(outlet), _since(since)
-        rows = sorted(the_desk.articles(limit=None, outlet=outlet, since=since),
+        outlet, since, cited = _outlet(outlet), _since(since), _outlet(cited)
+        rows = sorted(the_desk.articles(limit=None, outlet=outlet, since=since, cited=cited),
                       key=_chrono_key, reverse=True)
         start = (page - 1) * PAGE_SIZE
         return render(
             request, "articles.html",
             articles=rows[start:start + PAGE_SIZE], total=len(rows), outlet=outlet or "",
-            since=since or "", page=page, has_next=start + PAGE_SIZE < len(rows),
+            since=since or "", cited=cited or "", page=page, has_next=start + PAGE_SIZE < len(rows),
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -509,8 +517,11 @@ def create_app(
         request: Request, q: Annotated[str, Query(max_length=500)] = ""
     ) -> HTMLResponse:
         q = q.strip()
-        hits = the_desk.search(q, limit=SEARCH_LIMIT) if q else []
-        return render(request, "search.html", q=q, hits=hits)
+        try:
+            hits = the_desk.search(q, limit=SEARCH_LIMIT) if q else []
+        except QueryError as e:
+            return render(request, "search.html", 400, q=q, hits=[], problem=str(e))
+        return render(request, "search.html", q=q, hits=hits, problem=None)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request) -> HTMLResponse:
@@ -527,14 +538,15 @@ def create_app(
         outlet: Annotated[str | None, Query(description="Only this outlet (any case).")] = None,
         since: Annotated[str | None, Query(description="Only articles dated on or after "
                                                        "this date (YYYY-MM-DD).")] = None,
+        cited: Annotated[str | None, Query(max_length=500, description="Only articles citing "
+                                           "this source (any case).")] = None,
     ) -> dict[str, Any]:
-        """Stored articles, oldest first (by id), without their text."""
-        outlet, since = _outlet(outlet), _since(since)
-        if outlet or since:
-            total = len(the_desk.articles(limit=None, outlet=outlet, since=since))
-        else:
-            total = the_desk.store.count_articles()
-        rows = the_desk.articles(limit=limit, offset=offset, outlet=outlet, since=since)
+        """Stored articles, oldest first (by id), without their text; ``total`` counts
+        all that match the filters."""
+        outlet, since, cited = _outlet(outlet), _since(since), _outlet(cited)
+        total = the_desk.store.count_articles(outlet=outlet, since=since, cited=cited)
+        rows = the_desk.articles(limit=limit, offset=offset, outlet=outlet, since=since,
+                                 cited=cited)
         return {"items": [_brief(a) for a in rows], "total": total, "limit": limit,
                 "offset": offset}
 
@@ -550,11 +562,17 @@ def create_app(
     @app.get("/api/search", response_model=SearchResults, responses=errors, tags=["articles"])
     def api_search(
         q: Annotated[str, Query(min_length=1, max_length=500,
-                                description='Words to find; "quoted words" as a phrase.')],
+                                description='Words to find (all); a OR b; -word; "quoted words" '
+                                            "as a phrase; prefix*.")],
         limit: Annotated[int, Query(ge=1, le=API_MAX_LIMIT)] = 20,
     ) -> dict[str, Any]:
-        """Full-text search over titles and text, best first."""
-        hits = the_desk.search(q, limit=limit)
+        """Full-text search over titles and text, best first: words all required,
+        ``a OR b``, ``-word``/``NOT word``, ``"phrases"``, ``prefix*``. A query that asks
+        for nothing (only excluded words, no word at all) is a 422 with the reason."""
+        try:
+            hits = the_desk.search(q, limit=limit)
+        except QueryError as e:
+            raise HTTPException(422, str(e)) from None
         return {"query": q, "items": [{**_brief(a), "snippet": s} for a, s in hits]}
 
     @app.get("/api/stories", response_model=StoryList, responses=errors, tags=["stories"])
@@ -565,10 +583,12 @@ def create_app(
                                                         "this outlet.")] = None,
         since: Annotated[str | None, Query(description="Only stories whose last article is "
                                                        "on or after this date.")] = None,
+        cited: Annotated[str | None, Query(max_length=500, description="Only stories with an "
+                                           "article citing this source.")] = None,
     ) -> dict[str, Any]:
         """Stories, latest first, without the per-article reasons."""
         rows = the_desk.stories(limit=limit, offset=offset, outlet=_outlet(outlet),
-                                since=_since(since))
+                                since=_since(since), cited=_outlet(cited))
         return {"items": [st.to_dict(with_why=False) for st in rows], "limit": limit,
                 "offset": offset}
 

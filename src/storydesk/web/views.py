@@ -195,7 +195,7 @@ def comparison_view(
           [(s.get("normalised") or s.get("value", ""), r) for s in k["sides"]
            if (r := ref(s, value=s.get("value", "")))])
          for k in c["contradictions"]])
-    outlets = {a.id: a.outlet or "unknown outlet" for a in articles if a.id is not None}
+    outlets = {a.id: a.outlet or "outlet unknown" for a in articles if a.id is not None}
     return CompareView(shared, partial, columns, contradictions, rewrites, outlets)
 
 

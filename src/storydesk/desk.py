@@ -165,8 +165,8 @@ class Desk:
                     progress("failed", item.origin)
                 continue
             try:
-                judge = boiler.get(self._line_group(item, outlet))
-                event = self._add_one(item, outlet, judge, report)
+                event = self._add_one(item, outlet, boiler.get(self._line_group(item, outlet)),
+                                      report)
             except IngestError as e:
                 report.failures.append(Failure(e.origin, e.reason))
                 event = "failed"
@@ -182,8 +182,9 @@ class Desk:
         name = outlet or raw.fields.get("outlet") or outlet_from_url(raw.url)
         if name:
             return str(name)
-        return "folder:" + os.path.dirname(raw.origin.split(":", 1)[0] if "://" not in raw.origin
-                                           else raw.origin)
+        if "://" in raw.origin:
+            return "folder:" + os.path.dirname(raw.origin)
+        return "folder:" + os.path.abspath(os.path.dirname(raw.origin.split(":", 1)[0]))
 
     def _line_keys(self, raw: RawDocument) -> set[str]:
         if raw.kind != "text":
@@ -192,52 +193,69 @@ class Desk:
 
     def _boilerplate_judges(
         self, chunk: list[RawDocument | Failure | _UnitDone], outlet: str | None
-    ) -> dict[str, Callable[[str], bool]]:
-        """Per line group, a test for lines seen in enough articles (stored or in this chunk)."""
+    ) -> dict[str, Callable[[int], Callable[[str], bool]]]:
+        """Per line group, a test for lines seen in enough articles (stored or in this
+        chunk), made for a discount: ``judge(0)`` counts every copy; ``judge(1)`` counts
+        one fewer, for a document whose earlier copy is among the stored ones (the same
+        file added again is judged as it was the first time)."""
         in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
         for item in chunk:
             if isinstance(item, RawDocument):
                 in_chunk[self._line_group(item, outlet)].update(self._line_keys(item))
         cs = self.settings.clean
-        judges: dict[str, Callable[[str], bool]] = {}
+        judges: dict[str, Callable[[int], Callable[[str], bool]]] = {}
         for group, counts in in_chunk.items():
             stored = self.store.line_counts(group, counts)
             total = {k: n + stored.get(k, 0) for k, n in counts.items()}
 
-            def judge(line: str, total: dict[str, int] = total) -> bool:
-                if len(line.split()) > cs.boilerplate_max_words:
-                    return False
-                return total.get(line_key(line), 0) >= cs.boilerplate_min_repeats
+            def make(discount: int, total: dict[str, int] = total) -> Callable[[str], bool]:
+                def judge(line: str) -> bool:
+                    if len(line.split()) > cs.boilerplate_max_words:
+                        return False
+                    seen = total.get(line_key(line), 0) - discount
+                    return seen >= cs.boilerplate_min_repeats
+                return judge
 
-            judges[group] = judge
+            judges[group] = make
         return judges
 
     def _add_one(
         self,
         raw: RawDocument,
         outlet: str | None,
-        is_boilerplate: Callable[[str], bool] | None,
+        judges: Callable[[int], Callable[[str], bool]] | None,
         report: AddReport,
     ) -> str:
         url_key = canonical_url(raw.url or raw.fields.get("url"))
-        if url_key and (found := self.store.find_exact(url_key=url_key)):
-            report.duplicates.append((raw.origin, found))
-            return "duplicate"
-        article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
+        article = build_article(raw, outlet=outlet, is_boilerplate=judges(0) if judges else None)
         text_hash = text_fingerprint(article.text)
-        if found := self.store.find_exact(url_key, text_hash):
+        if found := self.store.find_exact(text_hash=text_hash):
             report.duplicates.append((raw.origin, found))
             return "duplicate"
         sig = self._near.signature(article.text)
         bands = self._near.band_keys(sig)
+        near = [(i, self._near.similarity(sig, self._near.from_bytes(c)))
+                for i, c in self.store.near_candidates(bands) if c]
+        threshold = self.settings.dedup.near_threshold
+        if judges and any(sim >= threshold for _, sim in near):
+            # A near copy is stored: this may be the same document again, whose own
+            # earlier copy made one more of its lines look like page chrome.
+            again = build_article(raw, outlet=outlet, is_boilerplate=judges(1))
+            if found := self.store.find_exact(text_hash=text_fingerprint(again.text)):
+                report.duplicates.append((raw.origin, found))
+                return "duplicate"
+        if url_key and (same_url := self.store.find_exact(url_key=url_key)):
+            # One URL is one article only when the texts agree (a page edited since);
+            # another text at a stored URL is another article, stored without the key.
+            stored_sig = self.store.article_signature(same_url)
+            if stored_sig and self._near.similarity(
+                    sig, self._near.from_bytes(stored_sig)) >= threshold:
+                report.duplicates.append((raw.origin, same_url))
+                return "duplicate"
+            url_key = None
         best: tuple[float, int] | None = None
-        for cand_id, cand_sig in self.store.near_candidates(bands):
-            if not cand_sig:
-                continue
-            sim = self._near.similarity(sig, self._near.from_bytes(cand_sig))
-            if sim >= self.settings.dedup.near_threshold and (
-                best is None or (sim, -cand_id) > (best[0], -best[1])
-            ):
+        for cand_id, sim in near:
+            if sim >= threshold and (best is None or (sim, -cand_id) > (best[0], -best[1])):
                 best = (sim, cand_id)
         if best:
             article.duplicate_share, article.duplicate_of = round(best[0], 3), best[1]
@@ -249,6 +267,7 @@ class Desk:
                 signature=self._near.to_bytes(sig),
                 band_keys=bands,
                 line_keys=self._line_keys(raw),
+                line_group=self._line_group(raw, outlet),
             )
         except IntegrityError:  # another process stored the same article meanwhile
             found = self.store.find_exact(url_key, text_hash)

@@ -269,6 +269,19 @@ class BatchSettings:
 
 
 @dataclass
+class WebSettings:
+    """``storydesk serve``: what one request may cost (docs/reliability.md)."""
+
+    # Largest request body the API reads (413 beyond): one article of the fetcher's
+    # page cap (20 MB) with its fields, JSON escaping included. Read only after the
+    # token is checked.
+    max_body_bytes: int = 24_000_000
+    # Characters of an article a page splits into sentences and marks up; the rest is
+    # shown as plain paragraphs. Summaries read the same share of each article.
+    page_chars: int = 100_000
+
+
+@dataclass
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     follow: FollowSettings = field(default_factory=FollowSettings)
@@ -278,3 +291,4 @@ class Settings:
     stories: StorySettings = field(default_factory=StorySettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    web: WebSettings = field(default_factory=WebSettings)

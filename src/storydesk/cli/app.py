@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.output import article_json, clip, console, err, fail, print_json
+from storydesk.cli.output import article_json, clip, console, err, fail, print_json, shown
 
 app = typer.Typer(
     help="storydesk: a self-hosted news desk. Ingest articles from many outlets, "
@@ -78,7 +78,7 @@ def add(
             counts[event] = counts.get(event, 0) + 1
             bar.update(task, status=escape(
                 f"{counts['added']} added, {counts['duplicate']} dup, {counts['failed']} failed"
-                f" · {origin[-50:]}"))
+                f" · {shown(origin)[-50:]}"))
 
         report = desk.add(sources, outlet=outlet, progress=tick,
                           on_plan=lambda n: bar.update(task, total=n))
@@ -91,7 +91,8 @@ def add(
         })
     else:
         for f in report.failures:
-            err.print(f"[red]failed:[/red] {escape(f.origin)}: {escape(f.reason)}", highlight=False)
+            err.print(f"[red]failed:[/red] {escape(shown(f.origin))}: {escape(shown(f.reason))}",
+                      highlight=False, soft_wrap=True)
         console.print(report.summary_line(), highlight=False)
     desk.close()
     if report.failures:

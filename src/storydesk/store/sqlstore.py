@@ -251,6 +251,12 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(articles.c.id).where(cond).limit(1)).scalar()
 
+    def article_signature(self, article_id: int) -> bytes | None:
+        """The stored MinHash signature of one article."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.signature)
+                                .where(articles.c.id == article_id)).scalar()
+
     def near_candidates(self, band_keys: list[str]) -> list[tuple[int, bytes]]:
         """Stored articles sharing a MinHash band with the new one."""
         if not band_keys:
@@ -288,8 +294,11 @@ class Store:
         signature: bytes | None,
         band_keys: list[str],
         line_keys: Iterable[str] = (),
+        line_group: str | None = None,
     ) -> int:
-        """Store one article with its indexes in one transaction; returns its id."""
+        """Store one article with its indexes in one transaction; returns its id.
+        ``line_keys`` are counted under ``line_group`` (default: the article's outlet),
+        the group whose page chrome they are judged with."""
         row = {
             "title": article.title,
             "text": article.text,
@@ -320,8 +329,9 @@ class Store:
                     insert(dup_bands), [{"band_key": k, "article_id": new_id} for k in band_keys]
                 )
             keys = sorted(set(line_keys))
-            if article.outlet and keys:
-                self._bump_lines(conn, article.outlet, keys)
+            group = line_group or article.outlet
+            if group and keys:
+                self._bump_lines(conn, group, keys)
         article.id = int(new_id)
         return int(new_id)
 

@@ -104,6 +104,69 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class WriteGuard:
+    """ASGI middleware in front of every API write: the token is checked from the
+    headers before one byte of the body is read (401/403, never a JSON error first),
+    and the body is read only up to ``max_body`` bytes (413 beyond), then handed on."""
+
+    def __init__(self, app: ASGIApp, refuse: Any, max_body: int):
+        self.app = app
+        self.refuse = refuse  # (authorization header or None) -> HTTPException | None
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] not in WRITE_METHODS
+                or not scope["path"].startswith("/api")):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        auth = headers.get(b"authorization")
+        refused = self.refuse(auth.decode("latin-1") if auth is not None else None)
+        if refused is not None:
+            await _error(scope, receive, send, refused.status_code, refused.detail,
+                         refused.headers)
+            return
+        too_big = f"request body larger than {self.max_body:,} bytes"
+        try:
+            declared = int(headers.get(b"content-length", b"0"))
+        except ValueError:
+            declared = 0
+        if declared > self.max_body:
+            await _error(scope, receive, send, 413, too_big)
+            return
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                await _error(scope, receive, send, 413, too_big)
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _error(scope: Scope, receive: Receive, send: Send, status: int, detail: str,
+                 headers: dict[str, str] | None = None) -> None:
+    """An API error answered from middleware, as the app's handlers answer it; the
+    connection is closed after it (the unread body is not waited for)."""
+    extra = {**(headers or {}), "Connection": "close"}
+    await JSONResponse({"error": detail}, status, headers=extra)(scope, receive, send)
+
+
 # -- JSON shapes ---------------------------------------------------------------
 class EntityOut(BaseModel):
     name: str
@@ -345,6 +408,21 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.desk = the_desk
+
+    def writer_refusal(authorization: str | None) -> HTTPException | None:
+        """Why a write is refused (a read-only server, a missing or wrong token), or None."""
+        if not write_token:
+            return HTTPException(403, "this server is read-only: start it with "
+                                      "STORYDESK_TOKEN set to allow POST /api/articles")
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), write_token.encode()):
+            return HTTPException(401, "missing or wrong bearer token",
+                                 headers={"WWW-Authenticate": "Bearer"})
+        return None
+
+    app.add_middleware(WriteGuard, refuse=writer_refusal,
+                       max_body=the_desk.settings.web.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -622,22 +700,17 @@ def create_app(
         return summ.to_dict()
 
     def require_writer(authorization: Annotated[str | None, Header()] = None) -> None:
-        """Checked before the body is read: a read-only server or a wrong token ends here."""
-        if not write_token:
-            raise HTTPException(403, "this server is read-only: start it with STORYDESK_TOKEN "
-                                     "set to allow POST /api/articles")
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-                given.strip().encode(), write_token.encode()):
-            raise HTTPException(401, "missing or wrong bearer token",
-                                headers={"WWW-Authenticate": "Bearer"})
+        """The same check as ``WriteGuard`` (which runs before the body is read), kept
+        on the route itself so that it holds wherever the app is mounted."""
+        if (refused := writer_refusal(authorization)) is not None:
+            raise refused
 
     @app.post(
         "/api/articles", status_code=201, response_model=Ingested, tags=["articles"],
         dependencies=[Depends(require_writer)],
         responses={200: {"model": Ingested, "description": "Already stored: the existing id."},
                    401: {"model": ErrorOut}, 403: {"model": ErrorOut},
-                   422: {"model": ErrorOut}},
+                   413: {"model": ErrorOut}, 422: {"model": ErrorOut}},
     )
     def api_add(
         body: ArticleIn,

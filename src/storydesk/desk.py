@@ -396,7 +396,8 @@ class Desk:
         return table
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search: (article, snippet with [matches] marked), best first."""
+        """Full-text search: (article, snippet), best first; ``storydesk.store.snippet_parts``
+        splits a snippet into its text and its matches."""
         return self.store.search(query, limit=limit)
 
     # -- summaries ------------------------------------------------------------
@@ -407,17 +408,20 @@ class Desk:
         words: int | None = None,
         *,
         abstractive: bool | None = None,
+        save: bool = True,
     ) -> ArticleSummary | None:
         """An article's summary (stored; made again when the article changed).
 
         Each sentence carries its index in ``split_sentences(article.text)``. Default
         length ``settings.summaries.sentences``; ``words`` sets a word budget instead.
         ``abstractive``: use the configured endpoint (default: the setting).
+        ``save=False``: read a stored one, but store none (lengths asked for by
+        anonymous requests).
         """
         from storydesk.summarize.stored import article_summary
 
         return article_summary(self.store, self.settings, article_id, sentences, words,
-                               abstractive)
+                               abstractive, save)
 
     def story_summary(
         self,
@@ -426,12 +430,15 @@ class Desk:
         words: int | None = None,
         *,
         abstractive: bool | None = None,
+        save: bool = True,
     ) -> StorySummary | None:
         """A story's summary, each sentence with every (article, sentence) stating it
-        (stored; made again when the story's articles changed)."""
+        (stored; made again when the story's articles changed; ``save`` as in
+        :meth:`summary`)."""
         from storydesk.summarize.stored import story_summary
 
-        return story_summary(self.store, self.settings, story_id, sentences, words, abstractive)
+        return story_summary(self.store, self.settings, story_id, sentences, words, abstractive,
+                             save)
 
     def summarize(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
@@ -164,7 +163,10 @@ def search(
     desk = _desk(db)
     hits = desk.search(query, limit=limit)
     if json_out:
-        print_json([{**article_json(a, with_text=False), "snippet": s} for a, s in hits])
+        from storydesk.store import bracketed
+
+        print_json([{**article_json(a, with_text=False), "snippet": bracketed(s)}
+                    for a, s in hits])
         return
     for a, snip in hits:
         console.print(f"[bold]{a.id}[/bold]  {escape(a.title)}  [dim]{escape(a.outlet or '')} "
@@ -175,9 +177,11 @@ def search(
 
 def _highlight(snippet: str) -> Text:
     """The snippet with the store's [match] marks shown in bold."""
+    from storydesk.store import snippet_parts
+
     out = Text("    ")
-    for i, part in enumerate(re.split(r"\[([^\]]*)\]", snippet)):
-        out.append(part, style="bold yellow" if i % 2 else None)
+    for part, hit in snippet_parts(snippet):
+        out.append(part, style="bold yellow" if hit else None)
     return out
 
 

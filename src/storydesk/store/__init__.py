@@ -1,5 +1,5 @@
 """The store: one small interface over SQLite (default) and other SQL databases."""
 
-from storydesk.store.sqlstore import Store, StoreError
+from storydesk.store.sqlstore import Store, StoreError, bracketed, snippet_parts
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["Store", "StoreError", "bracketed", "snippet_parts"]

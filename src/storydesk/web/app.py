@@ -35,7 +35,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from storydesk.extract.text import leading_text
 from storydesk.models import Article, RawDocument, Story
+from storydesk.settings import Settings
+from storydesk.store import bracketed, snippet_parts
 from storydesk.web.views import (
     atom_feed,
     comparison_view,
@@ -339,15 +342,10 @@ def _chrono_key(a: Article) -> tuple[str, int]:
     return (a.date or "", a.id or 0)
 
 
-_MARK = re.compile(r"\[([^\]]*)\]")
-
-
 def snippet_html(snippet: str) -> Markup:
-    """The store's snippet with ``[match]`` marks as ``<mark>``; everything else escaped."""
-    out = []
-    for i, part in enumerate(_MARK.split(snippet)):
-        out.append(Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part))
-    return Markup("").join(out)
+    """The store's snippet with its matches as ``<mark>``; everything else escaped."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(part) if hit else escape(part)
+                           for part, hit in snippet_parts(snippet))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -406,6 +404,7 @@ def create_app(
         summary="A self-hosted news desk: articles from many outlets, searchable.",
         version=_version(),
         lifespan=lifespan,
+        dependencies=[Depends(_ids_in_range)],
     )
     app.state.desk = the_desk
 
@@ -421,8 +420,8 @@ def create_app(
                                  headers={"WWW-Authenticate": "Bearer"})
         return None
 
-    app.add_middleware(WriteGuard, refuse=writer_refusal,
-                       max_body=the_desk.settings.web.max_body_bytes)
+    web = (getattr(the_desk, "settings", None) or Settings()).web
+    app.add_middleware(WriteGuard, refuse=writer_refusal, max_body=web.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -544,9 +543,10 @@ def create_app(
         by_type: dict[str, list[Any]] = defaultdict(list)
         for e in sorted(a.entities, key=lambda e: (-e.count, e.name)):
             by_type[e.type].append(e)
+        head = leading_text(a.text, web.page_chars)  # the work of one view is bounded
         return render(request, "article.html", a=a, prev_a=prev_a, next_a=next_a,
                       original=original, copies=copies, entities=dict(by_type), story=story,
-                      sentences=sentence_paragraphs(a.text))
+                      sentences=sentence_paragraphs(head), rest=a.text[len(head):])
 
     @app.get("/articles/{article_id}/summary", response_class=HTMLResponse,
              include_in_schema=False)
@@ -633,7 +633,7 @@ def create_app(
     ) -> dict[str, Any]:
         """Full-text search over titles and text, best first."""
         hits = the_desk.search(q, limit=limit)
-        return {"query": q, "items": [{**_brief(a), "snippet": s} for a, s in hits]}
+        return {"query": q, "items": [{**_brief(a), "snippet": bracketed(s)} for a, s in hits]}
 
     @app.get("/api/stories", response_model=StoryList, responses=errors, tags=["stories"])
     def api_stories(
@@ -667,7 +667,8 @@ def create_app(
         words: Annotated[int | None, Query(ge=10, le=5000)] = None,
     ) -> dict[str, Any]:
         """The story's summary; each sentence lists every article sentence stating it."""
-        summ = the_desk.story_summary(story_id, sentences, words)
+        summ = the_desk.story_summary(story_id, sentences, words,
+                                      save=sentences is None and words is None)
         if summ is None:
             raise HTTPException(404, f"no story with id {story_id}")
         return summ.to_dict()
@@ -694,7 +695,8 @@ def create_app(
         words: Annotated[int | None, Query(ge=10, le=5000)] = None,
     ) -> dict[str, Any]:
         """The article's summary: its best sentences in article order, with their index."""
-        summ = the_desk.summary(article_id, sentences, words)
+        summ = the_desk.summary(article_id, sentences, words,
+                                save=sentences is None and words is None)
         if summ is None:
             raise HTTPException(404, f"no article with id {article_id}")
         return summ.to_dict()
@@ -738,6 +740,19 @@ def create_app(
         return {"id": new_id, "status": "added", "article": _full(stored) if stored else None}
 
     return app
+
+
+MAX_ID = 2**63 - 1  # the largest id a store can hold (SQLite INTEGER, PostgreSQL BIGINT)
+
+
+def _ids_in_range(request: Request) -> None:
+    """An id path parameter beyond what a store holds names nothing: 404, as an unknown
+    id is, before it reaches the database (where it would not fit)."""
+    for name, value in request.path_params.items():
+        digits = str(value).lstrip("+-")
+        if name.endswith("_id") and digits.isdigit() and (len(digits) > 19
+                                                          or int(digits) > MAX_ID):
+            raise HTTPException(404, f"no {name.removesuffix('_id')} with id {str(value)[:40]}")
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -666,7 +666,8 @@ def create_app(
         sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
         words: Annotated[int | None, Query(ge=10, le=5000)] = None,
     ) -> dict[str, Any]:
-        """The story's summary; each sentence lists every article sentence stating it."""
+        """The story's summary; each sentence lists every article sentence stating it.
+        Only the default length is kept in the store; other lengths are made each time."""
         summ = the_desk.story_summary(story_id, sentences, words,
                                       save=sentences is None and words is None)
         if summ is None:
@@ -694,7 +695,8 @@ def create_app(
         sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
         words: Annotated[int | None, Query(ge=10, le=5000)] = None,
     ) -> dict[str, Any]:
-        """The article's summary: its best sentences in article order, with their index."""
+        """The article's summary: its best sentences in article order, with their index.
+        Only the default length is kept in the store; other lengths are made each time."""
         summ = the_desk.summary(article_id, sentences, words,
                                 save=sentences is None and words is None)
         if summ is None:

@@ -57,6 +57,11 @@ def _chunks(items: Iterator[RawDocument | Failure | _UnitDone], size: int) -> It
         yield chunk
 
 
+def _input_name(origin: str) -> str:
+    """The file (or URL) name an article came from, without its folder: ``a.jsonl:7``."""
+    return origin.rstrip("/").rsplit("/", 1)[-1]
+
+
 class Desk:
     """A news desk over one store (a SQLite path or a database URL)."""
 
@@ -193,41 +198,54 @@ class Desk:
 
     def _boilerplate_judges(
         self, chunk: list[RawDocument | Failure | _UnitDone], outlet: str | None
-    ) -> dict[str, Callable[[int], Callable[[str], bool]]]:
+    ) -> dict[str, Callable[[str], bool]]:
         """Per line group, a test for lines seen in enough articles (stored or in this
-        chunk), made for a discount: ``judge(0)`` counts every copy; ``judge(1)`` counts
-        one fewer, for a document whose earlier copy is among the stored ones (the same
-        file added again is judged as it was the first time)."""
+        chunk). Each document counts once: one whose near copy is stored already (the
+        same file added again, a run interrupted and started over) is counted by the
+        store only, so it is judged as it was the first time."""
+        keys: dict[str, set[str]] = defaultdict(set)
         in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
         for item in chunk:
-            if isinstance(item, RawDocument):
-                in_chunk[self._line_group(item, outlet)].update(self._line_keys(item))
+            if isinstance(item, RawDocument) and (lines := self._line_keys(item)):
+                group = self._line_group(item, outlet)
+                keys[group] |= lines
+                if not self._stored_before(item):
+                    in_chunk[group].update(lines)
         cs = self.settings.clean
-        judges: dict[str, Callable[[int], Callable[[str], bool]]] = {}
-        for group, counts in in_chunk.items():
-            stored = self.store.line_counts(group, counts)
-            total = {k: n + stored.get(k, 0) for k, n in counts.items()}
+        judges: dict[str, Callable[[str], bool]] = {}
+        for group, group_keys in keys.items():
+            stored = self.store.line_counts(group, group_keys)
+            counts = in_chunk[group]
+            total = {k: counts.get(k, 0) + stored.get(k, 0) for k in group_keys}
 
-            def make(discount: int, total: dict[str, int] = total) -> Callable[[str], bool]:
-                def judge(line: str) -> bool:
-                    if len(line.split()) > cs.boilerplate_max_words:
-                        return False
-                    seen = total.get(line_key(line), 0) - discount
-                    return seen >= cs.boilerplate_min_repeats
-                return judge
+            def judge(line: str, total: dict[str, int] = total) -> bool:
+                if len(line.split()) > cs.boilerplate_max_words:
+                    return False
+                return total.get(line_key(line), 0) >= cs.boilerplate_min_repeats
 
-            judges[group] = make
+            judges[group] = judge
         return judges
+
+    def _stored_before(self, raw: RawDocument) -> bool:
+        """Whether this document seems stored already: a near copy of its text came from
+        an input of the same name (the same file or row, perhaps by another path)."""
+        sig = self._near.signature(raw.content)
+        near = [i for i, c in self.store.near_candidates(self._near.band_keys(sig))
+                if c and self._near.similarity(sig, self._near.from_bytes(c))
+                >= self.settings.dedup.near_threshold]
+        name = _input_name(raw.origin)
+        return any(_input_name(a.origin or "") == name
+                   for a in self.store.articles_by_ids(near, with_text=False))
 
     def _add_one(
         self,
         raw: RawDocument,
         outlet: str | None,
-        judges: Callable[[int], Callable[[str], bool]] | None,
+        is_boilerplate: Callable[[str], bool] | None,
         report: AddReport,
     ) -> str:
         url_key = canonical_url(raw.url or raw.fields.get("url"))
-        article = build_article(raw, outlet=outlet, is_boilerplate=judges(0) if judges else None)
+        article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
         text_hash = text_fingerprint(article.text)
         if found := self.store.find_exact(text_hash=text_hash):
             report.duplicates.append((raw.origin, found))
@@ -237,13 +255,6 @@ class Desk:
         near = [(i, self._near.similarity(sig, self._near.from_bytes(c)))
                 for i, c in self.store.near_candidates(bands) if c]
         threshold = self.settings.dedup.near_threshold
-        if judges and any(sim >= threshold for _, sim in near):
-            # A near copy is stored: this may be the same document again, whose own
-            # earlier copy made one more of its lines look like page chrome.
-            again = build_article(raw, outlet=outlet, is_boilerplate=judges(1))
-            if found := self.store.find_exact(text_hash=text_fingerprint(again.text)):
-                report.duplicates.append((raw.origin, found))
-                return "duplicate"
         if url_key and (same_url := self.store.find_exact(url_key=url_key)):
             # One URL is one article only when the texts agree (a page edited since);
             # another text at a stored URL is another article, stored without the key.

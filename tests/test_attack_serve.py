@@ -280,3 +280,26 @@ def test_a_percent_encoded_token_is_redacted(tmp_path: Path) -> None:
     assert "/search?q=" in text  # the access log is there
     decoded = unquote(unquote(text))
     assert token not in decoded, [ln for ln in text.splitlines() if "77x" in ln]
+
+
+# -- 1: an API write at another query URL is another article -------------------------
+def test_api_posts_at_different_query_urls_are_different_articles(served: Served) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    bodies = [
+        {"title": "Harbour cranes to be repaired", "url": "https://news.example/a.php?nid=1001",
+         "text": "The council in Brenvik voted on Tuesday to repair the harbour cranes after "
+                 "dockers complained for three months that two of them had stopped working."},
+        {"title": "Seals counted off Kelmouth", "url": "https://news.example/a.php?nid=1002",
+         "text": "Scientists counted forty grey seals on the sandbank off Kelmouth this winter, "
+                 "twice as many as five years ago, in a survey of the marine institute."},
+    ]
+    with httpx.Client(base_url=served.base, timeout=60) as c:
+        ids = []
+        for body in bodies:
+            r = c.post("/api/articles", json=body, headers=auth)
+            assert r.status_code == 201 and r.json()["status"] == "added", r.text
+            ids.append(r.json()["id"])
+        again = {**bodies[0], "url": bodies[0]["url"] + "&utm_source=feed"}
+        r = c.post("/api/articles", json=again, headers=auth)
+        assert r.status_code == 200, r.text
+        assert (r.json()["id"], r.json()["status"]) == (ids[0], "duplicate")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from storydesk.models import Article, Entity
-from storydesk.store import QueryError, Store, StoreError
+from storydesk.store import QueryError, Store, StoreError, bracketed
 from storydesk.store.schema import SCHEMA_VERSION, meta
 
 
@@ -99,7 +99,7 @@ def test_full_text_search_ranks_and_highlights(store_db):
                                         signature=None, band_keys=[]))
     hits = store.search("earthquake")
     assert [a.id for a, _ in hits] == [ids[0], ids[1]]  # the title match ranks first
-    assert "[earthquake]" in hits[1][1]
+    assert "[earthquake]" in bracketed(hits[1][1])
     assert [a.id for a, _ in store.search('"budget vote"')] == [ids[1]]
     assert store.search("karsk earthquake")[0][0].id == ids[0]
     assert store.search('"; DROP TABLE articles; --') == []
@@ -126,7 +126,7 @@ def test_search_folds_accents_and_survives_odd_text(store_db):
     assert [x.id for x, _ in store.search("zurich")] == [a]
     assert [x.id for x, _ in store.search("CAFE reopened")] == [a]
     snippet = store.search("repairs")[0][1]
-    assert "[repairs]" in snippet and snippet.lstrip().startswith("…"), snippet
+    assert "[repairs]" in bracketed(snippet) and snippet.lstrip().startswith("…"), snippet
     assert store.search("kyiv") == []
     with pytest.raises(QueryError, match="nothing to search for"):
         store.search("- ' --")

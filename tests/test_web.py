@@ -212,8 +212,8 @@ def test_security_headers_on_pages_and_api(client):
 
 
 def test_snippet_and_text_helpers():
-    assert str(snippet_html("a [b] <c> [d&e]")) == (
-        "a <mark>b</mark> &lt;c&gt; <mark>d&amp;e</mark>")
+    assert str(snippet_html("a \x02b\x03 <c> \x02d&e\x03 [not a match]")) == (
+        "a <mark>b</mark> &lt;c&gt; <mark>d&amp;e</mark> [not a match]")
     assert paragraphs("one\n\n  \ntwo\nstill two\n") == ["one", "two\nstill two"]
     assert paragraphs("one\ntwo") == ["one", "two"]
     assert safe_url("https://x.test/a") == "https://x.test/a"

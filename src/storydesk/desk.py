@@ -66,6 +66,11 @@ def _chunks(items: Iterator[RawDocument | Failure | _UnitDone], size: int) -> It
         yield chunk
 
 
+def _input_name(origin: str) -> str:
+    """The file (or URL) name an article came from, without its folder: ``a.jsonl:7``."""
+    return origin.rstrip("/").rsplit("/", 1)[-1]
+
+
 class Desk:
     """A news desk over one store (a SQLite path or a database URL)."""
 
@@ -185,8 +190,8 @@ class Desk:
                     progress("failed", item.origin)
                 continue
             try:
-                judge = boiler.get(self._line_group(item, outlet))
-                event = self._add_one(item, outlet, judge, report)
+                event = self._add_one(item, outlet, boiler.get(self._line_group(item, outlet)),
+                                      report)
             except IngestError as e:
                 report.failures.append(Failure(e.origin, e.reason))
                 event = "failed"
@@ -202,8 +207,9 @@ class Desk:
         name = outlet or raw.fields.get("outlet") or outlet_from_url(raw.url)
         if name:
             return str(name)
-        return "folder:" + os.path.dirname(raw.origin.split(":", 1)[0] if "://" not in raw.origin
-                                           else raw.origin)
+        if "://" in raw.origin:
+            return "folder:" + os.path.dirname(raw.origin)
+        return "folder:" + os.path.abspath(os.path.dirname(raw.origin.split(":", 1)[0]))
 
     def _line_keys(self, raw: RawDocument) -> set[str]:
         if raw.kind != "text":
@@ -213,16 +219,24 @@ class Desk:
     def _boilerplate_judges(
         self, chunk: list[RawDocument | Failure | _UnitDone], outlet: str | None
     ) -> dict[str, Callable[[str], bool]]:
-        """Per line group, a test for lines seen in enough articles (stored or in this chunk)."""
+        """Per line group, a test for lines seen in enough articles (stored or in this
+        chunk). Each document counts once: one whose near copy is stored already (the
+        same file added again, a run interrupted and started over) is counted by the
+        store only, so it is judged as it was the first time."""
+        keys: dict[str, set[str]] = defaultdict(set)
         in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
         for item in chunk:
-            if isinstance(item, RawDocument):
-                in_chunk[self._line_group(item, outlet)].update(self._line_keys(item))
+            if isinstance(item, RawDocument) and (lines := self._line_keys(item)):
+                group = self._line_group(item, outlet)
+                keys[group] |= lines
+                if not self._stored_before(item):
+                    in_chunk[group].update(lines)
         cs = self.settings.clean
         judges: dict[str, Callable[[str], bool]] = {}
-        for group, counts in in_chunk.items():
-            stored = self.store.line_counts(group, counts)
-            total = {k: n + stored.get(k, 0) for k, n in counts.items()}
+        for group, group_keys in keys.items():
+            stored = self.store.line_counts(group, group_keys)
+            counts = in_chunk[group]
+            total = {k: counts.get(k, 0) + stored.get(k, 0) for k in group_keys}
 
             def judge(line: str, total: dict[str, int] = total) -> bool:
                 if len(line.split()) > cs.boilerplate_max_words:
@@ -232,6 +246,17 @@ class Desk:
             judges[group] = judge
         return judges
 
+    def _stored_before(self, raw: RawDocument) -> bool:
+        """Whether this document seems stored already: a near copy of its text came from
+        an input of the same name (the same file or row, perhaps by another path)."""
+        sig = self._near.signature(raw.content)
+        near = [i for i, c in self.store.near_candidates(self._near.band_keys(sig))
+                if c and self._near.similarity(sig, self._near.from_bytes(c))
+                >= self.settings.dedup.near_threshold]
+        name = _input_name(raw.origin)
+        return any(_input_name(a.origin or "") == name
+                   for a in self.store.articles_by_ids(near, with_text=False))
+
     def _add_one(
         self,
         raw: RawDocument,
@@ -240,25 +265,29 @@ class Desk:
         report: AddReport,
     ) -> str:
         url_key = canonical_url(raw.url or raw.fields.get("url"))
-        if url_key and (found := self.store.find_exact(url_key=url_key)):
-            report.duplicates.append((raw.origin, found))
-            return "duplicate"
         article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
         url_key = url_key or canonical_url(article.url)  # a URL read from the text
         text_hash = text_fingerprint(article.text)
-        if found := self.store.find_exact(url_key, text_hash):
+        if found := self.store.find_exact(text_hash=text_hash):
             report.duplicates.append((raw.origin, found))
             return "duplicate"
         sig = self._near.signature(article.text)
         bands = self._near.band_keys(sig)
+        near = [(i, self._near.similarity(sig, self._near.from_bytes(c)))
+                for i, c in self.store.near_candidates(bands) if c]
+        threshold = self.settings.dedup.near_threshold
+        if url_key and (same_url := self.store.find_exact(url_key=url_key)):
+            # One URL is one article only when the texts agree (a page edited since);
+            # another text at a stored URL is another article, stored without the key.
+            stored_sig = self.store.article_signature(same_url)
+            if stored_sig and self._near.similarity(
+                    sig, self._near.from_bytes(stored_sig)) >= threshold:
+                report.duplicates.append((raw.origin, same_url))
+                return "duplicate"
+            url_key = None
         best: tuple[float, int] | None = None
-        for cand_id, cand_sig in self.store.near_candidates(bands):
-            if not cand_sig:
-                continue
-            sim = self._near.similarity(sig, self._near.from_bytes(cand_sig))
-            if sim >= self.settings.dedup.near_threshold and (
-                best is None or (sim, -cand_id) > (best[0], -best[1])
-            ):
+        for cand_id, sim in near:
+            if sim >= threshold and (best is None or (sim, -cand_id) > (best[0], -best[1])):
                 best = (sim, cand_id)
         if best:
             article.duplicate_share, article.duplicate_of = round(best[0], 3), best[1]
@@ -270,6 +299,7 @@ class Desk:
                 signature=self._near.to_bytes(sig),
                 band_keys=bands,
                 line_keys=self._line_keys(raw),
+                line_group=self._line_group(raw, outlet),
             )
         except IntegrityError:  # another process stored the same article meanwhile
             found = self.store.find_exact(url_key, text_hash)
@@ -404,7 +434,8 @@ class Desk:
         return table
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search: (article, snippet with [matches] marked), best first."""
+        """Full-text search: (article, snippet), best first; ``storydesk.store.snippet_parts``
+        splits a snippet into its text and its matches."""
         return self.store.search(query, limit=limit)
 
     # -- summaries ------------------------------------------------------------
@@ -415,17 +446,20 @@ class Desk:
         words: int | None = None,
         *,
         abstractive: bool | None = None,
+        save: bool = True,
     ) -> ArticleSummary | None:
         """An article's summary (stored; made again when the article changed).
 
         Each sentence carries its index in ``split_sentences(article.text)``. Default
         length ``settings.summaries.sentences``; ``words`` sets a word budget instead.
         ``abstractive``: use the configured endpoint (default: the setting).
+        ``save=False``: read a stored one, but store none (lengths asked for by
+        anonymous requests).
         """
         from storydesk.summarize.stored import article_summary
 
         return article_summary(self.store, self.settings, article_id, sentences, words,
-                               abstractive)
+                               abstractive, save)
 
     def story_summary(
         self,
@@ -434,12 +468,15 @@ class Desk:
         words: int | None = None,
         *,
         abstractive: bool | None = None,
+        save: bool = True,
     ) -> StorySummary | None:
         """A story's summary, each sentence with every (article, sentence) stating it
-        (stored; made again when the story's articles changed)."""
+        (stored; made again when the story's articles changed; ``save`` as in
+        :meth:`summary`)."""
         from storydesk.summarize.stored import story_summary
 
-        return story_summary(self.store, self.settings, story_id, sentences, words, abstractive)
+        return story_summary(self.store, self.settings, story_id, sentences, words, abstractive,
+                             save)
 
     def summarize(
         self,

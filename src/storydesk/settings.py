@@ -195,6 +195,10 @@ class SummarySettings:
 
     sentences: int = 3  # an article's summary
     story_sentences: int = 5  # a story's summary
+    # Characters of each article that summaries and comparisons read (the rest is left
+    # out): twice the longest article of the labelled data (25,485 characters), so news
+    # is read whole while one huge article cannot hold a request (docs/reliability.md).
+    max_chars: int = 50_000
     article: SummaryParams = field(default_factory=_article_params)
     story: StoryParams = field(default_factory=_story_params)
     abstractive: AbstractiveSettings = field(default_factory=AbstractiveSettings)
@@ -269,6 +273,19 @@ class BatchSettings:
 
 
 @dataclass
+class WebSettings:
+    """``storydesk serve``: what one request may cost (docs/reliability.md)."""
+
+    # Largest request body the API reads (413 beyond): one article of the fetcher's
+    # page cap (20 MB) with its fields, JSON escaping included. Read only after the
+    # token is checked.
+    max_body_bytes: int = 24_000_000
+    # Characters of an article its page splits into sentences (to mark the sentences a
+    # summary cites); the rest is shown as plain paragraphs. As summaries.max_chars.
+    page_chars: int = 50_000
+
+
+@dataclass
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     follow: FollowSettings = field(default_factory=FollowSettings)
@@ -278,3 +295,4 @@ class Settings:
     stories: StorySettings = field(default_factory=StorySettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    web: WebSettings = field(default_factory=WebSettings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
@@ -11,7 +10,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.output import article_json, clip, console, count_line, err, fail, print_json
+from storydesk.cli.output import (
+    article_json,
+    clip,
+    console,
+    count_line,
+    err,
+    fail,
+    print_json,
+    shown,
+)
 
 app = typer.Typer(
     help="storydesk: a self-hosted news desk. Ingest articles from many outlets, "
@@ -93,7 +101,7 @@ def add(
             counts[event] = counts.get(event, 0) + 1
             bar.update(task, status=escape(
                 f"{counts['added']} added, {counts['duplicate']} dup, {counts['failed']} failed"
-                f" · {origin[-50:]}"))
+                f" · {shown(origin)[-50:]}"))
 
         report = desk.add(sources, outlet=outlet, progress=tick,
                           on_plan=lambda n: bar.update(task, total=n), field_map=field_map,
@@ -107,7 +115,8 @@ def add(
         })
     else:
         for f in report.failures:
-            err.print(f"[red]failed:[/red] {escape(f.origin)}: {escape(f.reason)}", highlight=False)
+            err.print(f"[red]failed:[/red] {escape(shown(f.origin))}: {escape(shown(f.reason))}",
+                      highlight=False, soft_wrap=True)
         console.print(report.summary_line(), highlight=False)
     desk.close()
     if report.failures:
@@ -192,7 +201,10 @@ def search(
     except QueryError as e:
         fail(escape(str(e)))
     if json_out:
-        print_json([{**article_json(a, with_text=False), "snippet": s} for a, s in hits])
+        from storydesk.store import bracketed
+
+        print_json([{**article_json(a, with_text=False), "snippet": bracketed(s)}
+                    for a, s in hits])
         return
     if not hits:
         console.print(f"No articles match {escape(query.strip())!r}.", highlight=False)
@@ -206,9 +218,11 @@ def search(
 
 def _highlight(snippet: str) -> Text:
     """The snippet with the store's [match] marks shown in bold."""
+    from storydesk.store import snippet_parts
+
     out = Text("    ")
-    for i, part in enumerate(re.split(r"\[([^\]]*)\]", snippet)):
-        out.append(part, style="bold yellow" if i % 2 else None)
+    for part, hit in snippet_parts(snippet):
+        out.append(part, style="bold yellow" if hit else None)
     return out
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from storydesk.cli.output import err, fail, open_desk, print_json
+from storydesk.cli.output import err, fail, open_desk, print_json, shown
 
 
 def batch(
@@ -44,7 +44,8 @@ def batch(
     report = run_batch(inputs, out, master=master, partitions=partitions, keep_near=keep_near,
                        log=say)
     for f in report.failures[:20]:
-        err.print(escape(f"failed: {f.origin}: {f.reason}"), highlight=False, soft_wrap=True)
+        err.print(escape(f"failed: {shown(f.origin)}: {shown(f.reason)}"), highlight=False,
+                  soft_wrap=True)
     if report.failure_count > 20:
         err.print(f"... {report.failure_count - 20} more in {escape(out)}/failures",
                   highlight=False)

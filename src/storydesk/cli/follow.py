@@ -27,6 +27,7 @@ from storydesk.cli.output import (
     fail,
     open_desk,
     print_json,
+    shown,
 )
 
 AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow fetching from "
@@ -187,7 +188,8 @@ def sources_import(
                     "failed": [{"input": u, "reason": r} for u, r in refused]})
     else:
         for u, r in refused:
-            err.print(f"[red]failed:[/red] {escape(u)}: {escape(r)}", highlight=False)
+            err.print(f"[red]failed:[/red] {escape(shown(u))}: {escape(shown(r))}",
+                      highlight=False)
         console.print(f"{len(added)} subscribed, {len(known)} already subscribed, "
                       f"{len(refused)} failed", highlight=False)
     if refused:

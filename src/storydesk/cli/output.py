@@ -33,6 +33,15 @@ def open_desk(db: str | None, **kw: Any) -> Any:
         fail(escape(str(e)))
 
 
+def shown(text: str) -> str:
+    """Text fit for one terminal line: controls, line breaks and invisible format
+    characters (ESC, newline, bidi overrides) written as escapes (``\\x1b``, ``\\n``),
+    so a file name cannot forge an output line or reach the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 

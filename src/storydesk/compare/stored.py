@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from storydesk.summarize.stored import digest, fingerprint, kept, story_content
@@ -60,8 +61,12 @@ def story_comparison(store: Store, settings: Settings, story_id: int) -> dict[st
 
     def make() -> dict[str, Any]:
         from storydesk.compare import compare
+        from storydesk.extract.text import leading_text
 
-        result = compare(store.articles_by_ids(ids), settings.compare).to_dict()
+        cap = settings.summaries.max_chars  # what one request may read of each article
+        arts = [replace(a, text=leading_text(a.text, cap))
+                for a in store.articles_by_ids(ids)]
+        result = compare(arts, settings.compare).to_dict()
         return json.loads(json.dumps(result))  # as stored: ids used as keys are strings
 
     value, cached = kept(store, KIND, story_id, params, content, make)

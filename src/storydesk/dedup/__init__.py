@@ -1,6 +1,7 @@
 """Duplicate detection: the same URL, the same text, and rewritten copies.
 
-* exact: canonical URL (courlan) and a fingerprint of the normalised text;
+* exact: canonical URL (tracking parameters dropped, every other one kept) and a
+  fingerprint of the normalised text; a URL match counts only when the texts agree;
 * near: MinHash over word shingles with banded locality-sensitive hashing, so
   candidates come from an index lookup, never a scan of the store.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -20,16 +22,48 @@ _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
 
 
-def canonical_url(url: str | None) -> str | None:
-    """The URL with tracking parameters, fragments and case noise removed."""
-    if not url:
-        return None
-    from courlan import normalize_url
+# Query parameters that only say how a reader arrived, never which article: dropped
+# from a URL before comparing. Every other parameter is kept (``?nid=1000``,
+# ``?articleId=5``, Drupal's ``?q=node/123`` name the article). Names are compared
+# in lower case; an entry ending in ``*`` is a prefix.
+TRACKING_PARAMS = (
+    "utm_*", "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "igshid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ref", "ref_src", "ref_url", "referrer",
+    "cmpid", "ocid", "smid", "at_medium", "at_campaign", "__twitter_impression",
+)
+_TRACKING_EXACT = frozenset(p for p in TRACKING_PARAMS if not p.endswith("*"))
+_TRACKING_PREFIX = tuple(p[:-1] for p in TRACKING_PARAMS if p.endswith("*"))
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
+
+def is_tracking_param(name: str) -> bool:
+    """Whether a query parameter is known tracking (``TRACKING_PARAMS``)."""
+    name = name.lower()
+    return name in _TRACKING_EXACT or name.startswith(_TRACKING_PREFIX)
+
+
+def canonical_url(url: object) -> str | None:
+    """The URL as duplicates are found by it: scheme and host in lower case, no default
+    port, no fragment, no tracking parameters (``TRACKING_PARAMS``), the others sorted.
+    Anything that is not a non-empty string is None; a URL that cannot be parsed is
+    kept as written."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
     try:
-        return normalize_url(url.strip(), strict=True)
-    except Exception:  # courlan raises on some malformed URLs
-        return url.strip()
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not is_tracking_param(k))
+    return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
 
 
 def text_fingerprint(text: str) -> str:

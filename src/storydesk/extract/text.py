@@ -84,6 +84,19 @@ def clean_characters(raw: str) -> str:
     return s
 
 
+def leading_text(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text`` at most, cut at the last line break
+    within them (else the last space), so that no sentence but the last is cut and the
+    sentences before it split as they do in the whole text."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind("\n")
+    if cut < limit // 2:
+        cut = max(cut, head.rfind(" "))
+    return head[:cut] if cut > 0 else head
+
+
 def normalise_whitespace(s: str) -> str:
     """Runs of whitespace made one space, ends stripped."""
     return _WS.sub(" ", s).strip()

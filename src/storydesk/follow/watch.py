@@ -4,9 +4,11 @@ schedule and feeds new entries through the desk into stories.
     watcher = Watcher(desk)
     watcher.run(duration=60)         # or until watcher.stop() (SIGINT, SIGTERM)
 
-One poll round takes every subscription that is due. Sources are grouped by host:
-the hosts are polled at once (``FollowSettings.workers``), one host's feeds one
-after another, and the fetcher keeps its delay between two requests to one host.
+Each source is polled on its own schedule: whenever sources are due, a round
+starts with those whose host is not being polled already, grouped by host: the
+hosts are polled at once (``FollowSettings.workers``), one host's feeds one after
+another (the fetcher keeps its delay between two requests to one host). Rounds
+overlap, so a host that stalls delays its own feeds only.
 A poll is a conditional GET (the stored ETag / Last-Modified); each new entry's
 page is fetched, cleaned, stored and placed in a story (``Desk.add_document``),
 and the entry is marked as handled in its own transaction. The feed's validators
@@ -23,7 +25,7 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -156,6 +158,36 @@ class RoundReport:
         }
 
 
+def _host(sub: Subscription) -> str:
+    """A source's server (host and port), as the fetcher spaces its requests."""
+    parts = urlsplit(sub.url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _by_host(subs: list[Subscription]) -> dict[str, list[Subscription]]:
+    by_host: dict[str, list[Subscription]] = defaultdict(list)
+    for sub in subs:
+        by_host[_host(sub)].append(sub)
+    return by_host
+
+
+@dataclass
+class _Round:
+    """A round in progress: its report and the polls of its hosts."""
+
+    report: RoundReport
+    started: datetime
+    tasks: list[tuple[list[Subscription], Future[list[PollResult]]]] = field(
+        default_factory=list)
+
+    def done(self) -> bool:
+        return all(f.done() for _, f in self.tasks)
+
+    def polling(self) -> list[Subscription]:
+        """The sources of the hosts still being polled."""
+        return [s for subs, f in self.tasks if not f.done() for s in subs]
+
+
 class Watcher:
     """Polls a desk's subscriptions until stopped. Thread-safe ``stop()``."""
 
@@ -173,6 +205,7 @@ class Watcher:
         self.on_round = on_round
         self.on_article = on_article
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set when a poll ends or polling should stop
         self._desk_lock = threading.Lock()  # the desk's story keeper is not thread-safe
         self.rounds = 0
 
@@ -180,6 +213,7 @@ class Watcher:
     def stop(self) -> None:
         """Stop soon: every poll finishes the entry in hand, none starts after it."""
         self._stop.set()
+        self._wake.set()
 
     @property
     def stopping(self) -> bool:
@@ -187,35 +221,93 @@ class Watcher:
 
     def run(self, *, duration: float | None = None, rounds: int | None = None) -> int:
         """Poll until stopped, for ``duration`` seconds, or for ``rounds`` rounds.
-        Returns the number of new articles stored."""
+        Returns the number of new articles stored.
+
+        Each source is polled on its own schedule: a round is started whenever sources
+        are due that are not being polled and whose host is free, while earlier rounds
+        may still be running, so a host that stalls delays only its own feeds."""
         timer = threading.Timer(duration, self.stop) if duration is not None else None
         if timer:
             timer.daemon = True
             timer.start()
-        new, idle_said = 0, False
+        wake = self._wake
+        open_rounds: list[_Round] = []
+        busy: set[str] = set()  # hosts being polled
+        new, idle_said, first = 0, False, self.rounds + 1
+        pool = ThreadPoolExecutor(max(1, self.settings.workers),
+                                  thread_name_prefix="storydesk-watch")
         try:
-            while not self.stopping:
-                due = self.due()
-                if due:
-                    report = self.poll_round(due)
-                    new += report.new
-                    idle_said = False
-                    if rounds is not None and self.rounds >= rounds:
+            while True:
+                wake.clear()
+                for r in [r for r in open_rounds if r.done()]:
+                    open_rounds.remove(r)
+                    new += self._finish_round(r).new
+                # ``rounds`` counts every round of this watcher; each run polls once at least
+                if self.stopping or (rounds is not None and self.rounds >= max(rounds, first)):
+                    if not open_rounds:
                         break
+                    wake.wait(0.5)
                     continue
-                upcoming = self.store.next_poll()
-                if upcoming is None:
-                    if not idle_said:
+                in_flight = {s.id for r in open_rounds for s in r.polling()}
+                due = [s for s in self.due() if s.id not in in_flight]
+                free = [s for s in due if _host(s) not in busy]
+                if free:
+                    open_rounds.append(self._start_round(free, pool, busy, wake))
+                    idle_said = False
+                    continue
+                # Sleep until the next source is due, a poll ends (a busy host may be
+                # free, wake is set) or polling should stop.
+                upcoming = self.store.next_poll(exclude=in_flight | {s.id for s in due})
+                if upcoming is not None:
+                    wait = (parse_iso(upcoming) - datetime.now(UTC)).total_seconds()
+                else:
+                    wait = 5.0
+                    if not (due or open_rounds or idle_said):
                         log.info("no subscriptions yet: add one with storydesk sources add URL")
                         idle_said = True
-                    wait = 5.0
-                else:
-                    wait = (parse_iso(upcoming) - datetime.now(UTC)).total_seconds()
-                self._stop.wait(max(0.01, min(wait, 60.0)))
+                wake.wait(max(0.01, min(wait, 1.0 if due else 60.0)))
         finally:
             if timer:
                 timer.cancel()
+            pool.shutdown(wait=True)
         return new
+
+    def _start_round(self, due: list[Subscription], pool: ThreadPoolExecutor,
+                     busy: set[str], wake: threading.Event) -> _Round:
+        self.rounds += 1
+        r = _Round(RoundReport(self.rounds, now_iso()), datetime.now(UTC))
+        for host, subs in _by_host(due).items():
+            busy.add(host)
+
+            def done(_f: Future[list[PollResult]], host: str = host) -> None:
+                busy.discard(host)
+                wake.set()
+
+            future = pool.submit(self._host_task, subs)
+            future.add_done_callback(done)
+            r.tasks.append((subs, future))
+        return r
+
+    def _finish_round(self, r: _Round) -> RoundReport:
+        report = r.report
+        for _, f in r.tasks:
+            report.polls.extend(f.result())
+        report.seconds = (datetime.now(UTC) - r.started).total_seconds()
+        report.stopped = self.stopping
+        report.next_poll = self.store.next_poll()
+        log.info(report.line())
+        if self.on_round:
+            self.on_round(report)
+        return report
+
+    def _host_task(self, subs: list[Subscription]) -> list[PollResult]:
+        """One host's due feeds, one after another (the fetcher keeps its per-host delay)."""
+        out = []
+        for sub in subs:
+            if self.stopping:
+                break
+            out.append(self.poll(sub))
+        return out
 
     def due(self) -> list[Subscription]:
         """The subscriptions to poll now: those due, and those due within
@@ -228,33 +320,13 @@ class Watcher:
             parse_iso(s.next_poll) - now).total_seconds() <= min(window, s.every / 10)]
 
     def poll_round(self, due: list[Subscription]) -> RoundReport:
-        """Poll each due subscription once: hosts at once, one host's feeds in turn."""
-        self.rounds += 1
-        report = RoundReport(self.rounds, now_iso())
-        started = datetime.now(UTC)
-        by_host: dict[str, list[Subscription]] = defaultdict(list)
-        for sub in due:
-            by_host[(urlsplit(sub.url).hostname or "").lower()].append(sub)
-
-        def host_task(subs: list[Subscription]) -> list[PollResult]:
-            out = []
-            for sub in subs:
-                if self.stopping:
-                    break
-                out.append(self.poll(sub))
-            return out
-
-        workers = max(1, min(self.settings.workers, len(by_host)))
-        with ThreadPoolExecutor(workers, thread_name_prefix="storydesk-watch") as pool:
-            for results in pool.map(host_task, by_host.values()):
-                report.polls.extend(results)
-        report.seconds = (datetime.now(UTC) - started).total_seconds()
-        report.stopped = self.stopping
-        report.next_poll = self.store.next_poll()
-        log.info(report.line())
-        if self.on_round:
-            self.on_round(report)
-        return report
+        """Poll each due subscription once and wait for all: hosts at once, one host's
+        feeds in turn."""
+        wake = threading.Event()
+        with ThreadPoolExecutor(max(1, min(self.settings.workers, len(_by_host(due)))),
+                                thread_name_prefix="storydesk-watch") as pool:
+            r = self._start_round(due, pool, set(), wake)
+        return self._finish_round(r)
 
     # -- one source --------------------------------------------------------------
     def poll(self, sub: Subscription) -> PollResult:

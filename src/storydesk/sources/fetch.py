@@ -91,10 +91,40 @@ def _seconds(s: float) -> str:
     return f"{s:g}"
 
 
+# IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits: IPv4-
+# compatible (::/96, deprecated), IPv4-mapped, IPv4-translated (SIIT) and NAT64's
+# well-known prefix. 6to4 and Teredo carry theirs elsewhere (ipaddress finds them).
+_LOW32_PREFIXES = tuple(ipaddress.ip_network(n) for n in (
+    "::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+# Local-use NAT64 (RFC 8215): the IPv4 address may sit at several places; refused whole.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (IPv4-compatible, mapped, translated,
+    NAT64, 6to4, Teredo server and client), which a router may reach in its stead."""
+    found: list[ipaddress.IPv4Address] = []
+    if any(ip in net for net in _LOW32_PREFIXES) and int(ip) > 1:  # not :: nor ::1
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why fetching from ``ip`` is refused, or None for a public address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    """Why fetching from ``ip`` is refused, or None for a public address. An IPv6
+    address is judged by every IPv4 address it carries too (``::127.0.0.1``,
+    ``64:ff9b::7f00:1``, ``2002:7f00:1::`` are loopback)."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _LOCAL_NAT64:
+            return "a local-use NAT64 address"
+        for inner in embedded_ipv4(ip):
+            if problem := address_problem(inner):
+                return problem
+        if ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
     if str(ip) in METADATA_ADDRESSES:
         return "a cloud metadata address"
     if ip.is_loopback:

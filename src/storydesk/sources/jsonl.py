@@ -92,16 +92,62 @@ def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split())[:160]
 
 
+class _Bad:
+    """Stands in for a value JSON lines may not hold; the row that holds one fails."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _number(text: str) -> int | _Bad:
+    try:
+        return int(text)
+    except ValueError:  # over Python's limit on digits (4,300)
+        return _Bad(f"a number of {len(text.lstrip('-'))} digits")
+
+
+def _constant(name: str) -> _Bad:
+    return _Bad(f"{name} is not valid JSON")
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` that never raises past a one-line reason: ``ValueError`` for
+    invalid JSON and nesting too deep; integers past Python's digit limit and
+    ``NaN``/``Infinity`` come back as markers that fail only the row holding them."""
+    try:
+        return json.loads(text, parse_int=_number, parse_constant=_constant)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+
+
+def _bad_value(row: Any) -> str | None:
+    """The reason of the first marker in a parsed row, if any."""
+    todo = [row]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, _Bad):
+            return v.reason
+        if isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    return None
+
+
 def row_document(row: Any, origin: str, field_map: dict[str, str] | None = None
                  ) -> RawDocument | Failure:
     """One JSON object (or table row) -> RawDocument: kind "html" if it has ``html``, else
     kind "text" if it has ``text``, else a Failure. Keys as :func:`storydesk_fields`."""
     if not isinstance(row, dict):
         return Failure(origin, f"not a JSON object ({type(row).__name__})")
+    if bad := _bad_value(row):
+        return Failure(origin, bad)
     row = storydesk_fields(row, field_map)
+    url = row.get("url")
+    if url is not None and not isinstance(url, str):
+        return Failure(origin, f"url is {type(url).__name__}, not a string")
     html, text = row.get("html"), row.get("text")
     fields = {k: v for k, v in row.items() if k not in CONTENT_KEYS}
-    url = row.get("url")
     url = url.strip() if isinstance(url, str) and url.strip() else None
     if isinstance(html, str) and html.strip():
         return RawDocument(origin=origin, kind="html", content=html, url=url, fields=fields)
@@ -126,11 +172,11 @@ def jsonl_documents(
         if not raw.strip():
             continue
         try:
-            row = json.loads(raw.decode("utf-8"))
+            row = loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             yield Failure(where, f"line {number}: not UTF-8")
             continue
-        except json.JSONDecodeError as e:
+        except ValueError as e:
             yield Failure(where, f"line {number}: invalid JSON ({_one_line(e)})")
             continue
         yield row_document(row, where, field_map)
@@ -140,8 +186,8 @@ def json_documents(text: str, *, origin: str, field_map: dict[str, str] | None =
                    ) -> Iterator[RawDocument | Failure]:
     """A ``.json`` file: one object, or a list of objects (origins ``file.json#3``)."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
+        data = loads(text)
+    except ValueError as e:
         yield Failure(origin, f"invalid JSON ({_one_line(e)})")
         return
     if isinstance(data, dict):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import threading
 import zlib
 from collections.abc import Iterable, Iterator
@@ -252,6 +253,12 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(articles.c.id).where(cond).limit(1)).scalar()
 
+    def article_signature(self, article_id: int) -> bytes | None:
+        """The stored MinHash signature of one article."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.signature)
+                                .where(articles.c.id == article_id)).scalar()
+
     def near_candidates(self, band_keys: list[str]) -> list[tuple[int, bytes]]:
         """Stored articles sharing a MinHash band with the new one."""
         if not band_keys:
@@ -289,8 +296,11 @@ class Store:
         signature: bytes | None,
         band_keys: list[str],
         line_keys: Iterable[str] = (),
+        line_group: str | None = None,
     ) -> int:
-        """Store one article with its indexes in one transaction; returns its id."""
+        """Store one article with its indexes in one transaction; returns its id.
+        ``line_keys`` are counted under ``line_group`` (default: the article's outlet),
+        the group whose page chrome they are judged with."""
         row = {
             "title": article.title,
             "text": article.text,
@@ -321,8 +331,9 @@ class Store:
                     insert(dup_bands), [{"band_key": k, "article_id": new_id} for k in band_keys]
                 )
             keys = sorted(set(line_keys))
-            if article.outlet and keys:
-                self._bump_lines(conn, article.outlet, keys)
+            group = line_group or article.outlet
+            if group and keys:
+                self._bump_lines(conn, group, keys)
         article.id = int(new_id)
         return int(new_id)
 
@@ -431,7 +442,9 @@ class Store:
             return int(conn.execute(q).scalar() or 0)
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search; returns (article without text, highlighted snippet).
+        """Full-text search; returns (article without text, snippet): matches are
+        between ``MARK_START`` and ``MARK_END``, characters no stored text holds
+        (``snippet_parts`` splits a snippet, ``bracketed`` writes ``[match]``).
 
         ``query`` is read as :mod:`storydesk.store.query` says (words all required,
         OR, -word and NOT, "phrases", prefix*); a query that asks for nothing raises
@@ -443,11 +456,12 @@ class Store:
             sql, params = _pg_search_sql(tree, limit)
         else:
             sql = text(
-                "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
+                "SELECT a.id, snippet(articles_fts, 1, :mark_start, :mark_end, ' … ', 16) AS snip "
                 "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
                 "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
             )
-            params = {"q": fts5_query(tree), "n": limit}
+            params = {"q": fts5_query(tree), "n": limit,
+                      "mark_start": MARK_START, "mark_end": MARK_END}
         with self.engine.connect() as conn:
             hits = conn.execute(sql, params).all()
             if not hits:
@@ -465,6 +479,11 @@ class Store:
         return [(_article_from_row(rows[h.id]), snips[h.id]) for h in hits if h.id in rows]
 
     # -- stories --------------------------------------------------------------
+    def article_ids(self) -> list[int]:
+        """Every stored article's id, in order."""
+        with self.engine.connect() as conn:
+            return [r.id for r in conn.execute(select(articles.c.id).order_by(articles.c.id))]
+
     def unplaced_article_ids(self) -> list[int]:
         """Articles not yet in any story (new, or left by an interrupted run)."""
         q = (
@@ -492,13 +511,20 @@ class Store:
         removed: list[int] = (),  # type: ignore[assignment]
         state_blobs: dict[str, bytes] | None = None,
         drop_state: Iterable[str] = (),
+        replace_all: bool = False,
     ) -> None:
         """Record placements (article -> (story, why)), story rows and state in one transaction.
 
-        ``drop_state``: state keys to delete in the same transaction.
+        ``drop_state``: state keys to delete in the same transaction. ``replace_all``:
+        every placement, story row and state key stored before is deleted in it first
+        (a regrouping switched in at once).
         """
         now = _now()
         with self.engine.begin() as conn:
+            if replace_all:
+                conn.execute(story_articles.delete())
+                conn.execute(stories.delete())
+                conn.execute(state.delete().where(state.c.key.like("stories.%")))
             if placements:
                 ids = list(placements)
                 for i in range(0, len(ids), 500):
@@ -707,10 +733,14 @@ class Store:
         with self.engine.connect() as conn:
             return [Subscription(**dict(r._mapping)) for r in conn.execute(q)]
 
-    def next_poll(self) -> str | None:
-        """The earliest next poll of any subscription (None: no subscriptions)."""
+    def next_poll(self, exclude: Iterable[int] = ()) -> str | None:
+        """The earliest next poll of any subscription but those in ``exclude`` (None:
+        no such subscription)."""
+        q = select(func.min(subscriptions.c.next_poll))
+        if skip := list(exclude):
+            q = q.where(subscriptions.c.id.not_in(skip))
         with self.engine.connect() as conn:
-            return conn.execute(select(func.min(subscriptions.c.next_poll))).scalar()
+            return conn.execute(q).scalar()
 
     def update_subscription(self, sub_id: int, *, new_articles: int = 0,
                             **values: Any) -> None:
@@ -786,7 +816,7 @@ def _story_from_row(row: Row[Any]) -> Story:
 # column, title weighted A and text D; ranks weigh A five times D, as bm25 does in SQLite.
 PG_TS_CONFIG = "storydesk_search"
 PG_RANK_WEIGHTS = "{0.2, 0.2, 0.2, 1.0}"  # D, C, B, A
-PG_HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1"
+PG_HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1"
 
 
 def _pg_search_sql(tree: AllOf, limit: int) -> tuple[Any, dict[str, Any]]:
@@ -804,6 +834,25 @@ def _pg_search_sql(tree: AllOf, limit: int) -> tuple[Any, dict[str, Any]]:
     return sql, params
 
 
+# Search snippets mark matches with two control characters that cleaning removes from
+# every stored text, so a bracket written in an article is never taken for a match.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, is_match) pieces, in order."""
+    out: list[tuple[str, bool]] = []
+    for i, part in enumerate(re.split(f"{MARK_START}|{MARK_END}", snippet)):
+        if part:
+            out.append((part, i % 2 == 1))
+    return out
+
+
+def bracketed(snippet: str) -> str:
+    """A search snippet with its matches written ``[like this]`` (the JSON form)."""
+    return snippet.replace(MARK_START, "[").replace(MARK_END, "]")
+
+
 def _pg_snippet(snip: str, head: str, tail: str) -> str:
     """A ts_headline fragment with ' … ' where it cuts the text, as FTS5's snippet has."""
     import re
@@ -811,7 +860,7 @@ def _pg_snippet(snip: str, head: str, tail: str) -> str:
     def words(s: str) -> str:
         return " ".join(re.findall(r"\w+", s))
 
-    plain = words(snip.replace("[", "").replace("]", ""))
+    plain = words(snip.replace(MARK_START, "").replace(MARK_END, ""))
     if not plain:
         return snip
     lead = "" if words(head).startswith(plain[:40]) else " … "

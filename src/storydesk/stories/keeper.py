@@ -56,12 +56,24 @@ def _concat(segs: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return out
 
 
-
 def is_headline(title: str | None) -> bool:
     """Whether a title is a headline its source gave, not a first sentence cut short
     (titles made from the lead end with "…", see ``extract.text.title_from_lead``)."""
     t = (title or "").rstrip()
     return bool(t) and not t.endswith(("…", "..."))
+
+
+def _add_all(g: OnlineGrouper, arts: list[Article]) -> dict[int, tuple[int, dict[str, Any]]]:
+    """Place the articles in the grouper; returns article id -> (story id, why)."""
+    whys: dict[int, tuple[int, dict[str, Any]]] = {}
+    for a in arts:
+        assert a.id is not None
+        dup = a.duplicate_of if a.duplicate_of in g._docs else None
+        p = g.add(a.id, a.text, title=a.title, date=a.date,
+                  entities=[e.name for e in a.entities], duplicate_of=dup)
+        whys[a.id] = (p.story_id, p.why)
+    return whys
+
 
 class StoryKeeper:
     """Loads, feeds and saves the grouper of one store."""
@@ -119,14 +131,7 @@ class StoryKeeper:
             with self.store.exclusive("stories"):
                 g = self.ensure_loaded()
                 batch = [a for a in ids[start : start + size] if a not in g._docs]
-                arts = self.store.articles_by_ids(batch, with_text=True)
-                whys: dict[int, tuple[int, dict[str, Any]]] = {}
-                for a in arts:
-                    assert a.id is not None
-                    dup = a.duplicate_of if a.duplicate_of in g._docs else None
-                    p = g.add(a.id, a.text, title=a.title, date=a.date,
-                              entities=[e.name for e in a.entities], duplicate_of=dup)
-                    whys[a.id] = (p.story_id, p.why)
+                whys = _add_all(g, self.store.articles_by_ids(batch, with_text=True))
                 if last:
                     g.consolidate(full=final_consolidation)
                 self._commit(whys)
@@ -136,19 +141,34 @@ class StoryKeeper:
         return done
 
     def rebuild(self, progress: ProgressFn | None = None) -> OnlineGrouper:
-        """Forget every story and regroup all stored articles, oldest first."""
+        """Regroup all stored articles, oldest first, and put the new stories in place
+        of the old ones in one transaction: until it commits, readers see the old
+        stories, and a process killed before it leaves them as they were."""
         with self.store.exclusive("stories"):
-            self.store.clear_stories()
-            self.grouper = OnlineGrouper(self.settings)
-            self.generation, self.segments, self.placed = 0, [], {}
-            ids = self.store.unplaced_article_ids()
+            meta = self._meta()
+            g = OnlineGrouper(self.settings)
+            ids = self.store.article_ids()
             if progress:
                 progress(0, len(ids))
-            self.place(ids, progress=progress, final_consolidation=True)
-            return self.grouper
+            whys: dict[int, tuple[int, dict[str, Any]]] = {}
+            size = max(1, self.settings.place_batch)
+            for start in range(0, len(ids), size):
+                whys.update(_add_all(g, self.store.articles_by_ids(ids[start : start + size],
+                                                                   with_text=True)))
+                if progress:
+                    progress(min(start + size, len(ids)), len(ids))
+            g.consolidate(full=True)
+            # a generation past the stored one: other processes see the change and reload
+            self.grouper, self.placed, self.segments = g, {}, []
+            self.generation = meta["generation"] if meta else 0
+            self._commit(whys, replace=True)
+            return g
 
     # -- saving -----------------------------------------------------------------
-    def _commit(self, whys: dict[int, tuple[int, dict[str, Any]]]) -> None:
+    def _commit(self, whys: dict[int, tuple[int, dict[str, Any]]], *,
+                replace: bool = False) -> None:
+        """Write a batch: placements, changed story rows, state. ``replace``: the
+        grouper holds every story, written in place of all stored ones."""
         g = self.grouper
         assert g is not None
         changed, removed = g.drain()
@@ -164,7 +184,7 @@ class StoryKeeper:
         described = self.describe(sorted(changed))
         blobs, drop = self._state_blobs(g)
         self.store.write_stories(placements, described, sorted(removed), blobs,
-                                 drop_state=drop)
+                                 drop_state=drop, replace_all=replace)
         for a, (sid, _) in placements.items():
             self.placed[a] = sid
 

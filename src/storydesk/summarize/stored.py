@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from storydesk.extract.text import leading_text
+
 from .multi import StoryArticle, SummarySentence, summarize_story
 from .single import summarize_article
 
@@ -156,18 +158,19 @@ def story_content(
 
 def kept(
     store: Store, kind: str, ref_id: int, params: str, content: str,
-    make: Callable[[], dict[str, Any] | None],
+    make: Callable[[], dict[str, Any] | None], *, save: bool = True,
 ) -> tuple[dict[str, Any] | None, bool]:
     """The stored value of (``kind``, ``ref_id``, ``params``) when it was made from
-    ``content`` (a content hash); else ``make()``, stored for next time (unless None).
-    Returns (value, whether it came from the store)."""
+    ``content`` (a content hash); else ``make()``, stored for next time (unless None,
+    or ``save`` is false). Returns (value, whether it came from the store)."""
     hit = store.get_summary(kind, ref_id, params)
     if hit is not None and hit[0] == content:
         return hit[1], True
     value = make()
-    if value is not None:
+    if value is not None and save:
         store.put_summary(kind, ref_id, params, content, value)
     return value, False
+
 
 
 def _params_key(settings: Settings, kind: str, n: int, words: int | None, abstractive: bool) -> str:
@@ -227,6 +230,7 @@ def article_summary(
     sentences: int | None = None,
     words: int | None = None,
     abstractive: bool | None = None,
+    save: bool = True,
 ) -> ArticleSummary | None:
     keys = store.content_keys([article_id])
     if article_id not in keys:
@@ -239,13 +243,15 @@ def article_summary(
         art = store.get_article(article_id)
         if art is None:  # deleted meanwhile
             return None
+        text = leading_text(art.text, settings.summaries.max_chars)
         sents, dropped, mode = _compute(
-            settings, [StoryArticle(article_id, art.text, art.outlet)], n, words, ab, art.title
+            settings, [StoryArticle(article_id, text, art.outlet)], n, words, ab, art.title
         )
         return {"title": art.title, "sentences": _serial(sents), "mode": mode,
                 "dropped": dropped}
 
-    v, cached = kept(store, "article", article_id, params, digest(*keys[article_id]), make)
+    v, cached = kept(store, "article", article_id, params, digest(*keys[article_id]), make,
+                     save=save)
     if v is None:
         return None
     return ArticleSummary(article_id, v["title"], _unserial(v["sentences"]), v["mode"],
@@ -259,6 +265,7 @@ def story_summary(
     sentences: int | None = None,
     words: int | None = None,
     abstractive: bool | None = None,
+    save: bool = True,
 ) -> StorySummary | None:
     found = story_content(store, story_id)
     if found is None:
@@ -270,12 +277,13 @@ def story_summary(
     n_outlets = len({keys[a][1] or f"\x00{a}" for a in ids})
 
     def make() -> dict[str, Any]:
-        arts = [StoryArticle(a.id, a.text, a.outlet, a.date) for a in store.articles_by_ids(ids)
-                if a.id is not None]
+        cap = settings.summaries.max_chars
+        arts = [StoryArticle(a.id, leading_text(a.text, cap), a.outlet, a.date)
+                for a in store.articles_by_ids(ids) if a.id is not None]
         sents, dropped, mode = _compute(settings, arts, n, words, ab)
         return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
 
-    v, cached = kept(store, "story", story_id, params, content, make)
+    v, cached = kept(store, "story", story_id, params, content, make, save=save)
     assert v is not None
     return StorySummary(story_id, ids, n_outlets, _unserial(v["sentences"]), v["mode"],
                         list(v.get("dropped", [])), cached=cached)

@@ -35,7 +35,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from storydesk.extract.text import leading_text
 from storydesk.models import Article, RawDocument, Story
+from storydesk.settings import Settings
+from storydesk.store import bracketed, snippet_parts
 from storydesk.store.query import QueryError
 from storydesk.web.views import (
     atom_feed,
@@ -103,6 +106,69 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class WriteGuard:
+    """ASGI middleware in front of every API write: the token is checked from the
+    headers before one byte of the body is read (401/403, never a JSON error first),
+    and the body is read only up to ``max_body`` bytes (413 beyond), then handed on."""
+
+    def __init__(self, app: ASGIApp, refuse: Any, max_body: int):
+        self.app = app
+        self.refuse = refuse  # (authorization header or None) -> HTTPException | None
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] not in WRITE_METHODS
+                or not scope["path"].startswith("/api")):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        auth = headers.get(b"authorization")
+        refused = self.refuse(auth.decode("latin-1") if auth is not None else None)
+        if refused is not None:
+            await _error(scope, receive, send, refused.status_code, refused.detail,
+                         refused.headers)
+            return
+        too_big = f"request body larger than {self.max_body:,} bytes"
+        try:
+            declared = int(headers.get(b"content-length", b"0"))
+        except ValueError:
+            declared = 0
+        if declared > self.max_body:
+            await _error(scope, receive, send, 413, too_big)
+            return
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                await _error(scope, receive, send, 413, too_big)
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _error(scope: Scope, receive: Receive, send: Send, status: int, detail: str,
+                 headers: dict[str, str] | None = None) -> None:
+    """An API error answered from middleware, as the app's handlers answer it; the
+    connection is closed after it (the unread body is not waited for)."""
+    extra = {**(headers or {}), "Connection": "close"}
+    await JSONResponse({"error": detail}, status, headers=extra)(scope, receive, send)
 
 
 # -- JSON shapes ---------------------------------------------------------------
@@ -277,15 +343,10 @@ def _chrono_key(a: Article) -> tuple[str, int]:
     return (a.date or "", a.id or 0)
 
 
-_MARK = re.compile(r"\[([^\]]*)\]")
-
-
 def snippet_html(snippet: str) -> Markup:
-    """The store's snippet with ``[match]`` marks as ``<mark>``; everything else escaped."""
-    out = []
-    for i, part in enumerate(_MARK.split(snippet)):
-        out.append(Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part))
-    return Markup("").join(out)
+    """The store's snippet with its matches as ``<mark>``; everything else escaped."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(part) if hit else escape(part)
+                           for part, hit in snippet_parts(snippet))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -344,8 +405,24 @@ def create_app(
         summary="A self-hosted news desk: articles from many outlets, searchable.",
         version=_version(),
         lifespan=lifespan,
+        dependencies=[Depends(_ids_in_range)],
     )
     app.state.desk = the_desk
+
+    def writer_refusal(authorization: str | None) -> HTTPException | None:
+        """Why a write is refused (a read-only server, a missing or wrong token), or None."""
+        if not write_token:
+            return HTTPException(403, "this server is read-only: start it with "
+                                      "STORYDESK_TOKEN set to allow POST /api/articles")
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), write_token.encode()):
+            return HTTPException(401, "missing or wrong bearer token",
+                                 headers={"WWW-Authenticate": "Bearer"})
+        return None
+
+    web = (getattr(the_desk, "settings", None) or Settings()).web
+    app.add_middleware(WriteGuard, refuse=writer_refusal, max_body=web.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -474,9 +551,10 @@ def create_app(
         by_type: dict[str, list[Any]] = defaultdict(list)
         for e in sorted(a.entities, key=lambda e: (-e.count, e.name)):
             by_type[e.type].append(e)
+        head = leading_text(a.text, web.page_chars)  # the work of one view is bounded
         return render(request, "article.html", a=a, prev_a=prev_a, next_a=next_a,
                       original=original, copies=copies, entities=dict(by_type), story=story,
-                      sentences=sentence_paragraphs(a.text))
+                      sentences=sentence_paragraphs(head), rest=a.text[len(head):])
 
     @app.get("/articles/{article_id}/summary", response_class=HTMLResponse,
              include_in_schema=False)
@@ -573,7 +651,7 @@ def create_app(
             hits = the_desk.search(q, limit=limit)
         except QueryError as e:
             raise HTTPException(422, str(e)) from None
-        return {"query": q, "items": [{**_brief(a), "snippet": s} for a, s in hits]}
+        return {"query": q, "items": [{**_brief(a), "snippet": bracketed(s)} for a, s in hits]}
 
     @app.get("/api/stories", response_model=StoryList, responses=errors, tags=["stories"])
     def api_stories(
@@ -608,8 +686,10 @@ def create_app(
         sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
         words: Annotated[int | None, Query(ge=10, le=5000)] = None,
     ) -> dict[str, Any]:
-        """The story's summary; each sentence lists every article sentence stating it."""
-        summ = the_desk.story_summary(story_id, sentences, words)
+        """The story's summary; each sentence lists every article sentence stating it.
+        Only the default length is kept in the store; other lengths are made each time."""
+        summ = the_desk.story_summary(story_id, sentences, words,
+                                      save=sentences is None and words is None)
         if summ is None:
             raise HTTPException(404, f"no story with id {story_id}")
         return summ.to_dict()
@@ -635,29 +715,26 @@ def create_app(
         sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
         words: Annotated[int | None, Query(ge=10, le=5000)] = None,
     ) -> dict[str, Any]:
-        """The article's summary: its best sentences in article order, with their index."""
-        summ = the_desk.summary(article_id, sentences, words)
+        """The article's summary: its best sentences in article order, with their index.
+        Only the default length is kept in the store; other lengths are made each time."""
+        summ = the_desk.summary(article_id, sentences, words,
+                                save=sentences is None and words is None)
         if summ is None:
             raise HTTPException(404, f"no article with id {article_id}")
         return summ.to_dict()
 
     def require_writer(authorization: Annotated[str | None, Header()] = None) -> None:
-        """Checked before the body is read: a read-only server or a wrong token ends here."""
-        if not write_token:
-            raise HTTPException(403, "this server is read-only: start it with STORYDESK_TOKEN "
-                                     "set to allow POST /api/articles")
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-                given.strip().encode(), write_token.encode()):
-            raise HTTPException(401, "missing or wrong bearer token",
-                                headers={"WWW-Authenticate": "Bearer"})
+        """The same check as ``WriteGuard`` (which runs before the body is read), kept
+        on the route itself so that it holds wherever the app is mounted."""
+        if (refused := writer_refusal(authorization)) is not None:
+            raise refused
 
     @app.post(
         "/api/articles", status_code=201, response_model=Ingested, tags=["articles"],
         dependencies=[Depends(require_writer)],
         responses={200: {"model": Ingested, "description": "Already stored: the existing id."},
                    401: {"model": ErrorOut}, 403: {"model": ErrorOut},
-                   422: {"model": ErrorOut}},
+                   413: {"model": ErrorOut}, 422: {"model": ErrorOut}},
     )
     def api_add(
         body: ArticleIn,
@@ -685,6 +762,19 @@ def create_app(
         return {"id": new_id, "status": "added", "article": _full(stored) if stored else None}
 
     return app
+
+
+MAX_ID = 2**63 - 1  # the largest id a store can hold (SQLite INTEGER, PostgreSQL BIGINT)
+
+
+def _ids_in_range(request: Request) -> None:
+    """An id path parameter beyond what a store holds names nothing: 404, as an unknown
+    id is, before it reaches the database (where it would not fit)."""
+    for name, value in request.path_params.items():
+        digits = str(value).lstrip("+-")
+        if name.endswith("_id") and digits.isdigit() and (len(digits) > 19
+                                                          or int(digits) > MAX_ID):
+            raise HTTPException(404, f"no {name.removesuffix('_id')} with id {str(value)[:40]}")
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import sys
 import threading
 
@@ -17,12 +18,12 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: list[str]):
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.patterns = [secret_pattern(s) for s in secrets if s]
 
     def _clean(self, value: object) -> object:
         if isinstance(value, str):
-            for s in self.secrets:
-                value = value.replace(s, REDACTED)
+            for p in self.patterns:
+                value = p.sub(REDACTED, value)
         return value
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -33,6 +34,18 @@ class RedactSecrets(logging.Filter):
         elif isinstance(record.args, dict):
             record.args = {k: self._clean(v) for k, v in record.args.items()}
         return True
+
+
+def secret_pattern(secret: str) -> re.Pattern[str]:
+    """The secret as written in a log line: each character as itself or percent-encoded
+    (``%2b``, ``%2B``, double-encoded ``%252b``), in any mix."""
+    parts = []
+    for ch in secret:
+        encoded = "".join("%(?:25)*" + "".join(f"[{h}{h.upper()}]" if h.isalpha() else h
+                                            for h in f"{b:02x}")
+                          for b in ch.encode("utf-8"))
+        parts.append(f"(?:{re.escape(ch)}|{encoded})")
+    return re.compile("".join(parts))
 
 
 def redact_logs(secrets: list[str]) -> None:

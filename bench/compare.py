@@ -106,7 +106,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
     args = ap.parse_args()
-    methods = ["words", "paraphrase"] + (["minilm"] if args.minilm else [])
+    methods = ["words", "paraphrase", "judge"] + (["minilm"] if args.minilm else [])
     out: dict = {"alignment": {}, "contradictions": {}}
     items = read_alignment_pairs()
     for m in methods:

@@ -36,7 +36,7 @@ B = CompareArticle(
         "the fire service said.\n\n"
         "Rescuers worked through the night at Garrow Pier to reach a bus trapped under the "
         "rubble.\n\n"
-        '"We will find out who allowed this to happen," council leader Olaf Sten said.\n\n'
+        '"We will find out who let this happen," council leader Olaf Sten said.\n\n'
         "Engineers praised the wonderful courage of volunteers who helped the injured.\n\n"
         "Local shops collected food and blankets for the families of the victims."
     ),

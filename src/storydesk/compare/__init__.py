@@ -8,7 +8,10 @@ Pure functions on text, no database and no model download; docs/comparison.md
 describes the method and its measured quality and speed.
 
 * :mod:`.facts`: facts aligned across articles (the summariser's fact clustering);
-* :mod:`.details` and :mod:`.contradictions`: typed details and their conflicts;
+* :mod:`.judge`: same fact or not, for two sentences (fitted on MSRP);
+* :mod:`.details`, :mod:`.quantities`, :mod:`.quotes` and :mod:`.contradictions`: typed
+  details, which of them measure the same thing, who a quote is credited to, and the
+  conflicts between statements of one fact;
 * :mod:`.sources`: citations and rewrites of one copy;
 * :mod:`.tone`: tone (VADER lexicon) and framing;
 * :mod:`.similarity`: the SemEval-2022 similarity profile of each pair;
@@ -24,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storydesk.settings import CompareSettings
-from storydesk.summarize.multi import sentence_matrix
 
 from .contradictions import ArticleInfo, Contradiction, find_contradictions
 from .facts import (
@@ -33,7 +35,9 @@ from .facts import (
     align_facts,
     article_sentences,
     as_compare_articles,
+    fact_similarity,
 )
+from .judge import judge_matrices, load_judge
 from .similarity import PairText, evaluate_similarity, load_model, profile, profiles
 from .sources import cited_sources, rewrites
 from .tone import article_tone, framing, sentence_tones
@@ -61,6 +65,12 @@ class Comparison:
     framing: dict[Any, dict[str, list[str]]]
     similarity: list[dict[str, Any]]
     sentences: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    min_confidence: float = 0.0  # contradictions below it are held back from to_dict()
+
+    @property
+    def confident(self) -> list[Contradiction]:
+        """The contradictions from ``min_confidence`` on (what readers show)."""
+        return [c for c in self.contradictions if c.confidence >= self.min_confidence]
 
     @property
     def shared(self) -> list[AlignedFact]:
@@ -85,7 +95,8 @@ class Comparison:
                 "partial": [f.to_dict(arts, s) for f in self.partial],
                 "unique": {a.id: [f.to_dict(arts, s) for f in self.unique(i)]
                            for i, a in enumerate(arts)},
-                "contradictions": [c.to_dict(arts) for c in self.contradictions],
+                "contradictions": [c.to_dict(arts) for c in self.confident],
+                "contradictions_held_back": len(self.contradictions) - len(self.confident),
                 "cited": self.cited,
                 "rewrites": self.rewrites,
                 "tone": self.tone,
@@ -128,8 +139,10 @@ def compare(
     if len({a.id for a in arts}) != len(arts):
         raise ValueError("article ids must differ")
     sents = article_sentences(arts)
-    x = sentence_matrix(sents)
-    facts = align_facts(arts, settings)
+    same, apart = judge_matrices([s.text for s in sents], [s.article for s in sents],
+                                 load_judge(settings.judge_model))
+    sim = same if settings.alignment == "judge" else fact_similarity(sents, settings)
+    facts = align_facts(arts, settings, sents, sim)
 
     ents = [extract_entities(a.text, title=a.title, language=a.language or "en") for a in arts]
     infos = [
@@ -141,7 +154,7 @@ def compare(
         )
         for a, es in zip(arts, ents, strict=True)
     ]
-    contradictions = find_contradictions(arts, sents, x, facts, infos, settings)
+    contradictions = find_contradictions(arts, sents, apart, infos, settings)
 
     # tone: main entities of the story = most mentioned over all articles
     total: Counter[str] = Counter()
@@ -172,4 +185,5 @@ def compare(
         articles=arts, facts=facts, contradictions=contradictions, cited=cited_sources(arts),
         rewrites=rewrites(arts, settings), tone=tone, framing=frames, similarity=sim,
         sentences={(s.article, s.index): s.text for s in sents},
+        min_confidence=settings.min_confidence,
     )

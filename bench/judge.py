@@ -121,6 +121,20 @@ def _cv(x: np.ndarray, y: np.ndarray, base: np.ndarray, cols: list[str], boostin
     return {k: scores(y.tolist(), v.tolist()) for k, v in preds.items()}
 
 
+def cross_validate(rows: list[dict], negatives: int = NEGATIVES) -> dict:
+    """10-fold CV scores of the baseline and the judge on labelled ``rows``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    y = np.array([r["label"] for r in rows])
+    texts, pairs = fact_pair_texts(rows)
+    neg = _negatives(texts, negatives)
+    feats = pair_features(texts, np.vstack([pairs, neg]))
+    xall = np.column_stack([feats[f] for f in FEATURES])
+    v = TfidfVectorizer().fit(texts).transform(texts)
+    base = np.asarray(v[pairs[:, 0]].multiply(v[pairs[:, 1]]).sum(axis=1)).ravel()
+    return _cv(xall[:len(pairs)], y, base, list(FEATURES), False, xall[len(pairs):])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(DATA), help="labelled pairs {id, label, s1, s2}")

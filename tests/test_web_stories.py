@@ -137,8 +137,9 @@ def test_comparison_api_has_the_cli_keys_and_is_stored(client, sample_db, big_st
         fresh = json.loads(json.dumps(desk.compare_story(big_story.id).to_dict()))
     assert {k: data[k] for k in fresh} == fresh  # what `storydesk compare --json` prints
     c = data["comparison"]
-    assert set(c) == {"shared", "partial", "unique", "contradictions", "cited", "rewrites",
-                      "tone", "framing", "similarity"}
+    assert set(c) == {"shared", "partial", "unique", "contradictions",
+                      "contradictions_held_back", "cited", "rewrites", "tone", "framing",
+                      "similarity"}
     assert {int(k) for k in c["unique"]} == set(big_story.article_ids)
     assert [a["id"] for a in data["articles"]] == big_story.article_ids
 

@@ -35,7 +35,8 @@ import numpy as np
 from scipy import sparse
 
 __all__ = ["FEATURES", "SentenceTokens", "sentence_tokens", "pair_features", "judge_pairs",
-           "judge_matrix", "judge_matrices", "load_judge", "evaluate_facts", "read_fact_pairs"]
+           "judge_matrix", "judge_matrices", "judge_between", "load_judge", "evaluate_facts",
+           "read_fact_pairs"]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODELS = {"default": "fact_judge.json", "minilm": "fact_judge_minilm.json"}
@@ -335,6 +336,14 @@ def judge_matrices(texts: Sequence[str], groups: Sequence[Any] | None = None,
             m[ii, jj] = prob
             m[jj, ii] = prob
     return out, apart
+
+
+def judge_between(a: Sequence[str], b: Sequence[str], model: dict[str, Any] | None = None
+                  ) -> np.ndarray:
+    """The probability (``len(a)`` x ``len(b)``) that ``a[i]`` and ``b[j]`` state one fact
+    (0 where they share no content term); IDF over both lists."""
+    m = judge_matrices([*a, *b], [0] * len(a) + [1] * len(b), model)[0]
+    return m[:len(a), len(a):]
 
 
 def figures_agreeing(feats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

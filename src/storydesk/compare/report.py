@@ -39,9 +39,13 @@ def print_report(comparison: dict[str, Any], names: dict[Any, str], console: Con
               highlight=False)
         if len(facts) > 10:
             p(f"  [dim]… {len(facts) - 10} more[/dim]")
-    p(f"\n[bold]Contradictions[/bold] ({len(c['contradictions'])})")
+    held = c.get("contradictions_held_back", 0)
+    p(f"\n[bold]Contradictions[/bold] ({len(c['contradictions'])})"
+      + (f" [dim]— {held} less certain held back[/dim]" if held else ""))
     for k in c["contradictions"]:
-        p(f"  [red]{k['type']}[/red] [dim]{escape(k['about'][:60])}[/dim]", highlight=False)
+        conf = f" confidence {k['confidence']:.2f}" if "confidence" in k else ""
+        p(f"  [red]{k['type']}[/red] [dim]{escape(k['about'][:60])}{conf}[/dim]",
+          highlight=False)
         for s in k["sides"]:
             p(f"    {escape(str(s['article_id']))}#{s['sentence']}: [bold]{escape(s['value'])}"
               f"[/bold] [dim]({escape(s['normalised'])})[/dim] — {escape(_short(s['text'], 120))}",

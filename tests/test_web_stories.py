@@ -205,6 +205,10 @@ def test_story_page_sets_the_outlets_side_by_side(client, sample_db):
         for name in cited:
             assert html_escape(name) in part
     assert part.count('class="tone tone-') == len(data["articles"])
+    # contradictions below min_confidence are held back, and the page says how many
+    held = c["contradictions_held_back"]
+    assert all(k["confidence"] >= 0.5 for k in c["contradictions"])
+    assert (f"{held} less certain contradiction" in part) == (held > 0)
 
 
 def test_comparison_of_hostile_articles_is_escaped(tmp_path):

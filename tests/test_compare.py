@@ -138,6 +138,7 @@ def test_similarity_profile(result):
     assert set(s["profile"]) == {"geography", "entities", "time", "narrative", "overall",
                                  "style", "tone"}
     assert all(1.0 <= v <= 4.0 for v in s["profile"].values())
+    assert s["model"] == "default (no text embeddings)"  # says what made it
 
 
 def test_needs_two_articles():

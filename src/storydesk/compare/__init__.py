@@ -20,6 +20,7 @@ describes the method and its measured quality and speed.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -176,11 +177,16 @@ def compare(
                           tone=tone[a.id]["score"])
                  for a, es in zip(arts, ents, strict=True)]
         index = [(i, j) for i in range(len(arts)) for j in range(i + 1, len(arts))]
-        _, prof = profiles([(texts[i], texts[j]) for i, j in index],
-                           load_model(settings.similarity_model))
+        model = load_model(settings.similarity_model)
+        _, prof = profiles([(texts[i], texts[j]) for i, j in index], model)
+        # which model made the profile: the default one uses no text embeddings
+        name = settings.similarity_model or os.environ.get("STORYDESK_SIMILARITY") or "default"
+        how = f"{name} ({'with' if model and 'minilm_cos' in model['features'] else 'no'}" \
+              " text embeddings)"
         for k, (i, j) in enumerate(index):
             sim.append({"articles": [arts[i].id, arts[j].id],
-                        "profile": {d: round(float(v[k]), 2) for d, v in prof.items()}})
+                        "profile": {d: round(float(v[k]), 2) for d, v in prof.items()},
+                        "model": how})
     return Comparison(
         articles=arts, facts=facts, contradictions=contradictions, cited=cited_sources(arts),
         rewrites=rewrites(arts, settings), tone=tone, framing=frames, similarity=sim,

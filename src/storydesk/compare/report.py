@@ -71,7 +71,9 @@ def print_report(comparison: dict[str, Any], names: dict[Any, str], console: Con
         if fr.get("entities") or fr.get("themes"):
             p(f"    stresses: {escape(', '.join(fr.get('entities', []) + fr.get('themes', [])))}",
               highlight=False)
-    p("\n[bold]Similarity[/bold] [dim](1 = very similar .. 4 = very dissimilar)[/dim]")
+    model = c["similarity"][0].get("model", "") if c["similarity"] else ""
+    p("\n[bold]Similarity[/bold] [dim](1 = very similar .. 4 = very dissimilar"
+      + (f"; model {escape(model)}" if model else "") + ")[/dim]")
     for s in c["similarity"]:
         a, b = s["articles"]
         dims = "  ".join(f"{k} {v:.1f}" for k, v in s["profile"].items())

@@ -278,10 +278,18 @@ def probabilities(model: dict[str, Any], feats: dict[str, np.ndarray]) -> np.nda
     if "low" in model:  # a sentence pair unlike any fitted on is read as the nearest one
         x = np.clip(x, np.asarray(model["low"]), np.asarray(model["high"]))
     z = (x - np.asarray(model["mean"])) / np.asarray(model["scale"])
-    z = expand(z, int(model.get("degree", 1)))
-    if "mean2" in model:
-        z = (z - np.asarray(model["mean2"])) / np.asarray(model["scale2"])
-    logit = z @ np.asarray(model["coef"]) + float(model["intercept"])
+    coef = np.asarray(model["coef"], dtype=np.float64)
+    intercept = float(model["intercept"])
+    if "mean2" in model:  # fold the second standardisation into the weights
+        coef = coef / np.asarray(model["scale2"])
+        intercept -= float(np.asarray(model["mean2"]) @ coef)
+    d = z.shape[1]
+    logit = z @ coef[:d] + intercept
+    if int(model.get("degree", 1)) == 2:  # the products, as z W z (no expanded matrix)
+        a, b = np.triu_indices(d)
+        w = np.zeros((d, d))
+        w[a, b] = coef[d:]
+        logit += np.einsum("ij,ij->i", z @ w, z)
     return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
 
 

@@ -25,6 +25,7 @@ Gradient-boosted trees over the same features are reported beside it for referen
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -176,6 +177,7 @@ def main() -> None:
         if args.fit:
             m = {"features": cols, **_logistic(xall, np.concatenate([y, np.zeros(len(neg))])),
                  "threshold": 0.5, "fitted_on": Path(args.data).name, "pairs": len(rows),
+                 "sha256": hashlib.sha256(Path(args.data).read_bytes()).hexdigest(),
                  "negatives": len(neg),
                  "fitted_by": "bench/judge.py --fit" + (" --embeddings" if emb is not None
                                                          else ""),

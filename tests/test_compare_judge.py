@@ -183,7 +183,7 @@ def test_cli_eval_facts(tmp_path):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert {"accuracy", "f1", "precision", "recall"} <= set(out) and out["pairs"] == 3
-    assert out["accuracy"] == 1.0
+    assert out["accuracy"] == 1.0 and out["fitted_on_this_file"] is False
     r = _cli("eval", "facts", str(f))
     assert r.returncode == 0 and "accuracy" in r.stdout
     bad = tmp_path / "bad.jsonl"

@@ -134,6 +134,9 @@ def eval_facts(
     console.print(f"{r['pairs']} pairs, judge {escape(r['model'])} (threshold "
                   f"{r['threshold']:g}): accuracy {r['accuracy']:.3f}  F1 {r['f1']:.3f}  "
                   f"precision {r['precision']:.3f}  recall {r['recall']:.3f}", highlight=False)
+    if r["fitted_on_this_file"]:
+        console.print("[dim]The judge was fitted on this file: these figures are in-sample; "
+                      "bench/judge.py gives cross-validated ones (docs/comparison.md).[/dim]")
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,7 @@ Measured quality: docs/comparison.md.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import re
@@ -419,4 +420,7 @@ def evaluate_facts(path: str | Path, model: str | None = None) -> dict[str, Any]
     out: dict[str, Any] = {"pairs": len(rows), "model": model or "default",
                            **scores([r["label"] for r in rows], pred.tolist())}
     out["threshold"] = float(m.get("threshold", 0.5))
+    # scored on the very pairs it was fitted on, the figures are in-sample
+    out["fitted_on_this_file"] = bool(m.get("sha256")) and \
+        hashlib.sha256(Path(path).read_bytes()).hexdigest() == m["sha256"]
     return out

@@ -73,8 +73,10 @@ def sentence_tokens(text: str) -> SentenceTokens:
 
     from storydesk.summarize.single import _WORD, STOPWORDS, _stem
 
+    from .details import strip_dateline
     from .paraphrase import canonical_terms
 
+    text = strip_dateline(text)  # a dateline ("KARSK, March 2 (Wire) -") states nothing
     low = text.lower()
     words = tuple(_WORD.findall(low))
     stems = tuple(_stem(w) for w in words if w not in STOPWORDS)

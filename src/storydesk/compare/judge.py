@@ -63,7 +63,7 @@ class SentenceTokens:
     negated: bool  # a negation word ("not", "never", "n't"...)
 
 
-_CAPITAL = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*")
+CAPITAL = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*")  # a capitalised word
 
 
 def sentence_tokens(text: str) -> SentenceTokens:
@@ -82,8 +82,8 @@ def sentence_tokens(text: str) -> SentenceTokens:
     stems = tuple(_stem(w) for w in words if w not in STOPWORDS)
     canon = tuple(canonical_terms(text))
     numbers = frozenset(t for t in canon if t[:1].isdigit())
-    caps = [m.group(0) for m in _CAPITAL.finditer(text)]
-    first = _CAPITAL.match(text.lstrip("\"“‘'([ "))
+    caps = [m.group(0) for m in CAPITAL.finditer(text)]
+    first = CAPITAL.match(text.lstrip("\"“‘'([ "))
     if first and caps and caps[0] == first.group(0):
         caps = caps[1:]  # the sentence's first word is capitalised anyway
     names = frozenset(c.lower().strip("'’-") for c in caps

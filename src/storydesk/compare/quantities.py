@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .details import Quantity, strip_dateline
+from .judge import CAPITAL as _NAME
 
 __all__ = ["Measured", "measured", "meets", "like_pairs"]
 
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\band\b|\bwhile\b|\bwhereas\b|\bbut\b")
-_NAME = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][\w'’-]+")
 _WINDOW = 12  # words either side of a number (in its clause) where its subject is looked for
 
 

@@ -212,3 +212,21 @@ def test_story_summary_counts_every_outlet_reporting_a_fact():
     got = reported_by([opening, cost], arts, Settings())
     assert got[0].outlets == 2 and got[0].sources == [(1, 0), (2, 1)]
     assert got[1].outlets == 1 and got[1].sources == [(1, 1)]
+
+
+def test_a_weekday_read_against_two_article_dates_is_held_back():
+    a = CompareArticle("a", "The council voted on Friday to close the Lowgate bridge to lorries.",
+                       date="2024-03-09")
+    b = CompareArticle("b", "The council voted on Friday to close the Lowgate bridge to lorries.",
+                       date="2024-03-16")
+    c = compare([a, b], similarity=False)
+    assert [k.type for k in c.contradictions] == ["date"]
+    assert c.to_dict()["comparison"]["contradictions"] == []  # held back, counted
+    assert c.to_dict()["comparison"]["contradictions_held_back"] == 1
+
+
+def test_a_name_that_is_no_place_of_the_event_is_no_place_clash():
+    a = CompareArticle("a", "The president signed the budget bill in Washington on Friday.")
+    b = CompareArticle("b", "The president signed the budget bill on Friday, Bush said.")
+    assert [k for k in compare([a, b], similarity=False).contradictions
+            if k.type == "place"] == []

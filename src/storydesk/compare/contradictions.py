@@ -47,7 +47,7 @@ __all__ = ["Contradiction", "find_contradictions"]
 # How sure the reading of each kind of detail is: an exact figure read against one of the
 # same subject, a weekday resolved against two different article dates...
 _CERTAINTY = {"number": 1.0, "number_qualified": 0.85, "number_subject_unseen": 0.9,
-              "date": 0.9, "date_relative": 0.6, "time": 0.8, "place": 0.75,
+              "date": 0.9, "date_relative": 0.4, "time": 0.8, "place": 0.75,
               "quote_attribution": 0.9, "quote_wording": 0.8}
 _LOCATIVE = re.compile(r"\b(?:in|at|near|off|outside|inside|from|to)\s+(?:the\s+)?$")
 _URL = re.compile(r"https?\s*:|www\s*\.|\.\s*(?:com|org|net)\s*/", re.IGNORECASE)

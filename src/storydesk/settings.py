@@ -231,13 +231,6 @@ class CompareSettings:
     paraphrase_term_weight: float = 0.8  # canonical-term cosine; the rest character n-grams
     minilm_weight: float = 0.5  # MiniLM cosine in the "minilm" mean
     minilm_threshold: float = 0.45
-    # Two sentences share enough context for their details (numbers, dates, places)
-    # to be compared when they are in one fact or their cosine reaches this.
-    context_threshold: float = 0.25
-    # Leads (an article's first lead_sentences sentences) state the core event: two
-    # leads share context from this lower cosine.
-    lead_sentences: int = 2
-    lead_threshold: float = 0.1
     # "about 40" stands for 40 +/- this share; "more than 150" for (150, inf).
     approx_tolerance: float = 0.1
     # A quote is the same quote in another article when this share of the shorter

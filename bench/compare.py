@@ -1,49 +1,60 @@
-"""Comparison quality on the bundled sample's labelled details, and speed.
+"""Comparison quality on real news (MSRP, ECB+), on the fictional unit sets, and speed.
 
-    .venv/bin/python bench/compare.py
+    .venv/bin/python bench/compare.py [--no-msrp] [--minilm] [--json] [-v]
 
-Quality: src/storydesk/sample/facts.jsonl lists, per story, contradictions (which
-articles give which value) and agreements stated differently. For each labelled
-contradiction, every pair of articles on different sides is a positive: found when
-``compare`` of the story's articles reports a contradiction of the same field
-between them (number/money/percent count as one field "number|money"). Every pair
-on one side, and every pair of an agreement, is a negative for that field. Reported:
-recall over positives, and precision = found positives / all contradictions of
-labelled fields reported between pairs the labels speak about.
+Real data (``../shared/data/``):
 
-Alignment: src/storydesk/sample/alignment.jsonl, 16 fictional pairs of articles written
-as sentences, with every pair of sentences that states one fact labelled (most of
-them paraphrased), so every other sentence is unique to its article, and the
-contradicting details. Precision and recall of the aligned sentence pairs, of unique
-sentences and of contradictions (field and both sentences), per split: ``dev`` (the
-pairs the paraphrase settings were chosen on) and ``test`` (not used to choose them),
-for each alignment method (``words``, the word-only alignment before; ``paraphrase``,
-the default; ``minilm`` with ``--minilm``, needs the transformers extra). The
-labelled contradictions above are also scored with each method.
+* **MSRP** (``compare/msrp_train.jsonl``, 4,076 sentence pairs from different outlets,
+  label 1 = same meaning): the fact judge against TF-IDF cosine with a threshold fitted on
+  the training folds, stratified 10-fold cross-validation (``bench/judge.py``).
+* **ECB+** (``stories/ecbplus.jsonl``): real articles, several outlets per event. For
+  each event with at least three articles, the first three (by id) are compared:
+  contradictions reported (the confident ones, as readers show them) per event, and those
+  held back. Recall of changed figures: in each event, up to five pairs of sentences of
+  different articles that the judge calls one fact (``judge_threshold``) and that state
+  the same exact figure of the same kind and key (one of that key in each), the figure in
+  the second copy changed (doubled, plus one) in its article; found when the comparison
+  of the changed articles reports a contradiction between exactly those two sentences.
+
+Fictional unit sets (``src/storydesk/sample/``, written for storydesk; kept as checks,
+not as quality figures): ``facts.jsonl`` (labelled contradictions between sample
+articles: every pair of articles on different sides of a labelled contradiction is a
+positive, every pair on one side or of an agreement a negative; number, money, percent
+and age count as one field) and ``alignment.jsonl`` (16 pairs of articles written as
+sentences, the sentence pairs stating one fact labelled; precision and recall of aligned
+pairs, unique sentences and contradictions, per split ``dev`` / ``test``), for each
+alignment method (``words``, ``paraphrase``, ``judge`` the default; ``minilm`` with
+``--minilm``, the transformers extra).
 
 Speed: ``compare`` of 20 sample articles (five stories of four) on this machine.
-
-    .venv/bin/python bench/compare.py [--minilm] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from storydesk.compare import compare  # noqa: E402
+from storydesk.compare.details import Quantity, quantities, strip_dateline  # noqa: E402
+from storydesk.compare.facts import CompareArticle, article_sentences  # noqa: E402
 from storydesk.compare.inputs import load_inputs  # noqa: E402
+from storydesk.compare.judge import judge_matrices, load_judge  # noqa: E402
 from storydesk.compare.paraphrase import evaluate_alignment, read_alignment_pairs  # noqa: E402
 from storydesk.settings import CompareSettings  # noqa: E402
 
 SAMPLE = ROOT / "src" / "storydesk" / "sample"
+ECB = ROOT.parent / "shared" / "data" / "stories" / "ecbplus.jsonl"
 FIELD = {"number": "number", "money": "number", "percent": "number", "age": "number",
          "date": "date", "time": "date", "place": "place", "quote_attribution": "quote",
          "quote_wording": "quote"}
@@ -100,14 +111,106 @@ def contradiction_scores(settings: CompareSettings) -> dict:
             "fn": fn, "missed": misses, "false": extras}
 
 
+def ecb_events(path: Path = ECB, per_event: int = 3) -> list[list[CompareArticle]]:
+    """The first ``per_event`` articles (by id) of each ECB+ event with that many."""
+    by: dict[str, list[dict]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            by[r["story"]].append(r)
+    out = []
+    for story in sorted(by):
+        rows = sorted(by[story], key=lambda r: r["id"])[:per_event]
+        if len(rows) == per_event:
+            out.append([CompareArticle(r["id"], r["text"]) for r in rows])
+    return out
+
+
+def _changed(text: str, q: Quantity) -> str | None:
+    """``text`` with quantity ``q``'s figure changed (doubled, plus one)."""
+    body = strip_dateline(text)
+    off = len(text) - len(body)
+    span = text[off + q.start:off + q.end]
+    m = re.search(r"\d+(?:[.,]\d+)*", span)
+    if not m:
+        return None
+    new = str(int(q.value * 2 + 1)) if q.value == int(q.value) else f"{q.value * 2 + 1:g}"
+    s = off + q.start + m.start()
+    return text[:s] + new + text[s + len(m.group(0)):]
+
+
+def real_story_scores(settings: CompareSettings, per_event: int = 3, per_story_pairs: int = 5
+                      ) -> dict:
+    """Contradictions reported per ECB+ event (``per_event`` articles each) and the share
+    of changed shared figures reported (see the module's documentation)."""
+    events = ecb_events(per_event=per_event)
+    reported = held = 0
+    kinds: dict[str, int] = defaultdict(int)
+    tried = hit = 0
+    model = load_judge(settings.judge_model)
+    for arts in events:
+        r = compare(arts, settings, similarity=False)
+        reported += len(r.confident)
+        held += len(r.contradictions) - len(r.confident)
+        for c in r.confident:
+            kinds[c.type] += 1
+        # changed numbers: pairs the judge calls one fact that share an exact figure
+        sents = article_sentences(arts)
+        same, _ = judge_matrices([s.text for s in sents], [s.article for s in sents], model)
+        n = 0
+        for i, j in zip(*np.nonzero(np.triu(same >= settings.judge_threshold, 1)), strict=True):
+            si, sj = sents[i], sents[j]
+            if si.article == sj.article or n >= per_story_pairs:
+                continue
+            qa = [q for q in quantities(si.text, settings.approx_tolerance) if not q.rel]
+            qb = [q for q in quantities(sj.text, settings.approx_tolerance) if not q.rel]
+            pair = next(((x, y) for x in qa for y in qb if x.key == y.key and x.kind == y.kind
+                         and x.value == y.value and x.low == x.high
+                         and sum(z.key == x.key for z in qa) == 1
+                         and sum(z.key == y.key for z in qb) == 1), None)
+            if pair is None:
+                continue
+            new = _changed(sj.text, pair[1])
+            if new is None:
+                continue
+            art = arts[sj.article]
+            text = art.text[:sj.start] + new + art.text[sj.end:]
+            changed = [a if k != sj.article else CompareArticle(a.id, text)
+                       for k, a in enumerate(arts)]
+            rc = compare(changed, settings, similarity=False)
+            n += 1
+            tried += 1
+            if any({(s.article, s.sentence) for s in c.sides} == {(si.article, si.index),
+                                                                  (sj.article, sj.index)}
+                   for c in rc.confident):
+                hit += 1
+    return {"events": len(events), "articles_per_event": per_event,
+            "reported_per_event": round(reported / len(events), 3),
+            "held_back_per_event": round(held / len(events), 3), "kinds": dict(kinds),
+            "changed_numbers": tried, "changed_found": hit,
+            "changed_recall": round(hit / tried, 3) if tried else float("nan")}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minilm", action="store_true", help="also the minilm alignment")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and errors")
+    ap.add_argument("--no-msrp", action="store_true",
+                    help="skip the MSRP cross-validation (bench/judge.py; about a minute)")
     args = ap.parse_args()
-    methods = ["words", "paraphrase"] + (["minilm"] if args.minilm else [])
-    out: dict = {"alignment": {}, "contradictions": {}}
+    real: dict = {}
+    if not args.no_msrp:
+        import judge as judge_bench  # bench/judge.py
+
+        rows = judge_bench.read_fact_pairs(judge_bench.DATA)
+        real["msrp"] = judge_bench.cross_validate(rows)
+    settings = CompareSettings()
+    t = time.perf_counter()
+    real["ecbplus"] = real_story_scores(settings)
+    real["ecbplus"]["seconds"] = round(time.perf_counter() - t, 1)
+    methods = ["words", "paraphrase", "judge"] + (["minilm"] if args.minilm else [])
+    out: dict = {"real": real, "alignment": {}, "contradictions": {}}
     items = read_alignment_pairs()
     for m in methods:
         settings = CompareSettings(alignment=m)
@@ -115,6 +218,15 @@ def main() -> None:
                                for sp in ("dev", "test", None)}
         out["contradictions"][m] = contradiction_scores(settings)
     if not args.json:
+        for k, r in real.get("msrp", {}).items():
+            print(f"MSRP train, 10-fold CV, {k:8} accuracy {r['accuracy']:.3f}  F1 {r['f1']:.3f}")
+        e = real["ecbplus"]
+        print(f"ECB+ ({e['events']} events, {e['articles_per_event']} articles each): "
+              f"{e['reported_per_event']:.3f} contradictions reported per event "
+              f"({e['held_back_per_event']:.3f} held back; {e['kinds']}); changed shared "
+              f"figures reported {e['changed_found']} of {e['changed_numbers']} "
+              f"({e['changed_recall']:.3f})")
+        print("fictional unit sets below (sample/*.jsonl): not quality figures")
         print("alignment (sample/alignment.jsonl): P / R of shared sentence pairs "
               "(R of paraphrased ones), unique sentences, contradictions")
         for m in methods:

@@ -36,7 +36,7 @@ B = CompareArticle(
         "the fire service said.\n\n"
         "Rescuers worked through the night at Garrow Pier to reach a bus trapped under the "
         "rubble.\n\n"
-        '"We will find out who allowed this to happen," council leader Olaf Sten said.\n\n'
+        '"We will find out who let this happen," council leader Olaf Sten said.\n\n'
         "Engineers praised the wonderful courage of volunteers who helped the injured.\n\n"
         "Local shops collected food and blankets for the families of the victims."
     ),
@@ -138,6 +138,7 @@ def test_similarity_profile(result):
     assert set(s["profile"]) == {"geography", "entities", "time", "narrative", "overall",
                                  "style", "tone"}
     assert all(1.0 <= v <= 4.0 for v in s["profile"].values())
+    assert s["model"] == "default (no text embeddings)"  # says what made it
 
 
 def test_needs_two_articles():

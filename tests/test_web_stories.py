@@ -137,8 +137,9 @@ def test_comparison_api_has_the_cli_keys_and_is_stored(client, sample_db, big_st
         fresh = json.loads(json.dumps(desk.compare_story(big_story.id).to_dict()))
     assert {k: data[k] for k in fresh} == fresh  # what `storydesk compare --json` prints
     c = data["comparison"]
-    assert set(c) == {"shared", "partial", "unique", "contradictions", "cited", "rewrites",
-                      "tone", "framing", "similarity"}
+    assert set(c) == {"shared", "partial", "unique", "contradictions",
+                      "contradictions_held_back", "cited", "rewrites", "tone", "framing",
+                      "similarity"}
     assert {int(k) for k in c["unique"]} == set(big_story.article_ids)
     assert [a["id"] for a in data["articles"]] == big_story.article_ids
 
@@ -204,6 +205,10 @@ def test_story_page_sets_the_outlets_side_by_side(client, sample_db):
         for name in cited:
             assert html_escape(name) in part
     assert part.count('class="tone tone-') == len(data["articles"])
+    # contradictions below min_confidence are held back, and the page says how many
+    held = c["contradictions_held_back"]
+    assert all(k["confidence"] >= 0.5 for k in c["contradictions"])
+    assert (f"{held} less certain contradiction" in part) == (held > 0)
 
 
 def test_comparison_of_hostile_articles_is_escaped(tmp_path):

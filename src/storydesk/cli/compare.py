@@ -1,4 +1,5 @@
-"""Comparison commands: ``compare A B [...]`` and ``eval similarity FILE.csv``.
+"""Comparison commands: ``compare A B [...]``, ``eval similarity FILE.csv`` and
+``eval facts FILE.jsonl``.
 
 Registered on the main app by ``register(app)`` (see cli/app.py).
 """
@@ -111,7 +112,36 @@ def eval_similarity(
                       "are cross-validated; see docs/comparison.md.[/dim]")
 
 
+def eval_facts(
+    file: Annotated[str, typer.Argument(help="JSON lines {id, label, s1, s2}: two sentences "
+                                        "and label 1 when they state the same fact.")],
+    model: Annotated[str | None, typer.Option(help="Fact judge: default, minilm (needs the "
+                     "transformers extra) or a JSON file written by bench/judge.py --fit. "
+                     "[default: default]", show_default=False)] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Accuracy, F1, precision and recall of the fact judge (same fact or not)."""
+    from storydesk.compare.judge import evaluate_facts
+
+    try:
+        r = evaluate_facts(file, model)
+    except (OSError, ValueError, RuntimeError) as e:
+        fail(f"{file}: {escape(str(e))}")
+        return
+    if json_out:
+        print_json(r)
+        return
+    console.print(f"{r['pairs']} pairs, judge {escape(r['model'])} (threshold "
+                  f"{r['threshold']:g}): accuracy {r['accuracy']:.3f}  F1 {r['f1']:.3f}  "
+                  f"precision {r['precision']:.3f}  recall {r['recall']:.3f}", highlight=False)
+    if r["fitted_on_this_file"]:
+        console.print("[dim]The judge was fitted on this file: these figures are in-sample; "
+                      "bench/judge.py gives cross-validated ones (docs/comparison.md).[/dim]")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``compare`` to the main app and ``similarity`` to its ``eval`` group."""
+    """Add ``compare`` to the main app and ``similarity`` and ``facts`` to its ``eval``
+    group."""
     app.command("compare")(compare)
     eval_group(app).command("similarity")(eval_similarity)
+    eval_group(app).command("facts")(eval_facts)

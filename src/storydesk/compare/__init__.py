@@ -8,7 +8,10 @@ Pure functions on text, no database and no model download; docs/comparison.md
 describes the method and its measured quality and speed.
 
 * :mod:`.facts`: facts aligned across articles (the summariser's fact clustering);
-* :mod:`.details` and :mod:`.contradictions`: typed details and their conflicts;
+* :mod:`.judge`: same fact or not, for two sentences (fitted on MSRP);
+* :mod:`.details`, :mod:`.quantities`, :mod:`.quotes` and :mod:`.contradictions`: typed
+  details, which of them measure the same thing, who a quote is credited to, and the
+  conflicts between statements of one fact;
 * :mod:`.sources`: citations and rewrites of one copy;
 * :mod:`.tone`: tone (VADER lexicon) and framing;
 * :mod:`.similarity`: the SemEval-2022 similarity profile of each pair;
@@ -17,6 +20,7 @@ describes the method and its measured quality and speed.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -24,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storydesk.settings import CompareSettings
-from storydesk.summarize.multi import sentence_matrix
 
 from .contradictions import ArticleInfo, Contradiction, find_contradictions
 from .facts import (
@@ -33,7 +36,9 @@ from .facts import (
     align_facts,
     article_sentences,
     as_compare_articles,
+    fact_similarity,
 )
+from .judge import judge_matrices, load_judge
 from .similarity import PairText, evaluate_similarity, load_model, profile, profiles
 from .sources import cited_sources, rewrites
 from .tone import article_tone, framing, sentence_tones
@@ -61,6 +66,12 @@ class Comparison:
     framing: dict[Any, dict[str, list[str]]]
     similarity: list[dict[str, Any]]
     sentences: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    min_confidence: float = 0.0  # contradictions below it are held back from to_dict()
+
+    @property
+    def confident(self) -> list[Contradiction]:
+        """The contradictions from ``min_confidence`` on (what readers show)."""
+        return [c for c in self.contradictions if c.confidence >= self.min_confidence]
 
     @property
     def shared(self) -> list[AlignedFact]:
@@ -85,7 +96,8 @@ class Comparison:
                 "partial": [f.to_dict(arts, s) for f in self.partial],
                 "unique": {a.id: [f.to_dict(arts, s) for f in self.unique(i)]
                            for i, a in enumerate(arts)},
-                "contradictions": [c.to_dict(arts) for c in self.contradictions],
+                "contradictions": [c.to_dict(arts) for c in self.confident],
+                "contradictions_held_back": len(self.contradictions) - len(self.confident),
                 "cited": self.cited,
                 "rewrites": self.rewrites,
                 "tone": self.tone,
@@ -128,8 +140,10 @@ def compare(
     if len({a.id for a in arts}) != len(arts):
         raise ValueError("article ids must differ")
     sents = article_sentences(arts)
-    x = sentence_matrix(sents)
-    facts = align_facts(arts, settings)
+    same, apart = judge_matrices([s.text for s in sents], [s.article for s in sents],
+                                 load_judge(settings.judge_model))
+    sim = same if settings.alignment == "judge" else fact_similarity(sents, settings)
+    facts = align_facts(arts, settings, sents, sim)
 
     ents = [extract_entities(a.text, title=a.title, language=a.language or "en") for a in arts]
     infos = [
@@ -141,7 +155,7 @@ def compare(
         )
         for a, es in zip(arts, ents, strict=True)
     ]
-    contradictions = find_contradictions(arts, sents, x, facts, infos, settings)
+    contradictions = find_contradictions(arts, sents, apart, infos, settings)
 
     # tone: main entities of the story = most mentioned over all articles
     total: Counter[str] = Counter()
@@ -163,13 +177,19 @@ def compare(
                           tone=tone[a.id]["score"])
                  for a, es in zip(arts, ents, strict=True)]
         index = [(i, j) for i in range(len(arts)) for j in range(i + 1, len(arts))]
-        _, prof = profiles([(texts[i], texts[j]) for i, j in index],
-                           load_model(settings.similarity_model))
+        model = load_model(settings.similarity_model)
+        _, prof = profiles([(texts[i], texts[j]) for i, j in index], model)
+        # which model made the profile: the default one uses no text embeddings
+        name = settings.similarity_model or os.environ.get("STORYDESK_SIMILARITY") or "default"
+        how = f"{name} ({'with' if model and 'minilm_cos' in model['features'] else 'no'}" \
+              " text embeddings)"
         for k, (i, j) in enumerate(index):
             sim.append({"articles": [arts[i].id, arts[j].id],
-                        "profile": {d: round(float(v[k]), 2) for d, v in prof.items()}})
+                        "profile": {d: round(float(v[k]), 2) for d, v in prof.items()},
+                        "model": how})
     return Comparison(
         articles=arts, facts=facts, contradictions=contradictions, cited=cited_sources(arts),
         rewrites=rewrites(arts, settings), tone=tone, framing=frames, similarity=sim,
         sentences={(s.article, s.index): s.text for s in sents},
+        min_confidence=settings.min_confidence,
     )

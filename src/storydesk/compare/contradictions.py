@@ -1,22 +1,28 @@
-"""Contradictions between articles on typed details, with both sides and provenance.
+"""Contradictions between articles on typed details, with both sides, provenance, a
+kind and a confidence.
 
-Details are compared only between sentences that talk about the same thing: two
-sentences of one aligned fact, or two sentences whose TF-IDF cosine reaches
-``CompareSettings.context_threshold``. Then
+Details are compared only between two sentences of different articles that state one
+fact: the fact judge (:mod:`.judge`) gives the pair, read as if its figures agreed, a
+probability of at least ``CompareSettings.judge_threshold``. Then
 
-* **number / money / percent / age / duration**: quantities of one kind counting the same
-  thing ("dead", "crowns", "%") whose intervals do not meet ("12 dead" vs "at least
-  15 dead"; never "over 150" vs "more than 150"), and neither sentence also states a
-  value agreeing with the other's;
+* **number / money / percent / age / duration**: quantities that measure the same thing
+  (:mod:`.quantities`: kind, key such as "dead" or "%", and subject where a sentence
+  states several) whose values do not meet ("12 dead" vs "at least 15 dead"; "more than
+  30 hours" meets "30 hours"), where neither sentence also states a value agreeing with
+  the other's;
 * **date / time**: the dates (times) the two sentences state, resolved against each
-  article's date ("on Wednesday", "Mar. 4", "2026-03-04" are one day), have nothing in
-  common;
-* **place**: two sentences of one fact name places, and each names one the other
+  article's own date ("on Wednesday", "Mar. 4", "2026-03-04" are one day), have nothing in
+  common; lines that are publication timestamps are no facts;
+* **place**: each sentence names, after "in", "at", "near", "off"..., a place the other
   article never mentions at all ("off Tarr Island" vs "near Hollis Point");
 * **quote_attribution**: the same quote (``quote_match`` of the shorter one's words)
-  is given to different people;
-* **quote_wording**: the same quote, given to the same person or to nobody, with
-  words changed (a shorter excerpt of the same words is no contradiction).
+  credited (:mod:`.quotes`) to different people, both known;
+* **quote_wording**: the same quote credited to the same person with words changed (a
+  shorter excerpt of the same words is no contradiction). Quotes of unknown speakers are
+  not compared.
+
+The confidence is the judge's probability times how sure the reading of the detail is
+(``_CERTAINTY``): readers show the contradictions from ``min_confidence`` on.
 """
 
 from __future__ import annotations
@@ -32,15 +38,24 @@ from storydesk.settings import CompareSettings
 from storydesk.summarize.single import display_text
 
 from .details import Quote, dates, quantities, quotes
-from .facts import AlignedFact, CompareArticle, Sentence
+from .facts import CompareArticle, Sentence
+from .quantities import like_pairs, measured, meets
+from .quotes import credit
 
 __all__ = ["Contradiction", "find_contradictions"]
 
-_SPEECH = re.compile(
-    r"\b(?:said|says|say|told|added|stated|declared|noted|explained|wrote|insisted|"
-    r"according to|called)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:he|she)\s+(?:said|says|added|told|noted)\b|"
-                      r"\bsaid\s+(?:he|she)\b", re.IGNORECASE)
+# How sure the reading of each kind of detail is: an exact figure read against one of the
+# same subject, a weekday resolved against two different article dates...
+_CERTAINTY = {"number": 1.0, "number_qualified": 0.85, "number_subject_unseen": 0.9,
+              "date": 0.9, "date_relative": 0.4, "time": 0.8, "place": 0.75,
+              "quote_attribution": 0.9, "quote_wording": 0.8}
+_LOCATIVE = re.compile(r"\b(?:in|at|near|off|outside|inside|from|to)\s+(?:the\s+)?$")
+_URL = re.compile(r"https?\s*:|www\s*\.|\.\s*(?:com|org|net)\s*/", re.IGNORECASE)
+_STAMP = re.compile(r"\b(?:last\s+)?(?:updated|published|posted)\b(?:\s+(?:at|on))?\s*[\d:]",
+                    re.IGNORECASE)
+_MIN_FACT_WORDS = 4  # words besides dates and times a sentence needs to state a fact
+_RELATIVE = re.compile(r"^(?:yesterday|today|tonight|monday|tuesday|wednesday|thursday|"
+                       r"friday|saturday|sunday)$", re.IGNORECASE)
 
 
 @dataclass
@@ -57,11 +72,13 @@ class Contradiction:
     type: str
     about: str
     sides: list[Side] = field(default_factory=list)
+    confidence: float = 1.0
 
     def to_dict(self, arts: Sequence[CompareArticle]) -> dict[str, Any]:
         return {
             "type": self.type,
             "about": self.about,
+            "confidence": round(self.confidence, 3),
             "sides": [
                 {"article_id": arts[s.article].id, "sentence": s.sentence, "value": s.value,
                  "normalised": s.normalised, "text": display_text(s.text)}
@@ -79,69 +96,48 @@ class ArticleInfo:
     text_lower: str
 
 
-def _context_pairs(
-    sents: Sequence[Sentence], x: np.ndarray, facts: Sequence[AlignedFact],
-    settings: CompareSettings,
-) -> list[tuple[int, int, bool]]:
-    """(row i, row j, same fact) for sentences of different articles sharing context:
-    one fact, a cosine of ``context_threshold``, or two leads at ``lead_threshold``.
-    Two leads count as one fact (for places)."""
-    row = {(s.article, s.index): r for r, s in enumerate(sents)}
-    fact_of: dict[int, int] = {}
-    for k, f in enumerate(facts):
-        for m in f.members:
-            if m in row:
-                fact_of[row[m]] = k
-    art = np.array([s.article for s in sents])
-    sim = x @ x.T
-    lead = np.array([s.index < settings.lead_sentences for s in sents])
-    ok = (sim >= settings.context_threshold) | (
-        lead[:, None] & lead[None, :] & (sim >= settings.lead_threshold))
-    pairs: list[tuple[int, int, bool]] = []
-    ii, jj = np.nonzero(np.triu(ok, 1) & (art[:, None] != art[None, :]))
-    seen = set()
-    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
-        same = (i in fact_of and fact_of.get(i) == fact_of.get(j)) or bool(lead[i] and lead[j])
-        pairs.append((i, j, same))
-        seen.add((i, j))
-    for k in range(len(sents)):
-        for m in range(k + 1, len(sents)):
-            if (k, m) not in seen and k in fact_of and fact_of.get(k) == fact_of.get(m) \
-                    and art[k] != art[m]:
-                pairs.append((k, m, True))
-    return pairs
+def _not_a_fact(text: str) -> bool:
+    """A line that states no fact of the story: a publication or update stamp ("Updated
+    10:32 a.m. EST", "December 15th, 2008, 7:35 am", a line that is a date and little
+    more), a web address."""
+    from storydesk.summarize.single import _CHROME, _CHROME_ANYWHERE
+
+    from .details import _mask_dates
+
+    if _CHROME.match(text.strip()) or _CHROME_ANYWHERE.search(text) or _URL.search(text):
+        return True
+    if _STAMP.search(text):
+        return True
+    return len(re.findall(r"[^\W\d_]{2,}", _mask_dates(text))) < _MIN_FACT_WORDS
 
 
-def _speaker(sents: Sequence[Sentence], r: int, info: ArticleInfo) -> str | None:
-    """The person a quote in sentence ``r`` is attributed to, by last name, if known."""
-    text = sents[r].text
-    outside = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", text)
-    found = [(m.start(), p) for p in info.persons
-             for m in re.finditer(rf"\b{re.escape(p)}\b", outside)]
-    if found:
-        verb = _SPEECH.search(outside)
-        pos = verb.start() if verb else 0
-        return min(found, key=lambda f: abs(f[0] - pos))[1].split()[-1]
-    if _PRONOUN.search(outside):
-        for k in range(r - 1, max(-1, r - 4), -1):
-            if sents[k].article != sents[r].article:
+def _event_places(text: str, places: Sequence[str]) -> list[str]:
+    """The places of ``places`` that ``text`` names as where something is ("in X",
+    "near X", "off the X"), longest first."""
+    out = []
+    for p in places:
+        for m in re.finditer(rf"\b{re.escape(p)}\b", text):
+            if _LOCATIVE.search(text[max(0, m.start() - 12):m.start()]):
+                out.append(p)
                 break
-            prev = [(m.start(), p) for p in info.persons
-                    for m in re.finditer(rf"\b{re.escape(p)}\b", sents[k].text)]
-            if prev:
-                return max(prev)[1].split()[-1]
-    return None
+    return out
 
 
 def _overlap(a: Quote, b: Quote) -> float:
-    short, long_ = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    pool = list(long_.words)
+    """Share of the shorter quote's content words (stop words aside; all words when it
+    has none) found in the other."""
+    from storydesk.summarize.single import STOPWORDS
+
+    wa = [w for w in a.words if w not in STOPWORDS] or list(a.words)
+    wb = [w for w in b.words if w not in STOPWORDS] or list(b.words)
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    pool = list(long_)
     hit = 0
-    for w in short.words:
+    for w in short:
         if w in pool:
             pool.remove(w)
             hit += 1
-    return hit / len(short.words)
+    return hit / len(short) if short else 0.0
 
 
 def _is_excerpt(a: Quote, b: Quote) -> bool:
@@ -154,82 +150,107 @@ def _is_excerpt(a: Quote, b: Quote) -> bool:
 def find_contradictions(
     arts: Sequence[CompareArticle],
     sents: Sequence[Sentence],
-    x: np.ndarray,
-    facts: Sequence[AlignedFact],
+    same: np.ndarray,
     infos: Sequence[ArticleInfo],
     settings: CompareSettings,
 ) -> list[Contradiction]:
+    """Contradictions between sentences of different articles; ``same``: the judge's
+    probability that two sentences state one fact apart from their figures
+    (:func:`.judge.judge_matrices`, rows as ``sents``)."""
     tol = settings.approx_tolerance
-    qty = [quantities(s.text, tol) for s in sents]
-    dts = [dates(s.text, arts[s.article].date) for s in sents]
+    art = np.array([s.article for s in sents])
+    ii, jj = np.nonzero(np.triu(same >= settings.judge_threshold, 1)
+                        & (art[:, None] != art[None, :]))
+    keep = [(i, j) for i, j in zip(ii.tolist(), jj.tolist(), strict=True)]
+    rows = sorted({r for pair in keep for r in pair})
+    stamp = {r: _not_a_fact(sents[r].text) for r in rows}
+    keep = [(i, j) for i, j in keep if not stamp[i] and not stamp[j]]
+    qty = {r: measured(sents[r].text, quantities(sents[r].text, tol)) for r in rows}
+    dts = {r: dates(sents[r].text, arts[sents[r].article].date) for r in rows}
     found: dict[tuple, Contradiction] = {}
 
-    def add(kind: str, about: str, a: Side, b: Side) -> None:
+    def add(kind: str, about: str, a: Side, b: Side, confidence: float) -> None:
         if a.article > b.article:
             a, b = b, a
         key = (kind, about, a.article, b.article, a.normalised, b.normalised)
-        if key not in found:
-            found[key] = Contradiction(kind, about, [a, b])
+        if key not in found or found[key].confidence < confidence:
+            found[key] = Contradiction(kind, about, [a, b], confidence)
 
-    for i, j, same in _context_pairs(sents, x, facts, settings):
+    for i, j in keep:
         si, sj = sents[i], sents[j]
-        # numbers
-        for qa in qty[i]:
-            for qb in qty[j]:
-                if qa.kind != qb.kind or qa.key != qb.key or qa.agrees(qb):
-                    continue
-                if any(q.key == qa.key and q.agrees(qa) for q in qty[j]) or any(
-                        q.key == qb.key and q.agrees(qb) for q in qty[i]):
-                    continue
-                kind = "number" if qa.kind in ("count", "duration") else qa.kind
-                add(kind, qa.key, Side(si.article, si.index, qa.text, qa.normalised, si.text),
-                    Side(sj.article, sj.index, qb.text, qb.normalised, sj.text))
-        # dates and times
+        p = float(same[i, j])
+        # numbers: like against like, never every number against every number
+        for x, y, seen in like_pairs(qty[i], qty[j]):
+            qa, qb = x.q, y.q
+            if meets(qa, qb):
+                continue
+            if any(z.q.key == qa.key and meets(z.q, qa) for z in qty[j]) or any(
+                    z.q.key == qb.key and meets(z.q, qb) for z in qty[i]):
+                continue
+            sure = _CERTAINTY["number_qualified" if qa.rel or qb.rel else "number"]
+            if not seen:
+                sure *= _CERTAINTY["number_subject_unseen"]
+            kind = "number" if qa.kind in ("count", "duration") else qa.kind
+            add(kind, qa.key, Side(si.article, si.index, qa.text, qa.normalised, si.text),
+                Side(sj.article, sj.index, qb.text, qb.normalised, sj.text), p * sure)
+        # dates and times of one fact
         for kind in ("date", "time"):
             da = {d.value: d.text for d in dts[i] if d.kind == kind}
             db = {d.value: d.text for d in dts[j] if d.kind == kind}
-            if da and db and not set(da) & set(db) and (same or kind == "date"):
+            if da and db and not set(da) & set(db):
                 va, vb = sorted(da)[0], sorted(db)[0]
+                sure = _CERTAINTY[kind]
+                if kind == "date" and (_RELATIVE.match(da[va].strip()) or _RELATIVE.match(
+                        db[vb].strip())) and arts[si.article].date != arts[sj.article].date:
+                    sure = _CERTAINTY["date_relative"]
                 add(kind, kind, Side(si.article, si.index, da[va], va, si.text),
-                    Side(sj.article, sj.index, db[vb], vb, sj.text))
-        # places
-        if same:
-            pa = [p for p in infos[si.article].places if p in si.text]
-            pb = [p for p in infos[sj.article].places if p in sj.text]
-            only_a = [p for p in pa if p.lower() not in infos[sj.article].text_lower]
-            only_b = [p for p in pb if p.lower() not in infos[si.article].text_lower]
-            if only_a and only_b:
-                add("place", "place", Side(si.article, si.index, only_a[0], only_a[0], si.text),
-                    Side(sj.article, sj.index, only_b[0], only_b[0], sj.text))
+                    Side(sj.article, sj.index, db[vb], vb, sj.text), p * sure)
+        # places of the event
+        pa = _event_places(si.text, infos[si.article].places)
+        pb = _event_places(sj.text, infos[sj.article].places)
+        only_a = [x for x in pa if x.lower() not in infos[sj.article].text_lower]
+        only_b = [x for x in pb if x.lower() not in infos[si.article].text_lower]
+        if only_a and only_b:
+            add("place", "place", Side(si.article, si.index, only_a[0], only_a[0], si.text),
+                Side(sj.article, sj.index, only_b[0], only_b[0], sj.text),
+                p * _CERTAINTY["place"])
 
-    # quotes: every quote against every quote of another article
-    qs: list[tuple[int, Quote, str | None]] = []
+    # quotes: credited to their speakers; compared only when both speakers are known
+    qs: list[tuple[int, Quote, str, float]] = []
     rows_of: dict[int, list[int]] = {}
     for r, s in enumerate(sents):
         rows_of.setdefault(s.article, []).append(r)
     for ai, a in enumerate(arts):
-        rows = rows_of.get(ai, [])
+        arows = rows_of.get(ai, [])
+        texts = [sents[k].text for k in arows]
         for q, qstart, qend in quotes(a.text, settings.min_quote_words):
             # the sentence the quote ends in carries its attribution ("...," X said)
-            r = next((k for k in rows if sents[k].start <= qend - 1 < sents[k].end), None)
-            if r is None:
+            pos = next((n for n, k in enumerate(arows)
+                        if sents[k].start <= qend - 1 < sents[k].end), None)
+            if pos is None:
                 continue
-            first = next((k for k in rows if sents[k].start <= qstart < sents[k].end), r)
-            qs.append((first, q, _speaker(sents, r, infos[ai]) or
-                       _speaker(sents, first, infos[ai])))
-    for k, (ri, qa, spa) in enumerate(qs):
-        for rj, qb, spb in qs[k + 1:]:
+            first = next((n for n, k in enumerate(arows)
+                          if sents[k].start <= qstart < sents[k].end), pos)
+            who = credit(texts, pos, infos[ai].persons) or (
+                credit(texts, first, infos[ai].persons) if first != pos else None)
+            if who:
+                qs.append((arows[first], q, *who))
+    for k, (ri, qa, spa, ca) in enumerate(qs):
+        for rj, qb, spb, cb in qs[k + 1:]:
             si, sj = sents[ri], sents[rj]
-            if si.article == sj.article or _overlap(qa, qb) < settings.quote_match:
+            overlap = _overlap(qa, qb)
+            if si.article == sj.article or overlap < settings.quote_match:
                 continue
-            if spa and spb and spa != spb:
+            if spa != spb:
                 add("quote_attribution", qa.text if len(qa.words) <= len(qb.words) else qb.text,
                     Side(si.article, si.index, qa.text, spa, si.text),
-                    Side(sj.article, sj.index, qb.text, spb, sj.text))
+                    Side(sj.article, sj.index, qb.text, spb, sj.text),
+                    overlap * min(ca, cb) * _CERTAINTY["quote_attribution"])
             elif not _is_excerpt(qa, qb):
-                add("quote_wording", spa or spb or "",
+                add("quote_wording", spa,
                     Side(si.article, si.index, qa.text, " ".join(qa.words), si.text),
-                    Side(sj.article, sj.index, qb.text, " ".join(qb.words), sj.text))
+                    Side(sj.article, sj.index, qb.text, " ".join(qb.words), sj.text),
+                    overlap * min(ca, cb) * _CERTAINTY["quote_wording"])
     out = list(found.values())
     out.sort(key=lambda c: (c.sides[0].article, c.sides[0].sentence, c.type))
     return out

@@ -123,6 +123,8 @@ class Quantity:
     text: str
     value: float = 0.0
     rel: str = ""
+    start: int = -1  # where it lies in the sentence without its dateline (strip_dateline)
+    end: int = -1
 
     def agrees(self, other: Quantity) -> bool:
         """True when the two intervals meet (bounds compared with their openness)."""
@@ -248,7 +250,8 @@ def quantities(text: str, tolerance: float) -> list[Quantity]:
         elif raw.lower() in _WORDNUM and raw.lower().endswith("dozen") and not rel:
             lo, hi = 10.0, 14.0  # "a dozen" is rarely exact
         shown = {">": ">", ">=": ">=", "<": "<", "<=": "<="}.get(rel, "~" if rel else "")
-        out.append(Quantity(kind, key, lo, hi, lo_open, hi_open, m.group(0).strip(), v, shown))
+        out.append(Quantity(kind, key, lo, hi, lo_open, hi_open, m.group(0).strip(), v, shown,
+                            m.start(), m.end()))
     return out
 
 

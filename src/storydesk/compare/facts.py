@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from storydesk.settings import CompareSettings
 from storydesk.summarize import StoryArticle, StoryParams, split_sentence_spans, story_facts
 from storydesk.summarize.single import display_text
@@ -29,6 +31,7 @@ __all__ = [
     "Sentence",
     "as_compare_articles",
     "align_facts",
+    "fact_similarity",
     "article_sentences",
 ]
 
@@ -102,13 +105,37 @@ def article_sentences(arts: Sequence[CompareArticle]) -> list[Sentence]:
     ]
 
 
-def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings) -> list[AlignedFact]:
-    """Facts of the articles, in order of first appearance (article order, then sentence)."""
+def fact_similarity(sents: Sequence[Sentence], settings: CompareSettings) -> np.ndarray:
+    """How alike every two sentences are in what they state, by ``settings.alignment``
+    (for the judge: its probability of one fact, over sentences of different articles)."""
+    texts = [s.text for s in sents]
+    if settings.alignment == "judge":
+        from .judge import judge_matrix, load_judge
+
+        return judge_matrix(texts, [s.article for s in sents], load_judge(settings.judge_model))
+    return sentence_similarity(texts, settings)
+
+
+def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings,
+                sents: Sequence[Sentence] | None = None, sim: np.ndarray | None = None
+                ) -> list[AlignedFact]:
+    """Facts of the articles, in order of first appearance (article order, then sentence).
+    ``sents`` and ``sim``: :func:`article_sentences` and their :func:`fact_similarity`,
+    when already computed."""
     story = [StoryArticle(i, a.text, None) for i, a in enumerate(arts) if a.text.strip()]
     if not story:
         return []
+    if sents is None or sim is None:
+        sents = article_sentences(arts)
+        sim = fact_similarity(sents, settings)
+    row = {s.text: r for r, s in enumerate(sents)}
+
+    def lookup(texts: list[str]) -> np.ndarray:
+        idx = np.array([row[t] for t in texts], dtype=np.int64)
+        return sim[np.ix_(idx, idx)]
+
     facts = story_facts(story, StoryParams(fact_threshold=threshold(settings)),
-                        similarity=lambda texts: sentence_similarity(texts, settings))
+                        similarity=lookup)
     out = [
         AlignedFact(display_text(f.text), sorted(f.members), frozenset(m[0] for m in f.members))
         for f in facts

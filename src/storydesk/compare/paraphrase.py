@@ -6,7 +6,7 @@ Methods (``CompareSettings.alignment``):
     TF-IDF cosine of stemmed content words (:func:`storydesk.summarize.multi.sentence_matrix`,
     the story summariser's), cut at ``fact_threshold``. "The minister resigned" and "the
     minister stepped down" share only "minister".
-``paraphrase`` (the default; no model, no download)
+``paraphrase`` (no model, no download)
     The weighted mean of two cosines, cut at ``paraphrase_threshold``:
 
     * TF-IDF cosine of *canonical terms* (weight ``paraphrase_term_weight``): content words
@@ -20,6 +20,9 @@ Methods (``CompareSettings.alignment``):
 
     Both IDFs are over the sentences being compared (the story's), so words every outlet
     uses weigh little.
+``judge`` (the default)
+    The fact judge's probability that two sentences state one fact (:mod:`.judge`),
+    cut at ``align_threshold``.
 ``minilm`` (the ``transformers`` extra)
     The ``paraphrase`` similarity averaged with the cosine of all-MiniLM-L6-v2 sentence
     embeddings (weight ``minilm_weight``), cut at ``minilm_threshold``.
@@ -48,7 +51,7 @@ from .details import _WORDNUM
 __all__ = ["METHODS", "LEXICON", "canonical_terms", "sentence_similarity", "threshold",
            "read_alignment_pairs", "evaluate_alignment"]
 
-METHODS = ("words", "paraphrase", "minilm")
+METHODS = ("words", "paraphrase", "minilm", "judge")
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "paraphrases.tsv"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’][a-z]+)?")
 # Number words read as digits; "one" is left alone (mostly a pronoun), vague ones too.
@@ -139,6 +142,10 @@ def sentence_similarity(texts: Sequence[str], settings: CompareSettings) -> np.n
     method = settings.alignment
     if method not in METHODS:
         raise ValueError(f"unknown alignment {method!r}: one of {', '.join(METHODS)}")
+    if method == "judge":
+        from .judge import judge_matrix, load_judge
+
+        return judge_matrix(texts, None, load_judge(settings.judge_model))
     rows = [SimpleNamespace(text=t) for t in texts]
     if method == "words":
         x = sentence_matrix(rows)
@@ -158,7 +165,8 @@ def sentence_similarity(texts: Sequence[str], settings: CompareSettings) -> np.n
 def threshold(settings: CompareSettings) -> float:
     """The similarity at which two sentences state one fact, for the chosen method."""
     return {"words": settings.fact_threshold, "paraphrase": settings.paraphrase_threshold,
-            "minilm": settings.minilm_threshold}[settings.alignment]
+            "minilm": settings.minilm_threshold,
+            "judge": settings.align_threshold}[settings.alignment]
 
 
 # -- measuring alignment on labelled pairs -------------------------------------------------

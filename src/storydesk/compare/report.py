@@ -99,7 +99,9 @@ def print_report(comparison: dict[str, Any], names: dict[Any, str], console: Con
               f"{f['sources'][0]['sentence']})[/dim]", highlight=False)
         if len(facts) > 10:
             p(f"  [dim]… {len(facts) - 10} more[/dim]")
-    p(f"\n[bold]Contradictions[/bold] ({len(c['contradictions'])})")
+    held = c.get("contradictions_held_back", 0)
+    p(f"\n[bold]Contradictions[/bold] ({len(c['contradictions'])})"
+      + (f" [dim]— {held} less certain held back[/dim]" if held else ""))
     for k in c["contradictions"]:
         kind, about = k["type"], " ".join((k.get("about") or "").split())
         head = kind_name(kind)
@@ -107,7 +109,8 @@ def print_report(comparison: dict[str, Any], names: dict[Any, str], console: Con
             head += f": “{_short(about, 80)}”"
         elif about and about.casefold() not in (kind.casefold(), head.casefold()):
             head += f": {_short(about, 60)}"
-        p(f"  [red]{escape(head)}[/red]", highlight=False)
+        conf = f" confidence {k['confidence']:.2f}" if "confidence" in k else ""
+        p(f"  [red]{escape(head)}[/red][dim]{conf}[/dim]", highlight=False)
         for sd in k["sides"]:
             where = f"{name(sd['article_id'])}, sentence {sd['sentence']}"
             if kind == "quote_attribution":  # the value is the quote; who said it differs
@@ -141,7 +144,9 @@ def print_report(comparison: dict[str, Any], names: dict[Any, str], console: Con
         if fr.get("entities") or fr.get("themes"):
             p(f"    stresses: {escape(', '.join(fr.get('entities', []) + fr.get('themes', [])))}",
               highlight=False)
-    p("\n[bold]Similarity[/bold] [dim](1 = very similar .. 4 = very dissimilar)[/dim]")
+    model = c["similarity"][0].get("model", "") if c["similarity"] else ""
+    p("\n[bold]Similarity[/bold] [dim](1 = very similar .. 4 = very dissimilar"
+      + (f"; model {escape(model)}" if model else "") + ")[/dim]")
     for s in c["similarity"]:
         a, b = s["articles"]
         dims = "  ".join(f"{k} {v:.1f}" for k, v in s["profile"].items())

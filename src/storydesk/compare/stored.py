@@ -27,17 +27,19 @@ if TYPE_CHECKING:
 __all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison"]
 
 # Bump when compare() changes in a way that changes its output.
-COMPARE_VERSION = "3"  # 2: paraphrase-aware fact alignment; 3: scales (magnitude) not counts
+COMPARE_VERSION = "4"  # 2: paraphrase-aware fact alignment; 3: scales (magnitude) not counts;
+# 4: the fact judge aligns facts and gates contradictions, which carry a confidence
 KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
 
 
 @functools.cache
 def _model_key() -> str:
     """A hash of the shipped similarity models and their IDF (they change the profiles)
-    and of the paraphrase lexicon (it changes the facts)."""
+    and of the fact judges and the paraphrase lexicon (they change the facts)."""
     from storydesk.compare.similarity import DATA_DIR
 
-    files = sorted([*DATA_DIR.glob("similarity_*.json"), DATA_DIR / "paraphrases.tsv"])
+    files = sorted([*DATA_DIR.glob("similarity_*.json"), *DATA_DIR.glob("fact_judge*.json"),
+                    DATA_DIR / "paraphrases.tsv"])
     return digest(*(f"{f.name}:{f.read_text(encoding='utf-8')}" for f in files))[:12]
 
 

@@ -32,7 +32,8 @@ from storydesk.models import InputError
 __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VERSION"]
 
 # Bump when the summarisers change in a way that changes their output.
-SUMMARIZER_VERSION = "5"
+# 6: story summary by concept coverage; "reported by" through the fact judge
+SUMMARIZER_VERSION = "6"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).
@@ -216,7 +217,38 @@ def _compute(
         a = arts[0]
         pairs = summarize_article(a.text, n, words, s.article, title=title)
         return [SummarySentence(t, [(a.id, i)], 1) for i, t in pairs], [], "extractive"
-    return summarize_story(arts, n, words, s.story), [], "extractive"
+    return reported_by(summarize_story(arts, n, words, s.story), arts, settings), [], \
+        "extractive"
+
+
+def reported_by(sents: list[SummarySentence], arts: list[StoryArticle], settings: Settings
+                ) -> list[SummarySentence]:
+    """``sents`` with their sources completed by the fact judge (storydesk.compare.judge):
+    an article not yet among a sentence's sources reports its fact too when one of its
+    sentences and the summary sentence are judged one fact (``align_threshold``, as the
+    comparison aligns facts), so "reported by N of M" counts every outlet stating it."""
+    from storydesk.compare.judge import judge_between, load_judge
+    from storydesk.summarize import split_sentence_spans
+
+    if not sents or len(arts) < 2:
+        return sents
+    rows = [(a.id, i, sp.text) for a in arts for i, sp in enumerate(split_sentence_spans(a.text))]
+    prob = judge_between([s.text for s in sents], [r[2] for r in rows],
+                         load_judge(settings.compare.judge_model))
+    outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
+    out = []
+    for k, s in enumerate(sents):
+        have = {a for a, _ in s.sources}
+        best: dict[int, tuple[float, int]] = {}
+        for r, (aid, i, _) in enumerate(rows):
+            p = float(prob[k, r])
+            if aid not in have and p >= settings.compare.align_threshold and \
+                    p > best.get(aid, (0.0, 0))[0]:
+                best[aid] = (p, i)
+        sources = sorted({*s.sources, *((aid, i) for aid, (_, i) in best.items())})
+        out.append(SummarySentence(s.text, sources, len({outlet_of[a] for a, _ in sources}),
+                                   s.score, s.origin))
+    return out
 
 
 def _use_abstractive(settings: Settings, abstractive: bool | None) -> bool:

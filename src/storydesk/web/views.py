@@ -143,6 +143,7 @@ class CompareView:
     contradictions: list[ContradictionRow]
     rewrites: list[tuple[list[int], float, float]]  # (numbers, least and most in common)
     outlets: dict[int, str]  # article id -> its outlet's name
+    held_back: int = 0  # contradictions found below CompareSettings.min_confidence
 
 
 def comparison_view(
@@ -196,7 +197,8 @@ def comparison_view(
            if (r := ref(s, value=s.get("value", "")))])
          for k in c["contradictions"]])
     outlets = {a.id: a.outlet or "outlet unknown" for a in articles if a.id is not None}
-    return CompareView(shared, partial, columns, contradictions, rewrites, outlets)
+    return CompareView(shared, partial, columns, contradictions, rewrites, outlets,
+                       int(c.get("contradictions_held_back", 0)))
 
 
 def _grouped_contradictions(

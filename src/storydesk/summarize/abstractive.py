@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from storydesk.text.sentences import split_sentence_spans, split_sentences
+
 from .multi import StoryArticle, SummarySentence
-from .sentences import split_sentence_spans, split_sentences
 from .single import content_terms
 
 if TYPE_CHECKING:

@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from .sentences import _is_caseless, split_sentence_spans
+from storydesk.text.sentences import _is_caseless, split_sentence_spans
+
 from .single import (
     DEFAULT_PARAMS,
     SummaryParams,

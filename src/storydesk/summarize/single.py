@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .sentences import Span, split_sentence_spans
+from storydesk.text.sentences import Span, split_sentence_spans
 
 __all__ = [
     "SummaryParams",
@@ -210,7 +210,7 @@ class _Prepared:
 
 
 def _prepare(text: str, params: SummaryParams, title: str | None = None) -> _Prepared:
-    from .sentences import _is_caseless
+    from storydesk.text.sentences import _is_caseless
 
     spans = split_sentence_spans(text)
     caseless = _is_caseless(text)

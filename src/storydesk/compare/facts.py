@@ -104,7 +104,8 @@ def article_sentences(arts: Sequence[CompareArticle]) -> list[Sentence]:
 
 def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings) -> list[AlignedFact]:
     """Facts of the articles, in order of first appearance (article order, then sentence)."""
-    story = [StoryArticle(i, a.text, None) for i, a in enumerate(arts) if a.text.strip()]
+    story = [StoryArticle(i, a.text, None, getattr(a, "language", None))
+             for i, a in enumerate(arts) if a.text.strip()]
     if not story:
         return []
     facts = story_facts(story, StoryParams(fact_threshold=threshold(settings)),

@@ -14,6 +14,7 @@ from storydesk.extract.entities import extract_entities
 from storydesk.extract.language import detect_language
 from storydesk.extract.text import clean_characters, parse_plain_text
 from storydesk.models import Article, Failure, IngestError, InputError, RawDocument
+from storydesk.text import repair_text, word_count
 
 KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language",
                 "warc_date"}
@@ -62,7 +63,7 @@ def build_article(
             page = extract_html(raw.content, raw.url)
         except ValueError as e:
             raise IngestError(raw.origin, str(e)) from None
-        title, text = page.title, page.text
+        title, text = repair_text(page.title or ""), repair_text(page.text or "")
         date, date_source = page.date, (page.date_source or "html") if page.date else None
         author, sitename, language = page.author, page.sitename, page.language
     elif raw.kind == "text":
@@ -87,13 +88,13 @@ def build_article(
     text = (text or "").strip()
     if not text and f.get("summary"):
         text = clean_characters(str(f["summary"])).strip()
-    words = len(_WORDS.findall(text))
+    language = _str(f.get("language")) or language or detect_language(text)
+    words = word_count(text, language)
     if words < MIN_WORDS:
         raise IngestError(raw.origin, f"too little text ({words} words)")
     if not title:
         title = " ".join(text.split()[:12])
 
-    language = _str(f.get("language")) or language or detect_language(text)
     extra = {k: v for k, v in f.items() if k not in KNOWN_FIELDS}
     outlet = outlet or _str(f.get("outlet")) or sitename or outlet_from_url(raw.url)
     # an outlet crediting itself in its own dateline cites nobody

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from storydesk.extract.chrome import line_key, strip_chrome
 from storydesk.extract.dates import HEAD_LINES, date_in_dateline, date_lines
+from storydesk.text import repair_text
 
 TITLE_WORDS = 12  # a title made from the lead is cut to this many words
 BODY_FIRST_LINE_WORDS = 18  # a first line longer than this that ends a sentence is body
@@ -72,13 +73,14 @@ _DATELINE = re.compile(
 
 
 def clean_characters(raw: str) -> str:
-    """NFC text with Unix line breaks, no control or invisible characters, and one
-    kind of space."""
+    """NFC text with Unix line breaks, mojibake repaired (ftfy), no control or invisible
+    characters, and one kind of space."""
     s = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if _ODD.search(s):
-        s = s.translate(_TABLE)
     if _SURROGATES.search(s):
         s = _SURROGATES.sub("", s)
+    s = repair_text(s)  # before controls go: mojibake may hold C1 bytes ("â€\x9d")
+    if _ODD.search(s):
+        s = s.translate(_TABLE)
     if not s.isascii() and not unicodedata.is_normalized("NFC", s):
         s = unicodedata.normalize("NFC", s)
     return s

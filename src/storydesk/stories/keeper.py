@@ -118,7 +118,8 @@ class StoryKeeper:
                     assert a.id is not None
                     dup = a.duplicate_of if a.duplicate_of in g._docs else None
                     p = g.add(a.id, a.text, title=a.title, date=a.date,
-                              entities=[e.name for e in a.entities], duplicate_of=dup)
+                              entities=[e.name for e in a.entities], duplicate_of=dup,
+                              language=a.language)
                     whys[a.id] = (p.story_id, p.why)
                 if last:
                     g.consolidate(full=final_consolidation)
@@ -214,7 +215,8 @@ class StoryKeeper:
                         continue
                     dup = a.duplicate_of if a.duplicate_of in g._docs else None
                     g.adopt(a.id, a.text, title=a.title, date=a.date,
-                            entities=[e.name for e in a.entities], duplicate_of=dup, story=sid)
+                            entities=[e.name for e in a.entities], duplicate_of=dup, story=sid,
+                            language=a.language)
                 g.settle()
             for i in range(0, max(len(stories), 1), chunk):
                 part = stories[i : i + chunk]

@@ -34,13 +34,13 @@ from typing import Any
 
 import numpy as np
 
+from storydesk.text import content_terms, word_count
 from storydesk.text.sentences import _is_caseless, split_sentence_spans
 
 from .single import (
     DEFAULT_PARAMS,
     SummaryParams,
     _is_headline,
-    content_terms,
     display_text,
     is_summary_sentence,
     summarize_article,
@@ -63,6 +63,7 @@ class StoryArticle:
     id: int
     text: str
     outlet: str | None = None
+    language: str | None = None  # ISO 639-1; None reads as English
 
 
 @dataclass
@@ -111,6 +112,7 @@ class _Sent:
     rank: int  # place among the article's eligible sentences
     text: str
     words: int
+    language: str | None = None
 
 
 def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
@@ -124,7 +126,8 @@ def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
             )
         else:
             outlet = getattr(a, "outlet", None)
-            out.append(StoryArticle(a.id, a.text or "", str(outlet) if outlet else None))
+            out.append(StoryArticle(a.id, a.text or "", str(outlet) if outlet else None,
+                                    getattr(a, "language", None)))
     return out
 
 
@@ -139,18 +142,19 @@ def _sentences(arts: list[StoryArticle], sp: SummaryParams) -> list[_Sent]:
         rank = 0
         for i, s in enumerate(spans):
             if i != title and is_summary_sentence(s.text, caseless, sp):
-                sents.append(_Sent(ai, i, rank, s.text, len(s.text.split())))
+                sents.append(_Sent(ai, i, rank, s.text, word_count(s.text), a.language))
                 rank += 1
     return sents
 
 
 def sentence_matrix(
-    sents: Sequence[Any], terms: Callable[[str], list[str]] = content_terms
+    sents: Sequence[Any], terms: Callable[[str, str | None], list[str]] = content_terms
 ) -> np.ndarray:
-    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text``), IDF over
-    these sentences (dense: a story has at most a few thousand sentences and a few thousand
-    distinct words after stop words). ``terms`` reads a sentence's terms."""
-    bags = [Counter(terms(s.text)) for s in sents]
+    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text`` and,
+    optionally, ``.language``), IDF over these sentences (dense: a story has at most a few
+    thousand sentences and a few thousand distinct words after stop words). ``terms``
+    reads a sentence's terms in its language."""
+    bags = [Counter(terms(s.text, getattr(s, "language", None))) for s in sents]
     vocab: dict[str, int] = {}
     for b in bags:
         for t in b:
@@ -295,7 +299,8 @@ def summarize_story(
         a = arts[0]
         return [
             SummarySentence(t, [(a.id, i)], 1)
-            for i, t in summarize_article(a.text, n_sentences, words, params.sentence)
+            for i, t in summarize_article(a.text, n_sentences, words, params.sentence,
+                                          language=a.language)
         ]
     facts, vecs, sizes = _facts(arts, params)
     chosen: list[int] = []

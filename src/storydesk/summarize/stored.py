@@ -211,7 +211,7 @@ def _compute(
         return checked.kept, checked.dropped, "abstractive"
     if len(arts) == 1:
         a = arts[0]
-        pairs = summarize_article(a.text, n, words, s.article, title=title)
+        pairs = summarize_article(a.text, n, words, s.article, title=title, language=a.language)
         return [SummarySentence(t, [(a.id, i)], 1) for i, t in pairs], [], "extractive"
     return summarize_story(arts, n, words, s.story), [], "extractive"
 
@@ -240,7 +240,8 @@ def article_summary(
         if art is None:  # deleted meanwhile
             return None
         sents, dropped, mode = _compute(
-            settings, [StoryArticle(article_id, art.text, art.outlet)], n, words, ab, art.title
+            settings, [StoryArticle(article_id, art.text, art.outlet, art.language)], n, words,
+            ab, art.title,
         )
         return {"title": art.title, "sentences": _serial(sents), "mode": mode,
                 "dropped": dropped}
@@ -270,7 +271,8 @@ def story_summary(
     n_outlets = len({keys[a][1] or f"\x00{a}" for a in ids})
 
     def make() -> dict[str, Any]:
-        arts = [StoryArticle(a.id, a.text, a.outlet) for a in store.articles_by_ids(ids)
+        arts = [StoryArticle(a.id, a.text, a.outlet, a.language)
+                for a in store.articles_by_ids(ids)
                 if a.id is not None]
         sents, dropped, mode = _compute(settings, arts, n, words, ab)
         return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
@@ -296,7 +298,7 @@ def _read_inputs(
         if aid is None:
             aid, next_id = next_id, next_id - 1
             labels[aid] = label
-        arts.append(StoryArticle(aid, art.text, art.outlet))
+        arts.append(StoryArticle(aid, art.text, art.outlet, art.language))
         titles[aid] = art.title
     return arts, labels, titles
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from httpserver import free_port, wait_for_server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
 from test_text import SAMPLE
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="make test installs playwright")
@@ -41,19 +37,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             text = " ".join([SAMPLE[lang]] * 2)  # long enough to be an article
             f.write(json.dumps({"title": title, "text": text, "outlet": f"Karsk {lang}",
                                 "date": "2026-03-02"}, ensure_ascii=False) + "\n")
-    exe = str(Path(sys.executable).parent / "storydesk")
-    env = {**os.environ, "STORYDESK_DB": db}
-    subprocess.run([exe, "add", str(rows)], check=True, env=env, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(proc, base + "/")
+    with serve(db, rows) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _article_ids(base: str) -> dict[str, int]:

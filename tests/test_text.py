@@ -130,7 +130,7 @@ def test_stems_per_language() -> None:
 
 
 def test_content_terms_drop_clitics() -> None:
-    assert content_terms("The reporter's e-mail", "en") == ["report", "e", "mail"]
+    assert content_terms("The reporter’s e-mails", "en") == ["reporter", "e", "mail"]
     assert content_terms("l'homme qu'il", "fr")[0] == stem("homme", "fr")
 
 
@@ -145,3 +145,8 @@ def test_repair_mojibake() -> None:
 def test_translit_keys_meet_across_scripts() -> None:
     assert translit_key("Брандт") == translit_key("Brandt")
     assert translit_key("Ольга") == translit_key("Olga")
+
+
+def test_english_stems_keep_police_and_policy_apart() -> None:
+    assert stem("police", "en") != stem("policy", "en")
+    assert stem("studies", "en") == "study" and stem("cutting", "en") == "cut"

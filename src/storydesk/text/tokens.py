@@ -15,8 +15,9 @@ Scripts written without spaces are cut out first and handled by language:
   retrieval in such scripts and need no dictionary.
 
 ``word_spans`` gives ``(start, end)`` offsets into the text; ``words`` the surface
-forms; ``word_count`` counts words, with each character of a run that has no
-segmenter counted as one word (one character carries about one syllable there).
+forms; ``word_count`` counts words as a reader does: whitespace-separated words in
+spaced scripts, segmented words in Chinese, and each character of a run that has no
+segmenter as one word (one character carries about one syllable there).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ _PATTERN = re.compile(
 _KANA_RE = re.compile(f"[{_KANA}]")
 _HAN_RE = re.compile(f"[{_HAN}]")
 _CJK_RE = re.compile(f"[{_NOSPACE}]")
+_RUN_RE = re.compile(f"[{_NOSPACE}{_MARKS}]*[{_NOSPACE}][{_NOSPACE}{_MARKS}]*")
 
 _jieba_lock = threading.Lock()
 _jieba: Any = None
@@ -139,18 +141,24 @@ def has_cjk(text: str) -> bool:
 
 
 def word_count(text: str, lang: str | None = None) -> int:
-    """How many words ``text`` has: spaced-script words, Chinese words (jieba), and one
-    per character in runs with no segmenter (Japanese, Thai...)."""
+    """How many words ``text`` has, as a reader counts them: whitespace-separated words
+    in spaced scripts (so ``3.5%`` is one word, as in a word budget), Chinese words
+    (jieba) and one per character in runs with no segmenter (Japanese, Thai...)."""
     if not text:
         return 0
     n = 0
-    for m in _PATTERN.finditer(text):
-        if m.lastgroup == "word":
+    for chunk in text.split():
+        if _CJK_RE.search(chunk) is None:
             n += 1
-        else:
+            continue
+        rest = chunk
+        for m in _RUN_RE.finditer(chunk):
             run = m.group()
             if segmenter_for(lang, run) == "jieba":
                 n += sum(1 for _ in _run_spans(run, 0, "jieba"))
             else:
                 n += sum(1 for ch in run if unicodedata.category(ch)[0] != "M")
+            rest = rest.replace(run, " ", 1)
+        if any(ch.isalnum() for ch in rest):
+            n += 1
     return n

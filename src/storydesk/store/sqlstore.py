@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from sqlalchemy.engine import Engine, Row, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from storydesk.models import Article, Entity, Story, Subscription
+from storydesk.store.fulltext import highlight, index_row, match_query
 from storydesk.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -43,6 +45,9 @@ from storydesk.store.schema import (
 )
 
 LISTING_COLUMNS = [c for c in articles.c if c.name not in ("text", "signature")]
+
+
+LANGUAGES_TTL = 60.0  # seconds a store trusts its list of stored languages
 
 
 class StoreError(Exception):
@@ -132,6 +137,8 @@ class Store:
         self.engine = _engine_for(db)
         self._lock_guard = threading.RLock()
         self._lock_depth: dict[str, int] = {}
+        self._languages: set[str | None] = set()
+        self._languages_at = float("-inf")
         try:
             self.migrate()
         except OperationalError as e:  # a server that cannot be reached, a wrong password
@@ -315,6 +322,12 @@ class Store:
             row = {k: v.replace("\0", "") if isinstance(v, str) else v for k, v in row.items()}
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
+            if self.dialect == "sqlite":
+                title, body = index_row(row["title"], row["text"], row["language"])
+                conn.execute(text("INSERT INTO articles_terms(rowid, title, text) "
+                                  "VALUES (:id, :t, :x)"), {"id": new_id, "t": title, "x": body})
+                if row["language"] not in self._languages:
+                    self._languages = {*self._languages, row["language"]}
             if band_keys:
                 conn.execute(
                     insert(dup_bands), [{"band_key": k, "article_id": new_id} for k in band_keys]
@@ -418,12 +431,15 @@ class Store:
         if self.dialect == "postgresql":
             sql, params = _pg_search_sql(terms, limit)
         else:
+            q = match_query(terms, self.languages())
+            if q is None:
+                return []
             sql = text(
-                "SELECT a.id, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
-                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
+                "SELECT a.id, a.text AS snip, a.language FROM articles_terms "
+                "JOIN articles a ON a.id = articles_terms.rowid "
+                "WHERE articles_terms MATCH :q ORDER BY bm25(articles_terms, 5.0, 1.0) LIMIT :n"
             )
-            params = {"q": " ".join(f'"{t}"' for t in terms), "n": limit}
+            params = {"q": q, "n": limit}
         with self.engine.connect() as conn:
             hits = conn.execute(sql, params).all()
             if not hits:
@@ -437,8 +453,18 @@ class Store:
         if self.dialect == "postgresql":
             snips = {h.id: _pg_snippet(h.snip, h.head, h.tail) for h in hits}
         else:
-            snips = {h.id: h.snip for h in hits}
+            snips = {h.id: highlight(h.snip or "", terms, h.language) for h in hits}
         return [(_article_from_row(rows[h.id]), snips[h.id]) for h in hits if h.id in rows]
+
+    def languages(self) -> set[str | None]:
+        """The languages of the stored articles (read again every LANGUAGES_TTL seconds:
+        another process may add articles)."""
+        now = time.monotonic()
+        if now - self._languages_at > LANGUAGES_TTL:
+            with self.engine.connect() as conn:
+                found = {r[0] for r in conn.execute(select(articles.c.language).distinct())}
+            self._languages, self._languages_at = found, now
+        return self._languages
 
     # -- stories --------------------------------------------------------------
     def unplaced_article_ids(self) -> list[int]:

@@ -13,7 +13,7 @@ from .normalize import repair_text
 from .sentences import Span, split_sentence_spans, split_sentences
 from .stems import STEMMED_LANGUAGES, stem, stems
 from .stopwords import stopwords
-from .terms import content_terms
+from .terms import content_terms, index_terms
 from .tokens import has_cjk, word_count, word_spans, words
 from .translit import translit_key
 
@@ -25,6 +25,7 @@ __all__ = [
     "base_language",
     "content_terms",
     "has_cjk",
+    "index_terms",
     "repair_text",
     "split_sentence_spans",
     "split_sentences",

@@ -7,7 +7,7 @@ from .stems import stem, stemmer_language
 from .stopwords import stopwords
 from .tokens import words
 
-__all__ = ["content_terms", "split_word"]
+__all__ = ["content_terms", "index_terms", "split_word"]
 
 # Languages whose short elided articles and pronouns come before an apostrophe
 # (l'homme, dell'anno, qu'il): the word is what follows it.
@@ -45,3 +45,10 @@ def content_terms(text: str, lang: str | None = None) -> list[str]:
                 continue
             out.append(stem(part, lang) if algorithm else part)
     return out
+
+
+def index_terms(text: str, lang: str | None = None) -> list[str]:
+    """Every word of ``text`` lower-cased and stemmed in ``lang`` (stop words kept), as a
+    search index holds them: ``Putin's``, ``Putins`` and ``putin`` read alike; unspaced
+    scripts (Chinese too) as character bigrams, so any substring can be found."""
+    return [stem(w.lower(), lang) for w in words(text, lang, segment=False)]

@@ -118,21 +118,26 @@ def _run_spans(run: str, offset: int, how: str) -> Iterator[tuple[int, int]]:
         yield offset + chars[k], offset + ends[k + 1]
 
 
-def word_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
-    """``(start, end)`` of every word of ``text`` in order (see the module's doc)."""
+def word_spans(text: str, lang: str | None = None,
+               segment: bool = True) -> list[tuple[int, int]]:
+    """``(start, end)`` of every word of ``text`` in order (see the module's doc). With
+    ``segment`` False every unspaced run is cut into character bigrams, Chinese too: a
+    search index does so, so that any substring of two characters or more is found
+    whatever the segmenter would have made of its context."""
     out: list[tuple[int, int]] = []
     for m in _PATTERN.finditer(text):
         if m.lastgroup == "word":
             out.append(m.span())
         else:
             run = m.group()
-            out.extend(_run_spans(run, m.start(), segmenter_for(lang, run)))
+            how = segmenter_for(lang, run) if segment else "bigrams"
+            out.extend(_run_spans(run, m.start(), how))
     return out
 
 
-def words(text: str, lang: str | None = None) -> list[str]:
+def words(text: str, lang: str | None = None, segment: bool = True) -> list[str]:
     """The words of ``text`` as written (see :func:`word_spans`)."""
-    return [text[s:e] for s, e in word_spans(text, lang)]
+    return [text[s:e] for s, e in word_spans(text, lang, segment)]
 
 
 def has_cjk(text: str) -> bool:

@@ -42,7 +42,7 @@ def _tokens(text: str, min_chars: int, lang: str | None = None,
     sentence, or when it is an acronym of two or more capitals anywhere. In a
     language that capitalises every noun (German) only acronyms count.
     """
-    stop = stopwords(lang)
+    stop = stopwords(lang, broad=True)
     nouns_capitalised = base_language(lang) in NOUN_CAPITALS
     out: list[tuple[str, bool]] = []
     prev_end = 0

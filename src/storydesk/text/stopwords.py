@@ -3,10 +3,11 @@
 * English: the function words of NLTK's English list (pronouns, articles, auxiliaries,
   prepositions, conjunctions), the words news repeats in every story (``said``,
   ``told``, ``year``...), contraction pieces (``s``, ``ll``, ``n't``) and the bracket
-  tokens of tokenized corpora (``lrb``, ``rrb``). Measured against the alternatives
-  (docs/text.md): scikit-learn's list (318 words) also drops content words (``fire``,
-  ``bill``, ``system``, ``interest``) and lowers summary ROUGE; stopwords-iso's English
-  list (1,298 words) drops even more (``world``, ``research``).
+  tokens of tokenized corpora (``lrb``, ``rrb``). With ``broad=True`` (story vectors)
+  scikit-learn's ``ENGLISH_STOP_WORDS`` (318 words) is added: it also drops general
+  words (``fire``, ``bill``, ``system``, ``interest``), which helps tell stories apart
+  but lowers summary ROUGE (measured, docs/text.md). stopwords-iso's English list
+  (1,298 words) drops even more (``world``, ``research``) and is not used.
 * Every other language stopwords-iso has (58 languages, ``stopwordsiso`` package,
   200 KB): its list as shipped, lower-cased.
 * A language with no list: no stop words (IDF weighting still damps common words).
@@ -38,11 +39,15 @@ NEWS_WORDS = frozenset(
 
 
 @cache
-def stopwords(lang: str | None) -> frozenset[str]:
+def stopwords(lang: str | None, broad: bool = False) -> frozenset[str]:
     """The stop words of ``lang`` (an ISO 639-1 code or tag), lower-case; English when
-    the language is unknown (None)."""
+    the language is unknown (None). ``broad``: also general English words (see above)."""
     code = base_language(lang) or "en"
     if code == "en":
+        if broad:
+            from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+            return ENGLISH | NEWS_WORDS | frozenset(ENGLISH_STOP_WORDS)
         return ENGLISH | NEWS_WORDS
     import stopwordsiso
 

@@ -62,6 +62,7 @@ _PATTERN = re.compile(
     rf"(?P<run>[{_NOSPACE}{_MARKS}]*[{_NOSPACE}][{_NOSPACE}{_MARKS}]*)"
     rf"|(?P<word>{_LETTER}(?:{_INNER}*(?:{_LETTER}|[{_MARKS}]))?)"
 )
+_WORD_RE = re.compile(rf"{_LETTER}(?:{_INNER}*(?:{_LETTER}|[{_MARKS}]))?")
 _KANA_RE = re.compile(f"[{_KANA}]")
 _HAN_RE = re.compile(f"[{_HAN}]")
 _CJK_RE = re.compile(f"[{_NOSPACE}]")
@@ -124,6 +125,8 @@ def word_spans(text: str, lang: str | None = None,
     ``segment`` False every unspaced run is cut into character bigrams, Chinese too: a
     search index does so, so that any substring of two characters or more is found
     whatever the segmenter would have made of its context."""
+    if _CJK_RE.search(text) is None:
+        return [m.span() for m in _WORD_RE.finditer(text)]
     out: list[tuple[int, int]] = []
     for m in _PATTERN.finditer(text):
         if m.lastgroup == "word":

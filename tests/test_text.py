@@ -147,6 +147,6 @@ def test_translit_keys_meet_across_scripts() -> None:
     assert translit_key("Ольга") == translit_key("Olga")
 
 
-def test_english_stems_keep_police_and_policy_apart() -> None:
-    assert stem("police", "en") != stem("policy", "en")
+def test_english_stems_are_light() -> None:
+    assert stem("marine", "en") != stem("marinate", "en")  # Porter2 joins them
     assert stem("studies", "en") == "study" and stem("cutting", "en") == "cut"

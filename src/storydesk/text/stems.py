@@ -6,9 +6,8 @@ snowballstemmer is pure Python; with PyStemmer installed it uses its C stemmers 
 itself. Each (language, word) is stemmed once per process (bounded cache).
 
 English gets a light stemmer instead (plural, ``-ed`` and ``-ing`` taken off, in the
-manner of Harman's S-stemmer): Porter2 joins words news keeps apart (``police`` and
-``policy`` -> ``polic``, ``university`` and ``universe``) and measured lower on
-summaries (docs/text.md).
+manner of Harman's S-stemmer): Porter2, more aggressive (``marine`` and ``marinate`` ->
+``marin``), measured lower on summaries (docs/text.md).
 """
 
 from __future__ import annotations

@@ -84,3 +84,17 @@ def test_cited_agencies_in_other_languages_and_scripts(sentence: str, cited: lis
 ])
 def test_names_without_attribution_are_no_citations(sentence: str) -> None:
     assert find_citations(sentence) == []
+
+
+def test_one_line_chinese_article_without_title_is_taken_in(tmp_path: Path) -> None:
+    # A JSON row with the whole article on one line and no title: the line is body.
+    import json
+
+    f = tmp_path / "zh.jsonl"
+    f.write_text(json.dumps({"text": ZH + "。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    desk = _desk(tmp_path)
+    report = desk.add([str(f)])
+    assert report.failures == [], report.failures
+    art = desk.store.articles_by_ids(report.added, with_text=True)[0]
+    assert art.text.startswith("卡尔斯克港务局") and art.word_count >= 30
+    assert art.title.endswith("…") and ZH.startswith(art.title[:-1])  # cut from the lead

@@ -150,3 +150,21 @@ def test_translit_keys_meet_across_scripts() -> None:
 def test_english_stems_are_light() -> None:
     assert stem("marine", "en") != stem("marinate", "en")  # Porter2 joins them
     assert stem("studies", "en") == "study" and stem("cutting", "en") == "cut"
+
+
+def test_story_vectors_read_each_language() -> None:
+    from storydesk.stories.vectorize import featurize
+
+    en = featurize(SAMPLE["en"], language="en")
+    ru = featurize(SAMPLE["ru"], language="ru")
+    de = featurize(SAMPLE["de"], language="de")
+    # Names in Cyrillic meet their Latin spelling; what they share is shown by name.
+    shared = set(en.idx[en.entity].tolist()) & set(ru.idx[ru.entity].tolist())
+    assert {en.names[b] for b in shared} >= {"Olga", "Brandt"}
+    # German capitalises every noun: "Hafen", "Schiffe" are no names there.
+    named = {de.names[b] for b in de.idx[de.entity].tolist()}
+    assert not named & {"Hafen", "Schiffe", "Sturm", "Tage"}
+    # German stop words are left out, English ones are not looked for in German.
+    words_de = set(de.names.values())
+    assert not words_de & {"der", "von", "die", "am"}
+    assert featurize(SAMPLE["zh"], language="zh").idx.size >= 10  # segmented words

@@ -97,6 +97,9 @@ class VectorSettings:
     number_boost: float = 3.0
     # Words other than names are stemmed in the article's language (Snowball).
     stem: bool = False
+    # Names written in another script are transliterated (anyascii: "Путин" -> "putin"),
+    # so that coverage of one event in two languages shares them.
+    translit_names: bool = True
 
 
 @dataclass

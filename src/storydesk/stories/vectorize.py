@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storydesk.settings import VectorSettings
-from storydesk.text import base_language, stem, stopwords, word_spans
+from storydesk.text import base_language, stem, stopwords, translit_key, word_spans
 
 _SENTENCE_END = frozenset(".!?:;\n\"“”。！？؟")
 # Languages that write every noun with a capital: there a capital alone names nothing.
@@ -34,13 +34,15 @@ def _is_capitalised(tok: str) -> bool:
 
 
 def _tokens(text: str, min_chars: int, lang: str | None = None,
-            stemmed: bool = False) -> list[tuple[str, bool]]:
+            stemmed: bool = False, translit: bool = False) -> list[tuple[str, bool]]:
     """(lower-cased token, written as a name) for every content token of ``text`` in
     ``lang`` (its stop words left out; stemmed with ``stemmed``, names excepted).
 
     A token counts as a name when it is capitalised and does not open a
     sentence, or when it is an acronym of two or more capitals anywhere. In a
-    language that capitalises every noun (German) only acronyms count.
+    language that capitalises every noun (German) only acronyms count. A name written
+    in another script is kept transliterated (anyascii), so that coverage of one event
+    in two languages shares it.
     """
     stop = stopwords(lang, broad=True)
     nouns_capitalised = base_language(lang) in NOUN_CAPITALS
@@ -63,6 +65,9 @@ def _tokens(text: str, min_chars: int, lang: str | None = None,
                 stripped = gap.strip()
                 opener = start == 0 or (stripped and stripped[-1] in _SENTENCE_END) or "\n" in gap
                 name = not opener
+        if translit and name and not low.isascii():
+            # A name in another script meets its Latin spelling: "Путин" -> "putin".
+            low = translit_key(low, " ") or low
         out.append((stem(low, lang) if stemmed and not name else low, name))
     return out
 
@@ -88,7 +93,7 @@ def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
     surface: dict[str, str] = {}
 
     def take(part: str, weight: float) -> None:
-        toks = _tokens(part, s.min_token_chars, language, s.stem)
+        toks = _tokens(part, s.min_token_chars, language, s.stem, s.translit_names)
         for i, (low, name) in enumerate(toks):
             w = weight * s.number_boost if s.number_boost != 1.0 and any(
                 c.isdigit() for c in low) else weight
@@ -107,6 +112,8 @@ def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
     take(text, 1.0)
     for ent in entities or ():
         low = " ".join(t for t, _ in _tokens(ent, 1, language))
+        if s.translit_names and not low.isascii():
+            low = translit_key(low, " ")
         if not low:
             continue
         key = "ent:" + low

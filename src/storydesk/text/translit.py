@@ -18,9 +18,11 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=200_000)
-def translit_key(text: str) -> str:
-    """``text`` transliterated to ASCII, lower-cased, with anything but letters and digits
-    left out ("Владимир Путин" -> "vladimirputin")."""
+def translit_key(text: str, sep: str = "") -> str:
+    """``text`` transliterated to ASCII and lower-cased, its words joined by ``sep``,
+    anything but letters and digits left out ("Владимир Путин" -> "vladimirputin"; with
+    ``sep=" "``, "vladimir putin"; "Ольга" -> "olga", the soft sign's ' dropped)."""
     from anyascii import anyascii
 
-    return _NON_ALNUM.sub("", anyascii(text).lower())
+    keys = (_NON_ALNUM.sub("", anyascii(w).lower()) for w in text.split())
+    return sep.join(k for k in keys if k)

@@ -19,12 +19,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from storydesk.text import index_terms, word_spans
+from storydesk.text import index_terms, stem, word_spans
 
 __all__ = ["index_row", "match_query", "highlight", "SNIPPET_WORDS"]
 
 SNIPPET_WORDS = 16  # words in a snippet, as FTS5's snippet() is asked for
-_SCAN_CHARS = 200_000  # a snippet is looked for in this much of a text
+_SCAN_CHARS = 50_000  # a snippet is looked for in this much of a text
 
 
 def index_row(title: str, text: str, language: str | None) -> tuple[str, str]:
@@ -73,11 +73,16 @@ def highlight(text: str, terms: list[str], language: str | None,
     spans = word_spans(head, language, segment=False)
     if not spans:
         return head[:200]
-    hits = [i for i, (s, e) in enumerate(spans)
-            if any(_fold(t) in wanted for t in index_terms(head[s:e], language))]
-    first = hits[0] if hits else 0
+
+    def matches(i: int) -> bool:
+        s, e = spans[i]
+        key = stem(head[s:e].lower(), language)
+        return (key if key.isascii() else _fold(key)) in wanted
+
+    first = next((i for i in range(len(spans)) if matches(i)), 0)
     start = max(0, min(first - width // 4, len(spans) - width))
     end = min(len(spans), start + width)
+    hits = [i for i in range(start, end) if matches(i)]
     # Marked stretches: matched words, overlapping ones (bigrams) joined into one.
     marks: list[list[int]] = []
     for i in hits:

@@ -2,13 +2,13 @@
 
 Every stage reads text through these functions, passing the article's language (an ISO
 639-1 code or tag such as ``"de"`` or ``"zh-CN"``; None for unknown, read as English
-where a list or stemmer is needed). It imports only the standard library, numpy-free
+where a list or stemmer is needed). It imports only the standard library, small
 pure-Python libraries (ftfy, snowballstemmer, stopwordsiso, jieba, anyascii) and
-scikit-learn's English stop-word list. Heavy resources (jieba's dictionary) load once per
-process on first use. See ``docs/text.md``.
+scikit-learn's English stop-word list, never another storydesk stage. Heavy resources
+(jieba's dictionary) load once per process on first use. See ``docs/text.md``.
 """
 
-from .languages import CJK_LANGUAGES, RTL_LANGUAGES, base_language
+from .languages import base_language
 from .normalize import repair_text
 from .sentences import Span, split_sentence_spans, split_sentences
 from .stems import STEMMED_LANGUAGES, stem, stems
@@ -18,8 +18,6 @@ from .tokens import has_cjk, word_count, word_spans, words
 from .translit import translit_key
 
 __all__ = [
-    "CJK_LANGUAGES",
-    "RTL_LANGUAGES",
     "STEMMED_LANGUAGES",
     "Span",
     "base_language",

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["base_language", "CJK_LANGUAGES", "RTL_LANGUAGES"]
-
-# Written without spaces between words (segmented or split into character n-grams).
-CJK_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
-# Written right to left.
-RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ku", "sd"})
+__all__ = ["base_language"]
 
 
 def base_language(code: str | None) -> str | None:

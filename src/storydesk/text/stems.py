@@ -12,6 +12,7 @@ manner of Harman's S-stemmer): Porter2, more aggressive (``marine`` and ``marina
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
@@ -19,6 +20,7 @@ from .languages import base_language
 
 __all__ = ["stem", "stems", "stemmer_language", "STEMMED_LANGUAGES"]
 
+_DIGIT = re.compile(r"\d")
 LIGHT_ENGLISH = "light-english"
 # ISO 639-1 code -> Snowball algorithm name (English: the light stemmer).
 STEMMED_LANGUAGES: dict[str, str] = {
@@ -33,6 +35,7 @@ STEMMED_LANGUAGES: dict[str, str] = {
 }
 
 
+@cache
 def stemmer_language(lang: str | None) -> str | None:
     """The Snowball algorithm used for ``lang`` (English when None), or None."""
     return STEMMED_LANGUAGES.get(base_language(lang) or "en")
@@ -80,7 +83,7 @@ def stem(word: str, lang: str | None = None) -> str:
     """The stem of a lower-case ``word`` in ``lang`` (English when None); the word itself
     where the language has no stemmer or the word holds a digit."""
     algorithm = stemmer_language(lang)
-    if algorithm is None or not word or any(c.isdigit() for c in word):
+    if algorithm is None or not word or _DIGIT.search(word):
         return word
     return _stem(word, algorithm)
 
@@ -90,4 +93,4 @@ def stems(words: Iterable[str], lang: str | None = None) -> list[str]:
     algorithm = stemmer_language(lang)
     if algorithm is None:
         return list(words)
-    return [w if not w or any(c.isdigit() for c in w) else _stem(w, algorithm) for w in words]
+    return [w if not w or _DIGIT.search(w) else _stem(w, algorithm) for w in words]

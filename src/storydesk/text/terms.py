@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .languages import base_language
-from .stems import stem, stemmer_language
+from .stems import stem, stemmer_language, stems
 from .stopwords import stopwords
 from .tokens import words
 
@@ -51,4 +51,4 @@ def index_terms(text: str, lang: str | None = None) -> list[str]:
     """Every word of ``text`` lower-cased and stemmed in ``lang`` (stop words kept), as a
     search index holds them: ``Putin's``, ``Putins`` and ``putin`` read alike; unspaced
     scripts (Chinese too) as character bigrams, so any substring can be found."""
-    return [stem(w.lower(), lang) for w in words(text, lang, segment=False)]
+    return stems([w.lower() for w in words(text, lang, segment=False)], lang)

@@ -34,8 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from storydesk.text import content_terms, word_count
-from storydesk.text.sentences import _is_caseless, split_sentence_spans
+from storydesk.text import content_terms, is_caseless, split_sentence_spans, word_count
 
 from .single import (
     DEFAULT_PARAMS,
@@ -137,7 +136,7 @@ def _sentences(arts: list[StoryArticle], sp: SummaryParams) -> list[_Sent]:
         spans = split_sentence_spans(a.text)
         if not spans:
             continue
-        caseless = _is_caseless(a.text)
+        caseless = is_caseless(a.text)
         title = 0 if _is_headline(spans[0], spans, a.text) else None
         rank = 0
         for i, s in enumerate(spans):

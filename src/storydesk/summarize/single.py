@@ -26,8 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from storydesk.text import content_terms, word_count
-from storydesk.text.sentences import Span, _is_caseless, split_sentence_spans
+from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
 
 __all__ = [
     "SummaryParams",
@@ -171,7 +170,7 @@ class _Prepared:
 def _prepare(text: str, params: SummaryParams, title: str | None = None,
              language: str | None = None) -> _Prepared:
     spans = split_sentence_spans(text)
-    caseless = _is_caseless(text)
+    caseless = is_caseless(text)
     title_idx = 0 if spans and _is_headline(spans[0], spans, text) else None
     eligible = [
         i

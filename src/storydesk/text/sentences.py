@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "split_sentences", "split_sentence_spans"]
+__all__ = ["Span", "is_caseless", "split_sentences", "split_sentence_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,9 @@ UNCASED = frozenset("ar fa ur ps he yi zh ja ko th lo km my hi mr ne bn gu pa ta
                     " am ka".split())
 
 
-def _is_caseless(text: str, lang: str | None = None) -> bool:
+def is_caseless(text: str, lang: str | None = None) -> bool:
+    """Whether ``text`` is split without case rules: a script without case (by ``lang``)
+    or text with almost no capitals (a lower-cased corpus)."""
     if lang and lang.split("-", 1)[0].lower() in UNCASED:
         return True
     letters = upper = 0
@@ -226,7 +228,7 @@ def split_sentence_spans(text: str, lang: str | None = None) -> list[Span]:
     (an ISO 639-1 code, optional) says whether the script has case."""
     if not text or not text.strip():
         return []
-    caseless = _is_caseless(text, lang)
+    caseless = is_caseless(text, lang)
     spans: list[Span] = []
     for bs, be in _lines(text):
         line = text[bs:be]

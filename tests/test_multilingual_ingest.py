@@ -98,3 +98,22 @@ def test_one_line_chinese_article_without_title_is_taken_in(tmp_path: Path) -> N
     art = desk.store.articles_by_ids(report.added, with_text=True)[0]
     assert art.text.startswith("卡尔斯克港务局") and art.word_count >= 30
     assert art.title.endswith("…") and ZH.startswith(art.title[:-1])  # cut from the lead
+
+
+def test_coverage_in_another_script_joins_the_story_and_says_why(tmp_path: Path) -> None:
+    import json
+
+    from test_text import SAMPLE
+
+    titles = {"en": "Mayor Olga Brandt: Karsk harbour reopens",
+              "ru": "Мэр Ольга Брандт: порт Карска открыт"}
+    f = tmp_path / "two.jsonl"
+    f.write_text("".join(
+        json.dumps({"title": t, "text": " ".join([SAMPLE[lang]] * 2), "date": "2026-03-02"},
+                   ensure_ascii=False) + "\n" for lang, t in titles.items()), encoding="utf-8")
+    desk = _desk(tmp_path)
+    en, ru = desk.add([str(f)]).added
+    assert desk.story_of(en) == desk.story_of(ru)
+    story = desk.store.get_story(desk.story_of(ru))
+    why = story.why[ru]
+    assert why["reason"] == "joined" and "Brandt" in why["summary"]  # the name in Latin letters

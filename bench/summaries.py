@@ -56,8 +56,8 @@ from storydesk.summarize import (  # noqa: E402
 from storydesk.summarize.evaluate import evaluate, rouge_recall, truncate_words  # noqa: E402
 from storydesk.summarize.multi import sentence_matrix  # noqa: E402
 from storydesk.summarize.readability import summary_problems  # noqa: E402
-from storydesk.summarize.sentences import split_sentence_spans  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
+from storydesk.text import split_sentence_spans  # noqa: E402
 
 # (text, expected sentences). Written for this bench; not from any corpus.
 SPLIT_CASES: list[tuple[str, list[str]]] = [

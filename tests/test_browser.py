@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,16 +49,14 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("browser")
-    db = str(tmp / "reader.db")
-    load(db)
-    hostile = tmp / "hostile.jsonl"
-    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+@contextmanager
+def serve(db: str, *add: Path) -> Iterator[str]:
+    """``storydesk add`` each path into ``db``, then ``storydesk serve`` it on 127.0.0.1;
+    yields the base URL."""
     exe = str(Path(sys.executable).parent / "storydesk")
     env = {**os.environ, "STORYDESK_DB": db}
-    subprocess.run([exe, "add", str(hostile)], check=True, env=env, capture_output=True)
+    for path in add:
+        subprocess.run([exe, "add", str(path)], check=True, env=env, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -68,6 +67,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    db = str(tmp / "reader.db")
+    load(db)
+    hostile = tmp / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    with serve(db, hostile) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

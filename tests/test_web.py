@@ -91,7 +91,7 @@ def client(db: str):
 
 
 def _titles_in_order(html: str) -> list[str]:
-    return re.findall(r'class="item-title" href="/articles/\d+">([^<]*)<', html)
+    return re.findall(r'class="item-title" href="/articles/\d+"[^>]*>([^<]*)<', html)
 
 
 # -- pages ---------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_article_page_shows_text_metadata_and_neighbours(client):
     r = client.get("/articles/1")
     assert r.status_code == 200
     html = r.text
-    assert "<h1>Harbour cranes idle in Karsk</h1>" in html
+    assert re.search(r"<h1[^>]*>Harbour cranes idle in Karsk</h1>", html)
     assert ('<span class="sentence" id="s0">Dock workers in Karsk stopped work on Monday '
             "over pay." in html)
     assert '">The port authority said talks would resume on Friday' in html

@@ -54,7 +54,7 @@ def test_front_page_lists_stories_with_lead_outlets_and_coverage(client, big_sto
 
 def test_story_page_cites_article_sentences_and_explains_members(client, big_story):
     html = client.get(f"/stories/{big_story.id}").text
-    assert f"<h1>{big_story.title}</h1>".replace("'", "&#39;") in html
+    assert f"<h1 dir=\"auto\">{big_story.title}</h1>".replace("'", "&#39;") in html
     refs = re.findall(r'href="/articles/(\d+)#s(\d+)"', html)
     assert refs and {int(a) for a, _ in refs} <= set(big_story.article_ids)
     # each cited sentence exists, with that id, on the article page

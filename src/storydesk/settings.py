@@ -95,6 +95,11 @@ class VectorSettings:
     # Tokens with a digit (years, tolls, magnitudes, dates) count this many times more:
     # they tell two events of one kind apart.
     number_boost: float = 3.0
+    # Words other than names are stemmed in the article's language (Snowball).
+    stem: bool = False
+    # Names written in another script are transliterated (anyascii: "Путин" -> "putin"),
+    # so that coverage of one event in two languages shares them.
+    translit_names: bool = True
 
 
 @dataclass

@@ -324,7 +324,8 @@ def run_batch(
     def block_rows(kv: tuple) -> list[tuple[int, dict[str, Any]]]:
         a = kv[1]["article"]
         row = {"id": a.id, "text": a.text, "title": a.title, "date": a.date,
-               "entities": [e.name for e in a.entities], "duplicate_of": a.duplicate_of}
+               "entities": [e.name for e in a.entities], "duplicate_of": a.duplicate_of,
+               "language": a.language}
         return [(b, row) for b in tasks.blocks_of(a.date, starts_b.value, st)]
 
     days = (chosen.map(lambda kv: _day(kv[1]["article"].date)).filter(lambda d: d is not None)

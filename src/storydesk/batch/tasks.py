@@ -192,7 +192,7 @@ def group_block(block: int, members: Iterable[dict[str, Any]], settings: Setting
     for r in rows:
         dup = r["duplicate_of"] if r["duplicate_of"] in g._docs else None
         p = g.add(r["id"], r["text"], title=r["title"], date=r["date"],
-                  entities=r["entities"], duplicate_of=dup)
+                  entities=r["entities"], duplicate_of=dup, language=r.get("language"))
         whys[r["id"]] = (p.story_id, p.why)
     g.consolidate()
     for sid, ids in g.stories().items():
@@ -209,7 +209,8 @@ def summarize_members(story_id: int, arts: list[Article], settings: Settings
     from storydesk.summarize.stored import _compute
 
     n = settings.summaries.story_sentences
-    members = [StoryArticle(int(a.id or 0), a.text, a.outlet) for a in arts if a.text]
+    members = [StoryArticle(int(a.id or 0), a.text, a.outlet, a.date, a.language)
+               for a in arts if a.text]
     sents, _, mode = _compute(settings, members, n, None, False)
     return {"story_id": story_id, "mode": mode,
             "sentences": [{"text": s.text, "outlets": s.outlets,

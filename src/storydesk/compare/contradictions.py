@@ -126,7 +126,9 @@ def _event_places(text: str, places: Sequence[str]) -> list[str]:
 def _overlap(a: Quote, b: Quote) -> float:
     """Share of the shorter quote's content words (stop words aside; all words when it
     has none) found in the other."""
-    from storydesk.summarize.single import STOPWORDS
+    from storydesk.text import stopwords
+
+    STOPWORDS = stopwords(None)  # English, as the judge was fitted
 
     wa = [w for w in a.words if w not in STOPWORDS] or list(a.words)
     wb = [w for w in b.words if w not in STOPWORDS] or list(b.words)

@@ -122,7 +122,8 @@ def align_facts(arts: Sequence[CompareArticle], settings: CompareSettings,
     """Facts of the articles, in order of first appearance (article order, then sentence).
     ``sents`` and ``sim``: :func:`article_sentences` and their :func:`fact_similarity`,
     when already computed."""
-    story = [StoryArticle(i, a.text, None) for i, a in enumerate(arts) if a.text.strip()]
+    story = [StoryArticle(i, a.text, None, language=getattr(a, "language", None))
+             for i, a in enumerate(arts) if a.text.strip()]
     if not story:
         return []
     if sents is None or sim is None:

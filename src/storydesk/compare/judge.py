@@ -66,20 +66,22 @@ class SentenceTokens:
 CAPITAL = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*")  # a capitalised word
 
 
-def sentence_tokens(text: str) -> SentenceTokens:
-    """The one place where the judge tokenises and stems (the project's tokenizer, stop
-    words and stemmer; the paraphrase lexicon for canonical terms)."""
+def sentence_tokens(text: str, language: str | None = None) -> SentenceTokens:
+    """The one place where the judge tokenises and stems: the text layer's words, stop
+    words and stems for ``language`` (None: English); the paraphrase lexicon for
+    canonical terms."""
     from vaderSentiment.vaderSentiment import NEGATE
 
-    from storydesk.summarize.single import _WORD, STOPWORDS, _stem
+    from storydesk.text import stems, stopwords, words
 
     from .details import strip_dateline
     from .paraphrase import canonical_terms
 
     text = strip_dateline(text)  # a dateline ("KARSK, March 2 (Wire) -") states nothing
     low = text.lower()
-    words = tuple(_WORD.findall(low))
-    stems = tuple(_stem(w) for w in words if w not in STOPWORDS)
+    stop = stopwords(language)
+    toks = tuple(words(low, language))
+    stemmed = tuple(stems([w for w in toks if w not in stop], language))
     canon = tuple(canonical_terms(text))
     numbers = frozenset(t for t in canon if t[:1].isdigit())
     caps = [m.group(0) for m in CAPITAL.finditer(text)]
@@ -87,9 +89,9 @@ def sentence_tokens(text: str) -> SentenceTokens:
     if first and caps and caps[0] == first.group(0):
         caps = caps[1:]  # the sentence's first word is capitalised anyway
     names = frozenset(c.lower().strip("'’-") for c in caps
-                      if c.lower() not in STOPWORDS and len(c) > 1)
-    negated = any(w in NEGATE or w.endswith("n't") for w in words)
-    return SentenceTokens(words, stems, canon, names, numbers, negated)
+                      if c.lower() not in stop and len(c) > 1)
+    negated = any(w in NEGATE or w.endswith("n't") for w in toks)
+    return SentenceTokens(toks, stemmed, canon, names, numbers, negated)
 
 
 # -- features ------------------------------------------------------------------------------
@@ -130,7 +132,9 @@ def _tfidf(bags: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 def _char_matrix(texts: Sequence[str], toks: Sequence[SentenceTokens]) -> sparse.csr_matrix:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from storydesk.summarize.single import STOPWORDS
+    from storydesk.text import stopwords
+
+    STOPWORDS = stopwords(None)  # English, as the judge was fitted
 
     docs = [" ".join(w for w in t.words if w not in STOPWORDS) for t in toks]
     if not any(docs):

@@ -44,7 +44,7 @@ import numpy as np
 
 from storydesk.settings import CompareSettings
 from storydesk.summarize.multi import sentence_matrix
-from storydesk.summarize.single import STOPWORDS, _stem
+from storydesk.text import base_language, content_terms, stem, stopwords
 
 from .details import _WORDNUM
 
@@ -70,7 +70,7 @@ def lexicon() -> tuple[dict[tuple[str, ...], str], int]:
             continue
         name, _, variants = line.partition("\t")
         for v in variants.split(","):
-            words = tuple(_stem(w) for w in _TOKEN.findall(v.strip().lower()))
+            words = tuple(stem(w, "en") for w in _TOKEN.findall(v.strip().lower()))
             if words:
                 table.setdefault(words, f"~{name.strip()}")
     return table, max(map(len, table), default=1)
@@ -84,8 +84,13 @@ def _number(tok: str) -> str:
     return tok
 
 
-def canonical_terms(text: str) -> list[str]:
-    """Content terms of ``text`` with paraphrases as one term (see the module's doc)."""
+def canonical_terms(text: str, language: str | None = None) -> list[str]:
+    """Content terms of ``text`` with paraphrases as one term (see the module's doc); the
+    paraphrase table is English, so text in another language gets its plain content
+    terms (:func:`storydesk.text.content_terms`)."""
+    if base_language(language) not in (None, "en"):
+        return content_terms(text, language)
+    stop = stopwords("en")
     table, longest = lexicon()
     raw = _TOKEN.findall(text.lower().replace("%", " percent "))
     toks: list[str] = []
@@ -94,7 +99,7 @@ def canonical_terms(text: str) -> list[str]:
             toks.append(_number(t))
         else:
             toks.append(t)
-    stems = [_stem(t) if not t[0].isdigit() else t for t in toks]
+    stems = [stem(t, "en") if not t[0].isdigit() else t for t in toks]
     out: list[str] = []
     i = 0
     while i < len(toks):
@@ -115,14 +120,15 @@ def canonical_terms(text: str) -> list[str]:
                 i += n
                 break
         else:
-            if t[0].isdigit() or (t not in STOPWORDS and len(t) > 1):
+            if t[0].isdigit() or (t not in stop and len(t) > 1):
                 out.append(stems[i])
             i += 1
     return out
 
 
 def _content_words(text: str) -> str:
-    return " ".join(w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS)
+    stop = stopwords("en")
+    return " ".join(w for w in _TOKEN.findall(text.lower()) if w not in stop)
 
 
 def _char_cosine(texts: Sequence[str]) -> np.ndarray:

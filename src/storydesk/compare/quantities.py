@@ -39,7 +39,9 @@ def measured(text: str, qs: Sequence[Quantity]) -> list[Measured]:
     """``qs`` (read from ``text``) with their subjects."""
     body = strip_dateline(text)
     bounds = [0, *(m.start() for m in _CLAUSE.finditer(body)), len(body)]
-    from storydesk.summarize.single import STOPWORDS
+    from storydesk.text import stopwords
+
+    STOPWORDS = stopwords(None)  # English, as the judge was fitted
 
     first = _NAME.match(body.lstrip("\"“‘'( "))
     if first and first.group(0).lower() not in STOPWORDS:

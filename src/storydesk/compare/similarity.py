@@ -58,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from storydesk.summarize.single import STOPWORDS
+from storydesk.text import stopwords
 
 __all__ = [
     "DIMENSIONS",
@@ -155,13 +155,15 @@ class _Prep:
         return self.units[key]
 
 
-def _tokens(text: str) -> list[str]:
-    """Content words of lower-cased text; runs of CJK characters as character pairs."""
+def _tokens(text: str, language: str | None = None) -> list[str]:
+    """Content words of lower-cased text (stop words of ``language`` left out); runs of
+    CJK characters as character pairs (the fitted IDF table is over these)."""
+    stop = stopwords(language)
     out: list[str] = []
     for w in _WORD.findall(text):
         if _CJK.match(w):
             out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
-        elif len(w) >= 3 and w not in STOPWORDS:
+        elif len(w) >= 3 and w not in stop:
             out.append(w)
     return out
 
@@ -250,13 +252,13 @@ def _prepare(p: PairText) -> _Prep:
             full.append(date.fromisoformat(p.date[:10]))
         except ValueError:
             pass
-    words = _tokens(f"{title} {low}")
+    words = _tokens(f"{title} {low}", p.language)
     person_share = None
     if english:
         person_share = sum(1 for w in _WORD.findall(low) if w in _PERSON_WORDS) / n_words
     return _Prep(
         words=Counter(words),
-        lead=Counter(_tokens(f"{title} {low[:LEAD_CHARS]}")),
+        lead=Counter(_tokens(f"{title} {low[:LEAD_CHARS]}", p.language)),
         chars=Counter(low[i:i + 4] for i in range(max(0, len(low) - 3))),
         persons=by_type["person"], organisations=by_type["organisation"],
         places=by_type["place"],

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from storydesk.settings import CompareSettings
-from storydesk.summarize.single import STOPWORDS, display_text
+from storydesk.summarize.single import display_text
+from storydesk.text import stem, stopwords, words
 
 from .facts import CompareArticle, Sentence
 
@@ -89,17 +90,11 @@ def article_tone(
     return out
 
 
-def _terms(text: str) -> list[str]:
-    import re
-
-    return [w for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower()) if w not in STOPWORDS]
-
-
-def _stem(w: str) -> str:
-    for suf in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            return w[: -len(suf)]
-    return w
+def _terms(text: str, language: str | None) -> list[str]:
+    """Lower-case content words of three letters or more, stop words of ``language`` out."""
+    stop = stopwords(language)
+    return [w for w in words(text, language)
+            if len(w) >= 3 and not w[0].isdigit() and w not in stop]
 
 
 def framing(
@@ -108,12 +103,14 @@ def framing(
 ) -> dict[Any, dict[str, list[str]]]:
     """Per article: entities and themes it stresses that no other article names."""
     lowered = [f"{a.title}\n{a.text}".lower() for a in arts]
-    stems = [Counter(_stem(w) for w in _terms(t)) for t in lowered]
+    langs = [getattr(a, "language", None) for a in arts]
+    stems = [Counter(stem(w, lang) for w in _terms(t, lang)) for t, lang in zip(lowered, langs,
+                                                                            strict=True)]
     surface: list[dict[str, Counter[str]]] = []
-    for t in lowered:
+    for t, lang in zip(lowered, langs, strict=True):
         sf: dict[str, Counter[str]] = {}
-        for w in _terms(t):
-            sf.setdefault(_stem(w), Counter())[w] += 1
+        for w in _terms(t, lang):
+            sf.setdefault(stem(w, lang), Counter())[w] += 1
         surface.append(sf)
     out: dict[Any, dict[str, list[str]]] = {}
     for i, a in enumerate(arts):

@@ -14,6 +14,7 @@ from storydesk.extract.language import detect_language
 from storydesk.extract.outlets import outlet_from_copyright, outlet_from_url, outlet_name
 from storydesk.extract.text import clean_characters, parse_plain_text, title_from_lead
 from storydesk.models import Article, Failure, IngestError, InputError, RawDocument
+from storydesk.text import repair_text, word_count
 
 FOLDER_OUTLET = "folder_outlet"  # the outlet to use when nothing else names one
 KNOWN_FIELDS = {"title", "text", "html", "url", "date", "outlet", "author", "summary", "language",
@@ -70,7 +71,7 @@ def build_article(
             page = extract_html(raw.content, raw.url)
         except ValueError as e:
             raise IngestError(raw.origin, str(e)) from None
-        title, text = page.title, page.text
+        title, text = repair_text(page.title or ""), repair_text(page.text or "")
         date, date_source = page.date, (page.date_source or "html") if page.date else None
         author, sitename, language = page.author, page.sitename, page.language
     elif raw.kind == "text":
@@ -96,13 +97,13 @@ def build_article(
     text = (text or "").strip()
     if not text and f.get("summary"):
         text = clean_characters(str(f["summary"])).strip()
-    words = len(_WORDS.findall(text))
+    language = _str(f.get("language")) or language or detect_language(text)
+    words = word_count(text, language)
     if words < MIN_WORDS:
         raise IngestError(raw.origin, f"too little text ({words} words)")
     if not title:
         title = title_from_lead(text)
 
-    language = _str(f.get("language")) or language or detect_language(text)
     extra = {k: v for k, v in f.items() if k not in KNOWN_FIELDS}
     url = url or _str(f.get("url"))
     outlet = (outlet or outlet_name(_str(f.get("outlet"))) or outlet_name(sitename)

@@ -84,6 +84,12 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
+# The same in other languages: "агентства", "Nachrichtenagentur", "la agencia", "وكالة".
+_FOREIGN_DESC = (
+    r"агентств[оауе]|агентством|информагентств[оауе]|издани[еяю]|газет[аыуе]|телеканала?"
+    r"|nachrichtenagentur|agentur|zeitung|sender|agencia|agence|agenzia|agencja|ajansı"
+    r"|وكالة|الأنباء|صحيفة|قناة"
+)
 # Words between an attribution verb and the name: "the Russian state news agency".
 _DESC = (
     r"(?:(?i:state|state-run|state-owned|state-controlled|government|government-run|official"
@@ -91,7 +97,7 @@ _DESC = (
     r"|outlet|website|site|portal|magazine|public|private|independent|opposition|leading|major"
     r"|local|regional|national|international|business|financial|online|media|tabloid|paper"
     r"|network|news\s+agency|[\w]+-(?:run|owned|controlled|based|language|backed|friendly|leaning)"
-    r"|pro-[\w-]+)|[A-Z][\w'’.-]*)"
+    rf"|pro-[\w-]+|{_FOREIGN_DESC})|[A-Z][\w'’.-]*)"
 )
 _BEFORE = (
     r"according\s+to|citing|cited\s+by|quoted\s+by|quoting|(?:as\s+|first\s+)?reported\s+by"
@@ -108,13 +114,16 @@ _BEFORE = (
     r"|secondo|riferisce|сообщает|сообщил[аио]?|переда[её]т|передал[аио]?|пишет"
     r"|по\s+данным|со\s+ссылкой\s+на|по\s+сообщению|по\s+информации|заявил[аи]?"
     r"|рассказал[аи]?|в\s+интервью"
+    r"|podała|podał|podaje|według|poinformowała|poinformował|informuje"
+    r"|و?(?:ذكرت|ذكر|قالت|قال|أفادت|أفاد|أوردت|نقلت\s+عن|نقل\s+عن|نقلا\s+عن|نقلاً\s+عن"
+    r"|بحسب|حسب)"
 )
 _REPORT_NOUN = (
     r"(?i:report|reports|story|article|dispatch|interview|investigation|analysis|survey|poll"
     r"|statement|tally|calculations?|data|figures|estimates?|footage|broadcast|piece)"
 )
 _LEFT = re.compile(
-    rf"(?<![\w-])(?i:{_BEFORE})\s+(?:(?i:an?|the|der|die|das|la|le|les|el|il)\s+)?"
+    rf"(?<![\w-])(?i:{_BEFORE})\s+(?:(?i:an?|the|der|die|das|la|le|les|el|il)\s+|(?i:l)['’])?"
     rf"(?:{_REPORT_NOUN}\s+(?i:by|from|in|of|on)\s+(?:(?i:the)\s+)?)?(?:{_DESC}\s+){{0,4}}$"
 )
 _LABEL_LEFT = re.compile(
@@ -132,6 +141,7 @@ _AFTER_VERB = (
     r"|count|survey|poll|dispatch|story|article|footage|photographers?|columnist|editor"
     r"|berichtete?|meldete?|rapporte|informó|informa|reportó|riferisce|сообщает"
     r"|сообщил[аио]?|переда[её]т|передал[аио]?|пишет|пишут|утверждает"
+    r"|haberine\s+göre|açıklamasına\s+göre|göre|bildirdi|aktardı|duyurdu"
 )
 _AFTER_DESC = (
     r"news\s+agency|agency|newswire|wire\s+service|news\s+service|newspaper|daily|broadcaster"
@@ -143,7 +153,7 @@ _ADVERB = (
     r"|on\s+\w+|late\s+\w+|last\s+\w+|this\s+\w+|earlier\s+\w+"
 )
 _RIGHT = re.compile(
-    rf"(?:['’]s?)?\s*,?\s*(?:(?i:{_AFTER_DESC})\s+)?(?:(?i:{_ADVERB})\s+){{0,3}}"
+    rf"(?:['’](?:s|\w{{1,5}})?)?\s*,?\s*(?:(?i:{_AFTER_DESC})\s+)?(?:(?i:{_ADVERB})\s+){{0,3}}"
     rf"(?i:{_AFTER_VERB})(?!\w)"
 )
 _CITING_AFTER = re.compile(r"\s*,\s*(?i:citing|quoting)\b")
@@ -164,9 +174,20 @@ _FOLLOW_OK = re.compile(
     rf"(?!\w)|(?:{_WEEKDAY_MONTH})(?!\w)|[a-z]+ed(?!\w)|[^\W\d_a-zA-Z]))"
 )
 _SEP = re.compile(r"\s*(?:,|/|&|;|and|or|as\s+well\s+as|,\s*and|,\s*or)\s*(?:(?i:the)\s+)?")
+_FOREIGN_DESC_RE = re.compile(_FOREIGN_DESC)
 _PREV_WORD = re.compile(r"[A-Z][\w'’.-]*")
 _NATIONALITY = re.compile(r"(?:an|ese|ish|i|ch|ic|ean|ian|[’']s)$")
 _OPEN = {"(": ")", "[": "]", "/": "/"}
+# Chinese and Japanese write no space around a name: "据新华社报道", "新华社北京12月6日电".
+_CJK_CHAR = "\u3040-\u30ff\u3400-\u9fff"
+_CJK_END = re.compile(f"[{_CJK_CHAR}]$")
+_CJK_LEFT = re.compile(r"(?:据|根据|援引|引述|转引自|引自|来源[:：]|によると)\s*$")
+_CJK_RIGHT = re.compile(
+    r"\s*(?:(?:[^\s，。,.\d]{0,6}\d{1,2}月\d{1,2}日)?(?:电|讯)|报道|消息|称|表示|发布|记者|援引"
+    r"|によると|が報じ)"
+)
+# Matched names end at a word boundary, or anywhere after a CJK character.
+_NAME_END = rf"(?:(?<=[{_CJK_CHAR}])|(?!\w|-\w))"
 _CAP = r"[A-ZÀ-ÞА-ЯЁ][\w'’.&-]*"
 _DATELINE_CREDIT = re.compile(
     rf"{_CAP}(?:[ -]{_CAP}){{0,3}}(?:,\s*{_CAP}(?:\s{_CAP}){{0,2}})?"
@@ -208,8 +229,8 @@ def _matcher() -> tuple[
             del canon[a]
     upper = sorted(a for a in canon if not a[0].islower())
     lower = sorted(a for a in canon if a[0].islower())
-    main = re.compile(rf"(?:{_trie_regex(upper)})(?!\w|-\w)")
-    small = re.compile(rf"(?:{_trie_regex(lower)})(?!\w|-\w)") if lower else None
+    main = re.compile(rf"(?:{_trie_regex(upper)}){_NAME_END}")
+    small = re.compile(rf"(?:{_trie_regex(lower)}){_NAME_END}") if lower else None
     return main, small, tuple(lower), canon, frozenset(needs_the)
 
 
@@ -232,7 +253,7 @@ def _runs_into_name(text: str, start: int) -> bool:
     word = m.group(0)
     if "-" in word or word.isupper() or _NATIONALITY.search(word):
         return False
-    if word in _STARTERS:
+    if word in _STARTERS or _FOREIGN_DESC_RE.fullmatch(word.lower()):
         return False
     return True
 
@@ -265,6 +286,8 @@ def _attributed(text: str, start: int, end: int) -> bool:
     if _left_attributes(left):
         return True
     right = text[end:end + RIGHT_WINDOW]
+    if _CJK_END.search(text[start:end]) and (_CJK_LEFT.search(left) or _CJK_RIGHT.match(right)):
+        return True
     if _RIGHT.match(right) or _CITING_AFTER.match(right):
         return True
     before = left.rstrip()
@@ -286,7 +309,8 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in found:
         start, alias = m.start(), m.group(0)
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        cjk = _CJK_END.match(alias[0]) is not None
+        if start and not cjk and (text[start - 1].isalnum() or text[start - 1] in "_-"):
             continue
         if alias in needs_the:
             if text[max(0, start - 4):start] != "the " or (
@@ -302,7 +326,7 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=64)
 def _known_matcher(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?:{_trie_regex(sorted(set(names)))})(?!\w|-\w)")
+    return re.compile(rf"(?:{_trie_regex(sorted(set(names)))}){_NAME_END}")
 
 
 def _dateline_credits(text: str) -> list[tuple[int, int, str]]:
@@ -361,7 +385,8 @@ def find_citations(text: str, known: tuple[str, ...] | list[str] | None = None) 
             j += 1
         group = mentions[i:j + 1]
         start, end = group[0][0], group[-1][1]
-        if _FOLLOW_OK.match(text, end) and _attributed(text, start, end):
+        follows = _FOLLOW_OK.match(text, end) or _CJK_END.search(text[start:end])
+        if follows and _attributed(text, start, end):
             for _, _, name in group:
                 out.setdefault(name, None)
         i = j + 1

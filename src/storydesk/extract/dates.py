@@ -19,19 +19,24 @@ HEAD_LINES = 8  # how many non-empty lines at the head of a text may hold its da
 _MONTHS: dict[str, int] = {}
 for _n, _names in enumerate(
     [
-        "january jan janvier janv januar jänner enero ene gennaio gen janeiro января январь",
-        "february feb febr février fév févr februar febrero febbraio fevereiro fev февраля февраль",
-        "march mar mars märz marzo março марта март",
-        "april apr avril abril aprile abr апреля апрель",
-        "may mai mayo maggio maio мая май",
-        "june jun juin juni junio giugno junho июня июнь",
-        "july jul juillet juil juli julio luglio lug julho июля июль",
-        "august aug août agosto ago августа август",
-        "september sep sept septembre septiembre settembre set setembro сентября сентябрь",
-        "october oct octobre oktober okt octubre ottobre ott outubro out октября октябрь",
-        "november nov novembre noviembre novembro ноября ноябрь",
-        "december dec décembre déc dezember dez diciembre dic dicembre dezembro декабря декабрь",
-    ],
+        "january jan janvier janv januar jänner enero ene gennaio "
+        "gen janeiro января январь stycznia styczeń ocak januari يناير",
+        "february feb febr février fév févr februar febrero febbraio "
+        "fevereiro fev февраля февраль lutego luty şubat februari فبراير",
+        "march mar mars märz marzo março марта март marca marzec mart maart مارس",
+        "april apr avril abril aprile abr апреля апрель kwietnia kwiecień nisan أبريل إبريل",
+        "may mai mayo maggio maio мая май maja maj mayıs mei مايو",
+        "june jun juin juni junio giugno junho июня июнь czerwca czerwiec haziran يونيو",
+        "july jul juillet juil juli julio luglio lug julho июля июль lipca lipiec temmuz يوليو",
+        "august aug août agosto ago августа август sierpnia sierpień ağustos augustus أغسطس",
+        "september sep sept septembre septiembre settembre set "
+        "setembro сентября сентябрь września wrzesień eylül سبتمبر",
+        "october oct octobre oktober okt octubre ottobre ott "
+        "outubro out октября октябрь października październik ekim أكتوبر",
+        "november nov novembre noviembre novembro ноября ноябрь listopada listopad kasım نوفمبر",
+        "december dec décembre déc dezember dez diciembre dic "
+        "dicembre dezembro декабря декабрь grudnia grudzień aralık ديسمبر",
+    ],  # en fr de es it pt ru, then pl tr nl ar
     start=1,
 ):
     for _name in _names.split():
@@ -61,6 +66,8 @@ _TIME = (
 _FORMATS = [
     # 2024-01-28, 2024/01/28, 2024.01.28 (+ time)
     ("ymd", r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"),
+    # 2024年1月28日 (Chinese, Japanese), 2024년 1월 28일 (Korean)
+    ("ymd", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"),
     # 28 January 2024, Sun, 28 Jan 2024, 28-Jan-2024, 28th of January, 2024
     (
         "dmy",

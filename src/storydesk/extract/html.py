@@ -31,6 +31,8 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from storydesk.text import word_count
+
 __all__ = ["HtmlArticle", "HtmlSettings", "extract_html"]
 
 _WORDS = re.compile(r"\w+")
@@ -175,7 +177,7 @@ def _run(tree: HtmlElement, url: str | None, precision: bool, tables: bool, meta
 
 
 def _words(text: str | None) -> int:
-    return len(_WORDS.findall(text or ""))
+    return word_count(text or "")
 
 
 # --- 3. lines ----------------------------------------------------------------

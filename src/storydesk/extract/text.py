@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from storydesk.extract.chrome import line_key, strip_chrome
 from storydesk.extract.dates import HEAD_LINES, date_in_dateline, date_lines
+from storydesk.text import has_cjk, repair_text, split_sentences, word_count
 
 TITLE_WORDS = 12  # a title made from the lead is cut to this many words
 BODY_FIRST_LINE_WORDS = 18  # a first line longer than this that ends a sentence is body
@@ -62,7 +63,7 @@ _BYLINE = re.compile(
 )
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _WS = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"”’»)\]」』]*$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[a-z0-9)\]'\"”’»%][.!?…])\s+(?=[\"“«'‘(\[]?[A-Z0-9А-ЯЁ])")
 _DATELINE = re.compile(
     r"(?:[A-ZÀ-ÞА-ЯЁ][\w.'’-]*(?:\s[A-ZÀ-ÞА-ЯЁ][\w.'’-]*){0,2}(?:,\s*[A-ZÀ-ÞА-ЯЁ][\w.'’-]*){0,2})"
@@ -72,13 +73,14 @@ _DATELINE = re.compile(
 
 
 def clean_characters(raw: str) -> str:
-    """NFC text with Unix line breaks, no control or invisible characters, and one
-    kind of space."""
+    """NFC text with Unix line breaks, mojibake repaired (ftfy), no control or invisible
+    characters, and one kind of space."""
     s = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if _ODD.search(s):
-        s = s.translate(_TABLE)
     if _SURROGATES.search(s):
         s = _SURROGATES.sub("", s)
+    s = repair_text(s)  # before controls go: mojibake may hold C1 bytes ("â€\x9d")
+    if _ODD.search(s):
+        s = s.translate(_TABLE)
     if not s.isascii() and not unicodedata.is_normalized("NFC", s):
         s = unicodedata.normalize("NFC", s)
     return s
@@ -122,6 +124,11 @@ def title_from_lead(text: str, max_words: int = TITLE_WORDS) -> str:
     first = text.lstrip().split("\n", 1)[0]
     first = first[_dateline_end(first):]
     sentence = _SENTENCE_SPLIT.split(first, maxsplit=1)[0].strip()
+    if has_cjk(sentence):
+        sentence = split_sentences(sentence)[0] if sentence else sentence
+        if word_count(sentence) > max_words:
+            return sentence[: 2 * max_words].rstrip("，、；：") + "…"
+        return sentence.rstrip("。")
     words = sentence.split()
     if len(words) > max_words:
         return " ".join(words[:max_words]).rstrip(",;:-–—") + "…"
@@ -129,7 +136,7 @@ def title_from_lead(text: str, max_words: int = TITLE_WORDS) -> str:
 
 
 def _reads_as_body(line: str) -> bool:
-    n = line.count(" ") + 1
+    n = word_count(line)  # Chinese by its words: a one-line article is no title
     if n > MAX_TITLE_WORDS:
         return True
     if n > BODY_FIRST_LINE_WORDS and _SENTENCE_END.search(line):

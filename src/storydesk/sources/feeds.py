@@ -24,6 +24,7 @@ import feedparser
 from storydesk.models import Failure, RawDocument
 from storydesk.sources.fetch import Fetcher, FetchError, FetchResult
 from storydesk.sources.opml import declares_entities
+from storydesk.text import word_count
 
 FEED_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -42,7 +43,6 @@ _OPML_HEAD = re.compile(
     rb"""^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<opml[\s>]""", re.DOTALL
 )
 _TAGS = re.compile(r"<[^>]+>")
-_WORDS = re.compile(r"\w+")
 
 
 class FeedError(ValueError):
@@ -100,7 +100,7 @@ def _plain(fragment: str) -> str:
 
 
 def _text_words(fragment: str) -> int:
-    return len(_WORDS.findall(_TAGS.sub(" ", fragment)))
+    return word_count(_TAGS.sub(" ", fragment))
 
 
 def parse_feed(

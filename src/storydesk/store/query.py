@@ -25,6 +25,7 @@ index's tokenizer's business, not this module's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,7 @@ class AllOf:
 
 
 Node = Term | AnyOf | AllOf
+Reading = Callable[[Term], list[list[str]]]
 
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'-(?=["(])|"[^"]*(?:"|$)\*?|[()|]|[^\s()"|]+')
@@ -186,23 +188,48 @@ def _check(tree: AllOf, query: str) -> None:
 
 # -- SQLite FTS5 ----------------------------------------------------------------------------
 
-def fts5_query(tree: AllOf) -> str:
-    """``tree`` in FTS5 query syntax: every word a quoted string, operators explicit."""
-    return _fts5(tree)
+def fts5_query(tree: AllOf, reading: Reading | None = None) -> str | None:
+    """``tree`` in FTS5 query syntax: every word a quoted string, operators explicit.
+
+    ``reading``: a term's alternative token sequences as the index holds them (stemmed,
+    one per language; see :func:`storydesk.store.fulltext.term_reading`), any of which may
+    match; by default the term as typed. A term with no reading is left out; None when
+    nothing is left to look for."""
+    return _fts5(tree, reading)
 
 
-def _fts5(node: Node) -> str:
+def _fts5(node: Node, reading: Reading | None) -> str | None:
     if isinstance(node, Term):
-        quoted = '"' + node.text.replace('"', '""') + '"'
-        return f"{quoted} *" if node.prefix else quoted
+        alts = [a for a in (reading(node) if reading else [[node.text]]) if a]
+        quoted = ['"' + " ".join(a).replace('"', '""') + '"' + (" *" if node.prefix else "")
+                  for a in alts]
+        if not quoted:
+            return None
+        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
     if isinstance(node, AnyOf):
-        return "(" + " OR ".join(_fts5(n) for n in node.items) + ")"
-    out = " AND ".join(_fts5(n) for n in node.include)
-    if len(node.include) > 1:
+        items = [q for n in node.items if (q := _fts5(n, reading))]
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else "(" + " OR ".join(items) + ")"
+    include = [q for n in node.include if (q := _fts5(n, reading))]
+    if not include:
+        return None
+    out = " AND ".join(include)
+    if len(include) > 1:
         out = f"({out})"
-    for n in node.exclude:
-        out += f" NOT {_fts5(n)}"
-    return f"({out})" if node.exclude else out
+    excluded = [q for n in node.exclude if (q := _fts5(n, reading))]
+    for q in excluded:
+        out += f" NOT {q}"
+    return f"({out})" if excluded else out
+
+
+def wanted_terms(tree: Node) -> list[Term]:
+    """The terms a match may show (those not excluded), in query order."""
+    if isinstance(tree, Term):
+        return [tree]
+    if isinstance(tree, AnyOf):
+        return [t for n in tree.items for t in wanted_terms(n)]
+    return [t for n in tree.include for t in wanted_terms(n)]
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------
@@ -245,5 +272,5 @@ def describe(tree: Node) -> str:
     return out
 
 
-__all__ = ["AllOf", "AnyOf", "QueryError", "Term", "describe", "fts5_query", "parse_query",
-           "pg_tsquery"]
+__all__ = ["AllOf", "AnyOf", "QueryError", "Reading", "Term", "describe", "fts5_query",
+           "parse_query", "pg_tsquery", "wanted_terms"]

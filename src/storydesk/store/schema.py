@@ -250,6 +250,40 @@ def _v6(conn: Connection) -> None:
                       "ON articles (duplicate_of)"))
 
 
+# SQLite: ``articles_terms``, a full-text index of each article's words as the text
+# layer reads them in its language (stemmed; Chinese segmented), beside ``articles_fts``
+# (see store/fulltext.py). Rows are written with the article; a trigger deletes them.
+# Existing articles are indexed here, BACKFILL_ROWS at a time.
+BACKFILL_ROWS = 500
+
+
+def _v7(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    from .fulltext import index_row
+
+    conn.execute(text(
+        "CREATE VIRTUAL TABLE articles_terms USING fts5("
+        "title, text, tokenize='unicode61 remove_diacritics 2')"
+    ))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_language ON articles (language)"))
+    conn.execute(text(
+        "CREATE TRIGGER articles_terms_ad AFTER DELETE ON articles BEGIN "
+        "DELETE FROM articles_terms WHERE rowid = old.id; END"
+    ))
+    last = 0
+    while True:
+        rows = conn.execute(text(
+            "SELECT id, title, text, language FROM articles WHERE id > :last "
+            "ORDER BY id LIMIT :n"), {"last": last, "n": BACKFILL_ROWS}).all()
+        if not rows:
+            break
+        conn.execute(text("INSERT INTO articles_terms(rowid, title, text) VALUES (:id, :t, :x)"),
+                     [dict(zip(("id", "t", "x"), (r.id, *index_row(r.title, r.text, r.language)),
+                               strict=True)) for r in rows])
+        last = rows[-1].id
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -28,7 +29,8 @@ from sqlalchemy.engine import Engine, Row, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from storydesk.models import Article, Entity, Story, Subscription
-from storydesk.store.query import AllOf, fts5_query, parse_query, pg_tsquery
+from storydesk.store.fulltext import MARK_END, MARK_START, highlight, index_row, term_reading
+from storydesk.store.query import AllOf, fts5_query, parse_query, pg_tsquery, wanted_terms
 from storydesk.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -45,6 +47,9 @@ from storydesk.store.schema import (
 )
 
 LISTING_COLUMNS = [c for c in articles.c if c.name not in ("text", "signature")]
+
+
+LANGUAGES_TTL = 60.0  # seconds a store trusts its list of stored languages
 
 
 class StoreError(Exception):
@@ -134,6 +139,8 @@ class Store:
         self.engine = _engine_for(db)
         self._lock_guard = threading.RLock()
         self._lock_depth: dict[str, int] = {}
+        self._languages: set[str | None] = set()
+        self._languages_at = float("-inf")
         try:
             self.migrate()
         except OperationalError as e:  # a server that cannot be reached, a wrong password
@@ -326,6 +333,12 @@ class Store:
             row = {k: v.replace("\0", "") if isinstance(v, str) else v for k, v in row.items()}
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
+            if self.dialect == "sqlite":
+                title, body = index_row(row["title"], row["text"], row["language"])
+                conn.execute(text("INSERT INTO articles_terms(rowid, title, text) "
+                                  "VALUES (:id, :t, :x)"), {"id": new_id, "t": title, "x": body})
+                if row["language"] not in self._languages:
+                    self._languages = {*self._languages, row["language"]}
             if band_keys:
                 conn.execute(
                     insert(dup_bands), [{"band_key": k, "article_id": new_id} for k in band_keys]
@@ -455,13 +468,15 @@ class Store:
         if self.dialect == "postgresql":
             sql, params = _pg_search_sql(tree, limit)
         else:
+            q = fts5_query(tree, term_reading(self.languages()))
+            if q is None:
+                return []
             sql = text(
-                "SELECT a.id, snippet(articles_fts, 1, :mark_start, :mark_end, ' … ', 16) AS snip "
-                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :n"
+                "SELECT a.id, a.text AS snip, a.language FROM articles_terms "
+                "JOIN articles a ON a.id = articles_terms.rowid "
+                "WHERE articles_terms MATCH :q ORDER BY bm25(articles_terms, 5.0, 1.0) LIMIT :n"
             )
-            params = {"q": fts5_query(tree), "n": limit,
-                      "mark_start": MARK_START, "mark_end": MARK_END}
+            params = {"q": q, "n": limit}
         with self.engine.connect() as conn:
             hits = conn.execute(sql, params).all()
             if not hits:
@@ -475,8 +490,19 @@ class Store:
         if self.dialect == "postgresql":
             snips = {h.id: _pg_snippet(h.snip, h.head, h.tail) for h in hits}
         else:
-            snips = {h.id: h.snip for h in hits}
+            terms = wanted_terms(tree)
+            snips = {h.id: highlight(h.snip or "", terms, h.language) for h in hits}
         return [(_article_from_row(rows[h.id]), snips[h.id]) for h in hits if h.id in rows]
+
+    def languages(self) -> set[str | None]:
+        """The languages of the stored articles (read again every LANGUAGES_TTL seconds:
+        another process may add articles)."""
+        now = time.monotonic()
+        if now - self._languages_at > LANGUAGES_TTL:
+            with self.engine.connect() as conn:
+                found = {r[0] for r in conn.execute(select(articles.c.language).distinct())}
+            self._languages, self._languages_at = found, now
+        return self._languages
 
     # -- stories --------------------------------------------------------------
     def article_ids(self) -> list[int]:
@@ -832,11 +858,6 @@ def _pg_search_sql(tree: AllOf, limit: int) -> tuple[Any, dict[str, Any]]:
         "FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.r DESC, hits.id"
     )
     return sql, params
-
-
-# Search snippets mark matches with two control characters that cleaning removes from
-# every stored text, so a bracket written in an article is never taken for a match.
-MARK_START, MARK_END = "\x02", "\x03"
 
 
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:

@@ -70,7 +70,8 @@ def _add_all(g: OnlineGrouper, arts: list[Article]) -> dict[int, tuple[int, dict
         assert a.id is not None
         dup = a.duplicate_of if a.duplicate_of in g._docs else None
         p = g.add(a.id, a.text, title=a.title, date=a.date,
-                  entities=[e.name for e in a.entities], duplicate_of=dup)
+                  entities=[e.name for e in a.entities], duplicate_of=dup,
+                  language=a.language)
         whys[a.id] = (p.story_id, p.why)
     return whys
 
@@ -241,7 +242,8 @@ class StoryKeeper:
                         continue
                     dup = a.duplicate_of if a.duplicate_of in g._docs else None
                     g.adopt(a.id, a.text, title=a.title, date=a.date,
-                            entities=[e.name for e in a.entities], duplicate_of=dup, story=sid)
+                            entities=[e.name for e in a.entities], duplicate_of=dup, story=sid,
+                            language=a.language)
                 g.settle()
             for i in range(0, max(len(stories), 1), chunk):
                 part = stories[i : i + chunk]

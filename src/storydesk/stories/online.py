@@ -230,10 +230,12 @@ class OnlineGrouper:
 
     # ------------------------------------------------------------------ public
     def add(self, doc_id: DocId, text: str, title: str = "", date: Any = None,
-            entities: Iterable[str] | None = None, duplicate_of: DocId | None = None) -> Placement:
-        """Place one article; returns its story, why, and merges/splits it caused."""
+            entities: Iterable[str] | None = None, duplicate_of: DocId | None = None,
+            language: str | None = None) -> Placement:
+        """Place one article (``language``: its ISO 639-1 code, None for unknown);
+        returns its story, why, and merges/splits it caused."""
         s = self.settings
-        feats, dup = self._take(doc_id, text, title, entities, duplicate_of)
+        feats, dup = self._take(doc_id, text, title, entities, duplicate_of, language)
         day = _day(date)
         vec = self.stats.weigh(feats.idx, feats.tfw)
         d = _Doc(feats.idx, feats.tfw, feats.entity, vec, 0, day, dup,
@@ -287,25 +289,26 @@ class OnlineGrouper:
 
     def adopt(self, doc_id: DocId, text: str, title: str = "", date: Any = None,
               entities: Iterable[str] | None = None, duplicate_of: DocId | None = None, *,
-              story: int) -> None:
+              story: int, language: str | None = None) -> None:
         """Take an article already grouped elsewhere (``storydesk batch``) into ``story``.
 
         Nothing is decided: the article's features are counted and kept as ``add``
         keeps them. Call ``settle()`` after the last one.
         """
-        feats, dup = self._take(doc_id, text, title, entities, duplicate_of)
+        feats, dup = self._take(doc_id, text, title, entities, duplicate_of, language)
         self._docs[doc_id] = _Doc(feats.idx, feats.tfw, feats.entity, feats.tfw, story,
                                   _day(date), dup, [], duplicate_of if dup else None)
         self._adopted.append(doc_id)
 
     def _take(self, doc_id: DocId, text: str, title: str, entities: Iterable[str] | None,
-              duplicate_of: DocId | None) -> tuple[Features, bool]:
+              duplicate_of: DocId | None, language: str | None = None
+              ) -> tuple[Features, bool]:
         """An arriving article's features, its term names kept and its terms counted
         (unless it copies an article already here); and whether it is such a copy."""
         if doc_id in self._docs:
             raise ValueError(f"article {doc_id!r} was already added")
         self._unsaved.append(doc_id)
-        feats = featurize(text, title, entities, self.settings.vector)
+        feats = featurize(text, title, entities, self.settings.vector, language)
         for b, name in feats.names.items():
             if b not in self._names:
                 self._names[b] = name

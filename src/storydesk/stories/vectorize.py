@@ -11,20 +11,18 @@ current IDF at any time (see ``TermStats.weigh``).
 from __future__ import annotations
 
 import math
-import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storydesk.settings import VectorSettings
+from storydesk.text import base_language, stem, stopwords, translit_key, word_spans
 
-_TOKEN = re.compile(r"[^\W_][\w'’-]*[^\W_]|[^\W_]", re.UNICODE)
-_SENTENCE_END = frozenset(".!?:;\n\"“”")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "new", "year", "years",
-                                          "just", "like", "also", "would", "could", "one"}
+_SENTENCE_END = frozenset(".!?:;\n\"“”。！？؟")
+# Languages that write every noun with a capital: there a capital alone names nothing.
+NOUN_CAPITALS = frozenset({"de", "lb"})
 
 
 def _bucket(term: str, mask: int) -> int:
@@ -35,31 +33,42 @@ def _is_capitalised(tok: str) -> bool:
     return tok[0].isupper()
 
 
-def _tokens(text: str, min_chars: int) -> list[tuple[str, bool]]:
-    """(lower-cased token, written as a name) for every content token.
+def _tokens(text: str, min_chars: int, lang: str | None = None,
+            stemmed: bool = False, translit: bool = False) -> list[tuple[str, bool]]:
+    """(lower-cased token, written as a name) for every content token of ``text`` in
+    ``lang`` (its stop words left out; stemmed with ``stemmed``, names excepted).
 
     A token counts as a name when it is capitalised and does not open a
-    sentence, or when it is an acronym of two or more capitals anywhere.
+    sentence, or when it is an acronym of two or more capitals anywhere. In a
+    language that capitalises every noun (German) only acronyms count. A name written
+    in another script is kept transliterated (anyascii), so that coverage of one event
+    in two languages shares it.
     """
+    stop = stopwords(lang, broad=True)
+    nouns_capitalised = base_language(lang) in NOUN_CAPITALS
     out: list[tuple[str, bool]] = []
     prev_end = 0
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        start = m.start()
+    for start, end in word_spans(text, lang):
+        tok = text[start:end]
         gap = text[prev_end:start]
-        prev_end = m.end()
+        prev_end = end
         low = tok.lower()
-        if len(low) < min_chars or low in _STOP:
+        if len(low) < min_chars or low in stop:
             continue
         name = False
         if _is_capitalised(tok):
             if tok.isupper() and len(tok) > 1 and not tok.isdigit():
                 name = True
+            elif nouns_capitalised:
+                name = False
             else:
                 stripped = gap.strip()
                 opener = start == 0 or (stripped and stripped[-1] in _SENTENCE_END) or "\n" in gap
                 name = not opener
-        out.append((low, name))
+        if translit and name and not low.isascii():
+            # A name in another script meets its Latin spelling: "Путин" -> "putin".
+            low = translit_key(low, " ") or low
+        out.append((stem(low, lang) if stemmed and not name else low, name))
     return out
 
 
@@ -74,8 +83,9 @@ class Features:
 
 
 def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
-              settings: VectorSettings | None = None) -> Features:
-    """Hash an article into raw term weights: (1 + log tf) x boosts."""
+              settings: VectorSettings | None = None, language: str | None = None) -> Features:
+    """Hash an article in ``language`` (ISO 639-1; None reads as English) into raw term
+    weights: (1 + log tf) x boosts."""
     s = settings or VectorSettings()
     mask = s.n_features - 1
     counts: dict[str, float] = {}
@@ -83,7 +93,7 @@ def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
     surface: dict[str, str] = {}
 
     def take(part: str, weight: float) -> None:
-        toks = _tokens(part, s.min_token_chars)
+        toks = _tokens(part, s.min_token_chars, language, s.stem, s.translit_names)
         for i, (low, name) in enumerate(toks):
             w = weight * s.number_boost if s.number_boost != 1.0 and any(
                 c.isdigit() for c in low) else weight
@@ -101,7 +111,9 @@ def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
         take(title, s.title_boost)
     take(text, 1.0)
     for ent in entities or ():
-        low = " ".join(t for t, _ in _tokens(ent, 1))
+        low = " ".join(t for t, _ in _tokens(ent, 1, language))
+        if s.translit_names and not low.isascii():
+            low = translit_key(low, " ")
         if not low:
             continue
         key = "ent:" + low

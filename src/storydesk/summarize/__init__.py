@@ -13,9 +13,10 @@ docs/summaries.md describes the methods and their measured quality and speed.
 
 from __future__ import annotations
 
+from storydesk.text.sentences import Span, split_sentence_spans, split_sentences
+
 from .evaluate import evaluate
 from .multi import Fact, StoryArticle, StoryParams, SummarySentence, story_facts, summarize_story
-from .sentences import Span, split_sentence_spans, split_sentences
 from .single import SummaryParams, score_sentences, summarize_article
 
 __all__ = [

@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from storydesk.text import content_terms
+from storydesk.text.sentences import split_sentence_spans, split_sentences
+
 from .multi import StoryArticle, SummarySentence
-from .sentences import split_sentence_spans, split_sentences
-from .single import content_terms
 
 if TYPE_CHECKING:
     from storydesk.settings import AbstractiveSettings
@@ -68,7 +69,7 @@ def _sources(articles: Sequence[StoryArticle]) -> list[_Source]:
                     a.id,
                     i,
                     a.outlet or f"\x00{a.id}",
-                    frozenset(content_terms(span.text)),
+                    frozenset(content_terms(span.text, a.language)),
                     _numbers(span.text),
                 )
             )

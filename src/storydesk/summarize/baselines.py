@@ -16,8 +16,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from storydesk.text.sentences import split_sentences
+
 from .evaluate import System
-from .sentences import split_sentences
 
 __all__ = ["sumy_systems", "newspaper_system", "stored_system", "stored_system_names",
            "available_baselines"]

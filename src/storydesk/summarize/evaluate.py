@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from .sentences import split_sentences
+from storydesk.text.sentences import split_sentences
+
 from .single import SummaryParams, display_text, summarize_article
 
 __all__ = [

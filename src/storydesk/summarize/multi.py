@@ -34,14 +34,14 @@ from typing import Any
 
 import numpy as np
 
+from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
+
 from .coverage import CoverageParams, build_units, concept_weights, select_units
 from .provenance import SameFact, _Text, stating_sentences, word_match
-from .sentences import Span, _is_caseless, split_sentence_spans
 from .single import (
     DEFAULT_PARAMS,
     SummaryParams,
     _is_headline,
-    content_terms,
     display_text,
     is_summary_sentence,
     summarize_article,
@@ -66,6 +66,7 @@ class StoryArticle:
     text: str
     outlet: str | None = None
     date: str | None = None
+    language: str | None = None  # ISO 639-1; None reads as English
 
 
 @dataclass
@@ -118,6 +119,7 @@ class _Sent:
     rank: int  # place among the article's eligible sentences
     text: str
     words: int
+    language: str | None = None
 
 
 def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
@@ -133,7 +135,7 @@ def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
             outlet = getattr(a, "outlet", None)
             date = getattr(a, "date", None)
             out.append(StoryArticle(a.id, a.text or "", str(outlet) if outlet else None,
-                                    str(date) if date else None))
+                                    str(date) if date else None, getattr(a, "language", None)))
     return out
 
 
@@ -146,23 +148,24 @@ def _sentences(
         spans = split[ai] if split is not None else split_sentence_spans(a.text)
         if not spans:
             continue
-        caseless = _is_caseless(a.text)
+        caseless = is_caseless(a.text)
         title = 0 if _is_headline(spans[0], spans, a.text) else None
         rank = 0
         for i, s in enumerate(spans):
             if i != title and is_summary_sentence(s.text, caseless, sp):
-                sents.append(_Sent(ai, i, rank, s.text, len(s.text.split())))
+                sents.append(_Sent(ai, i, rank, s.text, word_count(s.text), a.language))
                 rank += 1
     return sents
 
 
 def sentence_matrix(
-    sents: Sequence[Any], terms: Callable[[str], list[str]] = content_terms
+    sents: Sequence[Any], terms: Callable[[str, str | None], list[str]] = content_terms
 ) -> np.ndarray:
-    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text``), IDF over
-    these sentences (dense: a story has at most a few thousand sentences and a few thousand
-    distinct words after stop words). ``terms`` reads a sentence's terms."""
-    bags = [Counter(terms(s.text)) for s in sents]
+    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text`` and,
+    optionally, ``.language``), IDF over these sentences (dense: a story has at most a few
+    thousand sentences and a few thousand distinct words after stop words). ``terms``
+    reads a sentence's terms in its language."""
+    bags = [Counter(terms(s.text, getattr(s, "language", None))) for s in sents]
     vocab: dict[str, int] = {}
     for b in bags:
         for t in b:
@@ -313,12 +316,14 @@ def summarize_story(
         a = arts[0]
         return [
             SummarySentence(t, [(a.id, i)], 1, origin=(a.id, i))
-            for i, t in summarize_article(a.text, n_sentences, words, params.sentence)
+            for i, t in summarize_article(a.text, n_sentences, words, params.sentence,
+                                          language=a.language)
         ]
     cp = params.coverage
     split = [split_sentence_spans(a.text) for a in arts]
     sents = _sentences(arts, params.sentence, split)
-    units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp)
+    units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp,
+                        [a.language for a in arts])
     if not units:
         return []
     budget = words if words is not None else n_sentences * cp.words_per_sentence

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from storydesk.text import base_language
+
 from .single import _QUOTE_START, _TERMINAL
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "opening_pronoun",
     "opening_connective",
     "quote_without_speaker",
+    "english_rules",
     "fragment_reason",
     "needs_predecessor",
     "summary_problems",
@@ -162,10 +165,17 @@ def quote_without_speaker(sentence: str) -> bool:
     return not _ATTRIBUTION.search(outside)
 
 
-def needs_predecessor(sentence: str) -> bool:
+def english_rules(language: str | None) -> bool:
+    """Whether these rules read ``language`` (English, or unknown read as English); other
+    languages get only what holds in any language (final punctuation)."""
+    return base_language(language) in (None, "en")
+
+
+def needs_predecessor(sentence: str, language: str | None = None) -> bool:
     """It leans on the sentence before it: an opening quotation, pronoun or connective,
-    the end of a quotation opened before, or a quotation with no speaker in it."""
-    return bool(
+    the end of a quotation opened before, or a quotation with no speaker in it (English
+    rules; False in other languages)."""
+    return english_rules(language) and bool(
         opens_with_quote(sentence)
         or continues_quote(sentence)
         or opening_pronoun(sentence)
@@ -174,12 +184,16 @@ def needs_predecessor(sentence: str) -> bool:
     )
 
 
-def fragment_reason(sentence: str, caseless: bool = False) -> str | None:
+def fragment_reason(sentence: str, caseless: bool = False,
+                    language: str | None = None) -> str | None:
     """Why the sentence is a fragment ("no verb", "lower-case start", "no final
-    punctuation"), or None when it is a whole sentence."""
+    punctuation"), or None when it is a whole sentence. Beyond final punctuation the
+    rules are English (:func:`english_rules`)."""
     s = sentence.strip()
     if not _TERMINAL.search(s):
         return "no final punctuation"
+    if not english_rules(language):
+        return None
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
         return "lower-case start"

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .sentences import Span, split_sentence_spans
+from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
 
 __all__ = [
     "SummaryParams",
@@ -34,7 +34,6 @@ __all__ = [
     "score_sentences",
     "is_summary_sentence",
     "display_text",
-    "content_terms",
 ]
 
 
@@ -60,21 +59,8 @@ class SummaryParams:
 
 DEFAULT_PARAMS = SummaryParams()
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves said says say told one two new would could year years mr mrs ms
-    lrb rrb cnn s t re ve ll d m n't""".split()
-)
-
-_WORD = re.compile(r"[a-z0-9]+(?:[’'][a-z]+)?")
 _QUOTE_START = re.compile(r"\s*(?:[\"“‘«]|``|'(?=\s|[A-Za-z]))")
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[.!?…]\s*''$")
+_TERMINAL = re.compile(r"[.!?…؟۔।。！？][\"'”’»)\]」』）》]*$|[.!?…]\s*''$")
 _CHROME = re.compile(
     r"^(?:by\b|updated\b|published\b|posted\b|last (?:updated|modified)\b|photo\b|image\b"
     r"|picture\b|pictured\b|caption\b|file photo|credit\b|click here|read more|follow\b"
@@ -104,34 +90,6 @@ _DATELINE_CAPS = re.compile(
 )
 
 
-def _stem(w: str) -> str:
-    """A crude suffix stripper: enough to match report/reports/reported."""
-    if "'" in w or "’" in w:
-        w = re.split(r"[’']", w, maxsplit=1)[0]
-    n = len(w)
-    if n > 5 and w.endswith("ing"):
-        return _undouble(w[:-3])
-    if n > 4 and w.endswith("ed"):
-        return _undouble(w[:-2])
-    if n > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if n > 3 and w.endswith("s") and not w.endswith("ss"):
-        return w[:-1]
-    return w
-
-
-def _undouble(w: str) -> str:
-    """cutt -> cut, stopp -> stop (after -ing / -ed was taken off)."""
-    if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "lsz" and w[-1].isalpha():
-        return w[:-1]
-    return w
-
-
-def content_terms(text: str) -> list[str]:
-    """Stemmed content words of a text, in order (stop words and punctuation dropped)."""
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
-
-
 def display_text(sentence: str) -> str:
     """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -")."""
     out = _DATELINE.sub("", sentence, count=1)
@@ -148,7 +106,7 @@ def is_summary_sentence(
     """Whether a sentence can stand in a summary: a whole sentence, not chrome, a
     caption, a byline or a dateline fragment."""
     s = sentence.strip()
-    n_words = len(s.split())
+    n_words = word_count(s)
     if n_words < params.min_words or n_words > params.max_words:
         return False
     if not _TERMINAL.search(s):
@@ -171,7 +129,7 @@ def _is_headline(span: Span, spans: list[Span], text: str) -> bool:
     if span is not spans[0]:
         return False
     after = text[span.end : span.end + 2]
-    return "\n" in after and not _TERMINAL.search(span.text) and len(span.text.split()) <= 25
+    return "\n" in after and not _TERMINAL.search(span.text) and word_count(span.text) <= 25
 
 
 def _tfidf(
@@ -209,21 +167,20 @@ class _Prepared:
     bags: dict[int, Counter[str]]
 
 
-def _prepare(text: str, params: SummaryParams, title: str | None = None) -> _Prepared:
-    from .sentences import _is_caseless
-
+def _prepare(text: str, params: SummaryParams, title: str | None = None,
+             language: str | None = None) -> _Prepared:
     spans = split_sentence_spans(text)
-    caseless = _is_caseless(text)
+    caseless = is_caseless(text)
     title_idx = 0 if spans and _is_headline(spans[0], spans, text) else None
     eligible = [
         i
         for i, s in enumerate(spans)
         if i != title_idx and is_summary_sentence(s.text, caseless, params)
     ]
-    bags = [Counter(content_terms(spans[i].text)) for i in eligible]
+    bags = [Counter(content_terms(spans[i].text, language)) for i in eligible]
     if title_idx is not None:
         title = spans[title_idx].text
-    extra = [Counter(content_terms(title))] if title else None
+    extra = [Counter(content_terms(title, language))] if title else None
     vecs = _tfidf(bags, extra)
     title = vecs[-1] if extra else None
     return _Prepared(
@@ -339,8 +296,10 @@ def summarize_article(
     words: int | None = None,
     params: SummaryParams = DEFAULT_PARAMS,
     title: str | None = None,
+    language: str | None = None,
 ) -> list[tuple[int, str]]:
-    """The article's best sentences, in article order, as (index, sentence).
+    """The article's best sentences, in article order, as (index, sentence); ``language``
+    (ISO 639-1) chooses stop words and stems.
 
     ``index`` is the sentence's position in ``split_sentences(text)``. With ``words``
     set, sentences are added while the total stays within that many words (a
@@ -348,10 +307,10 @@ def summarize_article(
     ignored. The sentence text is shown without a leading dateline. ``title``: the
     headline, when the text does not start with it (a stored article's text does not).
     """
-    p = _prepare(text, params, title)
+    p = _prepare(text, params, title, language)
     k = n_sentences if words is None else max(1.0, words / 25.0)
     scores = _scores(p, params, k)
     order = sorted(scores, key=lambda i: (-scores[i], i))
-    lengths = {i: len(p.spans[i].text.split()) for i in order}
+    lengths = {i: word_count(p.spans[i].text) for i in order}
     chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy)
     return [(i, display_text(p.spans[i].text)) for i in sorted(chosen)]

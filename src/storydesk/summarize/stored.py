@@ -215,7 +215,7 @@ def _compute(
         return checked.kept, checked.dropped, "abstractive"
     if len(arts) == 1:
         a = arts[0]
-        pairs = summarize_article(a.text, n, words, s.article, title=title)
+        pairs = summarize_article(a.text, n, words, s.article, title=title, language=a.language)
         return [SummarySentence(t, [(a.id, i)], 1) for i, t in pairs], [], "extractive"
     return reported_by(summarize_story(arts, n, words, s.story), arts, settings), [], \
         "extractive"
@@ -277,7 +277,8 @@ def article_summary(
             return None
         text = leading_text(art.text, settings.summaries.max_chars)
         sents, dropped, mode = _compute(
-            settings, [StoryArticle(article_id, text, art.outlet)], n, words, ab, art.title
+            settings, [StoryArticle(article_id, text, art.outlet, language=art.language)], n,
+            words, ab, art.title,
         )
         return {"title": art.title, "sentences": _serial(sents), "mode": mode,
                 "dropped": dropped}
@@ -310,7 +311,7 @@ def story_summary(
 
     def make() -> dict[str, Any]:
         cap = settings.summaries.max_chars
-        arts = [StoryArticle(a.id, leading_text(a.text, cap), a.outlet, a.date)
+        arts = [StoryArticle(a.id, leading_text(a.text, cap), a.outlet, a.date, a.language)
                 for a in store.articles_by_ids(ids) if a.id is not None]
         sents, dropped, mode = _compute(settings, arts, n, words, ab)
         return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
@@ -336,7 +337,7 @@ def _read_inputs(
         if aid is None:
             aid, next_id = next_id, next_id - 1
             labels[aid] = label
-        arts.append(StoryArticle(aid, art.text, art.outlet))
+        arts.append(StoryArticle(aid, art.text, art.outlet, art.date, art.language))
         titles[aid] = art.title
     return arts, labels, titles
 

@@ -43,6 +43,7 @@ from storydesk.store.query import QueryError
 from storydesk.web.views import (
     atom_feed,
     comparison_view,
+    lang_attrs,
     mark_value,
     sentence_paragraphs,
     timeline,
@@ -432,7 +433,7 @@ def create_app(
         lstrip_blocks=True,
     )
     env.filters.update(snippet_html=snippet_html, paragraphs=paragraphs, safe_url=safe_url,
-                       mark_value=mark_value)
+                       mark_value=mark_value, lang_attrs=lang_attrs)
     env.globals.update(query=_query, shown=SHOWN_ITEMS)
 
     def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:

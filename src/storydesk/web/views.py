@@ -4,6 +4,7 @@ side by side, the Atom feed."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
@@ -288,3 +289,15 @@ def atom_feed(stories: list[Story], base: str, summaries: dict[int, str]) -> str
         ]
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def lang_attrs(a: Any) -> Markup:
+    """HTML attributes for an article's text: ``lang`` when its language is known (a
+    well-formed tag) and ``dir="auto"``, so right-to-left scripts read right to left."""
+    lang = getattr(a, "language", None)
+    if isinstance(lang, str) and _LANG_TAG.fullmatch(lang.strip()):
+        return Markup(' lang="{}" dir="auto"').format(lang.strip())
+    return Markup(' dir="auto"')

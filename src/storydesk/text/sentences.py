@@ -1,8 +1,11 @@
-"""A rule-based sentence splitter for news text, with character offsets.
+"""A rule-based sentence splitter for news text in any language, with character offsets.
 
 No downloaded data, no model: a pass over the text with one regular expression for
-candidate ends (``.``, ``!``, ``?``, ellipses, with any closing quotes or brackets) and a
-few rules that veto a candidate:
+candidate ends (``.``, ``!``, ``?``, ellipses, the Arabic ``؟`` and ``۔``, the Devanagari
+``।``, with any closing quotes or brackets) and a few rules that veto a candidate:
+
+* the CJK full stops and marks ``。！？`` always end a sentence, with or without a space
+  after them (Chinese and Japanese write none);
 
 * titles before a name (``Mr.``, ``Dr.``, ``Gen.``, ``St.``) never end a sentence;
 * months and ``No.`` do not end one before a number (``Jan. 5``, ``No. 10``);
@@ -15,8 +18,12 @@ few rules that veto a candidate:
   is an end when a lower-case word stops there and a capitalised word starts after it.
 
 Lines are hard breaks, except a line that runs on into a lower-case one (hard-wrapped text).
-Text with almost no capitals (lower-cased corpora such as CNN/DailyMail as distributed)
-is split in a caseless mode that relies on the word lists alone.
+Text with almost no capitals (lower-cased corpora such as CNN/DailyMail as distributed,
+and scripts without case: Arabic, Chinese, Hindi...) is split in a caseless mode that
+relies on the word lists alone.
+
+Every rule looks at a bounded window around a candidate, so splitting takes time linear
+in the text's length (a 400 KB paragraph splits in a fraction of a second).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "split_sentences", "split_sentence_spans"]
+__all__ = ["Span", "is_caseless", "split_sentences", "split_sentence_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +69,28 @@ CASELESS_STARTERS = frozenset(
 # After a closing quote in caseless text, these words continue the sentence.
 SPEECH = frozenset("said says say asked asks told added wrote replied he she they i we".split())
 
+# Full stops and marks that end a sentence whatever follows (CJK, no space after).
+CJK_TERMINATORS = "。！？｡"
 _CAND = re.compile(
-    r"(?:\.{3}|…|\. \. \.|[.!?])+"  # terminator(s)
-    r"(?:[\"'”’»)\]]+|\s''(?=\s|$))*"  # closing quotes / brackets (also tokenized '')
+    r"(?:\.{3}|…|\. \. \.|[.!?؟۔।。！？｡])+"  # terminator(s)
+    r"(?:[\"'”’»)\]」』）》〉]+|\s''(?=\s|$))*"  # closing quotes / brackets (also tokenized '')
 )
-_OPENERS = "\"'“‘«([`"
+_OPENERS = "\"'“‘«([`「『（《"
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
-_WORD_BEFORE = re.compile(r"([^\s\"'“‘«(\[]*)$")
+_NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
+_NON_SPACE = re.compile(r"\S")
+_WINDOW = 64  # characters looked at before a candidate for the word it ends
+_QUOTE_WINDOW = 2000  # characters looked back for an open straight quote
+# Languages whose script has no case: their text is split in caseless mode.
+UNCASED = frozenset("ar fa ur ps he yi zh ja ko th lo km my hi mr ne bn gu pa ta te kn ml si"
+                    " am ka".split())
 
 
-def _is_caseless(text: str) -> bool:
+def is_caseless(text: str, lang: str | None = None) -> bool:
+    """Whether ``text`` is split without case rules: a script without case (by ``lang``)
+    or text with almost no capitals (a lower-cased corpus)."""
+    if lang and lang.split("-", 1)[0].lower() in UNCASED:
+        return True
     letters = upper = 0
     for ch in text[:5000]:
         if ch.isalpha():
@@ -83,22 +102,34 @@ def _is_caseless(text: str) -> bool:
 
 def _next_word(line: str, pos: int) -> str:
     """The next word from pos on, without opening quotes or brackets."""
-    m = re.match(r"\s*[\"'“‘«(\[`]*([^\s]*)", line[pos:])
+    m = _NEXT_WORD.match(line, pos)
     return m.group(1) if m else ""
+
+
+def _word_before(line: str, start: int) -> str:
+    """The word just before ``line[start]``, closing quotes and brackets skipped, at most
+    _WINDOW characters back."""
+    lo = max(0, start - _WINDOW)
+    end = start
+    while end > lo and line[end - 1] in "\"'”’)]":
+        end -= 1
+    i = end
+    while i > lo and not line[i - 1].isspace() and line[i - 1] not in "\"'“‘«([":
+        i -= 1
+    return line[i:end]
 
 
 def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
     """Where the candidate line[start:end] (terminator plus closers) ends a sentence:
     an offset in ``line``, or None when it is no end."""
     term = line[start:end]
-    rest = line[end:]
-    if not rest.strip():
+    if term[0] in CJK_TERMINATORS or _NON_SPACE.search(line, end) is None:
         return end
-    glued = not rest[0].isspace()
+    glued = not line[end].isspace()
     nxt = _next_word(line, end)
     nxt_clean = nxt.rstrip(".,;:!?\"'”’)")
     first = nxt[:1]
-    before = _WORD_BEFORE.search(line[:start].rstrip("\"'”’)]")).group(1)  # type: ignore[union-attr]
+    before = _word_before(line, start)
     low_before = before.lower()
     dot = term[0] == "." and not term.startswith("..") and not term.startswith(". .")
     ellipsis = term.startswith("...") or term.startswith("…") or term.startswith(". .")
@@ -154,10 +185,11 @@ def _glued_end(
     cut = end
     if closers.startswith('"'):
         # A straight quote after the stop: closing if the sentence has an open quote.
-        sent_start = max(line.rfind(". ", 0, start), 0)
+        lo = max(0, start - _QUOTE_WINDOW)
+        sent_start = max(line.rfind(". ", lo, start), lo)
         if line.count('"', sent_start, start) % 2 == 0:
             cut = start + 1 + (len(line[start + 1 : end]) - len(closers))
-            nxt = line[cut + 1 :].split(" ", 1)[0]
+            nxt = line[cut + 1 : cut + 1 + _WINDOW].split(" ", 1)[0]
     if not nxt[:1].isupper():
         return None
     if not (len(nxt) >= 2 and (nxt[1].isalpha() or nxt[1] in "'’")) and nxt not in ("A", "I"):
@@ -182,7 +214,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
             blocks
             and text[blocks[-1][1] : s].count("\n") == 1
             and chunk.lstrip()[:1].islower()
-            and not re.search(r"[.!?:\"”’]\s*$", text[blocks[-1][0] : blocks[-1][1]])
+            and text[max(blocks[-1][0], blocks[-1][1] - _WINDOW) : blocks[-1][1]].rstrip()[-1:]
+            not in ('.', '!', '?', ':', '"', '”', '’')
         ):
             blocks[-1] = (blocks[-1][0], e)
         else:
@@ -190,11 +223,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def split_sentence_spans(text: str) -> list[Span]:
-    """Split text into sentences, each with its character offsets in ``text``."""
+def split_sentence_spans(text: str, lang: str | None = None) -> list[Span]:
+    """Split text into sentences, each with its character offsets in ``text``; ``lang``
+    (an ISO 639-1 code, optional) says whether the script has case."""
     if not text or not text.strip():
         return []
-    caseless = _is_caseless(text)
+    caseless = is_caseless(text, lang)
     spans: list[Span] = []
     for bs, be in _lines(text):
         line = text[bs:be]
@@ -218,6 +252,6 @@ def _add(spans: list[Span], text: str, s: int, e: int) -> None:
         spans.append(Span(s, e, re.sub(r"\s*\n\s*", " ", text[s:e])))
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, lang: str | None = None) -> list[str]:
     """Split text into sentences (see :func:`split_sentence_spans` for offsets)."""
-    return [s.text for s in split_sentence_spans(text)]
+    return [s.text for s in split_sentence_spans(text, lang)]

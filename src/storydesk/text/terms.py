@@ -1,0 +1,54 @@
+"""Content terms: the stemmed words of a text without its stop words, for TF-IDF."""
+
+from __future__ import annotations
+
+from .languages import base_language
+from .stems import stem, stemmer_language, stems
+from .stopwords import stopwords
+from .tokens import words
+
+__all__ = ["content_terms", "index_terms", "split_word"]
+
+# Languages whose short elided articles and pronouns come before an apostrophe
+# (l'homme, dell'anno, qu'il): the word is what follows it.
+_ELIDING = frozenset({"fr", "it", "ca"})
+_APOSTROPHES = "'’"
+
+
+def split_word(low: str, lang: str | None) -> list[str]:
+    """A lower-case word's parts for matching: hyphenated compounds give their parts and
+    a clitic goes ("reporter's" -> "reporter", "l'homme" -> "homme")."""
+    out: list[str] = []
+    elides = base_language(lang) in _ELIDING
+    for part in low.split("-"):
+        for ap in _APOSTROPHES:
+            if ap in part:
+                head, _, tail = part.partition(ap)
+                part = tail if elides and len(head) <= 3 and tail else head
+        if part:
+            out.append(part)
+    return out
+
+
+def content_terms(text: str, lang: str | None = None) -> list[str]:
+    """The stemmed content words of ``text`` in order: lower-cased, stop words of
+    ``lang`` left out, stemmed in ``lang`` (English when None)."""
+    stop = stopwords(lang)
+    algorithm = stemmer_language(lang)
+    out: list[str] = []
+    for w in words(text, lang):
+        low = w.lower()
+        if low in stop:
+            continue
+        for part in split_word(low, lang) if ("-" in low or "'" in low or "’" in low) else (low,):
+            if part in stop:
+                continue
+            out.append(stem(part, lang) if algorithm else part)
+    return out
+
+
+def index_terms(text: str, lang: str | None = None) -> list[str]:
+    """Every word of ``text`` lower-cased and stemmed in ``lang`` (stop words kept), as a
+    search index holds them: ``Putin's``, ``Putins`` and ``putin`` read alike; unspaced
+    scripts (Chinese too) as character bigrams, so any substring can be found."""
+    return stems([w.lower() for w in words(text, lang, segment=False)], lang)

@@ -1,0 +1,68 @@
+"""Full-text search in any language on SQLite: stems (``putins`` finds ``Putin``, a
+Russian case ending finds the others), Chinese words inside unspaced text, snippets cut
+from the original text, and a store of the previous schema indexed on migration.
+
+The articles are fictional, written for these tests (with our own translations).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from storydesk.models import Article
+from storydesk.store import Store
+from storydesk.store.schema import SCHEMA_VERSION
+
+ROWS = [
+    ("Putin visits Karsk", "President Putin opened the harbour of Karsk on Monday.", "en"),
+    ("Путин посетил Карск", "Президент Путин открыл порт Карска в понедельник.", "ru"),
+    ("卡尔斯克港重新开放", "卡尔斯克港周一重新开放，市长表示船只将会返回港口。", "zh"),
+    ("Der Hafen von Karsk", "Die Bürgermeisterin eröffnete die Häfen von Karsk am Montag.", "de"),
+]
+
+
+def _fill(store: Store) -> list[int]:
+    return [store.insert_article(Article(title=t, text=x, language=lang, word_count=9),
+                                 url_key=None, text_hash=f"h{i}", signature=None, band_keys=[])
+            for i, (t, x, lang) in enumerate(ROWS)]
+
+
+def _ids(store: Store, q: str) -> list[int]:
+    return sorted(a.id for a, _ in store.search(q) if a.id is not None)
+
+
+def test_stems_and_chinese_words_are_found(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "d.db"))
+    en, ru, zh, de = _fill(store)
+    assert _ids(store, "putins") == [en]  # English plural/possessive form of a name
+    assert _ids(store, "путина") == [ru]  # a Russian case ending
+    assert _ids(store, "港口") == [zh]  # a word inside an unspaced Chinese clause
+    assert _ids(store, "卡尔斯克") == [zh]
+    assert _ids(store, "hafen") == [de]  # "Häfen" in the text, "Hafen" in the title
+    assert _ids(store, "opens harbours") == [en]
+    assert _ids(store, "karsk") == [en, de]
+    assert _ids(store, '"harbour of karsk"') == [en]
+    assert store.search("港口")[0][1].count("[港口]") == 1
+    snip = store.search("卡尔斯克")[0][1]
+    assert "[卡尔斯克]" in snip
+    assert snip.replace("[", "").replace("]", "").strip(" …") in ROWS[2][1]
+    assert "[Putin]" in store.search("putins")[0][1]
+
+
+def test_migration_indexes_a_store_of_the_previous_schema(tmp_path: Path) -> None:
+    db = str(tmp_path / "d.db")
+    store = Store(db)
+    en, ru, zh, de = _fill(store)
+    store.close()
+    con = sqlite3.connect(db)  # back to schema v6, as a store made before this version
+    con.execute("DROP TABLE articles_terms")
+    con.execute("DROP TRIGGER articles_terms_ad")
+    con.execute("DROP INDEX ix_articles_language")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                (str(SCHEMA_VERSION - 1),))
+    con.commit()
+    con.close()
+    store = Store(db)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert _ids(store, "putins") == [en] and _ids(store, "港口") == [zh]

@@ -1,0 +1,170 @@
+"""The text layer: words, stop words, stems, sentences and counts per language.
+
+The sample is fictional (a harbour reopening in the made-up town of Karsk), written for
+these tests in English and translated by hand into German, Russian, Arabic and Chinese.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from storydesk.text import (
+    base_language,
+    content_terms,
+    repair_text,
+    split_sentences,
+    stem,
+    stopwords,
+    translit_key,
+    word_count,
+    words,
+)
+
+SAMPLE = {
+    "en": "The harbour of Karsk reopened on Monday. Mayor Olga Brandt said the ships "
+          "would return. The storm had closed it for twelve days.",
+    "de": "Der Hafen von Karsk wurde am Montag wieder geöffnet. Bürgermeisterin Olga Brandt "
+          "sagte, die Schiffe würden zurückkehren. Der Sturm hatte ihn zwölf Tage geschlossen.",
+    "ru": "Порт Карска вновь открылся в понедельник. Мэр Ольга Брандт заявила, что суда "
+          "вернутся. Шторм закрыл его на двенадцать дней.",
+    "ar": "أعيد فتح ميناء كارسك يوم الاثنين. وقالت رئيسة البلدية أولغا براندت إن السفن "
+          "ستعود. هل أغلقته العاصفة اثني عشر يوما؟ نعم.",
+    "zh": "卡尔斯克港周一重新开放。市长奥尔加·布兰特表示，船只将会返回！风暴使港口关闭了十二天。",
+}
+
+
+def test_base_language() -> None:
+    assert base_language("de-AT") == "de"
+    assert base_language("zh_CN") == "zh"
+    assert base_language(None) is None
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLE))
+def test_three_sentences_in_every_language(lang: str) -> None:
+    sents = split_sentences(SAMPLE[lang], lang)
+    assert len(sents) == (4 if lang == "ar" else 3), sents
+    assert "".join(sents).replace(" ", "") == SAMPLE[lang].replace(" ", "")
+
+
+def test_sentences_keep_english_rules() -> None:
+    text = ('Dr. Smith met Gen. Brandt on Jan. 5 at No. 10. "Why?" he asked. '
+            "J. R. R. Tolkien wrote it. The U.S. Army came.")
+    assert split_sentences(text) == [
+        "Dr. Smith met Gen. Brandt on Jan. 5 at No. 10.",
+        '"Why?" he asked.',
+        "J. R. R. Tolkien wrote it.",
+        "The U.S. Army came.",
+    ]
+
+
+def test_cjk_sentences_end_with_closing_quotes() -> None:
+    text = "他说：「港口今天开放。」船只已经返回。"
+    assert split_sentences(text, "zh") == ["他说：「港口今天开放。」", "船只已经返回。"]
+
+
+def _paragraph(n_chars: int) -> str:
+    base = (
+        "Mayor Olga Brandt of Karsk said on Jan. 5 that the U.S. and E.U. envoys met Dr. "
+        "J. R. Holm at 3.5 p.m. in St. Anne's hall. \"Why now?\" he asked. The storm, which "
+        "closed No. 4 pier for 12 days... cost $1.2bn.Officials said more was to come! "
+    )
+    return (base * (n_chars // len(base) + 1))[:n_chars]
+
+
+def test_sentence_splitting_is_linear_on_one_long_paragraph() -> None:
+    text = _paragraph(400_000)
+    assert "\n" not in text
+    t = time.perf_counter()
+    sents = split_sentences(text)
+    elapsed = time.perf_counter() - t
+    assert len(sents) > 4000
+    assert elapsed < 1.0, f"{elapsed:.2f} s for 400 KB"
+
+
+def test_cjk_splitting_is_linear() -> None:
+    text = "卡尔斯克港周一重新开放，市长表示船只将会返回。" * 20_000
+    t = time.perf_counter()
+    assert len(split_sentences(text, "zh")) == 20_000
+    assert time.perf_counter() - t < 1.0
+
+
+def test_words_per_script() -> None:
+    assert words("Baden-Württemberg's e-mail, don't", "de") == [
+        "Baden-Württemberg's", "e-mail", "don't"]
+    assert words("Мэр Ольга Брандт заявила", "ru") == ["Мэр", "Ольга", "Брандт", "заявила"]
+    # Devanagari vowel signs are combining marks: they stay inside their word.
+    assert words("नमस्ते दुनिया", "hi") == ["नमस्ते", "दुनिया"]
+    zh = words(SAMPLE["zh"], "zh")
+    assert "市长" in zh and "船只" in zh and "。" not in zh
+    # Japanese has no segmenter here: character bigrams.
+    assert words("東京で会議", "ja") == ["東京", "京で", "で会", "会議"]
+
+
+def test_word_counts_count_chinese() -> None:
+    assert word_count(SAMPLE["en"], "en") == 23
+    n = word_count(SAMPLE["zh"], "zh")
+    assert 15 <= n <= 30  # segmented words, not 0 and not one per clause
+    assert word_count("東京で会議", "ja") == 5  # one per character without a segmenter
+    assert word_count("", "en") == 0
+
+
+def test_stop_words_per_language() -> None:
+    assert "der" in stopwords("de") and "der" not in stopwords("en")
+    assert "что" in stopwords("ru")
+    assert "في" in stopwords("ar")
+    assert "said" in stopwords("en") and "said" in stopwords(None)
+    assert stopwords("xx") == frozenset()
+    de = content_terms(SAMPLE["de"], "de")
+    assert "der" not in de and "von" not in de and stem("hafen", "de") in de
+
+
+def test_stems_per_language() -> None:
+    assert stem("reported", "en") == stem("reports", "en") == "report"
+    assert stem("berichtete", "de") == stem("berichten", "de")
+    assert stem("путина", "ru") == stem("путин", "ru")
+    assert stem("putins", "en") == "putin"
+    assert stem("12th", "en") == "12th"
+    assert stem("港口", "zh") == "港口"  # no stemmer: the word itself
+
+
+def test_content_terms_drop_clitics() -> None:
+    assert content_terms("The reporter’s e-mails", "en") == ["reporter", "e", "mail"]
+    assert content_terms("l'homme qu'il", "fr")[0] == stem("homme", "fr")
+
+
+def test_repair_mojibake() -> None:
+    assert repair_text("gÃ¼nlÃ¼k haber") == "günlük haber"
+    assert repair_text("â€œHelloâ€\x9d") == "“Hello”"
+    for lang, text in SAMPLE.items():
+        assert repair_text(text) == text, lang
+    assert repair_text("Le cafe\u0301") == "Le café"  # NFC
+
+
+def test_translit_keys_meet_across_scripts() -> None:
+    assert translit_key("Брандт") == translit_key("Brandt")
+    assert translit_key("Ольга") == translit_key("Olga")
+
+
+def test_english_stems_are_light() -> None:
+    assert stem("marine", "en") != stem("marinate", "en")  # Porter2 joins them
+    assert stem("studies", "en") == "study" and stem("cutting", "en") == "cut"
+
+
+def test_story_vectors_read_each_language() -> None:
+    from storydesk.stories.vectorize import featurize
+
+    en = featurize(SAMPLE["en"], language="en")
+    ru = featurize(SAMPLE["ru"], language="ru")
+    de = featurize(SAMPLE["de"], language="de")
+    # Names in Cyrillic meet their Latin spelling; what they share is shown by name.
+    shared = set(en.idx[en.entity].tolist()) & set(ru.idx[ru.entity].tolist())
+    assert {en.names[b] for b in shared} >= {"Olga", "Brandt"}
+    # German capitalises every noun: "Hafen", "Schiffe" are no names there.
+    named = {de.names[b] for b in de.idx[de.entity].tolist()}
+    assert not named & {"Hafen", "Schiffe", "Sturm", "Tage"}
+    # German stop words are left out, English ones are not looked for in German.
+    words_de = set(de.names.values())
+    assert not words_de & {"der", "von", "die", "am"}
+    assert featurize(SAMPLE["zh"], language="zh").idx.size >= 10  # segmented words

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from storydesk.models import Article
-from storydesk.store import Store
+from storydesk.store import Store, bracketed
 from storydesk.store.schema import SCHEMA_VERSION
 
 ROWS = [
@@ -43,11 +43,11 @@ def test_stems_and_chinese_words_are_found(tmp_path: Path) -> None:
     assert _ids(store, "opens harbours") == [en]
     assert _ids(store, "karsk") == [en, de]
     assert _ids(store, '"harbour of karsk"') == [en]
-    assert store.search("港口")[0][1].count("[港口]") == 1
-    snip = store.search("卡尔斯克")[0][1]
+    assert bracketed(store.search("港口")[0][1]).count("[港口]") == 1
+    snip = bracketed(store.search("卡尔斯克")[0][1])
     assert "[卡尔斯克]" in snip
     assert snip.replace("[", "").replace("]", "").strip(" …") in ROWS[2][1]
-    assert "[Putin]" in store.search("putins")[0][1]
+    assert "[Putin]" in bracketed(store.search("putins")[0][1])
 
 
 def test_migration_indexes_a_store_of_the_previous_schema(tmp_path: Path) -> None:

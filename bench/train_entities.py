@@ -46,7 +46,7 @@ def training_rows(data: Path, name: str) -> list[dict[str, Any]]:
 
 
 def gazetteers(name: str) -> tagger.Gazetteers | None:
-    return tagger.Gazetteers.shipped() if tagger.MODELS[name] else None
+    return tagger.Gazetteers.shipped() if tagger.MODELS[name][0] else None
 
 
 def main() -> None:
@@ -59,7 +59,7 @@ def main() -> None:
         rows = training_rows(args.data, lang)
         out = args.out / f"crf_{lang}.crfsuite.gz"
         t = time.perf_counter()
-        tagger.train(rows, out, gazetteers(lang))
+        tagger.train(rows, out, gazetteers(lang), cut_lower=tagger.MODELS[lang][1])
         print(f"{lang}: {len(rows)} documents -> {out} ({out.stat().st_size / 1e6:.2f} MB, "
               f"{time.perf_counter() - t:.0f} s)")
 

@@ -766,10 +766,19 @@ def mentions(text: str, model: str) -> list[tuple[str, str]]:
 
 def canonical(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """One name per entity: each mention under the article's longest form of it of the
-    same type ("Putin" -> "Vladimir Putin", "President Putin" -> "President Vladimir
-    Putin" only where that longer form is named). A name tagged with two types stays two
+    same type ("Putin" -> "Vladimir Putin"). A name tagged a person and another type is
+    the more frequent of the two; one tagged a place and an organisation stays two
     entities ("Detroit" the city and "Detroit" the team)."""
     cleaned = [(" ".join(n.strip(" \t\n.,;:\"«»“”").split()), t) for n, t in pairs]
+    # a name both a person and something else in one article is the more frequent one
+    votes: dict[str, Counter[str]] = {}
+    for n, t in cleaned:
+        votes.setdefault(n, Counter())[t] += 1
+    for n, c in votes.items():
+        if PERSON in c and len(c) > 1:
+            (top, k), (_, k2) = c.most_common(2)
+            if k > k2:
+                cleaned = [(m, top if m == n else t) for m, t in cleaned]
     freq = Counter(p for p in cleaned if p[0])
     canon: dict[tuple[str, str], tuple[str, str]] = {}
     for n, t in freq:

@@ -40,6 +40,8 @@ _TOKEN = re.compile(
     r"|\d+(?:[.,:/-]\d+)*|[^\W_]+(?:[-&][^\W_]+)*(?:['’][^\W_s][^\W_]*)?|['’]s\b|\S",
     re.UNICODE,
 )
+# Forms of address that precede a name without being part of it ("Mr Ebbers").
+HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof."})
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+(?:,? [A-Z][a-z]+\.?)?\s*(?:\d{4}-\d\d-\d\d|\(\w+\))")
 
 
@@ -92,15 +94,16 @@ def tokenize(text: str) -> list[list[Token]]:
     return lines
 
 
-def _shape(w: str) -> str:
-    s = re.sub(r"[A-ZА-ЯЁ]", "X", w)
-    s = re.sub(r"[a-zа-яё]", "x", s)
-    s = re.sub(r"\d", "d", s)
-    return re.sub(r"[^\sXxd]", "p", s)
+def _char_class(c: str) -> str:
+    return "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "p"
 
 
-def _short_shape(w: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", _shape(w))
+@lru_cache(maxsize=200_000)
+def _shapes(w: str) -> tuple[str, str]:
+    """A word's shape ("Xxxxx", "XX", "dd-dd") and its short shape, runs collapsed ("Xx")."""
+    shape = "".join([_char_class(c) for c in w])
+    short = "".join(c for i, c in enumerate(shape) if i == 0 or c != shape[i - 1])
+    return shape, short
 
 
 class Gazetteers:
@@ -164,10 +167,10 @@ class Featurizer:
         f = self._own.get(w)
         if f is None:
             low = w.lower()
-            shape = _shape(w)
+            shape, short = _shapes(w)
             f = [
-                "w=" + w, "lw=" + low, "sh=" + (shape if len(shape) <= 6 else _short_shape(w)),
-                "ss=" + _short_shape(w), "p2=" + low[:2], "p3=" + low[:3], "s2=" + low[-2:],
+                "w=" + w, "lw=" + low, "sh=" + (shape if len(shape) <= 6 else short),
+                "ss=" + short, "p2=" + low[:2], "p3=" + low[:3], "s2=" + low[-2:],
                 "s3=" + low[-3:], "s4=" + low[-4:],
             ]
             if w[:1].isupper():
@@ -192,7 +195,7 @@ class Featurizer:
         if f is None:
             low = w.lower()
             p = f"{k}:"
-            f = [p + "lw=" + low, p + "ss=" + _short_shape(w)]
+            f = [p + "lw=" + low, p + "ss=" + _shapes(w)[1]]
             if abs(k) == 1:
                 f.append(p + "s3=" + low[-3:])
                 if self.gaz is not None:
@@ -202,9 +205,11 @@ class Featurizer:
         return f
 
     def document(self, lines: Sequence[Sequence[Token]],
-                 hints: Sequence[Sequence[str]] | None = None) -> list[list[list[str]]]:
+                 hints: Sequence[Sequence[str]] | None = None,
+                 only: Sequence[bool] | None = None) -> list[list[list[str]]]:
         """Features of every token of a document, line by line. ``hints``: another
-        tagger's BIO labels of the same tokens, used as features (stacking)."""
+        tagger's BIO labels of the same tokens, used as features (stacking). ``only``:
+        which lines to describe (the others get no features)."""
         # how each word is written where its case tells something: mid-line
         mid_cased: set[str] = set()
         lower: set[str] = set()
@@ -219,6 +224,9 @@ class Featurizer:
                     lower.add(w)
         out: list[list[list[str]]] = []
         for li, line in enumerate(lines):
+            if only is not None and not only[li]:
+                out.append([])
+                continue
             words = [t.text for t in line]
             caps = _caps_line(line)
             line_feats = ["L0"] if li == 0 else []
@@ -310,15 +318,30 @@ def spans(text: str, lines: Sequence[Sequence[Token]], tags: Sequence[Sequence[s
     return out
 
 
+def inner_words(docs: Iterable[dict[str, Any]], min_count: int = 3) -> frozenset[str]:
+    """Lower-case words a corpus lets stand inside a name ("Bank of England", "Ludwig van
+    Beethoven"): any other lower-case word ends a name."""
+    n: dict[str, int] = {}
+    for d in docs:
+        for e in d["entities"]:
+            for w in e["text"].split()[1:-1]:
+                if w.islower():
+                    n[w] = n.get(w, 0) + 1
+    return frozenset(w for w, c in n.items() if c >= min_count)
+
+
 def _lexicon_path(model: Path) -> Path:
-    return model.with_name(model.name.replace(".crfsuite.gz", ".lower.txt.gz"))
+    return model.with_name(model.name.replace(".crfsuite.gz", ".words.json.gz"))
 
 
 class CRF:
-    """A trained tagger from a ``.crfsuite.gz`` file (and the ``.lower.txt.gz`` word list
-    written beside it by ``train``)."""
+    """A trained tagger from a ``.crfsuite.gz`` file and the word lists written beside it
+    by ``train`` (``.words.json.gz``: ``lower`` and, where names are cut at other
+    lower-case words, ``inner``)."""
 
     def __init__(self, path: Path, gaz: Gazetteers | None) -> None:
+        import json
+
         import pycrfsuite
 
         self.tagger = pycrfsuite.Tagger()
@@ -326,8 +349,9 @@ class CRF:
         self._model = gzip.decompress(path.read_bytes())
         self.tagger.open_inmemory(self._model)
         lex = _lexicon_path(path)
-        self.lower = frozenset(gzip.decompress(lex.read_bytes()).decode("utf-8").split()
-                               if lex.exists() else ())
+        words = json.loads(gzip.decompress(lex.read_bytes())) if lex.exists() else {}
+        self.lower = frozenset(words.get("lower", ()))
+        self.inner = None if words.get("inner") is None else frozenset(words["inner"])
         self.feats = Featurizer(gaz, self.lower)
         self.path = path
 
@@ -339,18 +363,73 @@ class CRF:
         if not lines:
             return []
         hints = None if hint_spans is None else hint_labels(lines, hint_spans)
-        feats = self.feats.document(lines, hints)
-        tags = [self._opener(line, self.tagger.tag(f)) for line, f in zip(lines, feats,
-                                                                           strict=True)]
+        need = [self._may_name(line, None if hints is None else hints[i])
+                for i, line in enumerate(lines)]
+        feats = self.feats.document(lines, hints, need)
+        tags = [self._inner(line, self._opener(line, self.tagger.tag(f))) if ok
+                else ["O"] * len(line) for line, f, ok in zip(lines, feats, need, strict=True)]
         return spans(text, lines, tags)
+
+    def _may_name(self, line: Sequence[Token], hints: Sequence[str] | None) -> bool:
+        """Whether a sentence may hold a name: a capital after its first word, a first word
+        the corpus does not write in lower case, or a name another tagger saw there.
+        The others (many of a news article's) are not tagged."""
+        if hints is not None and any(h != "O" for h in hints):
+            return True
+        first = line[0].text
+        if any(c.isupper() for c in first) and first.lower() not in self.lower:
+            return True
+        return any(any(c.isupper() for c in t.text) for t in line[1:])
+
+    def _inner(self, line: Sequence[Token], tags: list[str]) -> list[str]:
+        """Cut names at lower-case words that the corpus never lets stand inside one
+        ("the Ostmark city of Karsk" -> "Ostmark", "Karsk"); connectors left at either
+        end of a piece ("of Karsk") are dropped."""
+        if self.inner is None:
+            return tags
+        inner = self.inner
+        out = list(tags)
+        i, n = 0, len(out)
+        while i < n:
+            if out[i] == "O":
+                i += 1
+                continue
+            typ = out[i][2:]
+            j = i + 1
+            while j < n and out[j] == "I-" + typ:
+                j += 1
+            keep = [not (w[:1].islower() and w not in inner and not any(c.isupper() for c in w))
+                    for w in (t.text for t in line[i:j])]
+            k = i
+            while k < j:
+                if not keep[k - i]:
+                    out[k] = "O"
+                    k += 1
+                    continue
+                m = k
+                while m < j and keep[m - i]:
+                    m += 1
+                a, b = k, m  # a piece between cuts; drop connectors at its ends
+                while a < b and line[a].text in inner:
+                    a += 1
+                while b > a and line[b - 1].text in inner:
+                    b -= 1
+                for x in range(k, m):
+                    out[x] = "O" if not a <= x < b else ("B-" if x == a else "I-") + typ
+                k = m
+            i = j
+        return out
 
     def _opener(self, line: Sequence[Token], tags: list[str]) -> list[str]:
         """A sentence's first word that the corpus writes in lower case is no part of a
-        name that goes on after it ("Later Putin" -> "Putin")."""
-        if len(tags) > 1 and tags[0].startswith("B-") and tags[1].startswith("I-") and \
-                line[0].text.lower() in self.lower:
-            return ["O", "B-" + tags[1][2:], *tags[2:]]
-        return tags
+        name that goes on after it ("Later Putin" -> "Putin"), nor is a form of address
+        ("Mr Ebbers" -> "Ebbers")."""
+        out = list(tags)
+        for i, tag in enumerate(tags[:-1]):
+            if tag.startswith("B-") and tags[i + 1].startswith("I-") and (
+                    line[i].text in HONORIFICS or (i == 0 and line[0].text.lower() in self.lower)):
+                out[i], out[i + 1] = "O", "B-" + tags[i + 1][2:]
+        return out
 
 
 def hint_labels(lines: Sequence[Sequence[Token]], hint_spans: Sequence[tuple[int, int, str]]
@@ -360,12 +439,16 @@ def hint_labels(lines: Sequence[Sequence[Token]], hint_spans: Sequence[tuple[int
 
 
 def train(docs: Iterable[dict[str, Any]], out: Path, gaz: Gazetteers | None, *,
-          c1: float = 0.05, c2: float = 0.01, iterations: int = 150) -> None:
+          cut_lower: bool = False, c1: float = 0.05, c2: float = 0.01,
+          iterations: int = 150) -> None:
     """Train a CRF on labelled rows ``{text, entities}`` (with ``hints``: another
     tagger's (start, end, type) spans, for stacking) and write it gzipped to ``out``.
 
     L-BFGS with L1+L2 regularisation; deterministic for the same rows and order.
+    ``cut_lower``: at tagging, cut names at lower-case words the rows never have inside a
+    name (right for English, not for Russian, whose names hold many lower-case words).
     """
+    import json
     import os
     import tempfile
 
@@ -373,6 +456,7 @@ def train(docs: Iterable[dict[str, Any]], out: Path, gaz: Gazetteers | None, *,
 
     docs = list(docs)
     lower = lower_words(docs)
+    inner = inner_words(docs) if cut_lower else None
     trainer = pycrfsuite.Trainer(verbose=False)
     feats = Featurizer(gaz, lower)
     for d in docs:
@@ -388,18 +472,20 @@ def train(docs: Iterable[dict[str, Any]], out: Path, gaz: Gazetteers | None, *,
     try:
         trainer.train(tmp)
         out.write_bytes(gzip.compress(Path(tmp).read_bytes(), mtime=0))
-        _lexicon_path(out).write_bytes(gzip.compress("\n".join(sorted(lower)).encode(),
-                                                     mtime=0))
+        words = {"lower": sorted(lower), "inner": None if inner is None else sorted(inner)}
+        _lexicon_path(out).write_bytes(gzip.compress(json.dumps(words).encode(), mtime=0))
     finally:
         os.unlink(tmp)
 
 
-# The shipped models: name -> whether it reads the English gazetteers.
-MODELS = {"en": True, "ru": False, "ru_natasha": False}
+# The shipped models: name -> (reads the English gazetteers, cuts names at unknown
+# lower-case words).
+MODELS = {"en": (True, True), "ru": (False, False), "ru_natasha": (False, False)}
 
 
 @lru_cache(maxsize=4)
 def shipped_model(name: str) -> CRF:
     """A shipped model: "en", "ru", or "ru_natasha" (Russian, reading natasha's names
     as features)."""
-    return CRF(DATA_DIR / f"crf_{name}.crfsuite.gz", Gazetteers.shipped() if MODELS[name] else None)
+    return CRF(DATA_DIR / f"crf_{name}.crfsuite.gz",
+               Gazetteers.shipped() if MODELS[name][0] else None)

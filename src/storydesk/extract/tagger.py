@@ -98,7 +98,7 @@ def _char_class(c: str) -> str:
     return "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "p"
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _shapes(w: str) -> tuple[str, str]:
     """A word's shape ("Xxxxx", "XX", "dd-dd") and its short shape, runs collapsed ("Xx")."""
     shape = "".join([_char_class(c) for c in w])
@@ -185,7 +185,7 @@ class Featurizer:
                 f.extend("g=" + g for g in self.gaz.word.get(low, ()))
             if low in self.lower:
                 f.append("lex=lower")
-            if len(self._own) < 200_000:
+            if len(self._own) < 20_000:
                 self._own[w] = f
         return f
 
@@ -200,7 +200,7 @@ class Featurizer:
                 f.append(p + "s3=" + low[-3:])
                 if self.gaz is not None:
                     f.extend(p + "g=" + g for g in self.gaz.word.get(low, ()))
-            if len(self._ctx) < 400_000:
+            if len(self._ctx) < 40_000:
                 self._ctx[key] = f
         return f
 
@@ -235,26 +235,26 @@ class Featurizer:
             if li < 4 and _DATELINE.match(" ".join(words[:8])):
                 line_feats.append("dateline")
             n = len(words)
+            own = [self.own(w) for w in words]
+            pad: dict[int, list[str]] = {k: [f"{k}:pad"] for k in (-2, -1, 1, 2)}
+            ctx = {k: [self.ctx(w, k) for w in words] for k in (-2, -1, 1, 2)}
             seq: list[list[str]] = []
             for i, w in enumerate(words):
-                f = list(self.own(w))
-                f.extend(line_feats)
+                f = [*own[i], *line_feats,
+                     *(ctx[-2][i - 2] if i >= 2 else pad[-2]),
+                     *(ctx[-1][i - 1] if i >= 1 else pad[-1]),
+                     *(ctx[1][i + 1] if i + 1 < n else pad[1]),
+                     *(ctx[2][i + 2] if i + 2 < n else pad[2])]
                 if i == 0:
                     f.append("BOL")
                 elif i == n - 1:
                     f.append("EOL")
-                low = w.lower()
-                if w[:1].isupper() or caps:
+                if caps or w[:1].isupper():
+                    low = w.lower()
                     if low in mid_cased:
                         f.append("doc:midcap")
                     if low in lower:
                         f.append("doc:lower")
-                for k in (-2, -1, 1, 2):
-                    j = i + k
-                    if 0 <= j < n:
-                        f.extend(self.ctx(words[j], k))
-                    else:
-                        f.append(f"{k}:pad")
                 if hints is not None:
                     h = hints[li]
                     f.append("h=" + h[i])

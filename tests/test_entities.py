@@ -169,3 +169,12 @@ def test_article_says_which_model_named_its_entities() -> None:
     a = build_article(RawDocument("en.txt", "text", en))
     assert a.to_dict()["entities_model"] == "crf-en"
     assert "Jonas Wetterlind" in {e.name for e in a.entities}
+
+
+def test_headline_and_dateline_capitals_take_the_usual_spelling() -> None:
+    text = ("KARSK TRAM LINE OPENS\nKARSK, Ostmark, March 26 - The new tram line in Karsk "
+            "opened on Thursday, months late. Mayor Jonas Wetterlind rode the first tram "
+            "through Karsk with NATO officials.")
+    names = {e.name for e in extract_entities(text)}
+    assert "Karsk" in names and "KARSK" not in names
+    assert "NATO" in names  # an acronym stays as written

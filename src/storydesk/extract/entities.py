@@ -766,10 +766,14 @@ def mentions(text: str, model: str) -> list[tuple[str, str]]:
 
 def canonical(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """One name per entity: each mention under the article's longest form of it of the
-    same type ("Putin" -> "Vladimir Putin"). A name tagged a person and another type is
+    same type ("Putin" -> "Vladimir Putin"); a name in capitals under the article's usual
+    spelling of it ("VELGRAD" -> "Velgrad"). A name tagged a person and another type is
     the more frequent of the two; one tagged a place and an organisation stays two
     entities ("Detroit" the city and "Detroit" the team)."""
     cleaned = [(" ".join(n.strip(" \t\n.,;:\"«»“”").split()), t) for n, t in pairs]
+    # a name in capitals (a headline, a dateline) under the article's usual spelling of it
+    usual = {n.lower(): n for n, _ in reversed(cleaned) if not n.isupper()}
+    cleaned = [(usual.get(n.lower(), n) if n.isupper() else n, t) for n, t in cleaned]
     # a name both a person and something else in one article is the more frequent one
     votes: dict[str, Counter[str]] = {}
     for n, t in cleaned:

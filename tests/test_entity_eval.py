@@ -106,3 +106,19 @@ def test_eval_entities_cli(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "bad.jsonl:1" in r.stderr and "entities" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_cli_shows_that_a_language_has_no_entity_model(tmp_path: Path) -> None:
+    de = tmp_path / "zoelle.txt"
+    de.write_text("Neue Zölle\n\nDer Bundeskanzler hat am Montag in Berlin mit Vertretern der "
+                  "Wirtschaft über die neuen Zölle gesprochen, teilte die Regierung mit.\n",
+                  encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    r = _cli("add", str(de), "--db", db)
+    assert r.returncode == 0, r.stderr
+    r = _cli("show", "article", "1", "--json", "--db", db)
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert (a["language"], a["entities"], a["entities_model"]) == ("de", [], "none")
+    r = _cli("show", "article", "1", "--db", db)
+    assert "none (no entity model for de)" in r.stdout

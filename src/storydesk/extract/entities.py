@@ -5,7 +5,8 @@ The method follows the article's language (``entities_model(language)``):
 - English: a CRF tagger trained on CoNLL-2003 Reuters news (``extract/tagger.py``,
   model ``data/entities/crf_en.crfsuite.gz``, rebuilt by ``bench/train_entities.py``).
 - Russian: natasha's news NER (slovnet on numpy, its model shipped in the PyPI
-  package); where natasha is not installed, a CRF trained on factRuEval-2016.
+  package), its names read as features by a CRF trained on factRuEval-2016 news
+  (``crf_ru_natasha``); where natasha is not installed, that CRF's twin without them.
 - Other languages: no model, so no entities (``entities_model`` is "none") rather
   than capitalised words taken for names.
 
@@ -791,7 +792,6 @@ def canonical(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if longer:
             canon[(n, t)] = max(longer, key=lambda m: (len(m.split()), freq[(m, t)], m)), t
     return [canon.get(p, p) for p in cleaned if p[0]]
-
 
 
 def extract_entities(

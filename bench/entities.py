@@ -1,20 +1,25 @@
-# ruff: noqa: E501  (the gold sentences below are kept one document a line)
-"""Entity extraction and language identification: quality and speed.
+"""Named entities and language identification, every option side by side in one run.
 
-    .venv/bin/python bench/entities.py [--data ../shared/data] [--articles 300]
+    .venv/bin/python bench/entities.py [--data ../shared/data] [--folds 5] [--articles 300]
+                                       [--skip-cv] [--json]
 
-1. Entities, gold: a small hand-labelled set of fictional news sentences
-   (GOLD below, written before the rules were tuned; labels are
-   ``{Name|p}`` person, ``{Name|o}`` organisation, ``{Name|l}`` place).
-   Scored per document on the set of (canonical name, type), as
-   ``extract_entities`` returns them; a surname-only person mention counts as
-   the full name given elsewhere in the same document.
-2. Entities, silver: agreement of each method with spaCy's small English
-   model on real BBC News articles (shared/data/summaries/bbc.jsonl), where
-   spaCy is installed. Not a gold standard: spaCy has its own errors.
-3. Speed: ms per article on the BBC articles, one core.
-4. Language: accuracy and ms per text of ``detect_language`` on the distinct
-   article texts of the SemEval-2022 Task 8 sample (10 languages).
+1. English: CoNLL-2003 development split (the ``testa-*`` documents of
+   ``entities/conll2003_dev.jsonl``; the shipped CRF is trained on ``train-*`` only).
+2. Russian: factRuEval-2016 documents of ``entities/ru_news_dev.jsonl``. natasha and the
+   rules are scored on all of them; the CRFs trained on this file are scored by
+   document-level k-fold cross-validation (seeded folds; each document tagged by the
+   model trained on the other folds).
+   Quality: typed document-level precision/recall/F1 (``storydesk.extract.entity_eval``,
+   the published ``doc_score.py`` rules), overall and per type, on the names
+   ``extract_entities`` would give (one name per entity per article).
+   Speed (docs/s) everywhere is per CPU-second of the bench's process, since the machine
+   is shared.
+3. Speed and junk on real news: articles/s of each English option over BBC News articles
+   (``summaries/bbc.jsonl``); and how many names it gives there that begin or end
+   with a capitalised function word ("Vostok Station The").
+4. Install size (MB) of what each option needs beyond numpy: packages and model files.
+5. Language identification: accuracy and ms per text of ``detect_language`` on the
+   distinct article texts of the SemEval-2022 Task 8 sample (10 languages).
 """
 
 from __future__ import annotations
@@ -22,264 +27,255 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from train_entities import load, with_hints  # noqa: E402
 
 from storydesk.extract import entities as E  # noqa: E402
+from storydesk.extract import tagger as T  # noqa: E402
+from storydesk.extract.entity_eval import score  # noqa: E402
 from storydesk.extract.language import detect_language  # noqa: E402
 
-TYPES = {"p": E.PERSON, "o": E.ORG, "l": E.PLACE}
-GOLD = """
-{Maria Delgado|p}, the chief executive of {Novaterra Mining|o}, told reporters in {Santiago|l} on Tuesday that the company would cut 400 jobs. {Delgado|p} blamed falling copper prices.
+Pairs = list[tuple[str, str]]
+_MODEL_FILES = {"crf-en": ["en"], "crf-ru": ["ru"], "natasha+crf-ru": ["ru_natasha"]}
+_PACKAGES = {"crf-en": ["python-crfsuite"], "crf-ru": ["python-crfsuite"],
+             "natasha": ["natasha"], "natasha+crf-ru": ["natasha", "python-crfsuite"],
+             "spacy": ["spacy", "en-core-web-sm"], "rules": []}
+
+
+def _closure(names: list[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        n = todo.pop().lower().replace("_", "-")
+        if n in seen or n == "numpy":
+            continue
+        try:
+            reqs = metadata.requires(n) or []
+        except metadata.PackageNotFoundError:
+            continue
+        seen.add(n)
+        todo += [re.split(r"[ ;<>=!~\[(]", r, maxsplit=1)[0] for r in reqs if "extra ==" not in r]
+    return seen
+
+
+def install_mb(option: str) -> float | None:
+    """Size on disk of the packages ``option`` needs (beyond numpy) plus its model files."""
+    total = 0
+    for dist in _closure(_PACKAGES.get(option, [])):
+        for f in metadata.distribution(dist).files or []:
+            p = Path(str(f.locate()))
+            if p.is_file():
+                total += p.stat().st_size
+    if option in _PACKAGES and _PACKAGES[option] and not total:
+        return None
+    total += sum((T.DATA_DIR / f"crf_{m}.crfsuite.gz").stat().st_size
+                 for m in _MODEL_FILES.get(option, []))
+    if option == "rules":
+        total += sum(p.stat().st_size for p in T.DATA_DIR.glob("*.txt"))
+    return total / 1e6
+
+
+def names(text: str, option: str) -> Pairs:
+    """What ``extract_entities`` gives with ``option``, as (name, type) pairs."""
+    if option == "rules":
+        return E._rules(text, True)
+    if option == "rules-non-english":
+        return E._rules(text, False)
+    if option == "spacy":
+        return E._spacy(text)
+    return E.canonical(E.mentions(text, option))
+
+
+def run(rows: list[dict[str, Any]], fn: Callable[[str], Pairs]) -> tuple[dict[str, Pairs], float]:
+    """Predictions and documents per CPU-second of this process (the machine is shared, so
+    wall time would measure the neighbours)."""
+    fn(rows[0]["text"])  # load the model
+    t = time.process_time()
+    pred = {r["id"]: fn(r["text"]) for r in rows}
+    return pred, len(rows) / (time.process_time() - t)
+
+
+def cross_validate(rows: list[dict[str, Any]], folds: int, stacked: bool) -> tuple[
+        dict[str, Pairs], float]:
+    """Each document tagged by a CRF trained on the other folds (documents shuffled with
+    a fixed seed)."""
+    if stacked:
+        rows = with_hints(rows)
+    ids = [r["id"] for r in rows]
+    random.Random(13).shuffle(ids)
+    fold = {d: i % folds for i, d in enumerate(ids)}
+    pred: dict[str, Pairs] = {}
+    seconds = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(folds):
+            train = [r for r in rows if fold[r["id"]] != k]
+            out = Path(tmp) / f"fold{k}.crfsuite.gz"
+            T.train(train, out, None)
+            model = T.CRF(out, None)
+            t = time.process_time()
+            for r in rows:
+                if fold[r["id"]] == k:
+                    hints = E.natasha_spans(r["text"]) if stacked else None  # timed, too
+                    spans = model.tag(r["text"], hints)
+                    pred[r["id"]] = E.canonical([(s.text, E._TAG_TYPES[s.type]) for s in spans
+                                                 if s.type in E._TAG_TYPES])
+            seconds += time.process_time() - t
+    return pred, len(rows) / seconds
+
+
+def row(option: str, s: dict[str, Any], docs_s: float, note: str = "") -> dict[str, Any]:
+    mb = install_mb(option)
+    pt = s["per_type"]
+    print(f"{option:22s} {s['precision']:.3f} {s['recall']:.3f} {s['f1']:.3f}   "
+          + "  ".join(f"{t} {pt[t]['precision']:.2f}/{pt[t]['recall']:.2f}/{pt[t]['f1']:.2f}"
+                      for t in ("PER", "ORG", "LOC"))
+          + f"   {docs_s:7.1f}  {'' if mb is None else f'{mb:6.1f}'}  {note}", flush=True)
+    return {"option": option, **s, "docs_per_s": round(docs_s, 1),
+            "install_mb": None if mb is None else round(mb, 1), "note": note}
+
+
+def _head() -> None:
+    print(f"{'option':22s} P     R     F1      per type P/R/F1"
+          f"{'':50s}docs/s  MB")
 
-The {European Commission|o} opened an investigation into {Helix Pharma|o} after complaints from hospitals in {Belgium|l} and the {Netherlands|l}.
 
-Police in {Manchester|l} arrested a 34-year-old man on Sunday, a spokesman for {Greater Manchester Police|o} said.
-
-Prime Minister {Tomas Lindqvist|p} of {Sweden|l} met {Jens Okonkwo|p}, the head of the {Nordic Energy Agency|o}, in {Stockholm|l}.
-
-"We will not back down," said {Aisha Rahman|p}, a spokeswoman for the {Ministry of Foreign Affairs|o}.
-
-Floods swept through the {Po Valley|l} in northern {Italy|l}, forcing thousands from their homes near {Piacenza|l} and {Cremona|l}.
-
-{Brightwave|o} shares fell 12% on the {Nasdaq|o} after the software maker missed its forecast. Analysts at {Goldman Sachs|o} cut their rating.
-
-Dr. {Henrik Vos|p}, who leads the infectious disease unit at {Leiden University|o}, said the outbreak was under control.
-
-The {United Nations|o} said on Friday that aid convoys had reached {Khartoum|l}, but fighting continued in {Darfur|l}.
-
-{Kenya|l}'s central bank raised interest rates for the third time this year, Governor {Samuel Mwangi|p} said in {Nairobi|l}.
-
-Thousands marched in {Paris|l} and {Lyon|l} against the pension reform pushed by President {Claire Fontaine|p}.
-
-The striker {Luca Bernardi|p} scored twice as {Real Madrid|o} beat {Sevilla|o} 3-1 at the {Santiago Bernabeu|l}.
-
-{Chen Wei|p}, a researcher at the {Chinese Academy of Sciences|o}, published the findings in the journal {Nature|o}.
-
-Officials from {NATO|o} and the {African Union|o} will meet in {Addis Ababa|l} next month, according to a statement from {Brussels|l}.
-
-Mr. {O'Brien|p} denied the allegations. His lawyer, {Sarah Whitfield|p}, said he would appeal to the {Supreme Court|o}.
-
-A magnitude 6.1 earthquake struck off the coast of {Sumatra|l}, {Indonesia|l}'s meteorology agency {BMKG|o} said.
-
-{Amazon|o} and {Microsoft|o} are competing for a defence contract worth $10bn, the {Pentagon|o} confirmed.
-
-After the vote, {Viktor Hollan|p} of the {Freedom Party|o} said his group would join the coalition in {Vienna|l}.
-
-The wildfire near {Los Angeles|l} has burned 20,000 acres, the {California Department of Forestry and Fire Protection|o} said.
-
-Residents of {Mosul|l} say rebuilding is slow. "Nobody comes," said {Ahmed Saleh|p}, a shopkeeper.
-
-{Toyota|o} will build a battery plant in {North Carolina|l}, Governor {Rebecca Hale|p} announced on Monday.
-
-The {World Health Organization|o} warned that cholera cases in {Yemen|l} and {Haiti|l} were rising sharply.
-
-Speaking in {Kyiv|l}, {Olena Marchenko|p} thanked {Poland|l} and {Lithuania|l} for their support.
-
-{Reuters|o} reported that {Gazprom|o} had halted deliveries through the pipeline to {Germany|l}.
-
-Senator {James Whitaker|p} ({Republican Party|o}, {Ohio|l}) introduced the bill, which {Democrats|o} oppose.
-
-{Fatima Zahra Benali|p} became the first woman to lead the {Moroccan Football Federation|o}, officials in {Rabat|l} said.
-
-The storm, named Hector, is expected to make landfall in {Florida|l} on Thursday.
-
-{Apple|o} chief {Tim Cook|p} visited a factory in {Zhengzhou|l} operated by {Foxconn|o}.
-
-Archaeologists from the {University of Cairo|o} found the tomb near {Luxor|l} on the west bank of the {Nile|l}.
-
-In {Brazil|l}, the environment minister, {Marina Costa|p}, said deforestation in the {Amazon|l} had fallen by a third.
-
-{Deutsche Bahn|o} cancelled hundreds of trains as the {GDL|o} union began a three-day strike across {Germany|l}.
-
-Inflation in the {eurozone|l} slowed to 2.4% in November, {Eurostat|o} said.
-
-{Kim Soo-jin|p}, a spokeswoman for {Samsung Electronics|o}, declined to comment on the report from {Seoul|l}.
-
-The judge, {Patricia Moreno|p}, ordered {Acme Logistics Inc.|o} to pay $3 million to former workers in {Texas|l}.
-
-Voters in {Scotland|l} head to the polls on Thursday. {Ewan MacLeod|p} of the {Scottish National Party|o} is expected to keep his seat in {Inverness|l}.
-
-Both teams arrived in {Doha|l} on Sunday. {Qatar|l} hosts the tournament for the second time.
-
-{Rio Tinto|o} agreed to pay a fine to the {Australian Securities and Investments Commission|o} over disclosures about its mine in {Mongolia|l}.
-
-A spokesman for the {Kremlin|o}, {Dmitry Orlov|p}, said {Moscow|l} had not been informed of the drills in the {Baltic Sea|l}.
-
-According to the {International Monetary Fund|o}, {Argentina|l}'s economy will shrink this year. Finance minister {Pablo Ruiz|p} disagreed.
-
-The museum in {Amsterdam|l} returned the painting to the heirs of {Eva Rosenthal|p}, who fled {Berlin|l} in 1938.
-
-Farmers blocked roads outside {Warsaw|l} to protest imports of grain from {Ukraine|l}, the {Polish Press Agency|o} reported.
-
-{Nadia Petrova|p}'s new novel won the prize on Wednesday. {Petrova|p}, 52, lives in {Prague|l}.
-
-Engineers at {SpaceX|o} said the rocket would launch from {Cape Canaveral|l} once weather over the {Atlantic|l} improves.
-
-Health officials in {Lagos|l} confirmed two cases of Lassa fever. {Nigeria|l}'s {Centre for Disease Control|o} sent a team.
-
-{Hamid Karimi|p}, an economist at {Tehran University|o}, said sanctions imposed by the {United States|l} had doubled food prices.
-
-The {Bank of England|o} held rates at 5.25%, with Governor {Andrew Bailey|p} warning that {London|l}'s housing market remained weak.
-
-Protesters gathered outside the parliament in {Tbilisi|l} on Saturday. {Georgia|l}'s ruling party, {Georgian Dream|o}, has defended the law.
-
-{Jonas Berg|p} and {Ingrid Solheim|p} of the {Norwegian Polar Institute|o} returned from {Svalbard|l} with new ice samples.
-
-{Tesla|o} recalled 120,000 cars in {China|l}, the {State Administration for Market Regulation|o} said.
-
-On Monday, {Nguyen Van An|p} was sworn in as mayor of {Hanoi|l}.
-
-The {Red Cross|o} said 40 people had died in the landslide near {Kathmandu|l}, {Nepal|l}'s capital.
-
-{Ethiopia|l} and {Egypt|l} resumed talks on the dam on the {Blue Nile|l}, mediated by {South Africa|l}.
-"""
-_MARK = re.compile(r"\{([^|{}]+)\|([pol])\}")
-
-
-def gold_docs() -> list[tuple[str, set[tuple[str, str]]]]:
-    docs = []
-    for block in GOLD.strip().split("\n\n"):
-        text = _MARK.sub(lambda m: m.group(1), block)
-        ments = [(m.group(1), TYPES[m.group(2)]) for m in _MARK.finditer(block)]
-        full = [n for n, t in ments if t == E.PERSON and " " in n]
-        gold = set()
-        for n, t in ments:
-            if t == E.PERSON and " " not in n:
-                n = next((f for f in full if f.split()[-1] == n), n)
-            gold.add((_norm(n), t))
-        docs.append((text, gold))
-    return docs
-
-
-def _norm(name: str) -> str:
-    name = name.strip().lower().rstrip(".")
-    return name[4:] if name.startswith("the ") else name
-
-
-def _method(name: str):
-    if name == "gazetteer-only":
-        # the non-English mode: known names, titled or first-named persons
-        return lambda text: E._rules(text, english=False)
-    return lambda text: [
-        (e.name, e.type) for e in E.extract_entities(text, method=name) for _ in range(e.count)
-    ]
-
-
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def score(pred_sets, gold_sets) -> dict[str, tuple[float, float, float]]:
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    for pred, gold in zip(pred_sets, gold_sets, strict=True):
-        for _n, t in pred & gold:
-            tp[t] += 1
-        for _n, t in pred - gold:
-            fp[t] += 1
-        for _n, t in gold - pred:
-            fn[t] += 1
-    out = {t: _prf(tp[t], fp[t], fn[t]) for t in (E.PERSON, E.ORG, E.PLACE)}
-    out["all"] = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    return out
-
-
-def _fmt(s: dict[str, tuple[float, float, float]]) -> str:
-    return "  ".join(f"{k[:3]} {p:.2f}/{r:.2f}/{f:.2f}" for k, (p, r, f) in s.items())
-
-
-def available_methods() -> list[str]:
-    methods = ["rules", "gazetteer-only"]
+def spacy_available() -> bool:
     try:
         E._spacy_nlp()
-        methods.append("spacy")
     except Exception as e:  # noqa: BLE001
-        print(f"(spacy method unavailable: {e})")
-    return methods
+        print(f"(spacy unavailable: {e})")
+        return False
+    return True
 
 
-def bbc_texts(data: Path, n: int) -> list[str]:
+def english(data: Path) -> list[dict[str, Any]]:
+    dev = [r for r in load(data, "en") if r["id"].startswith("testa-")]
+    n = sum(len(r["entities"]) for r in dev)
+    print(f"## English: CoNLL-2003 testa (dev), {len(dev)} documents, {n} mentions; "
+          "typed document-level scores")
+    _head()
     out = []
+    options = ["rules", "crf-en"] + (["spacy"] if spacy_available() else [])
+    for option in options:
+        pred, speed = run(dev, lambda text, o=option: names(text, o))
+        note = "trained on CoNLL train-* only" if option == "crf-en" else ""
+        out.append(row(option, score(dev, pred), speed, note))
+    return out
+
+
+def russian(data: Path, folds: int, skip_cv: bool) -> list[dict[str, Any]]:
+    rows = load(data, "ru")
+    n = sum(len(r["entities"]) for r in rows)
+    print(f"\n## Russian: factRuEval-2016 dev file, {len(rows)} documents, {n} mentions; "
+          "typed document-level scores")
+    _head()
+    out = []
+    pred, speed = run(rows, lambda text: names(text, "rules-non-english"))
+    out.append(row("rules", score(rows, pred), speed, "non-English mode"))
+    if not E.natasha_available():
+        print("(natasha not installed)")
+    else:
+        pred, speed = run(rows, lambda text: names(text, "natasha"))
+        out.append(row("natasha", score(rows, pred), speed, "natasha 1.6 as shipped"))
+    if skip_cv:
+        return out
+    pred, speed = cross_validate(rows, folds, stacked=False)
+    out.append(row("crf-ru", score(rows, pred), speed, f"{folds}-fold CV by document"))
+    if E.natasha_available():
+        pred, speed = cross_validate(rows, folds, stacked=True)
+        out.append(row("natasha+crf-ru", score(rows, pred), speed,
+                       f"{folds}-fold CV by document"))
+    return out
+
+
+_FUNCTION_WORD = re.compile(
+    r"^(?:The|A|An|In|On|At|Of|For|And|But|Or|To|By|As|It|He|She|They|We|This|That|His|Her"
+    r"|Their|Its|Our|After|Before|When|While|If|Mr|Mrs|Ms)$")
+
+
+def junk(names_: Pairs) -> int:
+    return sum(1 for n, _ in names_ if n.split() and (_FUNCTION_WORD.match(n.split()[0])
+                                                       or _FUNCTION_WORD.match(n.split()[-1])))
+
+
+def speed(data: Path, n: int) -> list[dict[str, Any]]:
+    texts = []
     with open(data / "summaries" / "bbc.jsonl", encoding="utf-8") as fh:
         for line in fh:
-            out.append(json.loads(line)["text"])
-            if len(out) >= n:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= n:
                 break
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    print(f"\n## Speed and junk: {len(texts)} BBC News articles ({words:.0f} words on average), "
+          "per CPU-second")
+    out = []
+    for option in ["rules", "crf-en"] + (["spacy"] if spacy_available() else []):
+        names(texts[0], option)  # load the model
+        t = time.process_time()
+        got = [names(x, option) for x in texts]
+        per_s = len(texts) / (time.process_time() - t)
+        distinct = [sorted(set(g)) for g in got]
+        bad = sum(junk(g) for g in distinct)
+        total = sum(len(g) for g in distinct)
+        print(f"{option:22s} {per_s:7.1f} articles/s  {total} names, {bad} begin or end with a "
+              "capitalised function word")
+        out.append({"option": option, "articles_per_s": round(per_s, 1), "names": total,
+                    "function_word_names": bad})
     return out
+
+
+def language(data: Path) -> dict[str, Any] | None:
+    path = data / "similarity" / "semeval2022_train.csv"
+    if not path.exists():
+        return None
+    seen: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            seen.setdefault(r["text1"], r["lang1"])
+            seen.setdefault(r["text2"], r["lang2"])
+    items = [(t, lang) for t, lang in seen.items() if t.strip()]
+    detect_language(items[0][0])
+    t0 = time.process_time()
+    preds = [detect_language(t) for t, _ in items]
+    ms = (time.process_time() - t0) / len(items) * 1000
+    ok = sum(p == g for p, (_, g) in zip(preds, items, strict=True))
+    langs = Counter(g for _, g in items)
+    ok_t = sum(detect_language(t[:60]) == g for t, g in items)
+    print(f"\n## Language: SemEval-2022 Task 8 sample, {len(items)} distinct texts, "
+          f"{len(langs)} languages")
+    print(f"py3langid accuracy {ok / len(items):.4f}, first 60 characters only "
+          f"{ok_t / len(items):.4f}; {ms:.2f} ms/text")
+    return {"texts": len(items), "accuracy": ok / len(items),
+            "accuracy_60_chars": ok_t / len(items), "ms_per_text": ms}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--articles", type=int, default=300, help="BBC articles for the speed run")
+    ap.add_argument("--skip-cv", action="store_true", help="leave out the Russian CRF folds")
+    ap.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = ap.parse_args()
-    methods = available_methods()
-
-    docs = gold_docs()
-    n_gold = sum(len(g) for _, g in docs)
-    print(f"## Entities, gold: {len(docs)} hand-labelled documents, {n_gold} entities")
-    print("P/R/F1 per type (person, organisation, place) and micro-averaged overall")
-    for m in methods:
-        f = _method(m)
-        preds = [{(_norm(n), t) for n, t in f(text)} for text, _ in docs]
-        print(f"{m:15s} {_fmt(score(preds, [g for _, g in docs]))}")
-
-    texts = bbc_texts(args.data, args.articles) if (args.data / "summaries").exists() else []
-    if texts:
-        words = sum(len(t.split()) for t in texts) / len(texts)
-        print(f"\n## Speed: {len(texts)} BBC articles, {words:.0f} words on average, one core")
-        results = {}
-        for m in methods:
-            f = _method(m)
-            f(texts[0])  # load models and gazetteers
-            sample = texts if m != "spacy" else texts[:100]
-            t0 = time.perf_counter()
-            results[m] = [{(_norm(n), t) for n, t in f(x)} for x in sample]
-            dt = (time.perf_counter() - t0) / len(sample) * 1000
-            print(f"{m:15s} {dt:6.2f} ms/article  ({dt * 600 / words:.2f} ms per 600 words)")
-        if "spacy" in results:
-            ref = results["spacy"]
-            print("\n## Entities, silver: agreement with spaCy en_core_web_sm on BBC articles")
-            for m in methods:
-                if m != "spacy":
-                    print(f"{m:15s} {_fmt(score(results[m][: len(ref)], ref))}")
-
-    path = args.data / "similarity" / "semeval2022_train.csv"
-    if path.exists():
-        seen: dict[str, str] = {}
-        with open(path, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                seen.setdefault(row["text1"], row["lang1"])
-                seen.setdefault(row["text2"], row["lang2"])
-        items = [(t, lang) for t, lang in seen.items() if t.strip()]
-        detect_language(items[0][0])
-        t0 = time.perf_counter()
-        preds = [detect_language(t) for t, _ in items]
-        dt = (time.perf_counter() - t0) / len(items) * 1000
-        ok = sum(p == g for p, (_, g) in zip(preds, items, strict=True))
-        none = sum(p is None for p in preds)
-        langs = Counter(g for _, g in items)
-        print(
-            f"\n## Language: SemEval-2022 Task 8 sample, {len(items)} distinct texts, "
-            f"{len(langs)} languages"
-        )
-        print(
-            f"py3langid       accuracy {ok / len(items):.4f}  ({none} returned None)  "
-            f"{dt:.2f} ms/text"
-        )
-        title_items = [(t[:60], g) for t, g in items]
-        ok_t = sum(detect_language(t) == g for t, g in title_items)
-        print(f"first 60 chars  accuracy {ok_t / len(items):.4f}")
+    results = {"english": english(args.data), "russian": russian(args.data, args.folds,
+                                                                 args.skip_cv),
+               "speed": speed(args.data, args.articles), "language": language(args.data)}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

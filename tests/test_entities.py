@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from storydesk.extract.entities import extract_entities
+from storydesk.extract.entities import entities_model, extract_entities
 from storydesk.models import Entity
 
 
@@ -60,10 +60,12 @@ def test_sentence_start_words_and_demonyms_are_not_entities() -> None:
 
 
 def test_and_splits_names_but_not_organisation_names() -> None:
-    t = _types(extract_entities("Amazon and Microsoft bid; Poland and Lithuania agreed."))
+    t = _types(extract_entities(
+        "Shares of Brightwave Systems and Kestrel Logistics rose on Tuesday. "
+        "Poland and Lithuania agreed to share the cost."))
     assert t == {
-        "Amazon": "organisation",
-        "Microsoft": "organisation",
+        "Brightwave Systems": "organisation",
+        "Kestrel Logistics": "organisation",
         "Poland": "place",
         "Lithuania": "place",
     }
@@ -84,18 +86,95 @@ def test_empty_text(text: str) -> None:
     assert extract_entities(text) == []
 
 
-def test_non_english_does_not_crash_and_keeps_known_places() -> None:
+def test_languages_without_a_model_give_no_names() -> None:
     de = "Der Bundeskanzler hat am Montag in Berlin mit Vertretern der Wirtschaft gesprochen."
-    t = _types(extract_entities(de, language="de"))
-    assert t.get("Berlin") == "place"
-    assert "Bundeskanzler" not in t and "Wirtschaft" not in t
+    assert entities_model("de") == "none"
+    assert extract_entities(de, language="de") == []
+    assert extract_entities(de, language=None) == []  # detected as German
     zh = "新华社北京电 今天在北京会见了来访的领导人"
-    assert isinstance(extract_entities(zh, language="zh"), list)
-    assert isinstance(
-        extract_entities("Москва, 5 июля. Путин встретился с Лукашенко.", language="ru"), list
-    )
+    assert extract_entities(zh, language="zh") == []
 
 
 def test_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError):
         extract_entities("Paris", method="nope")
+
+
+def test_language_none_is_detected() -> None:
+    text = ("The mayor of Karsk, Jonas Wetterlind, opened the new tram line on Monday, "
+            "months after the date the city council had promised.")
+    t = _types(extract_entities(text, language=None))
+    assert t.get("Jonas Wetterlind") == "person"
+    assert t.get("Karsk") == "place"
+
+
+def test_one_name_per_entity_the_longest_form() -> None:
+    text = (
+        "Valdorian opposition leader Anton Renko was arrested again on Tuesday.\n"
+        "Renko had left his flat in Lowgate to meet supporters. Police said Renko broke "
+        "the terms of his house arrest. Later Renko's lawyer, Mira Osterhaus, said the "
+        "arrest was unlawful. Osterhaus will appeal."
+    )
+    ents = extract_entities(text)
+    by_name = {e.name: e for e in ents}
+    assert by_name["Anton Renko"].type == "person"
+    assert by_name["Anton Renko"].count == 4
+    assert by_name["Mira Osterhaus"].count == 2
+    assert not {"Renko", "Osterhaus", "Later Renko"} & set(by_name)
+
+
+@pytest.mark.parametrize("text", [
+    "Cape Ardell Station Opens\nThe station on the ice shelf was opened by Mayor Teodor "
+    "Kalvan on Friday.",
+    "Northgate Council Votes The council of Northgate voted to close the Hillside depot.",
+    "Karsk Tram Line Delayed. However Karsk Transit said the line would open in May.",
+    "Meanwhile Gregor Lasko of the Central Election Commission said observers were "
+    "welcome. The Commission meets in Valdoria City.",
+])
+def test_no_sentence_opener_glued_to_a_name(text: str) -> None:
+    openers = {"The", "However", "Meanwhile", "Later", "A", "An", "In", "On"}
+    for e in extract_entities(text):
+        words = e.name.split()
+        assert words[0] not in openers and words[-1] not in openers, e
+
+
+def test_russian_uses_the_russian_model() -> None:
+    text = (
+        "Министр иностранных дел Валдории Антон Ренко прибыл в Москву в понедельник. "
+        "Ренко встретился с руководством компании «Северная верфь» и посетил Санкт-Петербург. "
+        "По словам Ренко, переговоры были трудными."
+    )
+    assert entities_model("ru") == "natasha+crf-ru"
+    t = _types(extract_entities(text, language="ru"))
+    assert t.get("Антон Ренко") == "person"
+    assert t.get("Санкт-Петербург") == "place"
+    assert "Ренко" not in t  # held by the longer form
+    # without natasha: the CRF trained on Russian news alone
+    t = _types(extract_entities(text, language="ru", method="crf"))
+    assert t.get("Антон Ренко") == "person"
+
+
+def test_article_says_which_model_named_its_entities() -> None:
+    from storydesk.extract.article import build_article
+    from storydesk.models import RawDocument
+
+    de = ("Der Bundeskanzler hat am Montag in Berlin mit Vertretern der Wirtschaft über die "
+          "neuen Zölle gesprochen, teilte die Regierung mit.")
+    a = build_article(RawDocument("de.txt", "text", de))
+    assert a.language == "de"
+    assert a.entities == []
+    assert a.to_dict()["entities_model"] == "none"
+    en = ("The mayor of Karsk, Jonas Wetterlind, opened the new tram line on Monday, "
+          "months after the date the city council had promised.")
+    a = build_article(RawDocument("en.txt", "text", en))
+    assert a.to_dict()["entities_model"] == "crf-en"
+    assert "Jonas Wetterlind" in {e.name for e in a.entities}
+
+
+def test_headline_and_dateline_capitals_take_the_usual_spelling() -> None:
+    text = ("KARSK TRAM LINE OPENS\nKARSK, Ostmark, March 26 - The new tram line in Karsk "
+            "opened on Thursday, months late. Mayor Jonas Wetterlind rode the first tram "
+            "through Karsk with NATO officials.")
+    names = {e.name for e in extract_entities(text)}
+    assert "Karsk" in names and "KARSK" not in names
+    assert "NATO" in names  # an acronym stays as written

@@ -427,3 +427,18 @@ def test_copies_stored_after_a_page_was_shown_are_listed(db):
         other.close()
         html = c.get("/articles/1").text
         assert "Karsk dock strike, a copy" in html and html.count('class="dup"') == 2
+
+
+def test_article_without_an_entity_model_says_so(store_db):
+    store = Store(store_db)
+    de = _insert(store, "Zölle", "Der Bundeskanzler hat am Montag in Berlin gesprochen.", 1,
+                 language="de")
+    en = _insert(store, "Karsk", "Dock workers in Karsk stopped work on Monday.", 2,
+                 language="en", entities=[Entity("Karsk", "place")])
+    store.close()
+    with _client(store_db, token="") as c:
+        assert c.get(f"/api/articles/{de}").json()["entities_model"] == "none"
+        assert c.get(f"/api/articles/{en}").json()["entities_model"] == "crf-en"
+        page = c.get(f"/articles/{de}").text
+        assert "no entity model for this language (de)" in page
+        assert "no entity model" not in c.get(f"/articles/{en}").text

@@ -59,10 +59,19 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
     added_at: str | None = None
 
+    @property
+    def entities_model(self) -> str:
+        """The model that names this article's entities ("crf-en", "natasha+crf-ru"...),
+        "none" where its language has none (then ``entities`` is empty)."""
+        from storydesk.extract.entities import entities_model
+
+        return entities_model(self.language)
+
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         d = asdict(self)
         if not with_text:
             d.pop("text")
+        d["entities_model"] = self.entities_model
         return d
 
 

@@ -170,7 +170,8 @@ def show_article(
         ("id", str(a.id)), ("outlet", a.outlet), ("date", a.date and f"{a.date} ({a.date_source})"),
         ("author", a.author), ("language", a.language), ("url", a.url),
         ("cited", ", ".join(a.cited)), ("words", str(a.word_count)),
-        ("entities", ", ".join(f"{e.name} ({e.type[:3]}, {e.count})" for e in a.entities[:12])),
+        ("entities", ", ".join(f"{e.name} ({e.type[:3]}, {e.count})" for e in a.entities[:12])
+         or (a.entities_model == "none" and f"none (no entity model for {a.language})")),
         ("duplicate of",
          a.duplicate_of and f"{a.duplicate_of} ({a.duplicate_share or 0:.0%} in common)"),
     ]
@@ -276,6 +277,11 @@ _register_export(app)
 from storydesk.cli.batch import register as _register_batch  # noqa: E402
 
 _register_batch(app)
+
+
+from storydesk.cli.entities import register as _register_entities  # noqa: E402
+
+_register_entities(app)
 
 
 def main() -> None:

@@ -59,8 +59,8 @@ def fail(message: str, code: int = 1) -> None:
 def article_json(article: Any, *, with_text: bool = True) -> dict[str, Any]:
     d = article.to_dict(with_text=with_text)
     keys = ["id", "title", "text", "date", "outlet", "url", "language", "author", "cited",
-            "entities", "duplicate_of", "duplicate_share", "date_source", "word_count", "origin",
-            "extra", "added_at"]
+            "entities", "entities_model", "duplicate_of", "duplicate_share", "date_source",
+            "word_count", "origin", "extra", "added_at"]
     return {k: d[k] for k in keys if k in d}
 
 

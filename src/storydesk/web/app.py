@@ -191,6 +191,7 @@ class ArticleBrief(BaseModel):
     author: str | None = None
     cited: list[str] = []
     entities: list[EntityOut] = []
+    entities_model: str | None = None
     duplicate_of: int | None = None
     duplicate_share: float | None = None
     word_count: int = 0

@@ -130,7 +130,7 @@ def articles(
         table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(clip(a.title)),
                       escape(", ".join(a.cited)), str(a.duplicate_of or ""))
     console.print(table)
-    total = desk.store.count_articles(outlet=outlet, since=since, cited=cited)
+    total = desk.count_articles(outlet=outlet, since=since, cited=cited)
     console.print(count_line(len(rows), total, "articles", bool(outlet or since or cited)),
                   highlight=False)
 

@@ -70,7 +70,7 @@ def stories(
                       escape(", ".join(s.outlets[:4]) + (" …" if len(s.outlets) > 4 else "")),
                       escape(", ".join(e["name"] for e in s.entities[:4])))
     console.print(table)
-    total = desk.store.count_stories(since=since, outlet=outlet, cited=cited)
+    total = desk.count_stories(since=since, outlet=outlet, cited=cited)
     console.print(count_line(len(rows), total, "stories", bool(since or outlet or cited)),
                   highlight=False)
     desk.close()
@@ -104,7 +104,7 @@ def show_story(
         console.print("\n[bold]Summary[/bold]")
         print_story_summary(summary.to_dict())
     console.print()
-    arts = {a.id: a for a in desk.store.articles_by_ids(st.article_ids, with_text=False)}
+    arts = {a.id: a for a in desk.articles_by_ids(st.article_ids)}
     for aid in st.article_ids:
         a = arts.get(aid)
         head = f"[bold]{aid}[/bold]  " + (escape(a.title) if a else "?")
@@ -130,7 +130,7 @@ def rebuild(db: DbOption = None) -> None:
             bar.update(task, completed=done, total=total)
 
         n = desk.rebuild(progress=tick)
-    console.print(f"{desk.store.count_articles()} articles in {n} stories", highlight=False)
+    console.print(f"{desk.count_articles()} articles in {n} stories", highlight=False)
     desk.close()
 
 

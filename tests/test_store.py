@@ -74,6 +74,24 @@ def test_insert_roundtrip_and_listing(store_db):
     assert [c[0] for c in store.near_candidates(["1:bb", "9:zz"])] == [new_id]
 
 
+def test_newest_first_pages_by_date_then_id_undated_last(store_db):
+    store = Store(store_db)
+    dates = ["2026-03-02", None, "2026-03-04", "2026-03-02", "2026-03-01T09:00:00+00:00",
+             None, "2026-03-04", "2026-03-01"]
+    for n, d in enumerate(dates):
+        store.insert_article(_article(f"Article {n}", f"text number {n}", date=d,
+                                      outlet="Odd" if n % 2 else "Even"),
+                             url_key=None, text_hash=f"h{n}", signature=None, band_keys=[])
+    every = store.list_articles(limit=None)
+    expected = [a.id for a in sorted(every, key=lambda a: (a.date or "", a.id), reverse=True)]
+    assert [a.id for a in store.list_articles(limit=None, newest_first=True)] == expected
+    pages = [store.list_articles(limit=3, offset=o, newest_first=True) for o in (0, 3, 6)]
+    assert [a.id for page in pages for a in page] == expected
+    odd = [a.id for a in store.list_articles(limit=None, outlet="odd", newest_first=True)]
+    assert odd == [i for i in expected if i % 2 == 0]  # ids count from 1: odd n, even id
+    assert store.count_articles(outlet="odd") == len(odd)
+
+
 def test_failed_insert_leaves_nothing_behind(store_db):
     store = Store(store_db)
     store.insert_article(_article("One", "first text here"), url_key=None, text_hash="same",

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 
 from storydesk.models import AddReport, Article, Entity, Failure, RawDocument
 from storydesk.store import Store
-from storydesk.web import app as webapp
-from storydesk.web.app import create_app, paragraphs, safe_url, snippet_html
+from storydesk.web import create_app
+from storydesk.web import pages as webpages
+from storydesk.web.pages import paragraphs, safe_url, snippet_html
 
 try:  # the ingest pipeline (extract/*) may still be under construction
     from storydesk.desk import Desk
@@ -121,7 +122,7 @@ def test_articles_page_filters_by_outlet_and_since(client):
 
 
 def test_articles_page_paginates(client, monkeypatch):
-    monkeypatch.setattr(webapp, "PAGE_SIZE", 3)
+    monkeypatch.setattr(webpages, "PAGE_SIZE", 3)
     first = client.get("/articles").text
     assert len(_titles_in_order(first)) == 3
     assert 'href="/articles?page=2"' in first and "Newer" not in first

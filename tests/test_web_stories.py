@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from storydesk import Desk
 from storydesk.demo import load
 from storydesk.models import RawDocument, Story
-from storydesk.web.app import SHOWN_ITEMS, create_app
+from storydesk.web import create_app
+from storydesk.web.pages import SHOWN_ITEMS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

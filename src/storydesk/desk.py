@@ -385,6 +385,11 @@ class Desk:
         return self.store.list_stories(limit=limit, offset=offset, since=since, outlet=outlet,
                                        cited=cited)
 
+    def count_stories(self, *, since: str | None = None, outlet: str | None = None,
+                      cited: str | None = None) -> int:
+        """How many stories :meth:`stories` with these filters lists in all."""
+        return self.store.count_stories(since=since, outlet=outlet, cited=cited)
+
     def story(self, story_id: int) -> Story | None:
         """One story with its article ids and, per article, why it is there."""
         return self.store.get_story(story_id)
@@ -405,11 +410,31 @@ class Desk:
         outlet: str | None = None,
         since: str | None = None,
         cited: str | None = None,
+        newest_first: bool = False,
     ) -> list[Article]:
-        """Stored articles, oldest first, without their text; ``outlet``, ``since`` and
-        ``cited`` (articles citing that source) filter them."""
+        """Stored articles, oldest first (by id; ``newest_first``: latest date first,
+        undated last), without their text; ``outlet``, ``since`` and ``cited`` (articles
+        citing that source) filter them."""
         return self.store.list_articles(limit=limit, offset=offset, outlet=outlet, since=since,
-                                        cited=cited)
+                                        cited=cited, newest_first=newest_first)
+
+    def count_articles(self, *, outlet: str | None = None, since: str | None = None,
+                       cited: str | None = None) -> int:
+        """How many articles :meth:`articles` with these filters lists in all."""
+        return self.store.count_articles(outlet=outlet, since=since, cited=cited)
+
+    def articles_by_ids(self, ids: list[int]) -> list[Article]:
+        """The stored articles among ``ids``, in that order, without their text."""
+        return self.store.articles_by_ids(ids, with_text=False)
+
+    def copies_of(self, article_id: int) -> list[Article]:
+        """Stored articles marked as copies of this one, without their text."""
+        return self.store.copies_of(article_id)
+
+    def adjacent_articles(self, article: Article) -> tuple[Article | None, Article | None]:
+        """The articles just before and after ``article`` by date (undated first, then
+        by id), without their text."""
+        return self.store.adjacent_articles(article)
 
     def outlets(self, top_cited: int = 5) -> list[dict[str, Any]]:
         """Per outlet of the stored articles, most articles first: ``name``, ``count``,

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from storydesk.cli.options import DbOption, JsonOption, open_desk
 from storydesk.cli.output import (
     article_json,
     clip,
@@ -30,23 +31,6 @@ app = typer.Typer(
 )
 show_app = typer.Typer(help="Show one article (or story) in full.", no_args_is_help=True)
 app.add_typer(show_app, name="show")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "\\[default: ./storydesk.db]", show_default=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _desk(db: str | None, **kw: object):  # noqa: ANN202
-    from storydesk import Desk
-    from storydesk.store import StoreError
-
-    try:
-        return Desk(db, **kw)  # type: ignore[arg-type]
-    except StoreError as e:
-        fail(str(e))
 
 
 @app.command()
@@ -78,7 +62,7 @@ def add(
         field_map = parse_field_map(field or [])
     except ValueError as e:
         fail(escape(str(e)), 2)
-    desk = _desk(db, allow_private=allow_private)
+    desk = open_desk(db, allow_private=allow_private)
     if delay is not None:
         desk.settings.fetch.per_host_delay = delay
     counts = {"added": 0, "duplicate": 0, "failed": 0}
@@ -136,7 +120,7 @@ def articles(
     json_out: JsonOption = False,
 ) -> None:
     """List stored articles, oldest first."""
-    desk = _desk(db)
+    desk = open_desk(db)
     rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since, cited=cited)
     if json_out:
         print_json([article_json(a, with_text=False) for a in rows])
@@ -146,7 +130,7 @@ def articles(
         table.add_row(str(a.id), (a.date or "")[:10], escape(a.outlet or ""), escape(clip(a.title)),
                       escape(", ".join(a.cited)), str(a.duplicate_of or ""))
     console.print(table)
-    total = desk.store.count_articles(outlet=outlet, since=since, cited=cited)
+    total = desk.count_articles(outlet=outlet, since=since, cited=cited)
     console.print(count_line(len(rows), total, "articles", bool(outlet or since or cited)),
                   highlight=False)
 
@@ -158,7 +142,7 @@ def show_article(
     json_out: JsonOption = False,
 ) -> None:
     """Show one article: its metadata, cited sources, entities and clean text."""
-    desk = _desk(db)
+    desk = open_desk(db)
     a = desk.article(article_id)
     if a is None:
         fail(f"no article with id {article_id}")
@@ -196,7 +180,7 @@ def search(
     from storydesk.store import QueryError
 
     query = " ".join(words)
-    desk = _desk(db)
+    desk = open_desk(db)
     try:
         hits = desk.search(query, limit=limit)
     except QueryError as e:

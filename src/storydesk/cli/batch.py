@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from storydesk.cli.output import err, fail, open_desk, print_json, shown
+from storydesk.cli.options import open_desk
+from storydesk.cli.output import err, fail, print_json, shown
 
 
 def batch(

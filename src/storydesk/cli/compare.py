@@ -12,13 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from storydesk.cli.options import DbOption, open_desk
 from storydesk.cli.output import console, eval_group, fail, print_json
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "\\[default: ./storydesk.db]", show_default=False),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
 
 
@@ -35,17 +31,12 @@ def compare(
     from storydesk.compare.inputs import CompareInputError
     from storydesk.compare.report import print_report
     from storydesk.desk import Desk
-    from storydesk.store import StoreError
 
     inputs = inputs or []
     if story is not None and inputs:
         fail("give either --story ID or articles to compare, not both")
     needs_store = story is not None or any(i.strip().isdigit() for i in inputs)
-    try:
-        desk = Desk(db) if needs_store else None
-    except StoreError as e:
-        fail(str(e))
-        return
+    desk = open_desk(db) if needs_store else None
     try:
         if story is not None:  # kept in the store: instant when the story has not changed
             found = desk.story_comparison(story)  # type: ignore[union-attr]

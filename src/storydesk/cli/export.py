@@ -13,7 +13,8 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from storydesk.cli.output import DbOption, err, fail, open_desk
+from storydesk.cli.options import DbOption, open_desk
+from storydesk.cli.output import err, fail
 
 
 class What(StrEnum):

@@ -18,17 +18,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storydesk.cli.output import (
-    DbOption,
-    JsonOption,
-    clip,
-    console,
-    err,
-    fail,
-    open_desk,
-    print_json,
-    shown,
-)
+from storydesk.cli.options import DbOption, JsonOption, open_desk
+from storydesk.cli.output import clip, console, err, fail, print_json, shown
 
 AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow fetching from "
                          "private, loopback and link-local addresses.")]

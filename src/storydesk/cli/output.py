@@ -4,33 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.console import Console
 
 console = Console()
 err = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "\\[default: ./storydesk.db]", show_default=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def open_desk(db: str | None, **kw: Any) -> Any:
-    """A ``Desk`` on ``db``; a store that cannot be opened ends the command with its reason."""
-    from storydesk import Desk
-    from storydesk.store import StoreError
-
-    try:
-        return Desk(db, **kw)
-    except StoreError as e:
-        from rich.markup import escape
-
-        fail(escape(str(e)))
 
 
 def shown(text: str) -> str:

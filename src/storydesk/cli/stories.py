@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from storydesk.cli.options import DbOption, JsonOption, open_desk
 from storydesk.cli.output import (
     clip,
     console,
@@ -24,25 +25,8 @@ from storydesk.cli.output import (
     read_labelled_jsonl,
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "\\[default: ./storydesk.db]", show_default=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
 EVAL_KEYS = ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "nmi", "stories_found",
              "stories_gold", "articles_per_s"]
-
-def _desk(db: str | None):  # noqa: ANN202
-    from storydesk import Desk
-    from storydesk.store import StoreError
-
-    try:
-        return Desk(db)
-    except StoreError as e:
-        fail(str(e))
-
 
 def story_json(story: Any, *, with_why: bool = True) -> dict[str, Any]:
     """A story with exactly the documented keys (``why`` keyed by article id)."""
@@ -69,7 +53,7 @@ def stories(
     """List stories, latest first: title (the most representative headline), article count,
     outlets, first and last date, key entities. Articles are placed as they are added; see
     [bold]storydesk show story ID[/bold] for why each article is in its story."""
-    desk = _desk(db)
+    desk = open_desk(db)
     desk.place_new_articles()  # articles stored by an older version or an interrupted run
     rows = desk.stories(limit=limit, offset=offset, since=since, outlet=outlet, cited=cited)
     if json_out:
@@ -86,7 +70,7 @@ def stories(
                       escape(", ".join(s.outlets[:4]) + (" …" if len(s.outlets) > 4 else "")),
                       escape(", ".join(e["name"] for e in s.entities[:4])))
     console.print(table)
-    total = desk.store.count_stories(since=since, outlet=outlet, cited=cited)
+    total = desk.count_stories(since=since, outlet=outlet, cited=cited)
     console.print(count_line(len(rows), total, "stories", bool(since or outlet or cited)),
                   highlight=False)
     desk.close()
@@ -99,7 +83,7 @@ def show_story(
 ) -> None:
     """Show one story: its articles and, for each, why it is there (shared entities and
     terms, days apart, similarity)."""
-    desk = _desk(db)
+    desk = open_desk(db)
     st = desk.story(story_id)
     if st is None:
         fail(f"no story with id {story_id}")
@@ -120,7 +104,7 @@ def show_story(
         console.print("\n[bold]Summary[/bold]")
         print_story_summary(summary.to_dict())
     console.print()
-    arts = {a.id: a for a in desk.store.articles_by_ids(st.article_ids, with_text=False)}
+    arts = {a.id: a for a in desk.articles_by_ids(st.article_ids)}
     for aid in st.article_ids:
         a = arts.get(aid)
         head = f"[bold]{aid}[/bold]  " + (escape(a.title) if a else "?")
@@ -136,7 +120,7 @@ def show_story(
 def rebuild(db: DbOption = None) -> None:
     """Regroup every stored article into stories with the current settings (slow on a
     large store: a progress bar shows how far it is)."""
-    desk = _desk(db)
+    desk = open_desk(db)
     with Progress(TextColumn("[bold]regrouping[/bold]"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True,
                   disable=not err.is_terminal) as bar:
@@ -146,7 +130,7 @@ def rebuild(db: DbOption = None) -> None:
             bar.update(task, completed=done, total=total)
 
         n = desk.rebuild(progress=tick)
-    console.print(f"{desk.store.count_articles()} articles in {n} stories", highlight=False)
+    console.print(f"{desk.count_articles()} articles in {n} stories", highlight=False)
     desk.close()
 
 

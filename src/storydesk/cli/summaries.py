@@ -13,25 +13,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from storydesk.cli.options import DbOption, open_desk
 from storydesk.cli.output import console, eval_group, fail, print_json, read_labelled_jsonl
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="STORYDESK_DB", help="Store: a SQLite path or database URL. "
-                 "\\[default: ./storydesk.db]", show_default=False),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 METRICS = ("rouge1", "rouge2", "rougeLsum")
-
-
-def _desk(db: str | None):  # noqa: ANN202
-    from storydesk import Desk
-    from storydesk.store import StoreError
-
-    try:
-        return Desk(db)
-    except StoreError as e:
-        fail(str(e))
 
 
 def _source_label(src: dict[str, Any]) -> str:
@@ -84,7 +70,7 @@ def summary(
         fail("give --story ID or inputs, not both")
     if story is None and not inputs:
         fail("nothing to summarise: give an article id, files or --story ID")
-    desk = _desk(db)
+    desk = open_desk(db)
     ab = True if abstractive else None
     try:
         if story is not None:

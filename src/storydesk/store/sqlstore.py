@@ -403,12 +403,16 @@ class Store:
         since: str | None = None,
         cited: str | None = None,
         with_text: bool = False,
+        newest_first: bool = False,
     ) -> list[Article]:
-        """Articles by id; ``outlet`` (any case), dated on or after ``since``, citing
-        ``cited`` (a name as ``Article.cited`` holds it, any case)."""
+        """Articles by id (``newest_first``: by date, then id, latest first, undated
+        last); ``outlet`` (any case), dated on or after ``since``, citing ``cited`` (a
+        name as ``Article.cited`` holds it, any case)."""
         cols = list(articles.c) if with_text else LISTING_COLUMNS
         q = self._article_filters(select(*cols), outlet, since, cited)
-        q = q.order_by(articles.c.id).offset(offset)
+        order = ([func.coalesce(articles.c.date, "").desc(), articles.c.id.desc()]
+                 if newest_first else [articles.c.id])
+        q = q.order_by(*order).offset(offset)
         if limit is not None:
             q = q.limit(limit)
         with self.engine.connect() as conn:

@@ -3,59 +3,11 @@
 from __future__ import annotations
 
 import copy
-import logging
 import os
-import re
 import sys
 import threading
 
-REDACTED = "[redacted]"
-
-
-class RedactSecrets(logging.Filter):
-    """Replaces each secret (the API token) in a log line, wherever it came from: a
-    token pasted into a query string shows in the access log as ``[redacted]``."""
-
-    def __init__(self, secrets: list[str]):
-        super().__init__()
-        self.patterns = [secret_pattern(s) for s in secrets if s]
-
-    def _clean(self, value: object) -> object:
-        if isinstance(value, str):
-            for p in self.patterns:
-                value = p.sub(REDACTED, value)
-        return value
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        # Arguments are cleaned in place: formatters (uvicorn's) read them one by one.
-        record.msg = self._clean(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(self._clean(a) for a in record.args)
-        elif isinstance(record.args, dict):
-            record.args = {k: self._clean(v) for k, v in record.args.items()}
-        return True
-
-
-def secret_pattern(secret: str) -> re.Pattern[str]:
-    """The secret as written in a log line: each character as itself or percent-encoded
-    (``%2b``, ``%2B``, double-encoded ``%252b``), in any mix."""
-    parts = []
-    for ch in secret:
-        encoded = "".join("%(?:25)*" + "".join(f"[{h}{h.upper()}]" if h.isalpha() else h
-                                            for h in f"{b:02x}")
-                          for b in ch.encode("utf-8"))
-        parts.append(f"(?:{re.escape(ch)}|{encoded})")
-    return re.compile("".join(parts))
-
-
-def redact_logs(secrets: list[str]) -> None:
-    """Add the filter to every handler configured so far (uvicorn's, the poller's)."""
-    flt = RedactSecrets(secrets)
-    loggers = [logging.getLogger()] + [
-        lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
-    for logger in loggers:
-        for handler in logger.handlers:
-            handler.addFilter(flt)
+from storydesk.web.security import RedactSecrets, redact_logs
 
 
 def serve(

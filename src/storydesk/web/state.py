@@ -1,0 +1,58 @@
+"""What the web routers share: the app's state (handed to each route as a FastAPI
+dependency) and the readers of the filter parameters pages and API both take."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, HTTPException, Request
+from jinja2 import Environment
+
+from storydesk.settings import WebSettings
+
+if TYPE_CHECKING:
+    from storydesk.desk import Desk
+
+
+@dataclass
+class WebState:
+    """One app's state: the ``Desk`` it serves, its web settings, the page templates and
+    the write token (None: read-only); ingests through the API take ``ingest_lock``."""
+
+    desk: Desk
+    settings: WebSettings
+    templates: Environment
+    write_token: str | None
+    ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def web_state(request: Request) -> WebState:
+    """The state of the app serving ``request`` (set by ``create_app``)."""
+    state: WebState = request.app.state.web
+    return state
+
+
+State = Annotated[WebState, Depends(web_state)]
+
+
+def since_filter(value: str | None) -> str | None:
+    """A ``since`` parameter: empty means none; else a date YYYY-MM-DD (time allowed)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        Date.fromisoformat(value[:10])
+    except ValueError:
+        raise HTTPException(422, f"since: expected a date YYYY-MM-DD, got {value[:40]!r}") from None
+    if len(value) > 10 and value[10] not in "T ":
+        raise HTTPException(422, f"since: expected a date YYYY-MM-DD, got {value[:40]!r}")
+    return value
+
+
+def name_filter(value: str | None) -> str | None:
+    """An ``outlet`` or ``cited`` parameter: empty means none."""
+    value = (value or "").strip()
+    return value or None

@@ -10,8 +10,8 @@ spaces (:func:`storydesk.text.index_terms`); ``unicode61`` only folds case and a
 
 A query term is read the same way once per language the store holds (its language is
 not known), and any of those readings may match; a phrase stays a phrase. Snippets are
-cut from the original text around the words whose reading matched, marked ``[...]``
-as FTS5's ``snippet()`` marks them.
+cut from the original text around the words whose reading matched, marked between
+``MARK_START`` and ``MARK_END`` (characters no stored text holds).
 """
 
 from __future__ import annotations

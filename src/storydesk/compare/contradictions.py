@@ -36,6 +36,7 @@ import numpy as np
 
 from storydesk.settings import CompareSettings
 from storydesk.summarize.single import display_text
+from storydesk.text import stopwords
 
 from .details import Quote, dates, quantities, quotes
 from .facts import CompareArticle, Sentence
@@ -126,12 +127,10 @@ def _event_places(text: str, places: Sequence[str]) -> list[str]:
 def _overlap(a: Quote, b: Quote) -> float:
     """Share of the shorter quote's content words (stop words aside; all words when it
     has none) found in the other."""
-    from storydesk.text import stopwords
+    stop = stopwords(None)  # English: what the judge was fitted on
 
-    STOPWORDS = stopwords(None)  # English, as the judge was fitted
-
-    wa = [w for w in a.words if w not in STOPWORDS] or list(a.words)
-    wb = [w for w in b.words if w not in STOPWORDS] or list(b.words)
+    wa = [w for w in a.words if w not in stop] or list(a.words)
+    wb = [w for w in b.words if w not in stop] or list(b.words)
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     pool = list(long_)
     hit = 0

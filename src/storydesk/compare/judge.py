@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from storydesk.text import stems, stopwords, words
+
 __all__ = ["FEATURES", "SentenceTokens", "sentence_tokens", "pair_features", "judge_pairs",
            "judge_matrix", "judge_matrices", "judge_between", "load_judge", "evaluate_facts",
            "read_fact_pairs"]
@@ -71,8 +73,6 @@ def sentence_tokens(text: str, language: str | None = None) -> SentenceTokens:
     words and stems for ``language`` (None: English); the paraphrase lexicon for
     canonical terms."""
     from vaderSentiment.vaderSentiment import NEGATE
-
-    from storydesk.text import stems, stopwords, words
 
     from .details import strip_dateline
     from .paraphrase import canonical_terms
@@ -132,11 +132,9 @@ def _tfidf(bags: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 def _char_matrix(texts: Sequence[str], toks: Sequence[SentenceTokens]) -> sparse.csr_matrix:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from storydesk.text import stopwords
+    stop = stopwords(None)  # English: what the judge was fitted on
 
-    STOPWORDS = stopwords(None)  # English, as the judge was fitted
-
-    docs = [" ".join(w for w in t.words if w not in STOPWORDS) for t in toks]
+    docs = [" ".join(w for w in t.words if w not in stop) for t in toks]
     if not any(docs):
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
     v = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,

@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storydesk.text import stopwords
+
 from .details import Quantity, strip_dateline
 from .judge import CAPITAL as _NAME
 
@@ -39,12 +41,9 @@ def measured(text: str, qs: Sequence[Quantity]) -> list[Measured]:
     """``qs`` (read from ``text``) with their subjects."""
     body = strip_dateline(text)
     bounds = [0, *(m.start() for m in _CLAUSE.finditer(body)), len(body)]
-    from storydesk.text import stopwords
-
-    STOPWORDS = stopwords(None)  # English, as the judge was fitted
-
+    stop = stopwords(None)  # English: what the judge was fitted on
     first = _NAME.match(body.lstrip("\"“‘'( "))
-    if first and first.group(0).lower() not in STOPWORDS:
+    if first and first.group(0).lower() not in stop:
         first = None  # "Ford finished with...": a name, not a capital of the first word
     out = []
     for q in qs:

@@ -58,15 +58,14 @@ _NOSPACE = _HAN + _KANA + _SEA
 _MARKS = _mark_class()
 _LETTER = rf"[^\W_{_NOSPACE}]"  # a letter or digit of a spaced script
 _INNER = rf"(?:[^\W{_NOSPACE}]|[{_MARKS}'’-])"
-_PATTERN = re.compile(
-    rf"(?P<run>[{_NOSPACE}{_MARKS}]*[{_NOSPACE}][{_NOSPACE}{_MARKS}]*)"
-    rf"|(?P<word>{_LETTER}(?:{_INNER}*(?:{_LETTER}|[{_MARKS}]))?)"
-)
-_WORD_RE = re.compile(rf"{_LETTER}(?:{_INNER}*(?:{_LETTER}|[{_MARKS}]))?")
+_WORD = rf"{_LETTER}(?:{_INNER}*(?:{_LETTER}|[{_MARKS}]))?"  # a word of a spaced script
+_RUN = rf"[{_NOSPACE}{_MARKS}]*[{_NOSPACE}][{_NOSPACE}{_MARKS}]*"  # a run of an unspaced one
+_PATTERN = re.compile(rf"(?P<run>{_RUN})|(?P<word>{_WORD})")
+_WORD_RE = re.compile(_WORD)
 _KANA_RE = re.compile(f"[{_KANA}]")
 _HAN_RE = re.compile(f"[{_HAN}]")
 _CJK_RE = re.compile(f"[{_NOSPACE}]")
-_RUN_RE = re.compile(f"[{_NOSPACE}{_MARKS}]*[{_NOSPACE}][{_NOSPACE}{_MARKS}]*")
+_RUN_RE = re.compile(_RUN)
 
 _jieba_lock = threading.Lock()
 _jieba: Any = None

@@ -15,9 +15,9 @@ def check_store(db: Path) -> dict[str, int]:
         if not q("SELECT name FROM sqlite_master"):
             return {"articles": 0, "placed": 0}  # killed before the schema was made
         assert q("PRAGMA foreign_key_check") == []
-        con.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+        con.execute("INSERT INTO articles_terms(articles_terms) VALUES ('integrity-check')")
         [(n,)] = q("SELECT count(*) FROM articles")
-        assert q("SELECT count(*) FROM articles_fts") == [(n,)]
+        assert q("SELECT count(*) FROM articles_terms") == [(n,)]
         assert q("""SELECT id FROM articles WHERE title = '' OR text = '' OR word_count <= 0
                     OR signature IS NULL OR added_at IS NULL OR NOT json_valid(cited)
                     OR NOT json_valid(entities) OR NOT json_valid(extra)""") == []

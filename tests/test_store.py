@@ -25,7 +25,7 @@ def test_new_store_is_migrated_and_in_wal_mode(tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"articles", "articles_fts", "dup_bands", "outlet_lines", "meta"} <= tables
+    assert {"articles", "articles_terms", "dup_bands", "outlet_lines", "meta"} <= tables
     # Opening again applies nothing new and keeps the data.
     assert Store(str(db)).schema_version() == SCHEMA_VERSION
 

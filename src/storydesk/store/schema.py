@@ -251,8 +251,8 @@ def _v6(conn: Connection) -> None:
 
 
 # SQLite: ``articles_terms``, a full-text index of each article's words as the text
-# layer reads them in its language (stemmed; Chinese segmented), beside ``articles_fts``
-# (see store/fulltext.py). Rows are written with the article; a trigger deletes them.
+# layer reads them in its language (stemmed; Chinese segmented; see store/fulltext.py).
+# Rows are written with the article; a trigger deletes them.
 # Existing articles are indexed here, BACKFILL_ROWS at a time.
 BACKFILL_ROWS = 500
 
@@ -284,6 +284,16 @@ def _v7(conn: Connection) -> None:
         last = rows[-1].id
 
 
+# SQLite: search reads ``articles_terms`` only since v7, so the FTS5 index of the raw text
+# (v1) and the triggers that kept it on every insert, update and delete go.
+def _v8(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+    conn.execute(text("DROP TABLE IF EXISTS articles_fts"))
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -253,28 +253,18 @@ def api_story(state: State, story_id: Annotated[int, PathParam(ge=1)]) -> dict[s
     return st.to_dict()
 
 
-# A summary's length asked over the API; only the default length is stored (an anonymous
-# GET must not grow the store).
-SentencesQuery = Annotated[int | None, Query(ge=1, le=50)]
-WordsQuery = Annotated[int | None, Query(ge=10, le=5000)]
-
-
-def _default_length(sentences: int | None, words: int | None) -> bool:
-    return sentences is None and words is None
-
-
 @router.get("/api/stories/{story_id}/summary", response_model=SummaryOut, responses=ERRORS,
             tags=["summaries"])
 def api_story_summary(
     state: State,
     story_id: Annotated[int, PathParam(ge=1)],
-    sentences: SentencesQuery = None,
-    words: WordsQuery = None,
+    sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
+    words: Annotated[int | None, Query(ge=10, le=5000)] = None,
 ) -> dict[str, Any]:
     """The story's summary; each sentence lists every article sentence stating it.
     Only the default length is kept in the store; other lengths are made each time."""
     summ = state.desk.story_summary(story_id, sentences, words,
-                                  save=_default_length(sentences, words))
+                                  save=sentences is None and words is None)
     if summ is None:
         raise HTTPException(404, f"no story with id {story_id}")
     return summ.to_dict()
@@ -302,13 +292,13 @@ def api_story_comparison(
 def api_article_summary(
     state: State,
     article_id: Annotated[int, PathParam(ge=1)],
-    sentences: SentencesQuery = None,
-    words: WordsQuery = None,
+    sentences: Annotated[int | None, Query(ge=1, le=50)] = None,
+    words: Annotated[int | None, Query(ge=10, le=5000)] = None,
 ) -> dict[str, Any]:
     """The article's summary: its best sentences in article order, with their index.
     Only the default length is kept in the store; other lengths are made each time."""
     summ = state.desk.summary(article_id, sentences, words,
-                            save=_default_length(sentences, words))
+                            save=sentences is None and words is None)
     if summ is None:
         raise HTTPException(404, f"no article with id {article_id}")
     return summ.to_dict()

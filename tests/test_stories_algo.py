@@ -155,15 +155,6 @@ def test_duplicates_count_once_and_follow_original():
     assert g._stories[sid].n == before
 
 
-def test_state_round_trip():
-    g = _group(QUAKE_A + QUAKE_B + SUMMIT)
-    h = OnlineGrouper.from_state(g.to_state())
-    assert _partition(h) == _partition(g)
-    p = h.add("qa4", "Rescue teams in Mernic, Valdoria, found two survivors of the 6.8 "
-                     "earthquake, Governor Ilsa Baranek said.", date="2031-03-05")
-    assert p.story_id == h.story_of("qa1")
-
-
 def test_evaluate_and_bcubed():
     assert bcubed([1, 1, 2], [1, 1, 2]) == (1.0, 1.0, 1.0)
     rows = [{"id": d, "text": t, "date": day, "story": d[:2] if d[0] == "q" else "s"}

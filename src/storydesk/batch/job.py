@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from storydesk.batch import tasks
 from storydesk.models import Article, Failure
 from storydesk.settings import Settings
-from storydesk.stories.online import _day
+from storydesk.stories.records import day_number
 
 TABLES = ("articles", "stories", "summaries", "duplicates", "failures")
 
@@ -328,7 +328,7 @@ def run_batch(
                "language": a.language}
         return [(b, row) for b in tasks.blocks_of(a.date, starts_b.value, st)]
 
-    days = (chosen.map(lambda kv: _day(kv[1]["article"].date)).filter(lambda d: d is not None)
+    days = (chosen.map(lambda kv: day_number(kv[1]["article"].date)).filter(lambda d: d is not None)
             .countByValue())
     starts_b = sc.broadcast(tasks.block_starts(dict(days), st))
 

@@ -17,7 +17,8 @@ from storydesk.extract.article import build_article
 from storydesk.extract.chrome import line_key, line_keys
 from storydesk.models import Article, Failure, IngestError, RawDocument
 from storydesk.settings import Settings
-from storydesk.stories.online import OnlineGrouper, _day
+from storydesk.stories.online import OnlineGrouper
+from storydesk.stories.records import day_number
 from storydesk.summarize.multi import StoryArticle
 
 POSITION_BITS = 24  # article id = input index << 24 | position in the input
@@ -170,7 +171,7 @@ def blocks_of(date: str | None, starts: list[int], settings: Settings) -> list[i
     falls in the first ``overlap_days`` of its own. Undated articles join the only block
     when the dated ones make one (a small input groups as storydesk add does), else
     they form a block of their own (-1)."""
-    day = _day(date)
+    day = day_number(date)
     if day is None:
         return [0] if len(starts) == 1 else [-1]
     k = max(0, bisect.bisect_right(starts, day) - 1)
@@ -190,7 +191,7 @@ def group_block(block: int, members: Iterable[dict[str, Any]], settings: Setting
     g = OnlineGrouper(settings.stories)
     whys: dict[int, tuple[int, dict[str, Any]]] = {}
     for r in rows:
-        dup = r["duplicate_of"] if r["duplicate_of"] in g._docs else None
+        dup = r["duplicate_of"] if r["duplicate_of"] in g else None
         p = g.add(r["id"], r["text"], title=r["title"], date=r["date"],
                   entities=r["entities"], duplicate_of=dup, language=r.get("language"))
         whys[r["id"]] = (p.story_id, p.why)

@@ -1,6 +1,8 @@
 """Story grouping: place each article, as it arrives, in the story of its event.
 
-Pure in-memory algorithm; the store persists ``OnlineGrouper.to_state()``.
+Pure in-memory algorithm (``online``: the grouper; ``scoring``, ``index``,
+``consolidate``, ``explain``: its parts); the store keeps the grouper's articles as
+segments (``OnlineGrouper.export_new``, ``segments``) and the keeper (``keeper``) loads them.
 """
 
 from storydesk.stories.metrics import bcubed, evaluate, partition_scores

@@ -68,7 +68,7 @@ def _add_all(g: OnlineGrouper, arts: list[Article]) -> dict[int, tuple[int, dict
     whys: dict[int, tuple[int, dict[str, Any]]] = {}
     for a in arts:
         assert a.id is not None
-        dup = a.duplicate_of if a.duplicate_of in g._docs else None
+        dup = a.duplicate_of if a.duplicate_of in g else None
         p = g.add(a.id, a.text, title=a.title, date=a.date,
                   entities=[e.name for e in a.entities], duplicate_of=dup,
                   language=a.language)
@@ -131,7 +131,7 @@ class StoryKeeper:
             last = start + size >= len(ids)
             with self.store.exclusive("stories"):
                 g = self.ensure_loaded()
-                batch = [a for a in ids[start : start + size] if a not in g._docs]
+                batch = [a for a in ids[start : start + size] if a not in g]
                 whys = _add_all(g, self.store.articles_by_ids(batch, with_text=True))
                 if last:
                     g.consolidate(full=final_consolidation)
@@ -207,7 +207,7 @@ class StoryKeeper:
         self.generation += 1
         blobs[META_KEY] = json.dumps({
             "generation": self.generation, "segments": self.segments,
-            "cohesion": g.cohesion, "next_id": g._next_id,
+            "cohesion": g.cohesion, "next_id": g.next_id,
             "vector": asdict(self.settings.vector), "settings": asdict(self.settings),
         }).encode("utf-8")
         return blobs, drop
@@ -238,9 +238,9 @@ class StoryKeeper:
                 self.segments = []
             if g is not None:
                 for a, sid in placed:
-                    if a.id in g._docs:
+                    if a.id in g:
                         continue
-                    dup = a.duplicate_of if a.duplicate_of in g._docs else None
+                    dup = a.duplicate_of if a.duplicate_of in g else None
                     g.adopt(a.id, a.text, title=a.title, date=a.date,
                             entities=[e.name for e in a.entities], duplicate_of=dup, story=sid,
                             language=a.language)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 import random
 
+import numpy as np
 import pytest
 
 from storydesk.stories import OnlineGrouper, StorySettings, bcubed, evaluate
+from storydesk.stories.records import Story
+from storydesk.stories.scoring import Scorer
 
 QUAKE_A = [
     ("qa1", "A magnitude 6.8 earthquake struck Valdoria province on Monday, collapsing homes in "
@@ -155,6 +158,25 @@ def test_duplicates_count_once_and_follow_original():
     assert g._stories[sid].n == before
 
 
+def test_scoring_one_story_and_arrays_agree():
+    s = StorySettings()
+    sc = Scorer(s)
+    sc.cohesion = 0.31
+    gaps = list(range(int(s.date_max_gap_days) + 5))
+    arr = sc.gap_factors(np.array(gaps, float))
+    assert arr.tolist() == pytest.approx([sc.gap_factor(g) for g in gaps], rel=1e-15)
+    assert sc.gap_factor(0) == sc.gap_factor(int(s.date_grace_days)) == 1.0
+    assert sc.gap_factor(int(s.date_max_gap_days) + 1) == 0.0
+    st = Story(members={}, sum={1: 1.2, 2: 0.9}, sq=1.2 ** 2 + 0.9 ** 2, n=2, dmin=10, dmax=12)
+    one = Story(members={}, sum={1: 1.0}, sq=1.0, n=1)
+    assert sc.shrunk_arr(np.array([2.0, 1.0]), np.array([st.sq, one.sq])).tolist() == (
+        pytest.approx([sc.shrunk(st), sc.shrunk(one)], rel=1e-15))
+    assert sc.date_factors(np.array([20.0]), np.array([10.0]), np.array([12.0]))[0] == (
+        pytest.approx(sc.date_factor(20, st), rel=1e-15))
+    assert sc.date_factors(np.array([np.nan]), np.array([10.0]), np.array([12.0]))[0] == 1.0
+    assert st.gap(11) == 0 and st.gap(20) == 8 and st.gap(None) is None
+
+
 def test_evaluate_and_bcubed():
     assert bcubed([1, 1, 2], [1, 1, 2]) == (1.0, 1.0, 1.0)
     rows = [{"id": d, "text": t, "date": day, "story": d[:2] if d[0] == "q" else "s"}
@@ -176,9 +198,11 @@ def test_segments_round_trip_matches_the_live_grouper():
     seg = g.export_new()
     placements = {x: g.story_of(x) for x in [*ids.values(), 100]}
     h, missing = OnlineGrouper.load_segments(g.settings, [seg], placements,
-                                             cohesion=g.cohesion, next_id=g._next_id)
+                                             cohesion=g.cohesion, next_id=g.next_id)
     assert missing == set()
     assert _partition(h) == _partition(g)
+    assert ids["qa1"] in h and 100 in h and 999 not in h
+    assert h.next_id == g.next_id
     for sid, st in g._stories.items():
         other = h._stories[sid]
         assert other.n == st.n and abs(other.sq - st.sq) < 1e-6

@@ -29,6 +29,12 @@ from storydesk.stories.records import Doc, DocId
 from storydesk.stories.scoring import Scorer
 
 
+def sum_by_group(X: sp.csr_matrix, gi: np.ndarray, ng: int) -> sp.csr_matrix:
+    """Row ``g`` of the result: the sum of the rows ``i`` of ``X`` with ``gi[i] == g``."""
+    M = sp.csr_matrix((np.ones(len(gi)), (gi, np.arange(len(gi)))), shape=(ng, len(gi)))
+    return (M @ X).tocsr()
+
+
 class Consolidator:
     """The consolidation passes over a grouper's articles (``docs``, shared with it);
     ``new_story()`` gives a fresh story id."""
@@ -55,7 +61,9 @@ class Consolidator:
                 break
         return changes
 
+    # ------------------------------------------------------------------ neighbour graph
     def _graph(self, K: np.ndarray) -> np.ndarray:
+        """The members' nearest-neighbour graph from their Gram matrix ``K``."""
         s = self.settings
         return knn_graph(K, neighbours_for(len(K), s.graph_neighbours, s.graph_share))
 
@@ -80,6 +88,7 @@ class Consolidator:
             return []
         return [np.flatnonzero(~part).tolist(), np.flatnonzero(part).tolist()]
 
+    # ------------------------------------------------------------------ matrices
     def _matrix(self, docs: list[DocId]) -> sp.csr_matrix:
         """These articles' current vectors as rows; columns: their terms only, so
         products stay small (one call's rows share columns)."""
@@ -96,7 +105,8 @@ class Consolidator:
         X = self._matrix(docs)
         return (X @ X.T).toarray()
 
-    def _groups(self, docs: list[DocId], labels: dict[DocId, int]):  # noqa: ANN202
+    def _groups(self, docs: list[DocId], labels: dict[DocId, int]
+                ) -> tuple[list[DocId], sp.csr_matrix, np.ndarray, list[int]]:
         """Evidence docs' matrix, their group index, and the group ids."""
         ev = [x for x in docs if not self._docs[x].dup]
         gids = sorted({labels[x] for x in ev})
@@ -104,16 +114,24 @@ class Consolidator:
         gi = np.fromiter((pos[labels[x]] for x in ev), np.int64, len(ev))
         return ev, self._matrix(ev), gi, gids
 
-    def _stats(self, X: sp.csr_matrix, gi: np.ndarray, ng: int):  # noqa: ANN202
-        M = sp.csr_matrix((np.ones(len(gi)), (gi, np.arange(len(gi)))), shape=(ng, len(gi)))
-        S = (M @ X).tocsr()
+    @staticmethod
+    def _stats(X: sp.csr_matrix, gi: np.ndarray, ng: int
+               ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """The groups' vector sums, evidence counts and sums' squared norms."""
+        S = sum_by_group(X, gi, ng)
         n = np.bincount(gi, minlength=ng).astype(np.float64)
         sq = np.asarray(S.multiply(S).sum(axis=1)).ravel()
         return S, n, sq
 
-    def _day_arrays(self, ev: list[DocId], gi: np.ndarray, ng: int):  # noqa: ANN202
-        days = np.array([self._docs[x].day if self._docs[x].day is not None else np.nan
-                         for x in ev], float)
+    def _days(self, ids: list[DocId]) -> np.ndarray:
+        """The articles' day numbers, nan when undated."""
+        return np.array([self._docs[x].day if self._docs[x].day is not None else np.nan
+                         for x in ids], float)
+
+    def _day_arrays(self, ev: list[DocId], gi: np.ndarray, ng: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The articles' days and each group's date range (inf/-inf when undated)."""
+        days = self._days(ev)
         lo = np.full(ng, np.inf)
         hi = np.full(ng, -np.inf)
         ok = ~np.isnan(days)
@@ -121,8 +139,12 @@ class Consolidator:
         np.maximum.at(hi, gi[ok], days[ok])
         return days, lo, hi
 
+    # ------------------------------------------------------------------ passes
     def _reassign(self, docs: list[DocId], labels: dict[DocId, int],
                   changes: list[dict[str, Any]]) -> int:
+        """Move each article to the story it fits best, when that clears the bar and beats
+        its own story (scored with the article left out), or out to a new story when it
+        fits its own under ``eject_ratio`` and no other; returns how many moved."""
         s = self.settings
         ev, X, gi, gids = self._groups(docs, labels)
         if not ev:
@@ -178,6 +200,8 @@ class Consolidator:
 
     def _merge_pass(self, docs: list[DocId], labels: dict[DocId, int],
                     changes: list[dict[str, Any]]) -> int:
+        """Merge stories bottom-up under the merge bar (``_agglomerate``), unless their
+        neighbour graph parts them (``apart``); returns how many merges."""
         ev, X, gi, gids = self._groups(docs, labels)
         ng = len(gids)
         if ng < 2:
@@ -330,8 +354,7 @@ class Consolidator:
         """
         s = self.settings
         m = len(members)
-        days = np.array([self._docs[x].day if self._docs[x].day is not None else np.nan
-                         for x in members], float)
+        days = self._days(members)
         lo = np.where(np.isnan(days), np.inf, days)
         hi = np.where(np.isnan(days), -np.inf, days)
         root = list(range(m))

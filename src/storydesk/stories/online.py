@@ -1,6 +1,7 @@
 """Online grouping of articles into stories (one real-world event each).
 
-Method (details and measured figures in docs/stories.md):
+Method (details and measured figures in docs/stories.md); ``OnlineGrouper`` places
+articles and keeps the stories, its parts live beside it:
 
 * An article is a unit TF-IDF vector over hashed terms (``vectorize``), names
   and title boosted, IDF from the corpus seen so far.
@@ -12,23 +13,26 @@ Method (details and measured figures in docs/stories.md):
   shrunk toward the corpus's typical cohesion (the median over stories of three
   or more), so the bar adapts to how similar reports of one event are in *this*
   stream: long articles and short snippets get different absolute thresholds
-  from one setting.
+  from one setting (``scoring``).
 * Dates, when both sides have them, discount affinity by the gap to the
-  story's date range (events weeks apart rarely coincide).
+  story's date range (events weeks apart rarely coincide; ``scoring``).
 * Candidate stories come from an inverted index (term -> stories holding a
   member whose top-weighted terms include it), capped per term, so placing an
-  article never scans every story.
+  article never scans every story (``index``).
 * ``consolidate()`` (run every ``consolidate_every`` articles on the stories
   touched since, or on everything when asked) re-weighs members with the
   current IDF, moves members to a story they fit better, merges stories whose
   cross affinity clears the same bar, and splits a story whose members form
   two groups that would not be merged. This is what makes the partition
-  nearly independent of arrival order.
+  nearly independent of arrival order (``consolidate``).
 * A story whose members' nearest-neighbour graph comes apart (a cut of low
   conductance, ``graph``) splits there, and two stories so cut between them do
   not merge: this parts two events of one kind that average link cannot.
 * Near-duplicate copies (``duplicate_of``) join their original's story but add
   nothing to its vector: one wire text counts once as evidence.
+* Each placement says why (shared names and terms, days apart, similarity against
+  the bar; ``explain``). A store keeps the articles' features as segments
+  (``export_new``, ``load_segments``; ``segments``).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ import scipy.sparse as sp
 from storydesk.settings import StorySettings
 from storydesk.stories import explain as why
 from storydesk.stories import segments
-from storydesk.stories.consolidate import Consolidator
+from storydesk.stories.consolidate import Consolidator, sum_by_group
 from storydesk.stories.index import StoryIndex, top_terms
 from storydesk.stories.records import Doc, DocId, Placement, Story, day_number
 from storydesk.stories.scoring import Scorer
@@ -214,9 +218,11 @@ class OnlineGrouper:
         self._dirty, self._changed, self._removed = set(), set(), set()
 
     def story_of(self, doc_id: DocId) -> int:
+        """The story the article is in now."""
         return self._docs[doc_id].story
 
     def stories(self) -> dict[int, list[DocId]]:
+        """Every story's members, in the order they joined."""
         return {sid: list(st.members) for sid, st in self._stories.items() if st.members}
 
     def __len__(self) -> int:
@@ -321,10 +327,12 @@ class OnlineGrouper:
         return changed, removed
 
     def members(self, sid: int) -> list[DocId]:
+        """The story's members (none for a story that is gone)."""
         st = self._stories.get(sid)
         return list(st.members) if st else []
 
     def is_duplicate(self, doc_id: DocId) -> bool:
+        """Whether the article was placed as a copy (it adds nothing to its story's sums)."""
         return self._docs[doc_id].dup
 
     def representative(self, sid: int,
@@ -408,9 +416,7 @@ class OnlineGrouper:
                  np.concatenate([[0], np.cumsum(lens)])),
                 shape=(len(docs), self.settings.vector.n_features))
             rows = np.fromiter((pos[d.story] for d in docs), np.int64, len(docs))
-            M = sp.csr_matrix((np.ones(len(docs)), (rows, np.arange(len(docs)))),
-                              shape=(len(sids), len(docs)))
-            S = (M @ X).tocsr()
+            S = sum_by_group(X, rows, len(sids))
             S.sum_duplicates()
             counts = np.bincount(rows, minlength=len(sids))
             for i, sid in enumerate(sids):

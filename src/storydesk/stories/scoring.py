@@ -3,9 +3,10 @@
 An article's *affinity* to a story is its mean cosine to the members (``x . sum / n``);
 a story's *cohesion* is the mean cosine between its members, shrunk toward the typical
 cohesion of the stream for small stories. Dates, when both sides have them, discount
-affinity by the gap between them. Each formula is written once here, for one story
-(Python floats, as ``add`` scores candidates) and for many (numpy arrays, as
-consolidation scores groups); the two give the same figures.
+affinity by the gap between them. Each formula is written once here and evaluated two
+ways: on Python floats for one story (``add`` scoring its candidates, with ``math``) and on
+numpy arrays for many groups (consolidation, with ``numpy``); the two agree to rounding
+(``math.exp`` and ``numpy.exp`` may differ in the last bit).
 """
 
 from __future__ import annotations

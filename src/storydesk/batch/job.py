@@ -278,9 +278,9 @@ def run_batch(
 
     # 2. page chrome: short lines repeated in enough articles of one outlet or folder
     min_rep = st.clean.boilerplate_min_repeats
-    repeated = set(docs.flatMap(lambda d: tasks.document_line_keys(d[1], st))
-                   .map(lambda k: (k, 1)).reduceByKey(add, parts)
-                   .filter(lambda kv: kv[1] >= min_rep).keys().collect())
+    repeated = (docs.flatMap(lambda d: tasks.document_line_keys(d[1], st))
+                .map(lambda k: (k, 1)).reduceByKey(add, parts)
+                .filter(lambda kv: kv[1] >= min_rep).collectAsMap())
     rep_b = sc.broadcast(repeated)
 
     # 3. extract, in parallel, with the code of storydesk add

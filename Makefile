@@ -28,13 +28,14 @@ demo: install
 	$(SD) serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 ## Install what the tests need (Python packages; Debian packages when missing) and run the suite.
-test: install
+test: lint
 	bash scripts/test-deps.sh
-	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/pytest
 
+## ruff, and the import contracts of pyproject.toml (layers: docs/architecture.md).
 lint: install
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(DEMO_DB)*
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .grimp_cache .import_linter_cache $(DEMO_DB)*

@@ -212,7 +212,7 @@ def desk_speed(n_store: int, n_new: int = 2000) -> str:
             n_st = desk.store.count_stories()
         t0 = time.perf_counter()
         with Desk(db) as desk:
-            desk._stories.ensure_loaded()
+            desk.ingestor.keeper.ensure_loaded()
         load = time.perf_counter() - t0
         size = os.path.getsize(db) / 2**20
     return (f"desk: {n_store} stored and placed at {n_store / build:.0f}/s ({n_st} stories); "

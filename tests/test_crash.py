@@ -38,7 +38,7 @@ def check_complete(db: Path, reference: Counter[str]) -> None:
         assert desk.store.unplaced_article_ids() == []
         placements = desk.store.all_placements()
         assert len(placements) == desk.store.count_articles()
-        keeper = desk._stories
+        keeper = desk.ingestor.keeper
         keeper.ensure_loaded()
         assert keeper.grouper is not None
         assert {k: sorted(v) for k, v in keeper.grouper.stories().items()} == \

@@ -47,7 +47,7 @@ def _consistent(desk: Desk) -> None:
     rows = desk.stories(limit=None)
     members = sorted(a for st in rows for a in st.article_ids)
     assert members == sorted(placements)  # no article in two stories, none left out
-    keeper = desk._stories
+    keeper = desk.ingestor.keeper
     keeper.ensure_loaded()
     assert keeper.grouper is not None
     assert {k: sorted(v) for k, v in keeper.grouper.stories().items()} == \

@@ -224,7 +224,7 @@ def test_two_processes_placing_on_one_store_take_turns(store_db):
         assert len(placements) == desk.store.count_articles()
         rows = desk.stories(limit=None)
         assert sorted(a for st in rows for a in st.article_ids) == sorted(placements)
-        keeper = desk._stories
+        keeper = desk.ingestor.keeper
         keeper.ensure_loaded()
         assert keeper.grouper is not None and len(keeper.grouper) == len(placements)
         assert {k: sorted(v) for k, v in keeper.grouper.stories().items()} == \

@@ -14,26 +14,11 @@ import logging
 import os
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
-from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
-from storydesk.extract.article import FOLDER_OUTLET, build_article
-from storydesk.extract.chrome import line_key, line_keys
-from storydesk.extract.outlets import outlet_from_url
-from storydesk.models import (
-    AddReport,
-    Article,
-    Failure,
-    IngestError,
-    RawDocument,
-    Story,
-    Subscription,
-)
+from storydesk.models import AddReport, Article, RawDocument, Story, Subscription
+from storydesk.services.ingest import Ingestor, ProgressFn
 from storydesk.settings import Settings, default_db
 from storydesk.store import Store
 
@@ -43,32 +28,7 @@ if TYPE_CHECKING:
     from storydesk.compare import Comparison
     from storydesk.summarize.stored import ArticleSummary, StorySummary
 
-ProgressFn = Callable[[str, str], None]  # (event, origin): "added" | "duplicate" | "failed"
-
-
-@dataclass
-class _UnitDone:
-    """A marker in the document stream: every document of this unit came before it."""
-
-    unit: str
-
-
-def _folder_name(unit: str) -> str | None:
-    """The name of the folder holding a local file (None for a URL or a bare file name)."""
-    if "://" in unit:
-        return None
-    name = os.path.basename(os.path.dirname(os.path.abspath(unit)))
-    return name or None
-
-
-def _chunks(items: Iterator[RawDocument | Failure | _UnitDone], size: int) -> Iterator[list]:
-    while chunk := list(islice(items, size)):
-        yield chunk
-
-
-def _input_name(origin: str) -> str:
-    """The file (or URL) name an article came from, without its folder: ``a.jsonl:7``."""
-    return origin.rstrip("/").rsplit("/", 1)[-1]
+__all__ = ["Desk", "ProgressFn"]
 
 
 class Desk:
@@ -85,9 +45,8 @@ class Desk:
         if allow_private is not None:
             self.settings.fetch.allow_private = allow_private
         self.store = Store(db or default_db())
-        self._near = NearDupIndex(self.settings.dedup)
         self._fetcher = None
-        self._keeper = None
+        self.ingestor = Ingestor(self.store, self.settings, lambda: self.fetcher)
 
     def close(self) -> None:
         self.store.close()
@@ -137,180 +96,15 @@ class Desk:
         ``progress(event, origin)`` hears of each document ("added",
         "duplicate", "failed") and of each finished unit ("unit").
         """
-        from storydesk.sources import iter_documents, plan
-
         if isinstance(inputs, str | os.PathLike):
             inputs = [str(inputs)]
-        units = plan(str(i) for i in inputs)
-        if on_plan:
-            on_plan(len(units))
-        report = AddReport()
-
-        def documents() -> Iterator[RawDocument | Failure | _UnitDone]:
-            for unit in units:
-                folder = _folder_name(unit) if outlet_from_folder else None
-                for item in iter_documents([unit], fetcher=self.fetcher,
-                                           max_bytes=self.settings.clean.max_file_bytes,
-                                           field_map=field_map):
-                    if folder and isinstance(item, RawDocument):
-                        item.fields[FOLDER_OUTLET] = folder
-                    yield item
-                yield _UnitDone(unit)
-
-        for chunk in _chunks(documents(), self.settings.clean.chunk_size):
-            self._add_chunk(chunk, outlet, report, progress)
-        self.place_new_articles()
-        return report
+        return self.ingestor.add(inputs, outlet=outlet, progress=progress, on_plan=on_plan,
+                                 field_map=field_map, outlet_from_folder=outlet_from_folder)
 
     def add_document(self, raw: RawDocument, *, outlet: str | None = None) -> AddReport:
         """Ingest one document already in hand (an API request, a test) and place it in
-        a story, as :meth:`add` does."""
-        report = AddReport()
-        self._add_chunk([raw], outlet, report, None)
-        if report.added:
-            self.place_new_articles()
-        return report
-
-    def _add_chunk(
-        self,
-        chunk: list[RawDocument | Failure | _UnitDone],
-        outlet: str | None,
-        report: AddReport,
-        progress: ProgressFn | None,
-    ) -> None:
-        boiler = self._boilerplate_judges(chunk, outlet)
-        for item in chunk:
-            if isinstance(item, _UnitDone):
-                if progress:
-                    progress("unit", item.unit)
-                continue
-            if isinstance(item, Failure):
-                report.failures.append(item)
-                if progress:
-                    progress("failed", item.origin)
-                continue
-            try:
-                event = self._add_one(item, outlet, boiler.get(self._line_group(item, outlet)),
-                                      report)
-            except IngestError as e:
-                report.failures.append(Failure(e.origin, e.reason))
-                event = "failed"
-            except Exception as e:  # a bug or an unforeseen input: report it, go on
-                report.failures.append(Failure(item.origin, f"{type(e).__name__}: {e}"))
-                event = "failed"
-            if progress:
-                progress(event, item.origin)
-
-    @staticmethod
-    def _line_group(raw: RawDocument, outlet: str | None) -> str:
-        """Which articles share page chrome: one outlet, or one folder of saved files."""
-        name = outlet or raw.fields.get("outlet") or outlet_from_url(raw.url)
-        if name:
-            return str(name)
-        if "://" in raw.origin:
-            return "folder:" + os.path.dirname(raw.origin)
-        return "folder:" + os.path.abspath(os.path.dirname(raw.origin.split(":", 1)[0]))
-
-    def _line_keys(self, raw: RawDocument) -> set[str]:
-        if raw.kind != "text":
-            return set()
-        return line_keys(raw.content, self.settings.clean.boilerplate_max_words)
-
-    def _boilerplate_judges(
-        self, chunk: list[RawDocument | Failure | _UnitDone], outlet: str | None
-    ) -> dict[str, Callable[[str], bool]]:
-        """Per line group, a test for lines seen in enough articles (stored or in this
-        chunk). Each document counts once: one whose near copy is stored already (the
-        same file added again, a run interrupted and started over) is counted by the
-        store only, so it is judged as it was the first time."""
-        keys: dict[str, set[str]] = defaultdict(set)
-        in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
-        for item in chunk:
-            if isinstance(item, RawDocument) and (lines := self._line_keys(item)):
-                group = self._line_group(item, outlet)
-                keys[group] |= lines
-                if not self._stored_before(item):
-                    in_chunk[group].update(lines)
-        cs = self.settings.clean
-        judges: dict[str, Callable[[str], bool]] = {}
-        for group, group_keys in keys.items():
-            stored = self.store.line_counts(group, group_keys)
-            counts = in_chunk[group]
-            total = {k: counts.get(k, 0) + stored.get(k, 0) for k in group_keys}
-
-            def judge(line: str, total: dict[str, int] = total) -> bool:
-                if len(line.split()) > cs.boilerplate_max_words:
-                    return False
-                return total.get(line_key(line), 0) >= cs.boilerplate_min_repeats
-
-            judges[group] = judge
-        return judges
-
-    def _stored_before(self, raw: RawDocument) -> bool:
-        """Whether this document seems stored already: a near copy of its text came from
-        an input of the same name (the same file or row, perhaps by another path)."""
-        sig = self._near.signature(raw.content)
-        near = [i for i, c in self.store.near_candidates(self._near.band_keys(sig))
-                if c and self._near.similarity(sig, self._near.from_bytes(c))
-                >= self.settings.dedup.near_threshold]
-        name = _input_name(raw.origin)
-        return any(_input_name(a.origin or "") == name
-                   for a in self.store.articles_by_ids(near, with_text=False))
-
-    def _add_one(
-        self,
-        raw: RawDocument,
-        outlet: str | None,
-        is_boilerplate: Callable[[str], bool] | None,
-        report: AddReport,
-    ) -> str:
-        url_key = canonical_url(raw.url or raw.fields.get("url"))
-        article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
-        url_key = url_key or canonical_url(article.url)  # a URL read from the text
-        text_hash = text_fingerprint(article.text)
-        if found := self.store.find_exact(text_hash=text_hash):
-            report.duplicates.append((raw.origin, found))
-            return "duplicate"
-        sig = self._near.signature(article.text)
-        bands = self._near.band_keys(sig)
-        near = [(i, self._near.similarity(sig, self._near.from_bytes(c)))
-                for i, c in self.store.near_candidates(bands) if c]
-        threshold = self.settings.dedup.near_threshold
-        if url_key and (same_url := self.store.find_exact(url_key=url_key)):
-            # One URL is one article only when the texts agree (a page edited since);
-            # another text at a stored URL is another article, stored without the key.
-            stored_sig = self.store.article_signature(same_url)
-            if stored_sig and self._near.similarity(
-                    sig, self._near.from_bytes(stored_sig)) >= threshold:
-                report.duplicates.append((raw.origin, same_url))
-                return "duplicate"
-            url_key = None
-        best: tuple[float, int] | None = None
-        for cand_id, sim in near:
-            if sim >= threshold and (best is None or (sim, -cand_id) > (best[0], -best[1])):
-                best = (sim, cand_id)
-        if best:
-            article.duplicate_share, article.duplicate_of = round(best[0], 3), best[1]
-        try:
-            new_id = self.store.insert_article(
-                article,
-                url_key=url_key,
-                text_hash=text_hash,
-                signature=self._near.to_bytes(sig),
-                band_keys=bands,
-                line_keys=self._line_keys(raw),
-                line_group=self._line_group(raw, outlet),
-            )
-        except IntegrityError:  # another process stored the same article meanwhile
-            found = self.store.find_exact(url_key, text_hash)
-            if found is None:
-                raise
-            report.duplicates.append((raw.origin, found))
-            return "duplicate"
-        report.added.append(new_id)
-        if article.duplicate_of:
-            report.near_duplicates.append((new_id, article.duplicate_of))
-        return "added"
+        a story, as :meth:`add` does. Safe to call from several threads."""
+        return self.ingestor.add_document(raw, outlet=outlet)
 
     # -- subscriptions ----------------------------------------------------------
     def subscribe(
@@ -343,14 +137,6 @@ class Desk:
         return Watcher(self).run(duration=duration, rounds=rounds)
 
     # -- stories --------------------------------------------------------------
-    @property
-    def _stories(self):  # noqa: ANN202 - the story keeper, created on first use
-        if self._keeper is None:
-            from storydesk.stories.keeper import StoryKeeper
-
-            self._keeper = StoryKeeper(self.store, self.settings.stories)
-        return self._keeper
-
     def place_new_articles(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Place every article not yet in a story; returns how many were placed.
 
@@ -360,14 +146,11 @@ class Desk:
         transaction per ``settings.stories.place_batch`` articles.
         ``progress(done, total)`` hears after each batch.
         """
-        ids = self.store.unplaced_article_ids()
-        if not ids:
-            return 0
-        return self._stories.place(ids, progress=progress)
+        return self.ingestor.place_new(progress)
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Regroup every stored article with the current settings; returns the story count."""
-        self._stories.rebuild(progress=progress)
+        self.ingestor.rebuild(progress)
         return self.store.count_stories()
 
     def stories(

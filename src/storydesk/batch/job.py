@@ -199,6 +199,21 @@ def _placement(places: Iterable[dict[str, Any]], roots: dict[str, str]) -> dict[
             "blocks": [p["block"] for p in ps]}
 
 
+@dataclass
+class _Job:
+    """One run's Spark handles, settings and report, handed from step to step. Steps
+    copy what their Spark functions need into locals: a closure holding this object
+    would try to ship the SparkContext to the workers."""
+
+    spark: Any
+    sc: Any
+    st: Settings
+    parts: int
+    disk: Any
+    report: BatchReport
+    say: Callable[[str], None]
+
+
 def run_batch(
     inputs: list[str],
     out: str,
@@ -221,26 +236,50 @@ def run_batch(
     def say(msg: str) -> None:
         tell(f"[{time.perf_counter() - t0:6.1f} s] {msg}")
 
-    st = settings or Settings()
     spark = spark or session(master)
     sc = spark.sparkContext
     parts = partitions or max(2, sc.defaultParallelism * 2)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
     # persisted to local disk only: with the blocks cached in the JVM heap a 4 GB heap ran
     # out at 1M articles; the OS page cache keeps recently used blocks in memory anyway
-    disk = StorageLevel.DISK_ONLY
-    report = BatchReport()
+    job = _Job(spark, sc, settings or Settings(), parts, StorageLevel.DISK_ONLY, BatchReport(),
+               say)
+    raw = _read(job, inputs)
+    docs = _spread(job, raw, fixed=bool(partitions))
+    ext, arts = _extract(job, docs)
+    exact, marked, chosen = _deduplicate(job, arts, keep_near)
+    placed, final, edges = _group(job, chosen)
+    say(f"{job.report.blocks} time blocks grouped, {len(edges)} stories joined across blocks")
+    made = _write(job, out.rstrip("/"), final=final, arts=arts, exact=exact, marked=marked,
+                  raw=raw, ext=ext)
+    report = job.report
+    report.exact_duplicates = exact.count()
+    report.near_duplicates = 0 if keep_near else marked.filter(
+        lambda kv: kv[1]["article"].duplicate_of is not None).count()
+    report.articles = final.count()
+    report.stories = made.count()
+    failed = spark.read.parquet(f"{out.rstrip('/')}/failures")
+    report.failure_count = failed.count()
+    report.failures = [Failure(r["origin"], r["reason"]) for r in failed.limit(1000).collect()]
+    for rdd in (raw, ext, exact, marked, placed, final, made):
+        rdd.unpersist()
+    report.seconds = time.perf_counter() - t0
+    return report
 
-    # 1. inputs: local files and web URLs as storydesk add plans them; Hadoop URLs listed
+
+def _read(job: _Job, inputs: list[str]) -> Any:
+    """1. inputs: local files and web URLs as storydesk add plans them; Hadoop URLs
+    listed. Read once, to disk: documents and failures."""
     from storydesk.sources import plan
 
+    sc, st, parts = job.sc, job.st, job.parts
     local: list[tuple[int, str]] = []
     remote: dict[str, int] = {}
     early: list[Failure] = []
     index = 0
     for item in inputs:
         if is_hadoop_url(item):
-            found = _hadoop_files(spark, item)
+            found = _hadoop_files(job.spark, item)
             if isinstance(found, str):
                 early.append(Failure(item, found))
                 continue
@@ -266,61 +305,83 @@ def run_batch(
                     .flatMap(lambda pd: tasks.read_bytes(number(pd[0]), pd[0], pd[1], st)))
     if early:
         rdds.append(sc.parallelize(early, 1))
-    # Read once (to disk), then spread over partitions of at most partition_articles
-    # documents: a task per input file would hold a whole file's articles.
-    raw = (sc.union(rdds) if rdds else sc.emptyRDD()).persist(StorageLevel.DISK_ONLY)
+    return (sc.union(rdds) if rdds else sc.emptyRDD()).persist(job.disk)
+
+
+def _spread(job: _Job, raw: Any, *, fixed: bool) -> Any:
+    """The documents spread over partitions of at most ``partition_articles`` documents
+    (a task per input file would hold a whole file's articles); ``fixed``: the number
+    of partitions was given."""
     n_raw = raw.count()
-    if not partitions:
-        parts = max(parts, -(-n_raw // max(1, st.batch.partition_articles)))
-        spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-    spread = raw.repartition(parts) if raw.getNumPartitions() != parts else raw
-    docs = spread.filter(lambda x: not isinstance(x, Failure))
+    if not fixed:
+        job.parts = max(job.parts, -(-n_raw // max(1, job.st.batch.partition_articles)))
+        job.spark.conf.set("spark.sql.shuffle.partitions", str(job.parts))
+    spread = raw.repartition(job.parts) if raw.getNumPartitions() != job.parts else raw
+    return spread.filter(lambda x: not isinstance(x, Failure))
 
-    # 2. page chrome: short lines repeated in enough articles of one outlet or folder
+
+def _extract(job: _Job, docs: Any) -> tuple[Any, Any]:
+    """2. page chrome: short lines repeated in enough articles of one outlet or folder;
+    3. extract, in parallel, with the code of storydesk add. Returns (every result,
+    the articles)."""
+    st, parts = job.st, job.parts
     min_rep = st.clean.boilerplate_min_repeats
-    repeated = set(docs.flatMap(lambda d: tasks.document_line_keys(d[1], st))
-                   .map(lambda k: (k, 1)).reduceByKey(add, parts)
-                   .filter(lambda kv: kv[1] >= min_rep).keys().collect())
-    rep_b = sc.broadcast(repeated)
+    repeated = (docs.flatMap(lambda d: tasks.document_line_keys(d[1], st))
+                .map(lambda k: (k, 1)).reduceByKey(add, parts)
+                .filter(lambda kv: kv[1] >= min_rep).collectAsMap())
+    rep_b = job.sc.broadcast(repeated)
+    ext = docs.mapPartitions(lambda it: tasks.extract_partition(it, st, rep_b.value)
+                             ).persist(job.disk)
+    job.report.documents = docs.count()
+    job.say(f"read {job.report.documents} documents")
+    return ext, ext.filter(lambda x: not isinstance(x, Failure))
 
-    # 3. extract, in parallel, with the code of storydesk add
-    ext = docs.mapPartitions(lambda it: tasks.extract_partition(it, st, rep_b.value)).persist(disk)
-    arts = ext.filter(lambda x: not isinstance(x, Failure))
-    report.documents = docs.count()
-    say(f"read {report.documents} documents")
 
-    # 4. exact duplicates: the first (in input order) of each text hash and canonical URL
-    def keys(r: dict[str, Any]) -> list[tuple[tuple[str, str], int]]:
-        aid = r["article"].id
-        out = [(("hash", r["text_hash"]), aid)]
-        return out + ([(("url", r["url_key"]), aid)] if r["url_key"] else [])
+def _exact_keys(r: dict[str, Any]) -> list[tuple[tuple[str, str], int]]:
+    aid = r["article"].id
+    out = [(("hash", r["text_hash"]), aid)]
+    return out + ([(("url", r["url_key"]), aid)] if r["url_key"] else [])
 
-    def later(ids: Iterable[int]) -> list[tuple[int, int]]:
-        ids = sorted(ids)
-        return [(i, ids[0]) for i in ids[1:]]
 
-    exact = (arts.flatMap(keys).groupByKey(parts).flatMap(lambda kv: later(kv[1]))
+def _later(ids: Iterable[int]) -> list[tuple[int, int]]:
+    ids = sorted(ids)
+    return [(i, ids[0]) for i in ids[1:]]
+
+
+def _mark(v: tuple) -> dict[str, Any]:
+    r, hit = v
+    if hit is not None:
+        r["article"].duplicate_of, r["article"].duplicate_share = hit
+    return r
+
+
+def _deduplicate(job: _Job, arts: Any, keep_near: bool) -> tuple[Any, Any, Any]:
+    """4. exact duplicates: the first (in input order) of each text hash and canonical
+    URL; 5. near duplicates: MinHash band buckets, each compared within itself.
+    Returns (exact: later id -> first id, the kept articles marked with their near
+    copy, those chosen for stories)."""
+    st, parts, disk = job.st, job.parts, job.disk
+    exact = (arts.flatMap(_exact_keys).groupByKey(parts).flatMap(lambda kv: _later(kv[1]))
              .reduceByKey(min, parts).persist(disk))
     kept = arts.keyBy(lambda r: r["article"].id).subtractByKey(exact, parts)
-
-    # 5. near duplicates: MinHash band buckets, each compared within itself
     near = (kept.flatMap(lambda kv: [(b, (kv[0], kv[1]["signature"])) for b in kv[1]["bands"]])
             .groupByKey(parts).flatMap(lambda kv: tasks.near_pairs(kv[1], st))
             .reduceByKey(max, parts).mapValues(lambda v: (-v[1], round(v[0], 3))))
-
-    def mark(kv: tuple) -> dict[str, Any]:
-        r, hit = kv[1]
-        if hit is not None:
-            r["article"].duplicate_of, r["article"].duplicate_share = hit
-        return r
-
-    marked = kept.leftOuterJoin(near, parts).mapValues(lambda v: mark((None, v))).persist(disk)
+    marked = kept.leftOuterJoin(near, parts).mapValues(_mark).persist(disk)
     if keep_near:
-        chosen = marked
-    else:
-        chosen = marked.filter(lambda kv: kv[1]["article"].duplicate_of is None)
+        return exact, marked, marked
+    return exact, marked, marked.filter(lambda kv: kv[1]["article"].duplicate_of is None)
 
-    # 6. stories: the online grouper per time block, blocks overlapping
+
+def _group(job: _Job, chosen: Any) -> tuple[Any, Any, list[tuple[str, str]]]:
+    """6. stories: the online grouper per time block, blocks overlapping, stories of two
+    blocks joined. Returns (the placements per block, (story, (ext row, placement)) per
+    article, the joins)."""
+    sc, st, parts, disk = job.sc, job.st, job.parts, job.disk
+    days = (chosen.map(lambda kv: day_number(kv[1]["article"].date)).filter(lambda d: d is not None)
+            .countByValue())
+    starts_b = sc.broadcast(tasks.block_starts(dict(days), st))
+
     def block_rows(kv: tuple) -> list[tuple[int, dict[str, Any]]]:
         a = kv[1]["article"]
         row = {"id": a.id, "text": a.text, "title": a.title, "date": a.date,
@@ -328,13 +389,9 @@ def run_batch(
                "language": a.language}
         return [(b, row) for b in tasks.blocks_of(a.date, starts_b.value, st)]
 
-    days = (chosen.map(lambda kv: day_number(kv[1]["article"].date)).filter(lambda d: d is not None)
-            .countByValue())
-    starts_b = sc.broadcast(tasks.block_starts(dict(days), st))
-
     blocks = chosen.flatMap(block_rows).groupByKey(parts)
     placed = blocks.flatMap(lambda kv: tasks.group_block(kv[0], kv[1], st)).persist(disk)
-    report.blocks = placed.map(lambda kv: kv[1]["block"]).distinct().count()
+    job.report.blocks = placed.map(lambda kv: kv[1]["block"]).distinct().count()
     # two blocks' stories are one when most of the articles they share with either are
     # in the other (one article grouped differently by the two blocks joins nothing)
     shared = (placed.mapValues(lambda p: [p["label"]]).reduceByKey(add, parts)
@@ -350,24 +407,27 @@ def run_batch(
     story_ids = joined.map(lambda kv: (kv[1][1]["root"], kv[0])).reduceByKey(min, parts)
     final = (joined.map(lambda kv: (kv[1][1]["root"], kv[1])).join(story_ids, parts)
              .map(lambda kv: (kv[1][1], kv[1][0])).persist(disk))  # (story, (ext, placement))
+    return placed, final, edges
 
-    # 7. write
+
+def _write(job: _Job, out: str, *, final: Any, arts: Any, exact: Any, marked: Any, raw: Any,
+           ext: Any) -> Any:
+    """7. write the Parquet tables; returns the (story row, summary rows) per story."""
+    st, parts = job.st, job.parts
     schemas = _schemas()
-    out = out.rstrip("/")
 
     def write(name: str, rdd: Any) -> None:
-        spark.createDataFrame(rdd, schemas[name]).write.mode("overwrite").parquet(
+        job.spark.createDataFrame(rdd, schemas[name]).write.mode("overwrite").parquet(
             f"{out}/{name}")
 
-    say(f"{report.blocks} time blocks grouped, {len(edges)} stories joined across blocks")
     write("articles", final.map(lambda kv: _article_row(kv[1][0]["article"], kv[0], kv[1][0],
                                                         kv[1][1]["why"])))
     made = (final.map(lambda kv: (kv[0], (kv[1][0]["article"], kv[1][1]))).groupByKey(parts)
-            .map(lambda kv: _story_and_summary(kv[0], kv[1], st)).persist(disk))
-    say("articles written")
+            .map(lambda kv: _story_and_summary(kv[0], kv[1], st)).persist(job.disk))
+    job.say("articles written")
     write("stories", made.map(lambda x: x[0]))
     write("summaries", made.flatMap(lambda x: x[1]))
-    say("stories and summaries written")
+    job.say("stories and summaries written")
     origin_of = arts.map(lambda r: (r["article"].id, r["article"].origin))
     dups = (exact.mapValues(lambda f: (f, "exact", 1.0))
             .union(marked.filter(lambda kv: kv[1]["article"].duplicate_of is not None)
@@ -379,16 +439,4 @@ def run_batch(
     fails = raw.filter(lambda x: isinstance(x, Failure)).union(
         ext.filter(lambda x: isinstance(x, Failure))).map(lambda f: (f.origin, f.reason))
     write("failures", fails)
-
-    report.exact_duplicates = exact.count()
-    report.near_duplicates = 0 if keep_near else marked.filter(
-        lambda kv: kv[1]["article"].duplicate_of is not None).count()
-    report.articles = final.count()
-    report.stories = made.count()
-    failed = spark.read.parquet(f"{out}/failures")
-    report.failure_count = failed.count()
-    report.failures = [Failure(r["origin"], r["reason"]) for r in failed.limit(1000).collect()]
-    for rdd in (raw, ext, exact, marked, placed, final, made):
-        rdd.unpersist()
-    report.seconds = time.perf_counter() - t0
-    return report
+    return made

@@ -93,7 +93,7 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
                              last_date=r["last_date"],
                              entities=[dict(e) for e in r["entities"] or []]))
     sid_by_article = {a: st.id for st in stories for a in st.article_ids}
-    rep.state = desk._stories.adopt(
+    rep.state = desk.ingestor.keeper.adopt(
         [(a, sid_by_article[a.id]) for a in stored if a.id in sid_by_article], stories, whys)
     rep.stories = len(stories)
     # story summaries, stored as Desk.story_summary keeps them

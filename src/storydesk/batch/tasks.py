@@ -9,13 +9,13 @@ from __future__ import annotations
 import bisect
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storydesk.dedup import NearDupIndex, canonical_url, text_fingerprint
+from storydesk.dedup import NearDupIndex
 from storydesk.extract.article import build_article
-from storydesk.extract.chrome import line_key, line_keys
 from storydesk.models import Article, Failure, IngestError, RawDocument
+from storydesk.services.ingest import boilerplate_judge, chrome_keys, dedup_keys, line_group
 from storydesk.settings import Settings
 from storydesk.stories.online import OnlineGrouper
 from storydesk.stories.records import day_number
@@ -80,43 +80,26 @@ def _no_opml(data: bytes, origin: str) -> Iterator[Failure]:
 
 
 # -- boilerplate lines ------------------------------------------------------------
-def line_group(raw: RawDocument) -> str:
-    """Which articles share page chrome, as ``storydesk add`` (without --outlet) sees it."""
-    from storydesk.desk import Desk
-
-    return Desk._line_group(raw, None)
-
-
 def document_line_keys(raw: RawDocument, settings: Settings) -> list[tuple[str, str]]:
-    """(line group, line key) of each short line of a text document."""
-    if raw.kind != "text":
-        return []
+    """(line group, line key) of each short line of a text document, the groups as
+    ``storydesk add`` (without --outlet) sees them."""
     group = line_group(raw)
-    return [(group, k) for k in line_keys(raw.content, settings.clean.boilerplate_max_words)]
-
-
-def boilerplate_judge(repeated: set[tuple[str, str]], group: str, settings: Settings
-                      ) -> Callable[[str], bool]:
-    """The test ``Desk`` applies: a short line repeated in enough articles of the group
-    (here counted over the whole input, not the articles stored so far)."""
-    cs = settings.clean
-
-    def judge(line: str) -> bool:
-        if len(line.split()) > cs.boilerplate_max_words:
-            return False
-        return (group, line_key(line)) in repeated
-
-    return judge
+    return [(group, k) for k in chrome_keys(raw, settings.clean)]
 
 
 # -- extraction -------------------------------------------------------------------
 def extract_partition(docs: Iterable[Doc], settings: Settings,
-                      repeated: set[tuple[str, str]]) -> Iterator[dict[str, Any] | Failure]:
-    """build_article on each document, with its exact and near duplicate keys."""
+                      repeated: dict[tuple[str, str], int]
+                      ) -> Iterator[dict[str, Any] | Failure]:
+    """build_article on each document, with its exact and near duplicate keys, as
+    ``storydesk add`` does; ``repeated``: the articles per (line group, line key) over
+    the whole input (not the articles stored so far) of the lines repeated enough."""
     near = NearDupIndex(settings.dedup)
     for aid, raw in docs:
         try:
-            judge = boilerplate_judge(repeated, line_group(raw), settings)
+            group = line_group(raw)
+            judge = boilerplate_judge(lambda k, g=group: repeated.get((g, k), 0),
+                                      settings.clean)
             art = build_article(raw, is_boilerplate=judge)
         except IngestError as e:
             yield Failure(e.origin, e.reason)
@@ -125,13 +108,15 @@ def extract_partition(docs: Iterable[Doc], settings: Settings,
             yield Failure(raw.origin, f"{type(e).__name__}: {e}")
             continue
         art.id = aid
-        sig = near.signature(art.text)
+        # only the document's own URL: batch drops a URL match as an exact duplicate
+        # without comparing texts, so a URL read from the text is not a key here
+        keys = dedup_keys(raw, art, near, url_from_text=False)
         yield {
             "article": art,
-            "url_key": canonical_url(raw.url or raw.fields.get("url")),
-            "text_hash": text_fingerprint(art.text),
-            "signature": near.to_bytes(sig),
-            "bands": near.band_keys(sig),
+            "url_key": keys.url_key,
+            "text_hash": keys.text_hash,
+            "signature": near.to_bytes(keys.signature),
+            "bands": keys.bands,
         }
 
 

@@ -10,7 +10,8 @@ hosts are polled at once (``FollowSettings.workers``), one host's feeds one afte
 another (the fetcher keeps its delay between two requests to one host). Rounds
 overlap, so a host that stalls delays its own feeds only.
 A poll is a conditional GET (the stored ETag / Last-Modified); each new entry's
-page is fetched, cleaned, stored and placed in a story (``Desk.add_document``),
+page is fetched, cleaned, stored and placed in a story (the desk's ``Ingestor``,
+which holds the one lock around the story keeper),
 and the entry is marked as handled in its own transaction. The feed's validators
 are stored only once every new entry of that response is handled, so an
 interrupted poll is picked up again by the next one. A failing source waits longer
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from storydesk.dedup import canonical_url
@@ -46,7 +47,10 @@ from storydesk.sources.feeds import (
 from storydesk.sources.fetch import FetchError
 
 if TYPE_CHECKING:
-    from storydesk.desk import Desk
+    from storydesk.services.ingest import Ingestor
+    from storydesk.settings import Settings
+    from storydesk.sources.fetch import Fetcher
+    from storydesk.store import Store
 
 log = logging.getLogger("storydesk.watch")
 
@@ -158,6 +162,18 @@ class RoundReport:
         }
 
 
+class DeskLike(Protocol):
+    """What a watcher needs of a desk (``storydesk.Desk`` has it): its store, settings,
+    fetcher and ingest service."""
+
+    store: Store
+    settings: Settings
+    ingestor: Ingestor
+
+    @property
+    def fetcher(self) -> Fetcher: ...
+
+
 def _host(sub: Subscription) -> str:
     """A source's server (host and port), as the fetcher spaces its requests."""
     parts = urlsplit(sub.url)
@@ -193,7 +209,7 @@ class Watcher:
 
     def __init__(
         self,
-        desk: Desk,
+        desk: DeskLike,
         settings: FollowSettings | None = None,
         *,
         on_round: Callable[[RoundReport], None] | None = None,
@@ -206,7 +222,6 @@ class Watcher:
         self.on_article = on_article
         self._stop = threading.Event()
         self._wake = threading.Event()  # set when a poll ends or polling should stop
-        self._desk_lock = threading.Lock()  # the desk's story keeper is not thread-safe
         self.rounds = 0
 
     # -- running -----------------------------------------------------------------
@@ -431,8 +446,7 @@ class Watcher:
                 self.store.mark_entry(sub.id, key, "failed")
                 log.info("%s: entry %s failed: %s", sub.label, item.origin, item.reason)
                 continue
-            with self._desk_lock:
-                report = self.desk.add_document(item, outlet=sub.name)
+            report = self.desk.ingestor.add_document(item, outlet=sub.name)
             if report.added:
                 article_id = report.added[0]
                 res.new.append(article_id)

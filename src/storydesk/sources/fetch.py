@@ -30,9 +30,9 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from storydesk import __version__
 from storydesk.models import IngestError
 from storydesk.sources.decode import NotText, charset_from_content_type, decode_bytes
+from storydesk.version import __version__
 
 USER_AGENT = f"storydesk/{__version__} (+https://github.com/storydesk/storydesk)"
 ROBOTS_AGENT = "storydesk"  # the token matched against robots.txt User-agent lines

@@ -325,8 +325,7 @@ def api_add(
         url=body.url,
         fields=fields,
     )
-    with state.ingest_lock:
-        report = state.desk.add_document(raw)
+    report = state.desk.add_document(raw)
     if report.failures:
         raise HTTPException(422, report.failures[0].reason)
     if report.duplicates:

@@ -3,8 +3,7 @@ dependency) and the readers of the filter parameters pages and API both take."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date as Date
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,13 +19,13 @@ if TYPE_CHECKING:
 @dataclass
 class WebState:
     """One app's state: the ``Desk`` it serves, its web settings, the page templates and
-    the write token (None: read-only); ingests through the API take ``ingest_lock``."""
+    the write token (None: read-only). Ingests go through the desk's ``Ingestor``, which
+    holds the one lock around the story keeper."""
 
     desk: Desk
     settings: WebSettings
     templates: Environment
     write_token: str | None
-    ingest_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def web_state(request: Request) -> WebState:

@@ -411,11 +411,9 @@ class Consolidator:
                 return None
             sa = K[:, ~part].sum(axis=1)
             sb = K[:, part].sum(axis=1)
-            na, nb = (~part).sum(), part.sum()
             norm_a = math.sqrt(max(K[np.ix_(~part, ~part)].sum(), 1e-12))
             norm_b = math.sqrt(max(K[np.ix_(part, part)].sum(), 1e-12))
             new = sb / norm_b > sa / norm_a
-            del na, nb
             if (new == part).all():
                 break
             part = new

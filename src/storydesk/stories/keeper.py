@@ -68,9 +68,8 @@ def _add_all(g: OnlineGrouper, arts: list[Article]) -> dict[int, tuple[int, dict
     whys: dict[int, tuple[int, dict[str, Any]]] = {}
     for a in arts:
         assert a.id is not None
-        dup = a.duplicate_of if a.duplicate_of in g else None
         p = g.add(a.id, a.text, title=a.title, date=a.date,
-                  entities=[e.name for e in a.entities], duplicate_of=dup,
+                  entities=[e.name for e in a.entities], duplicate_of=a.duplicate_of,
                   language=a.language)
         whys[a.id] = (p.story_id, p.why)
     return whys
@@ -240,9 +239,9 @@ class StoryKeeper:
                 for a, sid in placed:
                     if a.id in g:
                         continue
-                    dup = a.duplicate_of if a.duplicate_of in g else None
                     g.adopt(a.id, a.text, title=a.title, date=a.date,
-                            entities=[e.name for e in a.entities], duplicate_of=dup, story=sid,
+                            entities=[e.name for e in a.entities],
+                            duplicate_of=a.duplicate_of, story=sid,
                             language=a.language)
                 g.settle()
             for i in range(0, max(len(stories), 1), chunk):

@@ -119,7 +119,9 @@ class OnlineGrouper:
             entities: Iterable[str] | None = None, duplicate_of: DocId | None = None,
             language: str | None = None) -> Placement:
         """Place one article (``language``: its ISO 639-1 code, None for unknown);
-        returns its story, why, and merges/splits it caused."""
+        returns its story, why, and merges/splits it caused. ``duplicate_of``: an article
+        this one copies; it counts only when that article is here (else this one is
+        placed as any other)."""
         s = self.settings
         feats, dup = self._take(doc_id, text, title, entities, duplicate_of, language)
         day = day_number(date)

@@ -35,6 +35,7 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -47,15 +48,26 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from storydesk.compare.judge import judge_matrix  # noqa: E402
+from storydesk.compare.stored import summary_judge  # noqa: E402
+from storydesk.settings import Settings  # noqa: E402
 from storydesk.summarize import (  # noqa: E402
+    StoryParams,  # noqa: E402
     baselines,  # noqa: E402
     split_sentences,
     summarize_article,
     summarize_story,
 )
+from storydesk.summarize.coverage import CoverageParams  # noqa: E402
 from storydesk.summarize.evaluate import evaluate, rouge_recall, truncate_words  # noqa: E402
-from storydesk.summarize.multi import sentence_matrix  # noqa: E402
+from storydesk.summarize.multi import (  # noqa: E402
+    StoryArticle,
+    sentence_matrix,  # noqa: E402
+    story_sources,
+)
+from storydesk.summarize.provenance import FactJudge  # noqa: E402
 from storydesk.summarize.readability import summary_problems  # noqa: E402
+from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
 from storydesk.text import split_sentence_spans  # noqa: E402
 
@@ -342,22 +354,24 @@ def speed_section(data: Path, report: dict[str, Any]) -> None:
 
 def story_speed(data: Path, report: dict[str, Any]) -> None:
     stories = sorted(_ecb_stories(data), key=len, reverse=True)[:5]
-    sms = []
-    for texts in stories:
-        arts = [(i, x) for i, x in enumerate((texts * 3)[:25])]
-        summarize_story(arts)
-        t = time.perf_counter()
-        for _ in range(3):
-            summarize_story(arts)
-        sms.append((time.perf_counter() - t) / 3 * 1000)
-    print(
-        f"  summarize_story: 25-article stories from ECB+ (a story's articles repeated to 25 "
-        f"where it has fewer): median {statistics.median(sms):.0f} ms, max {max(sms):.0f} ms "
-        "(goal <= 300 ms)"
-    )
-    report.setdefault("speed", {}).update(
-        story25_ms_median=statistics.median(sms), story25_ms_max=max(sms)
-    )
+    out: dict[str, float] = {}
+    for how, judge in (("", None), ("_judge", _judge())):
+        sms = []
+        for texts in stories:
+            arts = [(i, x) for i, x in enumerate((texts * 3)[:25])]
+            summarize_story(arts, judge=judge)
+            t = time.perf_counter()
+            for _ in range(3):
+                summarize_story(arts, judge=judge)
+            sms.append((time.perf_counter() - t) / 3 * 1000)
+        print(
+            f"  summarize_story{' with the fact judge' if judge else ''}: 25-article stories "
+            f"from ECB+ (a story's articles repeated to 25 where it has fewer): median "
+            f"{statistics.median(sms):.0f} ms, max {max(sms):.0f} ms (goal <= 300 ms)"
+        )
+        out[f"story25{how}_ms_median"] = statistics.median(sms)
+        out[f"story25{how}_ms_max"] = max(sms)
+    report.setdefault("speed", {}).update(out)
 
 
 # ---------------------------------------------------------------- stories (DUC 2004, ECB+)
@@ -416,14 +430,32 @@ def duc_mmr(row: dict[str, Any], lam: float = 0.7, max_sim: float = 1.0) -> str:
     return " ".join(sents[k] for k in chosen)
 
 
-def _storydesk_duc(row: dict[str, Any]) -> str:
+# The summariser as it was before the repeat test (redundancy.py): no containment test,
+# no fact judge in the selection ("before" in the redundancy figures).
+BEFORE = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(contain=2.0, ask=2.0)))
+
+
+@functools.cache
+def _judge() -> FactJudge:
+    """The fact judge the desk gives story summaries (compare.stored.summary_judge)."""
+    return summary_judge(Settings())
+
+
+def _storydesk_duc(row: dict[str, Any], before: bool = False) -> str:
     arts = [(i, d["text"]) for i, d in enumerate(row["documents"])]
-    return " ".join(s.text for s in summarize_story(arts, words=DUC_WORDS))
+    summ = summarize_story(arts, words=DUC_WORDS, params=BEFORE) if before else \
+        summarize_story(arts, words=DUC_WORDS, judge=_judge())
+    return " ".join(s.text for s in summ)
+
+
+def _storydesk_duc_before(row: dict[str, Any]) -> str:
+    return _storydesk_duc(row, before=True)
 
 
 def duc_section(data: Path, report: dict[str, Any], systems: dict[str, Any] | None = None) -> None:
     rows = read_jsonl(data / "summaries" / "duc2004.jsonl")
-    runners: dict[str, Any] = {"storydesk": _storydesk_duc, "lead (D1)": duc_lead,
+    runners: dict[str, Any] = {"storydesk": _storydesk_duc,
+                               "storydesk before": _storydesk_duc_before, "lead (D1)": duc_lead,
                                "mmr tf-idf": duc_mmr, **(systems or {})}
     names = sorted({k for r in rows for k in r.get("systems", {})})
     per: dict[str, list[dict[str, float]]] = {}
@@ -497,6 +529,124 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
     report["readability"] = out
 
 
+# ---------------------------------------------------------------- a fact said twice
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _plain_words(text: str) -> set[str]:
+    """Distinct lower-case words less scikit-learn's English stop words (no stemming)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return {w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS}
+
+
+def repeated_pairs(sentences: list[str], threshold: float, share: float = 0.7
+                   ) -> tuple[int, int]:
+    """The measure of "a summary states a fact twice", apart from what the summariser
+    selects with: pairs of summary sentences (a) the fact judge deems one fact at its own
+    threshold (IDF over the summary's sentences), (b) of which the shorter one's distinct
+    content words (lower case, scikit-learn's English stop words out, not stemmed, not
+    weighted) are at least ``share`` in the other. Returns the counts (a), (b)."""
+    if len(sentences) < 2:
+        return 0, 0
+    prob = judge_matrix(sentences)
+    bags = [_plain_words(t) for t in sentences]
+    by_judge = by_words = 0
+    for i in range(len(sentences)):
+        for j in range(i + 1, len(sentences)):
+            by_judge += bool(prob[i, j] >= threshold)
+            small, big = sorted((bags[i], bags[j]), key=len)
+            by_words += bool(small) and len(small & big) / len(small) >= share
+    return by_judge, by_words
+
+
+def redundancy_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
+    """Share of story summaries holding a pair of sentences that state one fact
+    (:func:`repeated_pairs`), before the repeat test and now, DUC 2004 at 100 words and
+    ECB+ events at the default 5 sentences."""
+    threshold = Settings().compare.judge_threshold
+    sets = {
+        "duc2004": ([[d["text"] for d in r["documents"]]
+                     for r in read_jsonl(data / "summaries" / "duc2004.jsonl")],
+                    {"words": DUC_WORDS}),
+        "ecbplus": ([s for s in _ecb_stories(data) if len(s) >= 2], {"n_sentences": 5}),
+    }
+    print(f"\n## A fact said twice: summaries with a pair the judge deems one fact (>= "
+          f"{threshold}) or whose shorter one's content words are >= 70% in the other")
+    out: dict[str, Any] = {}
+    for name, (stories, length) in sets.items():
+        row: dict[str, Any] = {"stories": len(stories)}
+        for when, kw in (("before", {"params": BEFORE}), ("now", {"judge": _judge()})):
+            judge_n = words_n = either = 0
+            for texts in stories:
+                summ = summarize_story([(i, t) for i, t in enumerate(texts)], **length, **kw)
+                a, b = repeated_pairs([s.text for s in summ], threshold)
+                judge_n += a > 0
+                words_n += b > 0
+                either += a + b > 0
+                if a + b and when == "now" and show:
+                    show -= 1
+                    print("    " + "\n    ".join(s.text for s in summ) + "\n")
+            row[when] = {"judge": judge_n, "words": words_n, "either": either}
+            print(f"  {name} {when:6}: {either}/{len(stories)} with a repeat "
+                  f"({100 * either / len(stories):.0f}%; judge {judge_n}, words {words_n})")
+        out[name] = row
+    report["redundancy"] = out
+
+
+def _msrp_stories(rows: list[dict[str, Any]], rng: random.Random
+                  ) -> list[tuple[list[StoryArticle], int]]:
+    """Two-article stories from MSRP pairs: article 1 holds s1 after two other rows' s1,
+    article 2 holds s2 before two other rows' s2, one sentence a line (sentences of other
+    stories: what an article says besides). Returns (articles, index of the sentence
+    that starts s1 in article 1)."""
+    out = []
+    for k, r in enumerate(rows):
+        others = [rows[j] for j in rng.sample(range(len(rows)), 6) if j != k][:4]
+        a = "\n".join([others[0]["s1"], others[1]["s1"], r["s1"]])
+        b = "\n".join([r["s2"], others[2]["s2"], others[3]["s2"]])
+        start = len(others[0]["s1"]) + len(others[1]["s1"]) + 2
+        idx = next(i for i, sp in enumerate(split_sentence_spans(a)) if sp.start >= start)
+        out.append(([StoryArticle(1, a, "one"), StoryArticle(2, b, "two")], idx))
+    return out
+
+
+def reported_section(data: Path, report: dict[str, Any], limit: int = 0) -> None:
+    """"Reported by 2 of 2" for a fact two outlets word differently: two-article stories
+    built from MSRP pairs; the share of pairs whose s1, shown as a summary sentence, is
+    reported by both articles (label 1: the share that should; label 0: the share that
+    should not), by the summary's provenance (:func:`story_sources`) with word match
+    only and with the fact judge."""
+    rows = read_jsonl(data / "compare" / "msrp_train.jsonl")
+    if limit:
+        rows = random.Random(0).sample(rows, limit)
+    stories = _msrp_stories(rows, random.Random(1))
+    params = StoryParams()
+    counts = {(lab, how): 0 for lab in (0, 1) for how in ("words", "judge")}
+    t0 = time.perf_counter()
+    for r, (arts, idx) in zip(rows, stories, strict=True):
+        cands = [((a.id, i), sp.text) for a in arts
+                 for i, sp in enumerate(split_sentence_spans(a.text))]
+        shown = [(1, idx, dict(cands)[(1, idx)])]
+        for how, judge in (("words", None), ("judge", _judge())):
+            src = story_sources(cands, shown, params, judge)[0]
+            counts[(r["label"], how)] += any(a == 2 for a, _ in src)
+    ms = 1000 * (time.perf_counter() - t0) / len(rows)
+    n = {lab: sum(r["label"] == lab for r in rows) for lab in (0, 1)}
+    print(f"\n## Reported by 2 of 2: two-article stories from {len(rows)} MSRP pairs "
+          f"({ms:.1f} ms a story, both ways)")
+    out: dict[str, Any] = {"pairs": len(rows)}
+    for how in ("words", "judge"):
+        same = counts[(1, how)] / n[1]
+        other = counts[(0, how)] / n[0] if n[0] else 0.0
+        print(f"  {how:5}: same meaning (label 1) reported by 2: {counts[(1, how)]}/{n[1]} "
+              f"({100 * same:.1f}%); not the same (label 0): {counts[(0, how)]}/{n[0]} "
+              f"({100 * other:.1f}%)")
+        out[how] = {"same_reported_by_2": same, "other_reported_by_2": other}
+    report["reported_by"] = out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -511,11 +661,26 @@ def main() -> None:
                     help="only the story sections: DUC 2004, readability, story speed")
     ap.add_argument("--show", type=int, default=0,
                     help="print the problems of the first N summaries that do not read well")
+    ap.add_argument("--msrp", type=int, default=0,
+                    help="a random sample of N MSRP pairs for 'reported by' (0: all)")
+    ap.add_argument("--only", choices=["duc", "readability", "redundancy", "reported", "speed"],
+                    help="one story section")
     args = ap.parse_args()
     report: dict[str, Any] = {}
+    if args.only:
+        {"duc": lambda: duc_section(args.data, report),
+         "readability": lambda: readability_section(args.data, report, show=args.show),
+         "redundancy": lambda: redundancy_section(args.data, report, args.show),
+         "reported": lambda: reported_section(args.data, report, args.msrp),
+         "speed": lambda: story_speed(args.data, report)}[args.only]()
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1))
+        return
     if args.only_stories:
         duc_section(args.data, report)
         readability_section(args.data, report, show=args.show)
+        redundancy_section(args.data, report)
+        reported_section(args.data, report, args.msrp)
         story_speed(args.data, report)
         if args.json:
             args.json.write_text(json.dumps(report, indent=1))

@@ -111,6 +111,8 @@ class StoryParams:
     # Only article sentences at this TF-IDF cosine or more with a summary sentence are
     # shown to the fact judge for "reported by" (docs/summaries.md: what it costs).
     judge_min_cosine: float = 0.1
+    # ... and only each article's that many closest (0: all of them)
+    judge_per_article: int = 3
     sentence: SummaryParams = DEFAULT_PARAMS  # which sentences may be used
     # How summarize_story chooses its sentences (concept coverage: coverage.py).
     coverage: CoverageParams = CoverageParams()
@@ -388,7 +390,7 @@ def story_sources(
     shown_rows = [row[(aid, i)] for aid, i, _ in shown]
     return judged_sources([t for _, _, t in shown], sources,
                           [(aid, i, t) for (aid, i), t in candidates], judge,
-                          x[shown_rows] @ x.T, params.judge_min_cosine)
+                          x[shown_rows] @ x.T, params.judge_min_cosine, params.judge_per_article)
 
 
 def summary_sources(

@@ -104,17 +104,23 @@ def judged_sources(
     judge: FactJudge,
     similarity: np.ndarray | None = None,
     min_cosine: float = 0.1,
+    per_article: int = 0,
 ) -> list[list[tuple[K, int]]]:
     """``sources`` (per summary sentence in ``shown``, its (article, sentence index)
     pairs) completed by ``judge``: an article not yet among a sentence's sources reports
     its fact when one of its sentences (``rows``: (article, sentence index, text)) is
     judged the same fact; its best-judged sentence is added. ``similarity``: the
     ``len(shown)`` x ``len(rows)`` word-level cosine; only rows at ``min_cosine`` or more
-    (and each distinct text once) are shown to the judge (None: every row)."""
+    (and each distinct text once) are shown to the judge (None: every row), and with
+    ``per_article``, only each article's that many closest to a summary sentence."""
     if not shown or not rows:
         return [list(s) for s in sources]
+    if similarity is not None:
+        similarity = np.where(similarity >= min_cosine, similarity, -np.inf)
+        if per_article:
+            similarity = _closest_per_article(similarity, [r[0] for r in rows], per_article)
     keep = range(len(rows)) if similarity is None else \
-        np.flatnonzero((similarity >= min_cosine).any(axis=0))
+        np.flatnonzero(np.isfinite(similarity).any(axis=0))
     texts: dict[str, int] = {}
     for r in keep:
         texts.setdefault(rows[r][2], len(texts))
@@ -127,10 +133,27 @@ def judged_sources(
         best: dict[K, tuple[float, int]] = {}
         for r in keep:
             aid, i, t = rows[r]
-            if similarity is not None and similarity[k, r] < min_cosine:
+            if similarity is not None and not np.isfinite(similarity[k, r]):
                 continue
             p = float(prob[k, texts[t]])
             if aid not in have and p >= judge.threshold and p > best.get(aid, (0.0, 0))[0]:
                 best[aid] = (p, i)
         out.append(sorted({*src, *((aid, i) for aid, (_, i) in best.items())}))
+    return out
+
+
+def _closest_per_article(similarity: np.ndarray, articles: Sequence[Hashable], k: int
+                         ) -> np.ndarray:
+    """``similarity`` with every entry but each row's ``k`` highest per article set to
+    -inf."""
+    out = np.full_like(similarity, -np.inf)
+    groups: dict[Hashable, list[int]] = {}
+    for c, a in enumerate(articles):
+        groups.setdefault(a, []).append(c)
+    for cols in groups.values():
+        idx = np.asarray(cols)
+        block = similarity[:, idx]
+        top = np.argsort(-block, axis=1)[:, :k]
+        rows = np.arange(similarity.shape[0])[:, None]
+        out[rows, idx[top]] = block[rows, top]
     return out

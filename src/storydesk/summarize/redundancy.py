@@ -83,22 +83,27 @@ class Repeats:
             for c in self.claims:
                 df.update(c.terms)
         else:
-            for t, lang in context:
-                df.update(set(content_terms(t, lang)))
+            seen: dict[tuple[str, str | None], set[str]] = {}  # a wire text told twice
+            for key in context:
+                if key not in seen:
+                    seen[key] = set(content_terms(*key))
+                df.update(seen[key])
         n = len(texts) if context is None else len(context)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) + 1.0 for t, d in df.items()}
         top = math.log(n + 1) + 1.0 + math.log(2)  # a term the context lacks: rarest
         for c in self.claims:
             for t in c.terms - self.idf.keys():
                 self.idf[t] = top
+        self.total = [sum(self.idf[t] for t in c.terms) for c in self.claims]
         self.params = params
         self.judge = judge
         self.asked: dict[tuple[int, int], bool] = {}
+        self.unions: dict[tuple[int, ...], Claims] = {}
 
     def contained(self, a: int, b: int) -> float:
         """IDF-weighted share of sentence ``a``'s content terms that ``b`` has too."""
         ta, tb = self.claims[a].terms, self.claims[b].terms
-        total = sum(self.idf[t] for t in ta)
+        total = self.total[a]
         return sum(self.idf[t] for t in ta & tb) / total if total else 0.0
 
     def agrees(self, a: int, b: int) -> bool:
@@ -113,19 +118,18 @@ class Repeats:
         if not chosen:
             return False
         ca = self.claims[a]
-        terms: set[str] = set()
-        numbers: set[str] = set()
-        names: set[str] = set()
-        for b in chosen:
-            cb = self.claims[b]
-            terms |= cb.terms
-            numbers |= cb.numbers
-            names |= cb.names
-        if not (ca.numbers <= numbers and ca.names <= names):
+        key = tuple(chosen)
+        if key not in self.unions:
+            self.unions[key] = Claims(
+                frozenset().union(*(self.claims[b].terms for b in chosen)),
+                frozenset().union(*(self.claims[b].numbers for b in chosen)),
+                frozenset().union(*(self.claims[b].names for b in chosen)))
+        u = self.unions[key]
+        if not (ca.numbers <= u.numbers and ca.names <= u.names):
             return False
-        total = sum(self.idf[t] for t in ca.terms)
+        total = self.total[a]
         return bool(total) and \
-            sum(self.idf[t] for t in ca.terms & terms) / total >= self.params.contain
+            sum(self.idf[t] for t in ca.terms & u.terms) / total >= self.params.contain
 
     def contains(self, a: int, b: int) -> bool:
         """One of the two holds the other (containment and agreement): no judge needed."""

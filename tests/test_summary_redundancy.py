@@ -177,3 +177,24 @@ def test_summarize_modules_and_functions_stay_small() -> None:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 size = (node.end_lineno or node.lineno) - node.lineno + 1
                 assert size <= 100, f"{path.name}: {node.name} has {size} lines"
+
+
+def test_the_judge_sees_only_close_sentences_each_once() -> None:
+    """judged_sources shows the judge each distinct text once, only those at the cosine
+    floor, and with per_article only each article's closest ones."""
+    from storydesk.summarize.provenance import judged_sources
+
+    shown = ["The Verin dam opened its floodgates on Monday."]
+    rows = [(1, 0, shown[0]), (2, 0, "Floodgates at Verin were opened."),
+            (2, 1, "Floodgates at Verin were opened."), (2, 2, "Verin dam gates opened."),
+            (3, 0, "Snow fell in Brill.")]
+    sim = np.array([[1.0, 0.6, 0.6, 0.4, 0.0]])
+    rec = Recorder({frozenset((shown[0], "Verin dam gates opened."))})
+    out = judged_sources(shown, [[(1, 0)]], rows, FactJudge(rec, 0.5), sim, 0.1)
+    assert out == [[(1, 0), (2, 2)]]
+    assert sorted(y for _, y in rec.asked) == sorted(
+        [shown[0], "Floodgates at Verin were opened.", "Verin dam gates opened."])
+    rec.asked.clear()
+    out = judged_sources(shown, [[(1, 0)]], rows, FactJudge(rec, 0.5), sim, 0.1, per_article=1)
+    assert out == [[(1, 0)]]  # article 2's closest sentence is not the one stating it
+    assert "Verin dam gates opened." not in {y for _, y in rec.asked}

@@ -18,9 +18,10 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
    integer program (scipy's HiGHS) with at least one article's lead among them; a
    tie-breaking prior favours early sentences. Two units sharing a sentence, whose
    TF-IDF cosine is above ``max_redundancy``, or that state one fact by the repeat test
-   of :mod:`.redundancy` (one sentence contained in the other with the same numbers and
-   names, or, with a fact judge given, partly contained and judged one fact) are never
-   both taken. The greedy cover asks the judge only about the unit it is about to take.
+   of :mod:`.redundancy` (one sentence contained in the other, or in the taken ones
+   together, with no number or name of its own; or, with a fact judge given, partly
+   contained and judged one fact) are never both taken. The greedy cover asks the judge
+   only about the unit it is about to take.
 4. **Order.** What happened first: of the chosen units that open their article, one that
    says when (a weekday, a month, "yesterday", "this morning" ...), closest to the story's
    TF-IDF centroid; then what the outlets add, in the articles'

@@ -13,10 +13,11 @@ of what the shorter one says, the other says too. For sentences ``a`` and ``b``:
   person adds a fact.
 
 The two state one fact when one is contained in the other at ``contain`` or more and
-agrees with it; or, with a fact judge given (:class:`~.provenance.FactJudge`, passed in by
-the caller), when one is contained in the other at ``ask`` or more and the judge deems
-them one fact. Only pairs past that cheap filter reach the judge, and each pair is asked
-once (:meth:`Repeats.same`).
+agrees with it (:meth:`Repeats.contains`; :meth:`Repeats.covered` asks the same of a
+sentence against several taken together); or, with a fact judge given
+(:class:`~.provenance.FactJudge`, passed in by the caller), when one is contained in the
+other at ``ask`` or more and the judge deems them one fact. Only pairs past that cheap
+filter reach the judge, and each pair is asked once (:meth:`Repeats.same`).
 """
 
 from __future__ import annotations

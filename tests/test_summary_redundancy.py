@@ -198,3 +198,18 @@ def test_the_judge_sees_only_close_sentences_each_once() -> None:
     out = judged_sources(shown, [[(1, 0)]], rows, FactJudge(rec, 0.5), sim, 0.1, per_article=1)
     assert out == [[(1, 0)]]  # article 2's closest sentence is not the one stating it
     assert "Verin dam gates opened." not in {y for _, y in rec.asked}
+
+
+def test_a_stored_story_summary_is_keyed_by_the_judge_settings() -> None:
+    """Another judge model or threshold makes a stored story summary stale."""
+    from dataclasses import replace
+
+    from storydesk.settings import Settings
+    from storydesk.summarize.stored import _params_key
+
+    s = Settings()
+    other = Settings()
+    other.compare = replace(other.compare, align_threshold=0.3)
+    assert _params_key(s, "story", 5, None, False) != _params_key(other, "story", 5, None, False)
+    assert _params_key(s, "article", 3, None, False) == \
+        _params_key(other, "article", 3, None, False)

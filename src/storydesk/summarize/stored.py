@@ -188,7 +188,10 @@ def _params_key(settings: Settings, kind: str, n: int, words: int | None, abstra
                     ab.max_input_words, ab.temperature)[:12]
         mode = f"abstractive:{how}"
     else:
-        what = s.article if kind == "article" else s.story
+        # a story summary also depends on the fact judge its caller passes (the desk's:
+        # the comparison's judge model at its alignment threshold)
+        what = s.article if kind == "article" else \
+            (s.story, settings.compare.judge_model, settings.compare.align_threshold)
         mode = "extractive:" + fingerprint(what)
     return f"{mode};n={n if words is None else ''};w={words or ''};v={SUMMARIZER_VERSION}"
 

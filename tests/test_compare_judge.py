@@ -193,27 +193,6 @@ def test_cli_eval_facts(tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-def test_story_summary_counts_every_outlet_reporting_a_fact():
-    """A fact another outlet states in other words is "reported by 2 of 2", not 1."""
-    from storydesk.settings import Settings
-    from storydesk.summarize import StoryArticle
-    from storydesk.summarize.multi import SummarySentence
-    from storydesk.summarize.stored import reported_by
-
-    a = ("President Kalvan on Thursday took part via video link in the online opening of the "
-         "Aurora Ridge station's wintering complex in Antarctica. The cost of the project was "
-         "not disclosed by officials.")
-    b = ("Police in Velgrad detained at least nine people outside the court. On Thursday "
-         "Kalvan opened a wintering facility at Aurora Ridge research station in Antarctica "
-         "by video link.")
-    arts = [StoryArticle(1, a, "Valdoria State Agency"), StoryArticle(2, b, "Ostmark Free Press")]
-    opening = SummarySentence(a.split(". ")[0] + ".", [(1, 0)], 1)
-    cost = SummarySentence("The cost of the project was not disclosed by officials.", [(1, 1)], 1)
-    got = reported_by([opening, cost], arts, Settings())
-    assert got[0].outlets == 2 and got[0].sources == [(1, 0), (2, 1)]
-    assert got[1].outlets == 1 and got[1].sources == [(1, 1)]
-
-
 def test_a_weekday_read_against_two_article_dates_is_held_back():
     a = CompareArticle("a", "The council voted on Friday to close the Lowgate bridge to lorries.",
                        date="2024-03-09")

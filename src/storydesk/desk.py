@@ -281,10 +281,11 @@ class Desk:
         """A story's summary, each sentence with every (article, sentence) stating it
         (stored; made again when the story's articles changed; ``save`` as in
         :meth:`summary`)."""
+        from storydesk.compare.stored import summary_judge
         from storydesk.summarize.stored import story_summary
 
         return story_summary(self.store, self.settings, story_id, sentences, words, abstractive,
-                             save)
+                             save, summary_judge(self.settings))
 
     def summarize(
         self,
@@ -300,8 +301,10 @@ class Desk:
 
         items = [str(i) for i in inputs]
         fetcher = self.fetcher if any("://" in i for i in items) else None
+        from storydesk.compare.stored import summary_judge
+
         return summarize_inputs(self.store, self.settings, items, sentences, words,
-                                abstractive, fetcher)
+                                abstractive, fetcher, summary_judge(self.settings))
 
     # -- comparison ------------------------------------------------------------
     def compare(self, inputs: Iterable[int | str]) -> Comparison:

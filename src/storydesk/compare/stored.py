@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from storydesk.summarize.provenance import FactJudge
 from storydesk.summarize.stored import digest, fingerprint, kept, story_content
 
 if TYPE_CHECKING:
     from storydesk.settings import Settings
     from storydesk.store import Store
 
-__all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison"]
+__all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison", "summary_judge"]
 
 # Bump when compare() changes in a way that changes its output.
 COMPARE_VERSION = "4"  # 2: paraphrase-aware fact alignment; 3: scales (magnitude) not counts;
@@ -74,3 +78,17 @@ def story_comparison(store: Store, settings: Settings, story_id: int) -> dict[st
     value, cached = kept(store, KIND, story_id, params, content, make)
     assert value is not None
     return {"story_id": story_id, **value, "cached": cached}
+
+
+def summary_judge(settings: Settings) -> FactJudge:
+    """The fact judge a story summary is given (summaries do not import the comparison):
+    ``settings.compare.judge_model`` at ``align_threshold``, as the comparison aligns
+    facts, so "reported by N of M" counts what the comparison counts."""
+    from storydesk.compare.judge import judge_between, load_judge
+
+    model = load_judge(settings.compare.judge_model)
+
+    def between(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+        return judge_between(a, b, model)
+
+    return FactJudge(between, settings.compare.align_threshold)

@@ -16,9 +16,12 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
 3. **Selection.** The units whose concepts, each counted once, weigh most within the word
    budget (and, with a sentence count, at most that many sentences), solved exactly as an
    integer program (scipy's HiGHS) with at least one article's lead among them; a
-   tie-breaking prior favours early sentences. Two units sharing a sentence, or whose
-   TF-IDF cosine is above ``max_redundancy``, are never both taken. Without scipy's MILP
-   (or past ``ilp_time_limit``), a greedy budgeted cover (gain per word) is used.
+   tie-breaking prior favours early sentences. Two units sharing a sentence, whose
+   TF-IDF cosine is above ``max_redundancy``, or that state one fact by the repeat test
+   of :mod:`.redundancy` (one sentence contained in the other, or in the taken ones
+   together, with no number or name of its own; or, with a fact judge given, partly
+   contained and judged one fact) are never both taken. The greedy cover asks the judge
+   only about the unit it is about to take.
 4. **Order.** What happened first: of the chosen units that open their article, one that
    says when (a weekday, a month, "yesterday", "this morning" ...), closest to the story's
    TF-IDF centroid; then what the outlets add, in the articles'
@@ -29,14 +32,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from storydesk.text import stem, stopwords, word_count, words
 
+from .provenance import FactJudge
 from .readability import _HAS_QUOTE, fragment_reason, needs_predecessor
+from .redundancy import RedundancyParams, Repeats
 
 __all__ = ["CoverageParams", "Unit", "concepts_of", "select_units"]
 
@@ -63,6 +68,8 @@ class CoverageParams:
     require_lead: bool = True  # at least one article's opening sentence in the summary
     ilp: bool = False  # exact selection (scipy HiGHS); False: greedy
     ilp_time_limit: float = 1.0  # seconds; the greedy cover past it
+    # one fact said twice in other words (containment, then the fact judge: redundancy.py)
+    redundancy: RedundancyParams = RedundancyParams()
 
 
 @dataclass
@@ -154,15 +161,18 @@ def select_units(
     max_sentences: int | None,
     params: CoverageParams,
     article_order: Sequence[int] | None = None,
-    same_fact: Callable[[str, str], bool] | None = None,
+    judge: FactJudge | None = None,
+    languages: Sequence[str | None] | None = None,
+    context: Sequence[tuple[str, str | None]] | None = None,
 ) -> list[int]:
     """Indices of the chosen units, in the order shown (see the module doc). ``vectors``:
     unit-length TF-IDF rows of the units' sentences, unit after unit, for the redundancy
     check (two units repeat each other when a sentence of one is close to one of the
     other). ``article_order``: each article's place in time (default: as given).
-    ``same_fact``: a fact judge; when given, two units repeat each other when it says a
-    sentence of one states the same fact as a sentence of the other (instead of the
-    cosine, which is what the default judge, ``provenance.word_match``, compares)."""
+    ``judge``: the fact judge, asked about pairs the containment filter passes
+    (:mod:`.redundancy`); ``languages``: each article's language (None: English);
+    ``context``: the story's sentences (text, language), the IDF of the repeat test
+    (default: the units' sentences)."""
     weights = concept_weights(units, n_articles, params)
     if not weights:  # too few articles agree on anything: unigram-free fallback, by prior
         weights = {c: 1.0 for u in units for c in u.concepts}
@@ -170,8 +180,7 @@ def select_units(
             if u.words <= max_words and (max_sentences is None or len(u.indices) <= max_sentences)]
     if not fits:
         return []
-    sim = _Similarity(vectors, [len(u.indices) for u in units],
-                      [u.texts for u in units] if same_fact else None, same_fact)
+    sim = _Similarity(vectors, units, params.redundancy, judge, languages, context)
     chosen: list[int] | None = None
     if params.ilp:
         chosen = _ilp(units, fits, weights, sim, max_words, max_sentences, params)
@@ -182,31 +191,52 @@ def select_units(
 
 class _Similarity:
     """The highest cosine between a sentence of one unit and a sentence of another, a
-    column at a time (a story can have a thousand units). ``vectors``: the units'
-    sentences' rows, unit after unit; ``sizes``: sentences per unit."""
+    column at a time (a story can have a thousand units; ``vectors``: the units'
+    sentences' rows, unit after unit), and the repeat test of :mod:`.redundancy` over
+    the units' distinct sentences."""
 
     def __init__(
-        self, vectors: np.ndarray, sizes: Sequence[int],
-        texts: Sequence[tuple[str, ...]] | None = None,
-        same_fact: Callable[[str, str], bool] | None = None,
+        self, vectors: np.ndarray, units: Sequence[Unit],
+        params: RedundancyParams, judge: FactJudge | None = None,
+        languages: Sequence[str | None] | None = None,
+        context: Sequence[tuple[str, str | None]] | None = None,
     ) -> None:
         self.vectors = vectors
-        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+        self.starts = np.concatenate([[0], np.cumsum([len(u.indices) for u in units])[:-1]]
+                                     ).astype(int)
         self.cols: dict[int, np.ndarray] = {}
-        self.texts = texts
-        self.same_fact = same_fact
-        self.judged: dict[tuple[int, int], bool] = {}
+        row: dict[tuple[int, int], int] = {}
+        texts: list[str] = []
+        langs: list[str | None] = []
+        self.rows: list[list[int]] = []
+        for u in units:
+            for i, t in zip(u.indices, u.texts, strict=True):
+                if (u.article, i) not in row:
+                    row[(u.article, i)] = len(texts)
+                    texts.append(t)
+                    langs.append(languages[u.article] if languages else None)
+            self.rows.append([row[(u.article, i)] for i in u.indices])
+        self.rep = Repeats(texts, langs, params, judge, context)
 
-    def repeats(self, a: int, b: int, limit: float) -> bool:
-        """Units a and b state a fact in common: by the judge when there is one, else a
-        sentence pair's cosine at least ``limit``."""
-        if self.same_fact is None or self.texts is None:
-            return self[a, b] >= limit
-        key = (min(a, b), max(a, b))
-        if key not in self.judged:
-            judge = self.same_fact
-            self.judged[key] = any(judge(x, y) for x in self.texts[a] for y in self.texts[b])
-        return self.judged[key]
+    def repeats(self, a: int, b: int, limit: float, judge: bool = True) -> bool:
+        """Units a and b state a fact in common: a sentence pair's cosine at least
+        ``limit``, or the repeat test (without the fact judge when ``judge`` is false)."""
+        if self[a, b] >= limit:
+            return True
+        test = self.rep.same if judge else self.rep.contains
+        return any(test(x, y) for x in self.rows[a] for y in self.rows[b])
+
+    def covered(self, k: int, chosen: Sequence[int]) -> bool:
+        """Every sentence of unit ``k`` says little the ``chosen`` units do not say
+        together (:meth:`.redundancy.Repeats.covered`)."""
+        rows = [r for j in chosen for r in self.rows[j]]
+        return all(self.rep.covered(x, rows) for x in self.rows[k])
+
+    def judged_repeat(self, k: int, chosen: Sequence[int]) -> bool:
+        """Unit ``k`` repeats one of ``chosen`` by the fact judge (one call for all)."""
+        pairs = [(x, y) for j in chosen for x in self.rows[k] for y in self.rows[j]]
+        self.rep.ask_many(pairs)
+        return any(self.rep.same(x, y) for x, y in pairs)
 
     def __getitem__(self, pair: tuple[int, int]) -> float:
         a, b = pair
@@ -225,13 +255,15 @@ def _prior(u: Unit) -> float:
 
 
 def _conflict(
-    units: Sequence[Unit], sim: _Similarity, a: int, b: int, params: CoverageParams
+    units: Sequence[Unit], sim: _Similarity, a: int, b: int, params: CoverageParams,
+    judge: bool = True,
 ) -> bool:
-    """Two units that share a sentence or say the same thing."""
+    """Two units that share a sentence or say the same thing (by the fact judge too,
+    unless ``judge`` is false)."""
     ua, ub = units[a], units[b]
     if ua.article == ub.article and set(ua.indices) & set(ub.indices):
         return True
-    if sim.repeats(a, b, params.max_redundancy):
+    if sim.repeats(a, b, params.max_redundancy, judge):
         return True
     small = min(len(ua.concepts), len(ub.concepts))
     return bool(small and len(ua.concepts & ub.concepts) > params.max_overlap * small)
@@ -334,15 +366,17 @@ def _greedy(
             chosen.append(first)
             covered |= units[first].concepts
             used, sents = units[first].words, len(units[first].indices)
+    repeated: set[int] = set()  # units the fact judge deems a repeat of a chosen one
     while True:
         best, best_gain = -1, 0.0
         for k in pool:
             u = units[k]
-            if k in chosen or used + u.words > max_words:
+            if k in chosen or k in repeated or used + u.words > max_words:
                 continue
             if max_sentences is not None and sents + len(u.indices) > max_sentences:
                 continue
-            if any(_conflict(units, sim, k, j, params) for j in chosen):
+            if any(_conflict(units, sim, k, j, params, judge=False) for j in chosen) or \
+                    sim.covered(k, chosen):
                 continue
             gain = sum(weights.get(c, 0.0) for c in u.concepts - covered)
             gain = (gain + params.prior_weight * _prior(u)) / u.words**params.length_exponent
@@ -350,6 +384,9 @@ def _greedy(
                 best, best_gain = k, gain
         if best < 0:
             return chosen
+        if chosen and sim.judged_repeat(best, chosen):  # the judge only for the best
+            repeated.add(best)
+            continue
         chosen.append(best)
         covered |= units[best].concepts
         used += units[best].words

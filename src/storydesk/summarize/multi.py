@@ -37,7 +37,7 @@ import numpy as np
 from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
 
 from .coverage import CoverageParams, build_units, concept_weights, select_units
-from .provenance import SameFact, _Text, stating_sentences, word_match
+from .provenance import FactJudge, SameFact, _Text, judged_sources, stating_sentences, word_match
 from .single import (
     DEFAULT_PARAMS,
     SummaryParams,
@@ -54,6 +54,7 @@ __all__ = [
     "StoryParams",
     "summarize_story",
     "story_facts",
+    "story_sources",
 ]
 
 
@@ -107,6 +108,11 @@ class StoryParams:
     # An article's sentence also counts as a source of a fact it was not clustered with
     # when its cosine with the fact's centroid is at least this.
     source_threshold: float = 0.3
+    # Only article sentences at this TF-IDF cosine or more with a summary sentence are
+    # shown to the fact judge for "reported by" (docs/summaries.md: what it costs).
+    judge_min_cosine: float = 0.1
+    # ... and only each article's that many closest (0: all of them)
+    judge_per_article: int = 3
     sentence: SummaryParams = DEFAULT_PARAMS  # which sentences may be used
     # How summarize_story chooses its sentences (concept coverage: coverage.py).
     coverage: CoverageParams = CoverageParams()
@@ -295,7 +301,7 @@ def summarize_story(
     n_sentences: int = 5,
     words: int | None = None,
     params: StoryParams = StoryParams(),
-    same_fact: SameFact | None = None,
+    judge: FactJudge | None = None,
 ) -> list[SummarySentence]:
     """A summary of a story that says what happened first, each sentence with its sources.
 
@@ -304,10 +310,13 @@ def summarize_story(
     Sentences are chosen by concept coverage (:mod:`.coverage`): at most ``n_sentences``
     sentences within ``n_sentences * words_per_sentence`` words, or with ``words`` set,
     within that many words; what happened first, then what the outlets add in time order.
-    Each summary sentence lists every article sentence that states it by ``same_fact``
-    (default: :func:`.provenance.word_match` at ``params.source_threshold``; see
-    :func:`summary_sources`); a judge given also keeps two sentences it deems one fact
-    out of one summary.
+    Each summary sentence lists every article sentence that states it by word match
+    (:func:`.provenance.word_match` at ``params.source_threshold``; see
+    :func:`summary_sources`) and, with ``judge`` (a :class:`~.provenance.FactJudge` the
+    caller passes in, such as the comparison's fitted judge), every article whose
+    sentence the judge deems the same fact (:func:`.provenance.judged_sources`). No fact
+    is shown twice (:mod:`.redundancy`; the judge is asked about the pairs its
+    containment filter passes).
     """
     arts = [a for a in _as_articles(articles) if a.text and a.text.strip()]
     if not arts:
@@ -337,7 +346,10 @@ def summarize_story(
     time_rank = [0] * len(arts)
     for r, k in enumerate(by_time):
         time_rank[k] = r
-    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp, time_rank, same_fact)
+    chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp, time_rank, judge,
+                          [a.language for a in arts],
+                          [(sp.text, a.language) for a, spans in zip(arts, split, strict=True)
+                           for sp in spans])
     weights = concept_weights(units, len(arts), cp)
     shown = [
         (arts[units[k].article].id, i, t,
@@ -345,14 +357,40 @@ def summarize_story(
         for k in chosen
         for i, t in zip(units[k].indices, units[k].texts, strict=True)
     ]
-    judge = same_fact or word_match([t for _, t in candidates], params.source_threshold, x)
-    sources = summary_sources(candidates, [(aid, i, t) for aid, i, t, _ in shown], judge)
+    sources = story_sources(candidates, [(aid, i, t) for aid, i, t, _ in shown], params,
+                            judge, x)
     outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
     return [
         SummarySentence(display_text(t), src, len({outlet_of[a] for a, _ in src}), w,
                         origin=(aid, i))
         for (aid, i, t, w), src in zip(shown, sources, strict=True)
     ]
+
+
+def story_sources(
+    candidates: Sequence[tuple[tuple[int, int], str]],
+    shown: Sequence[tuple[int, int, str]],
+    params: StoryParams = StoryParams(),
+    judge: FactJudge | None = None,
+    matrix: np.ndarray | None = None,
+) -> list[list[tuple[int, int]]]:
+    """The sources of a story summary's sentences ``shown`` ((article id, sentence index,
+    text), each one of the ``candidates``: ((article id, sentence index), text) of every
+    sentence of the story's articles): those stating it by word match
+    (:func:`summary_sources` at ``params.source_threshold``), completed by ``judge``
+    (:func:`.provenance.judged_sources`, shown the sentences at
+    ``params.judge_min_cosine`` or more). ``matrix``: :func:`sentence_matrix` of the
+    candidates, when at hand."""
+    x = matrix if matrix is not None else sentence_matrix([_Text(t) for _, t in candidates])
+    sources = summary_sources(candidates, shown,
+                              word_match([t for _, t in candidates], params.source_threshold, x))
+    if judge is None:
+        return sources
+    row = {key: r for r, (key, _) in enumerate(candidates)}
+    shown_rows = [row[(aid, i)] for aid, i, _ in shown]
+    return judged_sources([t for _, _, t in shown], sources,
+                          [(aid, i, t) for (aid, i), t in candidates], judge,
+                          x[shown_rows] @ x.T, params.judge_min_cosine, params.judge_per_article)
 
 
 def summary_sources(

@@ -7,19 +7,52 @@ every one it accepts (the shown sentence itself always counts). The default pred
 TF-IDF cosine of stemmed content words (IDF over the story's sentences) at least
 ``threshold``. A judge that recognises a fact worded differently (a paraphrase model)
 plugs in as ``same_fact``, and "reported by N of M" counts follow from what it accepts.
+
+:class:`FactJudge` is how a caller hands the summariser such a judge (the comparison's
+fitted judge: the summariser does not import the comparison; its caller builds one and
+passes it in). :func:`judged_sources` completes a summary's sources with it: an article
+reports a summary sentence's fact when one of its sentences is judged the same fact.
+Only sentences sharing some content with the summary sentence (TF-IDF cosine at least
+``min_cosine``) are shown to the judge, each distinct text once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["SameFact", "word_match", "stating_sentences"]
+__all__ = ["SameFact", "FactJudge", "word_match", "stating_sentences", "judged_sources"]
 
 SameFact = Callable[[str, str], bool]
 K = TypeVar("K", bound=Hashable)
+# between(a, b) -> len(a) x len(b) probabilities that a[i] and b[j] state one fact
+Between = Callable[[Sequence[str], Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class FactJudge:
+    """A judge of "these two sentences state one fact", given by the caller:
+    ``between(a, b)`` is the ``len(a)`` x ``len(b)`` matrix of probabilities that
+    ``a[i]`` and ``b[j]`` state one fact; a pair at ``threshold`` or more does."""
+
+    between: Between
+    threshold: float = 0.5
+
+    @classmethod
+    def from_predicate(cls, same: SameFact) -> FactJudge:
+        """A judge from a yes/no predicate ``same(a, b)`` (probability 1 or 0)."""
+
+        def between(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+            return np.array([[float(same(x, y)) for y in b] for x in a]).reshape(len(a), len(b))
+
+        return cls(between, 0.5)
+
+    def same(self, a: str, b: str) -> bool:
+        """Whether ``a`` and ``b`` state one fact."""
+        return bool(float(self.between([a], [b])[0, 0]) >= self.threshold)
 
 
 class _Text:
@@ -62,3 +95,65 @@ def stating_sentences(
     index), text)) that state ``sentence``'s fact by ``same_fact``, in candidate order;
     ``shown``, the key of the sentence shown, is always included."""
     return [k for k, t in candidates if k == shown or same_fact(sentence, t)]
+
+
+def judged_sources(
+    shown: Sequence[str],
+    sources: Sequence[list[tuple[K, int]]],
+    rows: Sequence[tuple[K, int, str]],
+    judge: FactJudge,
+    similarity: np.ndarray | None = None,
+    min_cosine: float = 0.1,
+    per_article: int = 0,
+) -> list[list[tuple[K, int]]]:
+    """``sources`` (per summary sentence in ``shown``, its (article, sentence index)
+    pairs) completed by ``judge``: an article not yet among a sentence's sources reports
+    its fact when one of its sentences (``rows``: (article, sentence index, text)) is
+    judged the same fact; its best-judged sentence is added. ``similarity``: the
+    ``len(shown)`` x ``len(rows)`` word-level cosine; only rows at ``min_cosine`` or more
+    (and each distinct text once) are shown to the judge (None: every row), and with
+    ``per_article``, only each article's that many closest to a summary sentence."""
+    if not shown or not rows:
+        return [list(s) for s in sources]
+    if similarity is not None:
+        similarity = np.where(similarity >= min_cosine, similarity, -np.inf)
+        if per_article:
+            similarity = _closest_per_article(similarity, [r[0] for r in rows], per_article)
+    keep = range(len(rows)) if similarity is None else \
+        np.flatnonzero(np.isfinite(similarity).any(axis=0))
+    texts: dict[str, int] = {}
+    for r in keep:
+        texts.setdefault(rows[r][2], len(texts))
+    if not texts:
+        return [list(s) for s in sources]
+    prob = judge.between(list(shown), list(texts))
+    out = []
+    for k, src in enumerate(sources):
+        have = {a for a, _ in src}
+        best: dict[K, tuple[float, int]] = {}
+        for r in keep:
+            aid, i, t = rows[r]
+            if similarity is not None and not np.isfinite(similarity[k, r]):
+                continue
+            p = float(prob[k, texts[t]])
+            if aid not in have and p >= judge.threshold and p > best.get(aid, (0.0, 0))[0]:
+                best[aid] = (p, i)
+        out.append(sorted({*src, *((aid, i) for aid, (_, i) in best.items())}))
+    return out
+
+
+def _closest_per_article(similarity: np.ndarray, articles: Sequence[Hashable], k: int
+                         ) -> np.ndarray:
+    """``similarity`` with every entry but each row's ``k`` highest per article set to
+    -inf."""
+    out = np.full_like(similarity, -np.inf)
+    groups: dict[Hashable, list[int]] = {}
+    for c, a in enumerate(articles):
+        groups.setdefault(a, []).append(c)
+    for cols in groups.values():
+        idx = np.asarray(cols)
+        block = similarity[:, idx]
+        top = np.argsort(-block, axis=1)[:, :k]
+        rows = np.arange(similarity.shape[0])[:, None]
+        out[rows, idx[top]] = block[rows, top]
+    return out

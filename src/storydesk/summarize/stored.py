@@ -8,6 +8,10 @@ for an unchanged one reads it back (two small queries).
 
 Inputs that are not stored (files, URLs) are read and cleaned like ``storydesk add`` does,
 but not stored; their summaries are not kept either.
+
+A story summary's "reported by N of M" counts and its repeat test use the fact judge the
+caller passes in (``judge``, a :class:`~storydesk.summarize.provenance.FactJudge`; the
+desk gives the comparison's): this layer does not import the comparison.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from storydesk.extract.text import leading_text
 
 from .multi import StoryArticle, SummarySentence, summarize_story
+from .provenance import FactJudge
 from .single import summarize_article
 
 if TYPE_CHECKING:
@@ -33,7 +38,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 
 # Bump when the summarisers change in a way that changes their output.
 # 6: story summary by concept coverage; "reported by" through the fact judge
-SUMMARIZER_VERSION = "6"
+# 7: no fact said twice (containment, then the judge); the judge is passed in
+SUMMARIZER_VERSION = "7"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).
@@ -182,7 +188,10 @@ def _params_key(settings: Settings, kind: str, n: int, words: int | None, abstra
                     ab.max_input_words, ab.temperature)[:12]
         mode = f"abstractive:{how}"
     else:
-        what = s.article if kind == "article" else s.story
+        # a story summary also depends on the fact judge its caller passes (the desk's:
+        # the comparison's judge model at its alignment threshold)
+        what = s.article if kind == "article" else \
+            (s.story, settings.compare.judge_model, settings.compare.align_threshold)
         mode = "extractive:" + fingerprint(what)
     return f"{mode};n={n if words is None else ''};w={words or ''};v={SUMMARIZER_VERSION}"
 
@@ -206,6 +215,7 @@ def _compute(
     words: int | None,
     abstractive: bool,
     title: str | None = None,
+    judge: FactJudge | None = None,
 ) -> tuple[list[SummarySentence], list[str], str]:
     s = settings.summaries
     if abstractive:
@@ -217,38 +227,7 @@ def _compute(
         a = arts[0]
         pairs = summarize_article(a.text, n, words, s.article, title=title, language=a.language)
         return [SummarySentence(t, [(a.id, i)], 1) for i, t in pairs], [], "extractive"
-    return reported_by(summarize_story(arts, n, words, s.story), arts, settings), [], \
-        "extractive"
-
-
-def reported_by(sents: list[SummarySentence], arts: list[StoryArticle], settings: Settings
-                ) -> list[SummarySentence]:
-    """``sents`` with their sources completed by the fact judge (storydesk.compare.judge):
-    an article not yet among a sentence's sources reports its fact too when one of its
-    sentences and the summary sentence are judged one fact (``align_threshold``, as the
-    comparison aligns facts), so "reported by N of M" counts every outlet stating it."""
-    from storydesk.compare.judge import judge_between, load_judge
-    from storydesk.summarize import split_sentence_spans
-
-    if not sents or len(arts) < 2:
-        return sents
-    rows = [(a.id, i, sp.text) for a in arts for i, sp in enumerate(split_sentence_spans(a.text))]
-    prob = judge_between([s.text for s in sents], [r[2] for r in rows],
-                         load_judge(settings.compare.judge_model))
-    outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
-    out = []
-    for k, s in enumerate(sents):
-        have = {a for a, _ in s.sources}
-        best: dict[int, tuple[float, int]] = {}
-        for r, (aid, i, _) in enumerate(rows):
-            p = float(prob[k, r])
-            if aid not in have and p >= settings.compare.align_threshold and \
-                    p > best.get(aid, (0.0, 0))[0]:
-                best[aid] = (p, i)
-        sources = sorted({*s.sources, *((aid, i) for aid, (_, i) in best.items())})
-        out.append(SummarySentence(s.text, sources, len({outlet_of[a] for a, _ in sources}),
-                                   s.score, s.origin))
-    return out
+    return summarize_story(arts, n, words, s.story, judge), [], "extractive"
 
 
 def _use_abstractive(settings: Settings, abstractive: bool | None) -> bool:
@@ -299,7 +278,10 @@ def story_summary(
     words: int | None = None,
     abstractive: bool | None = None,
     save: bool = True,
+    judge: FactJudge | None = None,
 ) -> StorySummary | None:
+    """A stored story's summary (kept; made again when stale); ``judge``: the fact judge
+    for its "reported by" counts and repeat test."""
     found = story_content(store, story_id)
     if found is None:
         return None
@@ -313,7 +295,7 @@ def story_summary(
         cap = settings.summaries.max_chars
         arts = [StoryArticle(a.id, leading_text(a.text, cap), a.outlet, a.date, a.language)
                 for a in store.articles_by_ids(ids) if a.id is not None]
-        sents, dropped, mode = _compute(settings, arts, n, words, ab)
+        sents, dropped, mode = _compute(settings, arts, n, words, ab, judge=judge)
         return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
 
     v, cached = kept(store, "story", story_id, params, content, make, save=save)
@@ -350,6 +332,7 @@ def summarize_inputs(
     words: int | None = None,
     abstractive: bool | None = None,
     fetcher: Any = None,
+    judge: FactJudge | None = None,
 ) -> ArticleSummary | StorySummary:
     """Stored article ids, files and URLs summarised together: one article gives an
     :class:`ArticleSummary`, several a :class:`StorySummary` (computed, not kept)."""
@@ -371,7 +354,7 @@ def summarize_inputs(
         return ArticleSummary(None if a.id < 0 else a.id, titles.get(a.id, ""), sents, mode,
                               dropped, label=labels.get(a.id))
     n = sentences or settings.summaries.story_sentences
-    sents, dropped, mode = _compute(settings, arts, n, words, ab)
+    sents, dropped, mode = _compute(settings, arts, n, words, ab, judge=judge)
     n_outlets = len({a.outlet or f"\x00{a.id}" for a in arts})
     return StorySummary(None, [a.id for a in arts], n_outlets, sents, mode, dropped,
                         labels=labels)

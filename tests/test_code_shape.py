@@ -80,7 +80,6 @@ def test_allowed_entries_still_needed(entry: str) -> None:
 # Import cycles still in the code, each a set of modules importing each other (function-
 # level imports included), with why. Empty it as they are broken.
 KNOWN_CYCLES: list[tuple[set[str], str]] = [
-    ({"summarize.multi", "summarize.provenance"}, "story summariser and its provenance"),
     ({"extract.entities", "models"}, "Article.entities_model asks the entity tagger"),
     ({"compare", "compare.contradictions", "compare.facts", "compare.judge",
       "compare.paraphrase", "compare.quantities", "compare.similarity", "compare.sources",

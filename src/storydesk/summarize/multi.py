@@ -34,10 +34,18 @@ from typing import Any
 
 import numpy as np
 
-from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
+from storydesk.text import Span, is_caseless, split_sentence_spans, word_count
 
 from .coverage import CoverageParams, build_units, concept_weights, select_units
-from .provenance import FactJudge, SameFact, _Text, judged_sources, stating_sentences, word_match
+from .provenance import (
+    FactJudge,
+    SameFact,
+    _Text,
+    judged_sources,
+    sentence_matrix,
+    stating_sentences,
+    word_match,
+)
 from .single import (
     DEFAULT_PARAMS,
     SummaryParams,
@@ -162,30 +170,6 @@ def _sentences(
                 sents.append(_Sent(ai, i, rank, s.text, word_count(s.text), a.language))
                 rank += 1
     return sents
-
-
-def sentence_matrix(
-    sents: Sequence[Any], terms: Callable[[str, str | None], list[str]] = content_terms
-) -> np.ndarray:
-    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text`` and,
-    optionally, ``.language``), IDF over these sentences (dense: a story has at most a few
-    thousand sentences and a few thousand distinct words after stop words). ``terms``
-    reads a sentence's terms in its language."""
-    bags = [Counter(terms(s.text, getattr(s, "language", None))) for s in sents]
-    vocab: dict[str, int] = {}
-    for b in bags:
-        for t in b:
-            vocab.setdefault(t, len(vocab))
-    x = np.zeros((len(sents), max(1, len(vocab))), dtype=np.float32)
-    for r, b in enumerate(bags):
-        for t, c in b.items():
-            x[r, vocab[t]] = 1.0 + np.log(c)
-    if len(sents):
-        df = (x > 0).sum(axis=0)
-        x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return x / norms
 
 
 def _cluster(sim: np.ndarray, article: np.ndarray, threshold: float) -> np.ndarray:

@@ -18,13 +18,19 @@ Only sentences sharing some content with the summary sentence (TF-IDF cosine at 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["SameFact", "FactJudge", "word_match", "stating_sentences", "judged_sources"]
+from storydesk.text import content_terms
+
+__all__ = [
+    "SameFact", "FactJudge", "word_match", "sentence_matrix", "stating_sentences",
+    "judged_sources",
+]
 
 SameFact = Callable[[str, str], bool]
 K = TypeVar("K", bound=Hashable)
@@ -62,6 +68,30 @@ class _Text:
         self.text = text
 
 
+def sentence_matrix(
+    sents: Sequence[Any], terms: Callable[[str, str | None], list[str]] = content_terms
+) -> np.ndarray:
+    """Row-normalised log-TF x IDF vectors of sentences (anything with ``.text`` and,
+    optionally, ``.language``), IDF over these sentences (dense: a story has at most a few
+    thousand sentences and a few thousand distinct words after stop words). ``terms``
+    reads a sentence's terms in its language."""
+    bags = [Counter(terms(s.text, getattr(s, "language", None))) for s in sents]
+    vocab: dict[str, int] = {}
+    for b in bags:
+        for t in b:
+            vocab.setdefault(t, len(vocab))
+    x = np.zeros((len(sents), max(1, len(vocab))), dtype=np.float32)
+    for r, b in enumerate(bags):
+        for t, c in b.items():
+            x[r, vocab[t]] = 1.0 + np.log(c)
+    if len(sents):
+        df = (x > 0).sum(axis=0)
+        x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
 def word_match(
     texts: Sequence[str], threshold: float = 0.3, matrix: np.ndarray | None = None
 ) -> SameFact:
@@ -69,8 +99,6 @@ def word_match(
     of the two sentences at least ``threshold``. A pair with a sentence outside ``texts``
     is compared with IDF over ``texts`` and the two. ``matrix``: ``sentence_matrix`` of
     ``texts``, when already at hand."""
-    from .multi import sentence_matrix
-
     x = matrix if matrix is not None else sentence_matrix([_Text(t) for t in texts])
     row = {t: i for i, t in enumerate(texts)}
 

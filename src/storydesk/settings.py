@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from storydesk.summarize.multi import StoryParams
-    from storydesk.summarize.single import SummaryParams
 
 DEFAULT_DB = "storydesk.db"
 
@@ -182,16 +177,84 @@ class AbstractiveSettings:
     max_support_sentences: int = 2  # a generated sentence may fuse this many sources
 
 
-def _article_params() -> SummaryParams:
-    from storydesk.summarize.single import SummaryParams
-
-    return SummaryParams()
+# The summarisers' parameters (used by storydesk.summarize; defaults: docs/summaries.md)
 
 
-def _story_params() -> StoryParams:
-    from storydesk.summarize.multi import StoryParams
+@dataclass(frozen=True)
+class SummaryParams:
+    """Weights and limits of the article summariser (defaults: docs/summaries.md)."""
 
-    return StoryParams()
+    position_weight: float = 1.5
+    position_decay: float = 1.0
+    # The position prior has its full weight while the summary takes at most this share
+    # of the article's eligible sentences, and shrinks in proportion beyond (0: never).
+    position_full_share: float = 0.15
+    centrality_weight: float = 0.5
+    title_weight: float = 0.5
+    keyword_weight: float = 1.0
+    graph_weight: float = 1.5  # PageRank over the sentences' cosine graph (TextRank-like)
+    graph_damping: float = 0.85
+    quote_penalty: float = 0.0  # measured: penalising quoted speech lowered ROUGE on BBC
+    min_words: int = 6  # a shorter sentence is a fragment, a caption or a byline
+    max_words: int = 80  # a longer one is a run-on list or a splitting accident
+    max_redundancy: float = 0.6  # cosine above which a sentence repeats one already taken
+
+
+@dataclass(frozen=True)
+class RedundancyParams:
+    """Containment thresholds of the repeat test (defaults measured on DUC 2004 and ECB+:
+    docs/summaries.md)."""
+
+    contain: float = 0.6  # contained at least this and agreeing: one fact, no judge asked
+    ask: float = 0.2  # contained at least this: the fact judge decides (when given)
+
+
+@dataclass(frozen=True)
+class CoverageParams:
+    """Settings of the coverage summariser (defaults measured on DUC 2004: docs/summaries.md)."""
+
+    # A concept is a bigram used by at least this many articles (by n - 1 in a story of
+    # n <= min_df articles, and at least 2).
+    min_df: int = 3
+    position_bonus: float = 1.0  # added weight per article using a concept in its lead
+    lead_sentences: int = 3  # an article's lead: its first eligible sentences
+    prior_weight: float = 0.01  # tie-breaker per unit: 1 / (1 + rank) of its first sentence
+    # TF-IDF cosine at which two units state the same fact (provenance's word match)
+    max_redundancy: float = 0.3
+    # ... or the share of the smaller unit's concepts that the other also has
+    max_overlap: float = 0.5
+    length_exponent: float = 1.0  # greedy gain per words ** this (1: per word)
+    min_words: int = 0  # shorter sentences are left out of the story summary
+    words_per_sentence: int = 30  # word budget per sentence when a count is asked for
+    quotes: bool = True  # False: sentences holding a quotation are left out
+    pairs: bool = True  # a sentence that leans on its predecessor may bring it along
+    require_lead: bool = True  # at least one article's opening sentence in the summary
+    ilp: bool = False  # exact selection (scipy HiGHS); False: greedy
+    ilp_time_limit: float = 1.0  # seconds; the greedy cover past it
+    # one fact said twice in other words (containment, then the fact judge: redundancy.py)
+    redundancy: RedundancyParams = RedundancyParams()
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Thresholds and weights of the story summariser (defaults: docs/summaries.md)."""
+
+    fact_threshold: float = 0.3  # mean cosine at which sentences state the same fact
+    coverage_weight: float = 1.0
+    centrality_weight: float = 1.0
+    position_weight: float = 0.5
+    max_redundancy: float = 0.4
+    # An article's sentence also counts as a source of a fact it was not clustered with
+    # when its cosine with the fact's centroid is at least this.
+    source_threshold: float = 0.3
+    # Only article sentences at this TF-IDF cosine or more with a summary sentence are
+    # shown to the fact judge for "reported by" (docs/summaries.md: what it costs).
+    judge_min_cosine: float = 0.1
+    # ... and only each article's that many closest (0: all of them)
+    judge_per_article: int = 3
+    sentence: SummaryParams = SummaryParams()  # which sentences may be used
+    # How summarize_story chooses its sentences (concept coverage: coverage.py).
+    coverage: CoverageParams = CoverageParams()
 
 
 @dataclass
@@ -204,8 +267,8 @@ class SummarySettings:
     # out): twice the longest article of the labelled data (25,485 characters), so news
     # is read whole while one huge article cannot hold a request (docs/reliability.md).
     max_chars: int = 50_000
-    article: SummaryParams = field(default_factory=_article_params)
-    story: StoryParams = field(default_factory=_story_params)
+    article: SummaryParams = field(default_factory=SummaryParams)
+    story: StoryParams = field(default_factory=StoryParams)
     abstractive: AbstractiveSettings = field(default_factory=AbstractiveSettings)
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storydesk.settings import CoverageParams
 from storydesk.text import stem, stopwords, word_count, words
 
 from .provenance import FactJudge
@@ -44,32 +45,6 @@ from .readability import _HAS_QUOTE, fragment_reason, needs_predecessor
 from .redundancy import RedundancyParams, Repeats
 
 __all__ = ["CoverageParams", "Unit", "concepts_of", "select_units"]
-
-
-@dataclass(frozen=True)
-class CoverageParams:
-    """Settings of the coverage summariser (defaults measured on DUC 2004: docs/summaries.md)."""
-
-    # A concept is a bigram used by at least this many articles (by n - 1 in a story of
-    # n <= min_df articles, and at least 2).
-    min_df: int = 3
-    position_bonus: float = 1.0  # added weight per article using a concept in its lead
-    lead_sentences: int = 3  # an article's lead: its first eligible sentences
-    prior_weight: float = 0.01  # tie-breaker per unit: 1 / (1 + rank) of its first sentence
-    # TF-IDF cosine at which two units state the same fact (provenance's word match)
-    max_redundancy: float = 0.3
-    # ... or the share of the smaller unit's concepts that the other also has
-    max_overlap: float = 0.5
-    length_exponent: float = 1.0  # greedy gain per words ** this (1: per word)
-    min_words: int = 0  # shorter sentences are left out of the story summary
-    words_per_sentence: int = 30  # word budget per sentence when a count is asked for
-    quotes: bool = True  # False: sentences holding a quotation are left out
-    pairs: bool = True  # a sentence that leans on its predecessor may bring it along
-    require_lead: bool = True  # at least one article's opening sentence in the summary
-    ilp: bool = False  # exact selection (scipy HiGHS); False: greedy
-    ilp_time_limit: float = 1.0  # seconds; the greedy cover past it
-    # one fact said twice in other words (containment, then the fact judge: redundancy.py)
-    redundancy: RedundancyParams = RedundancyParams()
 
 
 @dataclass

@@ -34,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from storydesk.settings import StoryParams
 from storydesk.text import Span, is_caseless, split_sentence_spans, word_count
 
-from .coverage import CoverageParams, build_units, concept_weights, select_units
+from .coverage import build_units, concept_weights, select_units
 from .provenance import (
     FactJudge,
     SameFact,
@@ -47,7 +48,6 @@ from .provenance import (
     word_match,
 )
 from .single import (
-    DEFAULT_PARAMS,
     SummaryParams,
     _is_headline,
     display_text,
@@ -102,28 +102,6 @@ class Fact:
     # Sentences of other articles that also state it, inside a longer sentence that the
     # clustering put with another fact: (article id, sentence index).
     related: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class StoryParams:
-    """Thresholds and weights of the story summariser (defaults: docs/summaries.md)."""
-
-    fact_threshold: float = 0.3  # mean cosine at which sentences state the same fact
-    coverage_weight: float = 1.0
-    centrality_weight: float = 1.0
-    position_weight: float = 0.5
-    max_redundancy: float = 0.4
-    # An article's sentence also counts as a source of a fact it was not clustered with
-    # when its cosine with the fact's centroid is at least this.
-    source_threshold: float = 0.3
-    # Only article sentences at this TF-IDF cosine or more with a summary sentence are
-    # shown to the fact judge for "reported by" (docs/summaries.md: what it costs).
-    judge_min_cosine: float = 0.1
-    # ... and only each article's that many closest (0: all of them)
-    judge_per_article: int = 3
-    sentence: SummaryParams = DEFAULT_PARAMS  # which sentences may be used
-    # How summarize_story chooses its sentences (concept coverage: coverage.py).
-    coverage: CoverageParams = CoverageParams()
 
 
 @dataclass

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storydesk.settings import RedundancyParams
 from storydesk.text import content_terms
 
 from .provenance import FactJudge
@@ -36,15 +37,6 @@ __all__ = ["RedundancyParams", "Repeats", "sentence_claims"]
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][\w'’-]*")
-
-
-@dataclass(frozen=True)
-class RedundancyParams:
-    """Containment thresholds of the repeat test (defaults measured on DUC 2004 and ECB+:
-    docs/summaries.md)."""
-
-    contain: float = 0.6  # contained at least this and agreeing: one fact, no judge asked
-    ask: float = 0.2  # contained at least this: the fact judge decides (when given)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from storydesk.settings import SummaryParams
 from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
 
 __all__ = [
@@ -35,26 +36,6 @@ __all__ = [
     "is_summary_sentence",
     "display_text",
 ]
-
-
-@dataclass(frozen=True)
-class SummaryParams:
-    """Weights and limits of the article summariser (defaults: docs/summaries.md)."""
-
-    position_weight: float = 1.5
-    position_decay: float = 1.0
-    # The position prior has its full weight while the summary takes at most this share
-    # of the article's eligible sentences, and shrinks in proportion beyond (0: never).
-    position_full_share: float = 0.15
-    centrality_weight: float = 0.5
-    title_weight: float = 0.5
-    keyword_weight: float = 1.0
-    graph_weight: float = 1.5  # PageRank over the sentences' cosine graph (TextRank-like)
-    graph_damping: float = 0.85
-    quote_penalty: float = 0.0  # measured: penalising quoted speech lowered ROUGE on BBC
-    min_words: int = 6  # a shorter sentence is a fragment, a caption or a byline
-    max_words: int = 80  # a longer one is a run-on list or a splitting accident
-    max_redundancy: float = 0.6  # cosine above which a sentence repeats one already taken
 
 
 DEFAULT_PARAMS = SummaryParams()

@@ -39,7 +39,7 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
    counted as reported by both articles, by word match alone and with the fact judge.
 
 Story summaries here get the fact judge the desk gives them
-(``compare.stored.summary_judge``), as the reader and the API do.
+(``services.comparisons.summary_judge``), as the reader and the API do.
 
     .venv/bin/python bench/summaries.py --only-stories        # sections 4-7 and speed
     .venv/bin/python bench/summaries.py --only redundancy --show 100
@@ -62,7 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from storydesk.compare.judge import judge_matrix  # noqa: E402
-from storydesk.compare.stored import summary_judge  # noqa: E402
+from storydesk.services.comparisons import summary_judge  # noqa: E402
 from storydesk.settings import Settings  # noqa: E402
 from storydesk.summarize import (  # noqa: E402
     StoryParams,  # noqa: E402
@@ -471,7 +471,7 @@ BEFORE = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(contain
 
 @functools.cache
 def _judge() -> FactJudge:
-    """The fact judge the desk gives story summaries (compare.stored.summary_judge)."""
+    """The fact judge the desk gives story summaries (services.comparisons.summary_judge)."""
     return summary_judge(Settings())
 
 

@@ -153,7 +153,7 @@ def precompute(db: Path, story_ids: list[int]) -> dict[str, Any]:
 
 def make_stale(db: Path, story_ids: list[int]) -> None:
     """Mark the stored comparisons stale, as when an article joins the story."""
-    from storydesk.compare.stored import KIND, params_key
+    from storydesk.services.comparisons import KIND, params_key
 
     with Desk(str(db)) as desk:
         params = params_key(desk.settings)

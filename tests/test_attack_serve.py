@@ -22,8 +22,8 @@ import pytest
 from test_serve_reliability import SAMPLE, TOKEN, start_server
 
 from storydesk import Desk
+from storydesk.services.summaries import SUMMARIZER_VERSION
 from storydesk.settings import Settings, WebSettings
-from storydesk.summarize.stored import SUMMARIZER_VERSION
 
 
 @dataclass

@@ -210,7 +210,7 @@ def test_serve_prepares_story_pages_in_the_background(tmp_path: Path) -> None:
     api = f"http://127.0.0.1:{port}/api/stories/{sid}/comparison"
 
     def cached_with(n: int) -> bool:  # read the store: asking the API would compare
-        from storydesk.compare.stored import KIND, params_key
+        from storydesk.services.comparisons import KIND, params_key
 
         with Desk(str(db)) as d:
             got = d.store.get_summary(KIND, sid, params_key(d.settings))

@@ -118,7 +118,7 @@ VERIN_TWO = ["Verin's football ground was also under water on Monday.",
 def test_reported_by_counts_a_fact_worded_differently() -> None:
     """Word match misses a second outlet's other wording of the evacuation; the fact
     judge passed in (the comparison's) adds it: "reported by 2 of 2"."""
-    from storydesk.compare.stored import summary_judge
+    from storydesk.services.comparisons import summary_judge
     from storydesk.settings import Settings
 
     fact = VERIN_ONE[0]
@@ -162,7 +162,7 @@ def test_summarize_never_imports_the_comparison() -> None:
     for path in SUMMARIZE.glob("*.py"):
         bad = {m for m in _imports(path) if m.startswith("storydesk.compare")}
         assert not bad, f"{path.name} imports {bad}"
-    code = ("import sys, storydesk.summarize, storydesk.summarize.stored; "
+    code = ("import sys, storydesk.summarize, storydesk.services.summaries; "
             "print([m for m in sys.modules if m.startswith('storydesk.compare')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -204,12 +204,13 @@ def test_a_stored_story_summary_is_keyed_by_the_judge_settings() -> None:
     """Another judge model or threshold makes a stored story summary stale."""
     from dataclasses import replace
 
+    from storydesk.services.summaries import summary_params_key
     from storydesk.settings import Settings
-    from storydesk.summarize.stored import _params_key
 
     s = Settings()
     other = Settings()
     other.compare = replace(other.compare, align_threshold=0.3)
-    assert _params_key(s, "story", 5, None, False) != _params_key(other, "story", 5, None, False)
-    assert _params_key(s, "article", 3, None, False) == \
-        _params_key(other, "article", 3, None, False)
+    assert summary_params_key(s, "story", 5, None, False) != \
+        summary_params_key(other, "story", 5, None, False)
+    assert summary_params_key(s, "article", 3, None, False) == \
+        summary_params_key(other, "article", 3, None, False)

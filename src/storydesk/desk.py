@@ -26,7 +26,7 @@ log = logging.getLogger("storydesk")
 
 if TYPE_CHECKING:
     from storydesk.compare import Comparison
-    from storydesk.summarize.stored import ArticleSummary, StorySummary
+    from storydesk.services.summaries import ArticleSummary, StorySummary
 
 __all__ = ["Desk", "ProgressFn"]
 
@@ -264,7 +264,7 @@ class Desk:
         ``save=False``: read a stored one, but store none (lengths asked for by
         anonymous requests).
         """
-        from storydesk.summarize.stored import article_summary
+        from storydesk.services.summaries import article_summary
 
         return article_summary(self.store, self.settings, article_id, sentences, words,
                                abstractive, save)
@@ -281,8 +281,8 @@ class Desk:
         """A story's summary, each sentence with every (article, sentence) stating it
         (stored; made again when the story's articles changed; ``save`` as in
         :meth:`summary`)."""
-        from storydesk.compare.stored import summary_judge
-        from storydesk.summarize.stored import story_summary
+        from storydesk.services.comparisons import summary_judge
+        from storydesk.services.summaries import story_summary
 
         return story_summary(self.store, self.settings, story_id, sentences, words, abstractive,
                              save, summary_judge(self.settings))
@@ -297,11 +297,11 @@ class Desk:
     ) -> ArticleSummary | StorySummary:
         """Stored article ids, files and URLs summarised together as one story (one
         input: that article's summary). Raises ``SummaryInputError`` on a bad input."""
-        from storydesk.summarize.stored import summarize_inputs
+        from storydesk.services.summaries import summarize_inputs
 
         items = [str(i) for i in inputs]
         fetcher = self.fetcher if any("://" in i for i in items) else None
-        from storydesk.compare.stored import summary_judge
+        from storydesk.services.comparisons import summary_judge
 
         return summarize_inputs(self.store, self.settings, items, sentences, words,
                                 abstractive, fetcher, summary_judge(self.settings))
@@ -356,6 +356,6 @@ class Desk:
         """:meth:`compare_story` as JSON (``Comparison.to_dict()``), kept in the store and
         made again when the story's articles change; adds ``story_id`` and ``cached``.
         None for an unknown story; ``ValueError`` when it has fewer than two articles."""
-        from storydesk.compare.stored import story_comparison
+        from storydesk.services.comparisons import story_comparison
 
         return story_comparison(self.store, self.settings, story_id)

@@ -42,7 +42,7 @@ def _rows(folder: str, name: str, columns: list[str] | None = None) -> Iterator[
 def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = None
                  ) -> LoadReport:
     """Store the tables under ``out`` (a local folder) in ``desk``'s store."""
-    from storydesk.summarize.stored import _params_key, story_content
+    from storydesk.services.summaries import story_content, summary_params_key
 
     store, settings = desk.store, desk.settings
     near = NearDupIndex(settings.dedup)
@@ -102,7 +102,7 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
         if r["story_id"] in sid_of:
             by_story.setdefault(sid_of[r["story_id"]], []).append(r)
     n = settings.summaries.story_sentences
-    params = _params_key(settings, "story", n, None, False)
+    params = summary_params_key(settings, "story", n, None, False)
     for sid, sents in by_story.items():
         found = story_content(store, sid)
         if found is None:

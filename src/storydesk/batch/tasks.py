@@ -192,13 +192,14 @@ def group_block(block: int, members: Iterable[dict[str, Any]], settings: Setting
 def summarize_members(story_id: int, arts: list[Article], settings: Settings
                       ) -> dict[str, Any]:
     """The story's summary as ``Desk.story_summary`` makes it (extractive)."""
-    from storydesk.compare.stored import summary_judge
-    from storydesk.summarize.stored import _compute
+    from storydesk.services.comparisons import summary_judge
+    from storydesk.services.summaries import compute_summary
 
     n = settings.summaries.story_sentences
     members = [StoryArticle(int(a.id or 0), a.text, a.outlet, a.date, a.language)
                for a in arts if a.text]
-    sents, _, mode = _compute(settings, members, n, None, False, judge=summary_judge(settings))
+    judge = summary_judge(settings)
+    sents, _, mode = compute_summary(settings, members, n, None, False, judge=judge)
     return {"story_id": story_id, "mode": mode,
             "sentences": [{"text": s.text, "outlets": s.outlets,
                            "sources": [{"article_id": int(x), "sentence": int(i)}

@@ -61,8 +61,8 @@ def summary(
     several articles together, or a stored story (each sentence with every article and
     sentence that states it). Stored summaries are kept and made again when their articles
     change."""
+    from storydesk.services.summaries import StorySummary, SummaryInputError
     from storydesk.summarize.abstractive import AbstractiveError
-    from storydesk.summarize.stored import StorySummary, SummaryInputError
 
     if sentences is not None and words is not None:
         fail("give --sentences or --words, not both")

@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from storydesk.extract.text import leading_text
-
-from .multi import StoryArticle, SummarySentence, summarize_story
-from .provenance import FactJudge
-from .single import summarize_article
+from storydesk.summarize.multi import StoryArticle, SummarySentence, summarize_story
+from storydesk.summarize.provenance import FactJudge
+from storydesk.summarize.single import summarize_article
 
 if TYPE_CHECKING:
     from storydesk.settings import Settings
@@ -180,7 +179,9 @@ def kept(
 
 
 
-def _params_key(settings: Settings, kind: str, n: int, words: int | None, abstractive: bool) -> str:
+def summary_params_key(
+    settings: Settings, kind: str, n: int, words: int | None, abstractive: bool
+) -> str:
     s = settings.summaries
     if abstractive:
         ab = s.abstractive
@@ -208,7 +209,7 @@ def _unserial(rows: list[dict[str, Any]]) -> list[SummarySentence]:
     ]
 
 
-def _compute(
+def compute_summary(
     settings: Settings,
     arts: list[StoryArticle],
     n: int,
@@ -219,7 +220,7 @@ def _compute(
 ) -> tuple[list[SummarySentence], list[str], str]:
     s = settings.summaries
     if abstractive:
-        from .abstractive import generate_summary
+        from storydesk.summarize.abstractive import generate_summary
 
         checked = generate_summary(arts, s.abstractive, n, words)
         return checked.kept, checked.dropped, "abstractive"
@@ -248,14 +249,14 @@ def article_summary(
         return None
     ab = _use_abstractive(settings, abstractive)
     n = sentences or settings.summaries.sentences
-    params = _params_key(settings, "article", n, words, ab)
+    params = summary_params_key(settings, "article", n, words, ab)
 
     def make() -> dict[str, Any] | None:
         art = store.get_article(article_id)
         if art is None:  # deleted meanwhile
             return None
         text = leading_text(art.text, settings.summaries.max_chars)
-        sents, dropped, mode = _compute(
+        sents, dropped, mode = compute_summary(
             settings, [StoryArticle(article_id, text, art.outlet, language=art.language)], n,
             words, ab, art.title,
         )
@@ -288,14 +289,14 @@ def story_summary(
     ids, keys, content = found
     ab = _use_abstractive(settings, abstractive)
     n = sentences or settings.summaries.story_sentences
-    params = _params_key(settings, "story", n, words, ab)
+    params = summary_params_key(settings, "story", n, words, ab)
     n_outlets = len({keys[a][1] or f"\x00{a}" for a in ids})
 
     def make() -> dict[str, Any]:
         cap = settings.summaries.max_chars
         arts = [StoryArticle(a.id, leading_text(a.text, cap), a.outlet, a.date, a.language)
                 for a in store.articles_by_ids(ids) if a.id is not None]
-        sents, dropped, mode = _compute(settings, arts, n, words, ab, judge=judge)
+        sents, dropped, mode = compute_summary(settings, arts, n, words, ab, judge=judge)
         return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
 
     v, cached = kept(store, "story", story_id, params, content, make, save=save)
@@ -350,11 +351,11 @@ def summarize_inputs(
     if len(arts) == 1:
         a = arts[0]
         n = sentences or settings.summaries.sentences
-        sents, dropped, mode = _compute(settings, arts, n, words, ab, titles.get(a.id))
+        sents, dropped, mode = compute_summary(settings, arts, n, words, ab, titles.get(a.id))
         return ArticleSummary(None if a.id < 0 else a.id, titles.get(a.id, ""), sents, mode,
                               dropped, label=labels.get(a.id))
     n = sentences or settings.summaries.story_sentences
-    sents, dropped, mode = _compute(settings, arts, n, words, ab, judge=judge)
+    sents, dropped, mode = compute_summary(settings, arts, n, words, ab, judge=judge)
     n_outlets = len({a.outlet or f"\x00{a.id}" for a in arts})
     return StorySummary(None, [a.id for a in arts], n_outlets, sents, mode, dropped,
                         labels=labels)

@@ -1,7 +1,7 @@
 """Comparisons of stored stories, kept in the store and made again when stale.
 
 Comparing a story's articles takes about a second for twenty of them, too long for a
-page view, so the result is kept as story summaries are (:mod:`storydesk.summarize.stored`):
+page view, so the result is kept as story summaries are (:mod:`storydesk.services.summaries`):
 in the store's ``summaries`` table under kind ``comparison`` and the story's id, with
 the story's content hash (its members and their texts). When an article joins or leaves
 the story, or the comparison settings, the shipped similarity models or
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storydesk.services.summaries import digest, fingerprint, kept, story_content
 from storydesk.summarize.provenance import FactJudge
-from storydesk.summarize.stored import digest, fingerprint, kept, story_content
 
 if TYPE_CHECKING:
     from storydesk.settings import Settings

@@ -7,9 +7,11 @@ Texts are fictional, written for these tests; quality figures come from bench/ju
 
 from __future__ import annotations
 
+import importlib.util
 import random
 
 import numpy as np
+import pytest
 
 from storydesk.compare.judge import (
     FEATURES,
@@ -19,6 +21,7 @@ from storydesk.compare.judge import (
     _meteor,
     _ngram_counts,
     figures_agreeing,
+    judge_pairs,
     load_judge,
     pair_features,
 )
@@ -90,3 +93,13 @@ def test_shipped_judges_read_these_features():
         extra = ["minilm_cos"] if name == "minilm" else []
         assert m["features"] == [*FEATURES, *extra]
         assert m["degree"] == 1 and len(m["coef"]) == len(m["features"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None,
+                    reason="needs the transformers extra")
+def test_minilm_judge_tells_one_fact_from_another():
+    texts = ["The minister resigned on Tuesday after the audit report was published.",
+             "On Tuesday the minister stepped down following the audit report.",
+             "Farmers in the north expect a poor harvest after weeks without rain."]
+    p = judge_pairs(texts, [(0, 1), (0, 2)], load_judge("minilm"))
+    assert p[0] > 0.5 > p[1]

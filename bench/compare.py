@@ -15,6 +15,9 @@ Real data (``../shared/data/``):
   the same exact figure of the same kind and key (one of that key in each), the figure in
   the second copy changed (doubled, plus one) in its article; found when the comparison
   of the changed articles reports a contradiction between exactly those two sentences.
+  Alignment rates (``alignment_rates``): sentence pairs of two articles the judge takes
+  for one fact, per 1,000 pairs of one event and of two events of one kind (an ECB+
+  topic's two events), over the first 8 topics, 8 articles of each event.
 
 Fictional unit sets (``src/storydesk/sample/``, written for storydesk; kept as checks,
 not as quality figures): ``facts.jsonl`` (labelled contradictions between sample

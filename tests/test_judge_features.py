@@ -71,11 +71,20 @@ def test_number_and_name_agreement_features():
              "Police in Karsk detained 40 protesters on Friday."]
     f = pair_features(texts, [(0, 1), (0, 2)])
     assert f["num_equal"].tolist() == [0, 0] and f["num_subset"].tolist() == [1, 0]
-    assert f["num_only_min"].tolist() == [0, 1] and f["num_only_max"].tolist() == [1, 1]
-    assert f["name_equal"][0] == 1 and f["name_only_max"][1] == 1
+    assert f["num_one_side"].tolist() == [0, 0]
+    assert f["name_equal"].tolist() == [1, 0] and f["name_subset"].tolist() == [1, 0]
     g = figures_agreeing(f)  # the figures read as the same ones
-    assert g["num_equal"].tolist() == [1, 1] and g["num_only_max"].tolist() == [0, 0]
+    assert g["num_equal"].tolist() == [1, 1] and g["num_subset"].tolist() == [1, 1]
     assert np.array_equal(g["bleu_min"], f["bleu_min"])
+
+
+def test_features_are_shares_not_counts_that_grow_with_length():
+    short = ["Police detained 12 protesters outside the court on Friday.",
+             "On Friday police detained 12 protesters outside the court."]
+    long_ = [t[:-1] + ", " + t[:-1].lower() + ", and " + t[:-1].lower() + "." for t in short]
+    f, g = pair_features(short, [(0, 1)]), pair_features(long_, [(0, 1)])
+    for k in FEATURES:  # tripling both sentences leaves every feature near where it was
+        assert abs(f[k][0] - g[k][0]) <= 0.5, k
 
 
 def test_new_features_are_symmetric_and_finite():

@@ -229,9 +229,9 @@ class CompareSettings:
     judge_model: str = "default"
     judge_threshold: float = 0.5
     # Facts are aligned (average linkage) from this mean probability: on ECB+ stories it
-    # judges 5.95 per 1,000 sentence pairs of one event as one fact and 0.25 per 1,000 of
-    # two events of one kind (bench/compare.py, docs/comparison.md); 0.5: 3.9 / 0.05.
-    align_threshold: float = 0.3
+    # judges 7.5 per 1,000 sentence pairs of one event as one fact and 0.42 per 1,000 of
+    # two events of one kind (bench/compare.py, docs/comparison.md); 0.5: 3.5 / 0.08.
+    align_threshold: float = 0.2
     # Contradictions are reported with a confidence (the judge's probability that the two
     # sentences state one fact apart from the detail, times how sure the detail's reading
     # is); readers show those from this confidence and say how many they held back.

@@ -15,6 +15,9 @@ Real data (``../shared/data/``):
   the same exact figure of the same kind and key (one of that key in each), the figure in
   the second copy changed (doubled, plus one) in its article; found when the comparison
   of the changed articles reports a contradiction between exactly those two sentences.
+  Alignment rates (``alignment_rates``): sentence pairs of two articles the judge takes
+  for one fact, per 1,000 pairs of one event and of two events of one kind (an ECB+
+  topic's two events), over the first 8 topics, 8 articles of each event.
 
 Fictional unit sets (``src/storydesk/sample/``, written for storydesk; kept as checks,
 not as quality figures): ``facts.jsonl`` (labelled contradictions between sample
@@ -191,6 +194,44 @@ def real_story_scores(settings: CompareSettings, per_event: int = 3, per_story_p
             "changed_recall": round(hit / tried, 3) if tried else float("nan")}
 
 
+def alignment_rates(thresholds: tuple[float, ...] = (0.2, 0.5), topics: int = 8,
+                    per_event: int = 8, path: Path = ECB) -> dict:
+    """How often the judge takes two sentences of two articles for one fact, per 1,000
+    sentence pairs of one ECB+ event and of two events of one kind (an ECB+ topic holds
+    two: ``Necb`` and ``Necbplus``): the first ``topics`` topics, the first ``per_event``
+    articles (by id) of each of their two events, every sentence pair of two articles."""
+    by: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            by[r["topic"]][r["story"]].append(r)
+    same = {t: 0 for t in thresholds}
+    other = {t: 0 for t in thresholds}
+    n_same = n_other = 0
+    for topic in sorted(by, key=lambda t: (len(t), t))[:topics]:
+        arts, event = [], []
+        for story in sorted(by[topic]):
+            for r in sorted(by[topic][story], key=lambda r: r["id"])[:per_event]:
+                arts.append(CompareArticle(r["id"], strip_dateline(r["text"])))
+                event.append(story)
+        sents = article_sentences(arts)
+        art = np.array([s.article for s in sents])
+        ev = np.array([event[a] for a in art])
+        m = judge_matrices([s.text for s in sents], art.tolist())[0]
+        upper = np.triu(art[:, None] != art[None, :], 1)
+        one = upper & (ev[:, None] == ev[None, :])
+        two = upper & (ev[:, None] != ev[None, :])
+        n_same += int(one.sum())
+        n_other += int(two.sum())
+        for t in thresholds:
+            same[t] += int((one & (m >= t)).sum())
+            other[t] += int((two & (m >= t)).sum())
+    return {"pairs_one_event": n_same, "pairs_two_events": n_other,
+            "per_1000": {str(t): [round(1000 * same[t] / max(n_same, 1), 2),
+                                  round(1000 * other[t] / max(n_other, 1), 2)]
+                         for t in thresholds}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minilm", action="store_true", help="also the minilm alignment")
@@ -209,6 +250,7 @@ def main() -> None:
     t = time.perf_counter()
     real["ecbplus"] = real_story_scores(settings)
     real["ecbplus"]["seconds"] = round(time.perf_counter() - t, 1)
+    real["alignment_rates"] = alignment_rates()
     methods = ["words", "paraphrase", "judge"] + (["minilm"] if args.minilm else [])
     out: dict = {"real": real, "alignment": {}, "contradictions": {}}
     items = read_alignment_pairs()
@@ -226,6 +268,10 @@ def main() -> None:
               f"({e['held_back_per_event']:.3f} held back; {e['kinds']}); changed shared "
               f"figures reported {e['changed_found']} of {e['changed_numbers']} "
               f"({e['changed_recall']:.3f})")
+        a = real["alignment_rates"]
+        print(f"ECB+ alignment: sentence pairs taken for one fact per 1,000 pairs of one event"
+              f" ({a['pairs_one_event']}) / of two events of one kind ({a['pairs_two_events']}):"
+              + "; ".join(f" at {t}: {x} / {y}" for t, (x, y) in a["per_1000"].items()))
         print("fictional unit sets below (sample/*.jsonl): not quality figures")
         print("alignment (sample/alignment.jsonl): P / R of shared sentence pairs "
               "(R of paraphrased ones), unique sentences, contradictions")

@@ -71,9 +71,13 @@ def main() -> None:
     ap.add_argument("--embeddings", action="store_true",
                     help="MiniLM baseline and the minilm model (transformers extra)")
     ap.add_argument("--alpha", type=float, default=sim.ALPHA)
+    ap.add_argument("--blend", type=float, default=None,
+                    help="weight of MiniLM cosine in the minilm model's English profiles "
+                         f"[{sim.BLENDS['minilm']}]")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
+    blends = dict(sim.BLENDS) | ({"minilm": args.blend} if args.blend is not None else {})
     rows = sim.read_pairs(args.file)
     pairs = sim.pair_texts(rows)
     gold = sim.gold_labels(rows)
@@ -96,7 +100,8 @@ def main() -> None:
     for name in models:
         t0 = time.perf_counter()
         systems[f"storydesk_{name}_cv"] = sim.cross_validate(
-            pairs, gold, groups, sim.RECIPES[name], args.alpha, cache=cache)
+            pairs, gold, groups, sim.RECIPES[name], args.alpha, cache=cache,
+            blend=blends.get(name, 0.0))
         t_cv[name] = round(time.perf_counter() - t0, 1)
 
     out: dict = {"file": Path(args.file).name, "pairs": len(rows),
@@ -113,7 +118,9 @@ def main() -> None:
         digest = sim.file_sha256(args.file)
         out["wrote"] = []
         for name in models:
-            model = sim.fit_model(pairs, gold, sim.RECIPES[name], args.alpha, cache)
+            model = sim.fit_model(pairs, gold, sim.RECIPES[name], args.alpha, cache,
+                                  blends.get(name, 0.0))
+            model["description"] = sim.DESCRIPTIONS[name]
             model["trained_on"] = {
                 "file": Path(args.file).name, "sha256": digest, "pairs": len(rows),
                 "what": "SemEval-2022 Task 8 training sample, all pairs; cross-validated "

@@ -138,7 +138,8 @@ def test_similarity_profile(result):
     assert set(s["profile"]) == {"geography", "entities", "time", "narrative", "overall",
                                  "style", "tone"}
     assert all(1.0 <= v <= 4.0 for v in s["profile"].values())
-    assert s["model"] == "default (no text embeddings)"  # says what made it
+    # says what made it: the default model reads no text embeddings
+    assert s["model"].startswith("default (no text embeddings")
 
 
 def test_needs_two_articles():

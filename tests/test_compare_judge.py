@@ -46,7 +46,7 @@ def test_features_are_symmetric_and_bounded():
     g = pair_features(texts, [(1, 0)])
     for k in f:
         assert np.allclose(f[k], g[k]), k
-    assert 0 < f["stem_min"][0] <= 1 and f["num_both"][0] == 1 and f["num_only"][0] == 0
+    assert 0 < f["stem_min"][0] <= 1 and f["num_both"][0] == 1 and f["num_equal"][0] == 1
 
 
 def test_tokens_read_names_numbers_and_negation():
@@ -62,7 +62,8 @@ def test_same_fact_apart_from_figures():
     assert same[0, 1] >= 0.5 and apart[0, 1] >= 0.5
     f = pair_features(texts, [(0, 1)])
     g = figures_agreeing(f)
-    assert f["num_only"][0] == 2 and g["num_only"][0] == 0 and g["num_shared"][0] == 1
+    assert f["num_shared"][0] == 0 and f["num_equal"][0] == 0
+    assert g["num_shared"][0] == 1 and g["num_equal"][0] == 1
 
 
 def test_polar_station_opening_is_shared():

@@ -121,3 +121,23 @@ def test_find_dates_starts_at_words_only():
     assert [iso[:10] for _, _, iso in find_dates(text)] == [
         "2020-03-21", "2024-01-28", "2021-01-05"]
     assert text[slice(*find_dates(text)[0][:2])] == "Samstag, 21.03.2020"
+
+
+def test_minilm_blend_applies_to_english_pairs_only():
+    model = {"features": ["word_cos"], "mean": [0.0], "scale": [1.0], "blend": 0.5,
+             "dimensions": {d: {"intercept": 3.0, "coef": [0.0]} for d in sim.DIMENSIONS}}
+    rows = [{"word_cos": 0.2, "english": 1.0, "minilm_cos": 1.0},
+            {"word_cos": 0.2, "english": 0.0, "minilm_cos": 1.0}]
+    pred = sim._predict(np.array([[0.2], [0.2]]), model, rows)
+    # English: half the ridge's 3.0, half 4 - 3 x 1.0; other pairs: the ridge alone
+    assert pred["overall"].tolist() == [2.0, 3.0]
+    assert sim._predict(np.array([[0.2]]), model | {"blend": 0.0}, rows[:1])[
+        "overall"].tolist() == [3.0]
+
+
+def test_models_say_what_they_are():
+    assert sim.describe(sim.load_model("default"), "default") == sim.DESCRIPTIONS["default"]
+    assert sim.describe(None, "x").startswith("x (no model file")
+    m = sim.load_model("minilm")
+    assert m["blend"] == sim.BLENDS["minilm"]
+    assert sim.describe(m, "minilm") == sim.DESCRIPTIONS["minilm"]

@@ -292,8 +292,8 @@ class CompareSettings:
     judge_model: str = "default"
     judge_threshold: float = 0.5
     # Facts are aligned (average linkage) from this mean probability: on ECB+ stories it
-    # judges 4.3 per 1,000 sentence pairs of one event as one fact and 0.3 per 1,000 of
-    # two events of one kind (docs/comparison.md); 0.5 finds about half as many.
+    # judges 7.5 per 1,000 sentence pairs of one event as one fact and 0.42 per 1,000 of
+    # two events of one kind (bench/compare.py, docs/comparison.md); 0.5: 3.5 / 0.08.
     align_threshold: float = 0.2
     # Contradictions are reported with a confidence (the judge's probability that the two
     # sentences state one fact apart from the detail, times how sure the detail's reading

@@ -39,7 +39,14 @@ from .facts import (
     fact_similarity,
 )
 from .judge import judge_matrices, load_judge
-from .similarity import PairText, evaluate_similarity, load_model, profile, profiles
+from .similarity import (
+    PairText,
+    describe,
+    evaluate_similarity,
+    load_model,
+    profile,
+    profiles,
+)
 from .sources import cited_sources, rewrites
 from .tone import article_tone, framing, sentence_tones
 
@@ -179,10 +186,9 @@ def compare(
         index = [(i, j) for i in range(len(arts)) for j in range(i + 1, len(arts))]
         model = load_model(settings.similarity_model)
         _, prof = profiles([(texts[i], texts[j]) for i, j in index], model)
-        # which model made the profile: the default one uses no text embeddings
+        # which model made the profile (the default one reads no text embeddings)
         name = settings.similarity_model or os.environ.get("STORYDESK_SIMILARITY") or "default"
-        how = f"{name} ({'with' if model and 'minilm_cos' in model['features'] else 'no'}" \
-              " text embeddings)"
+        how = describe(model, name)
         for k, (i, j) in enumerate(index):
             sim.append({"articles": [arts[i].id, arts[j].id],
                         "profile": {d: round(float(v[k]), 2) for d, v in prof.items()},

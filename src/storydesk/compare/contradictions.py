@@ -101,11 +101,11 @@ def _not_a_fact(text: str) -> bool:
     """A line that states no fact of the story: a publication or update stamp ("Updated
     10:32 a.m. EST", "December 15th, 2008, 7:35 am", a line that is a date and little
     more), a web address."""
-    from storydesk.summarize.single import _CHROME, _CHROME_ANYWHERE
+    from storydesk.summarize.single import CHROME, CHROME_ANYWHERE
 
     from .details import _mask_dates
 
-    if _CHROME.match(text.strip()) or _CHROME_ANYWHERE.search(text) or _URL.search(text):
+    if CHROME.match(text.strip()) or CHROME_ANYWHERE.search(text) or _URL.search(text):
         return True
     if _STAMP.search(text):
         return True
@@ -148,6 +148,21 @@ def _is_excerpt(a: Quote, b: Quote) -> bool:
     return all(w in it for w in short.words)
 
 
+class _Found:
+    """Contradictions collected so far, one per kind, detail and pair of readings (the
+    most confident kept)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple, Contradiction] = {}
+
+    def add(self, kind: str, about: str, a: Side, b: Side, confidence: float) -> None:
+        if a.article > b.article:
+            a, b = b, a
+        key = (kind, about, a.article, b.article, a.normalised, b.normalised)
+        if key not in self.by_key or self.by_key[key].confidence < confidence:
+            self.by_key[key] = Contradiction(kind, about, [a, b], confidence)
+
+
 def find_contradictions(
     arts: Sequence[CompareArticle],
     sents: Sequence[Sentence],
@@ -158,6 +173,19 @@ def find_contradictions(
     """Contradictions between sentences of different articles; ``same``: the judge's
     probability that two sentences state one fact apart from their figures
     (:func:`.judge.judge_matrices`, rows as ``sents``)."""
+    found = _Found()
+    _detail_contradictions(arts, sents, same, infos, settings, found)
+    _quote_contradictions(arts, sents, infos, settings, found)
+    out = list(found.by_key.values())
+    out.sort(key=lambda c: (c.sides[0].article, c.sides[0].sentence, c.type))
+    return out
+
+
+def _detail_contradictions(arts: Sequence[CompareArticle], sents: Sequence[Sentence],
+                           same: np.ndarray, infos: Sequence[ArticleInfo],
+                           settings: CompareSettings, found: _Found) -> None:
+    """Numbers, dates, times and places of two sentences of different articles that the
+    judge takes for one fact (at ``settings.judge_threshold``)."""
     tol = settings.approx_tolerance
     art = np.array([s.article for s in sents])
     ii, jj = np.nonzero(np.triu(same >= settings.judge_threshold, 1)
@@ -168,15 +196,7 @@ def find_contradictions(
     keep = [(i, j) for i, j in keep if not stamp[i] and not stamp[j]]
     qty = {r: measured(sents[r].text, quantities(sents[r].text, tol)) for r in rows}
     dts = {r: dates(sents[r].text, arts[sents[r].article].date) for r in rows}
-    found: dict[tuple, Contradiction] = {}
-
-    def add(kind: str, about: str, a: Side, b: Side, confidence: float) -> None:
-        if a.article > b.article:
-            a, b = b, a
-        key = (kind, about, a.article, b.article, a.normalised, b.normalised)
-        if key not in found or found[key].confidence < confidence:
-            found[key] = Contradiction(kind, about, [a, b], confidence)
-
+    add = found.add
     for i, j in keep:
         si, sj = sents[i], sents[j]
         p = float(same[i, j])
@@ -216,7 +236,13 @@ def find_contradictions(
                 Side(sj.article, sj.index, only_b[0], only_b[0], sj.text),
                 p * _CERTAINTY["place"])
 
-    # quotes: credited to their speakers; compared only when both speakers are known
+
+def _quote_contradictions(arts: Sequence[CompareArticle], sents: Sequence[Sentence],
+                          infos: Sequence[ArticleInfo], settings: CompareSettings,
+                          found: _Found) -> None:
+    """Quotes credited to their speakers, compared only when both speakers are known:
+    one quote credited to two people, or one person's quote worded differently."""
+    add = found.add
     qs: list[tuple[int, Quote, str, float]] = []
     rows_of: dict[int, list[int]] = {}
     for r, s in enumerate(sents):
@@ -252,6 +278,3 @@ def find_contradictions(
                     Side(si.article, si.index, qa.text, " ".join(qa.words), si.text),
                     Side(sj.article, sj.index, qb.text, " ".join(qb.words), sj.text),
                     overlap * min(ca, cb) * _CERTAINTY["quote_wording"])
-    out = list(found.values())
-    out.sort(key=lambda c: (c.sides[0].article, c.sides[0].sentence, c.type))
-    return out

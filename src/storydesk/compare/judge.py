@@ -1,16 +1,16 @@
 """Same fact or not: a fitted judge of whether two sentences of different outlets say the
 same thing.
 
-The judge is a logistic regression over features of a sentence pair, and their pairwise
-products, that need no model download and carry to other languages (no word lists beyond
-the project's tokenizer, stemmer and stop words): word, stem and stem-bigram overlap in
-both directions (the shorter and the longer side), the longest common subsequence of the
-words, numbers shared and numbers only one side states, names (capitalised words) shared
-and only on one side, a negation on one side only, the length ratio, the TF-IDF cosine
-of stems and of character n-grams (IDF over the sentences judged together) and the
-cosine of the paraphrase lexicon's canonical terms (:mod:`.paraphrase`; English). A
-second fitted variant adds the all-MiniLM-L6-v2 cosine where the ``transformers`` extra
-is installed.
+The judge is a logistic regression over features of a sentence pair that need no model
+download and carry to other languages (no word lists beyond the project's tokenizer,
+stemmer and stop words): word, stem, n-gram, character n-gram and IDF-weighted overlap in
+both directions (the shorter and the longer side), word order (BLEU-like n-gram
+precision, word edit distance, longest common subsequence and run, a METEOR-like
+alignment of stem prefixes), numbers and names shared, agreeing or only on one side, a
+negation on one side only, lengths, the TF-IDF cosine of stems and of character n-grams
+(IDF over the sentences judged together) and the cosine of the paraphrase lexicon's
+canonical terms (:mod:`.paraphrase`; English). A second fitted variant adds the
+all-MiniLM-L6-v2 cosine where the ``transformers`` extra is installed.
 
 Both models are fitted on the Microsoft Research Paraphrase Corpus training split
 (news sentence pairs from different outlets) by ``bench/judge.py --fit`` and ship as
@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,18 @@ MODELS = {"default": "fact_judge.json", "minilm": "fact_judge_minilm.json"}
 
 FEATURES = (
     "word_min", "word_max", "stem_min", "stem_max", "bigram_min", "bigram_max",
-    "lcs_min", "lcs_max", "num_both", "num_shared", "num_only", "name_min", "name_max",
-    "name_only", "negation_mismatch", "length_ratio", "tfidf_cos", "char_cos", "canon_cos",
+    "lcs_min", "lcs_max", "num_both", "num_shared", "name_min", "name_max",
+    "negation_mismatch", "length_ratio", "tfidf_cos", "char_cos", "canon_cos",
     "word2_min", "word2_max", "word3_min", "word3_max", "prefix_min", "prefix_max",
-    "unmatched_min", "unmatched_max", "length_diff", "idf_min", "idf_max",
+    "idf_min", "idf_max",
+    # n-gram, sequence and agreement features added 2026-12-06 (MSRP CV 0.769 -> 0.781).
+    # Only shares and ratios: counts (words left unmatched, length differences, raw edit
+    # distance) grow with the sentence and do not carry from MSRP's short sentences to
+    # long news leads.
+    "bleu_min", "bleu_max", "canon_min", "canon_max", "ch3_min", "ch3_max", "ch4_min",
+    "ch4_max", "edit_norm", "name_equal", "name_subset", "num_equal", "num_one_side",
+    "num_subset", "word4_min", "word4_max", "meteor_min", "meteor_max", "frag_min",
+    "frag_max", "idf2_min", "idf2_max", "slcs_min", "slcs_max", "run_min", "run_max",
 )
 
 
@@ -164,6 +173,94 @@ def _lcs(a: Sequence[str], b: Sequence[str]) -> int:
     return len(a) - bin(v).count("1")
 
 
+def _levenshtein(a: Sequence[str], b: Sequence[str]) -> int:
+    """Edit distance of two word sequences (bit-parallel, Myers 1999 / Hyyrö 2001)."""
+    if not a or not b:
+        return len(a) + len(b)
+    peq: dict[str, int] = {}
+    for k, w in enumerate(a):
+        peq[w] = peq.get(w, 0) | (1 << k)
+    top, full = 1 << (len(a) - 1), (1 << len(a)) - 1
+    pv, mv, score = full, 0, len(a)
+    for w in b:
+        eq = peq.get(w, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & full
+        mh = pv & xh
+        score += 1 if ph & top else -1 if mh & top else 0
+        ph = ((ph << 1) | 1) & full
+        mh = (mh << 1) & full
+        pv = (mh | ~(xv | ph)) & full
+        mv = ph & xv
+    return score
+
+
+def _longest_run(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest run of words the two sequences share (common substring)."""
+    where: dict[str, list[int]] = {}
+    for q, w in enumerate(b):
+        where.setdefault(w, []).append(q)
+    best, prev = 0, {}
+    for w in a:
+        cur = {q: prev.get(q - 1, 0) + 1 for q in where.get(w, ())}
+        if cur:
+            best = max(best, max(cur.values()))
+        prev = cur
+    return best
+
+
+def _ngram_counts(words: Sequence[str]) -> list[Counter]:
+    """Counts of the word 1-, 2-, 3- and 4-grams of a sentence."""
+    return [Counter(zip(*(words[q:] for q in range(n)), strict=False)) for n in range(1, 5)]
+
+
+def _bleu(a: Sequence[Counter], b: Sequence[Counter]) -> tuple[float, float]:
+    """BLEU-like geometric means of the add-one n-gram precisions (n = 1..4, clipped
+    counts; :func:`_ngram_counts`) of each side against the other, lower and higher (no
+    brevity penalty: the length features carry it)."""
+    la = lb = 0.0
+    for ca, cb in zip(a, b, strict=True):
+        small, big = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+        matched = sum(min(c, big[g]) for g, c in small.items() if g in big)
+        la += math.log((matched + 1) / (ca.total() + 1))
+        lb += math.log((matched + 1) / (cb.total() + 1))
+    x, y = math.exp(la / 4), math.exp(lb / 4)
+    return min(x, y), max(x, y)
+
+
+def _meteor(a: Sequence[str], b: Sequence[str]) -> tuple[float, float]:
+    """METEOR-like score of ``a`` against ``b`` (each word of ``a`` aligned in order to an
+    unused equal word of ``b``; recall-weighted F-mean times the fragmentation penalty),
+    and the fragmentation (chunks of aligned runs per aligned word; 1 when none)."""
+    where: dict[str, list[int]] = {}
+    for q, w in enumerate(b):
+        where.setdefault(w, []).append(q)
+    used: set[int] = set()
+    links: list[tuple[int, int]] = []
+    for p, w in enumerate(a):
+        for q in where.get(w, ()):
+            if q not in used:
+                used.add(q)
+                links.append((p, q))
+                break
+    if not links:
+        return 0.0, 1.0
+    chunks = 1 + sum(1 for (p1, q1), (p2, q2) in zip(links, links[1:], strict=False)
+                     if (p2, q2) != (p1 + 1, q1 + 1))
+    prec, rec = len(links) / len(a), len(links) / len(b)
+    frag = chunks / len(links)
+    return 10 * prec * rec / (rec + 9 * prec) * (1 - 0.5 * frag ** 3), frag
+
+
+def _both_ways(f: Any, seqs: Sequence[Sequence[str]], i: np.ndarray, j: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """``f`` of each pair read both ways (a against b, b against a): lower and higher."""
+    ab = np.array([f(seqs[a], seqs[b]) for a, b in zip(i, j, strict=True)], dtype=np.float64)
+    ba = np.array([f(seqs[b], seqs[a]) for a, b in zip(i, j, strict=True)], dtype=np.float64)
+    return np.minimum(ab, ba), np.maximum(ab, ba)
+
+
 def _ratios(inter: np.ndarray, na: np.ndarray, nb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Overlap as a share of the shorter and of the longer side (0 when a side is empty)."""
     lo, hi = np.minimum(na, nb), np.maximum(na, nb)
@@ -198,23 +295,22 @@ def pair_features(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, 
     overlap("word2", [list(zip(t.words, t.words[1:], strict=False)) for t in toks])
     overlap("word3", [list(zip(t.words, t.words[1:], t.words[2:], strict=False))
                       for t in toks])
+    overlap("word4", [list(zip(t.words, t.words[1:], t.words[2:], t.words[3:], strict=False))
+                      for t in toks])
+    overlap("canon", [t.canon for t in toks])
+    stop = stopwords(None)  # English: what the judge was fitted on (as _char_matrix)
+    content = [" ".join(w for w in t.words if w not in stop) for t in toks]
+    for n in (3, 4):  # character n-grams of the content words, as sets
+        overlap(f"ch{n}", [[c[q:q + n] for q in range(len(c) - n + 1)] for c in content])
     # the first letters of stems: a stemmer for any alphabetic language, crude but even
-    pre = _binary([[s[:_PREFIX] for s in t.stems] for t in toks])
-    npre = np.asarray(pre.sum(axis=1)).ravel().astype(np.float64)
-    inter = _rowdot(pre, i, j)
-    out["prefix_min"], out["prefix_max"] = _ratios(inter, npre[i], npre[j])
-    out["unmatched_min"] = np.minimum(npre[i], npre[j]) - inter
-    out["unmatched_max"] = np.maximum(npre[i], npre[j]) - inter
-    # shared and unshared stems weighed by IDF (over these texts)
-    st = _binary([t.stems for t in toks])
-    df = np.asarray(st.sum(axis=0)).ravel()
-    idf = np.log((len(toks) + 1) / (df + 1)) + 1.0
-    stw = sparse.csr_matrix(st @ sparse.diags(idf))
-    mass = np.asarray(stw.sum(axis=1)).ravel().astype(np.float64)
-    shared_w = _rowdot(stw, i, j)
+    overlap("prefix", [[s[:_PREFIX] for s in t.stems] for t in toks])
+    # shared and unshared stems (and stem bigrams) weighed by IDF (over these texts)
+    shared_w, mass = _idf_overlap([t.stems for t in toks], i, j)
     out["idf_min"], out["idf_max"] = _ratios(shared_w, mass[i], mass[j])
+    shared_w, mass = _idf_overlap([list(zip(t.stems, t.stems[1:], strict=False))
+                                   for t in toks], i, j)
+    out["idf2_min"], out["idf2_max"] = _ratios(shared_w, mass[i], mass[j])
     nw = np.array([len(t.words) for t in toks], dtype=np.float64)
-    out["length_diff"] = np.abs(nw[i] - nw[j])
     lcs = np.array([_lcs(toks[a].words, toks[b].words) for a, b in zip(i, j, strict=True)],
                    dtype=np.float64)
     out["lcs_min"], out["lcs_max"] = _ratios(lcs, nw[i], nw[j])
@@ -224,11 +320,7 @@ def pair_features(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, 
     both = (nn[i] > 0) & (nn[j] > 0)
     out["num_both"] = both.astype(np.float64)
     out["num_shared"] = np.where(both, shared / np.maximum(np.maximum(nn[i], nn[j]), 1), 0.0)
-    out["num_only"] = (nn[i] - shared) + (nn[j] - shared)
-    names = _binary([t.names for t in toks])
-    nm = np.asarray(names.sum(axis=1)).ravel().astype(np.float64)
-    shared_n = overlap("name", [t.names for t in toks])
-    out["name_only"] = (nm[i] - shared_n) + (nm[j] - shared_n)
+    overlap("name", [t.names for t in toks])
     neg = np.array([t.negated for t in toks])
     out["negation_mismatch"] = (neg[i] != neg[j]).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -237,9 +329,64 @@ def pair_features(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, 
     out["tfidf_cos"] = _rowdot(_tfidf([t.stems for t in toks]), i, j)
     out["char_cos"] = _rowdot(_char_matrix(texts, toks), i, j)
     out["canon_cos"] = _rowdot(_tfidf([t.canon for t in toks]), i, j)
+    out |= _sequence_features(toks, i, j)
+    out |= _agreement_features(toks, i, j)
     if embeddings is not None:
         out["minilm_cos"] = np.einsum("ij,ij->i", embeddings[i], embeddings[j]).astype(
             np.float64)
+    return out
+
+
+def _idf_overlap(bags: Sequence[Sequence[Any]], i: np.ndarray, j: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """IDF weight (over ``bags``) of the terms each pair shares, and of each bag's terms."""
+    b = _binary(bags)
+    df = np.asarray(b.sum(axis=0)).ravel()
+    w = sparse.csr_matrix(b @ sparse.diags(np.log((len(bags) + 1) / (df + 1)) + 1.0))
+    return _rowdot(w, i, j), np.asarray(w.sum(axis=1)).ravel().astype(np.float64)
+
+
+def _sequence_features(toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray
+                       ) -> dict[str, np.ndarray]:
+    """Word-order features: BLEU-like n-gram precision, word edit distance, the longest
+    shared run of words, and a METEOR-like alignment of stem prefixes (both ways)."""
+    out: dict[str, np.ndarray] = {}
+    w = [t.words for t in toks]
+    grams = [_ngram_counts(x) for x in w]
+    bleu = np.array([_bleu(grams[a], grams[b]) for a, b in zip(i, j, strict=True)],
+                    dtype=np.float64).reshape(-1, 2)
+    out["bleu_min"], out["bleu_max"] = bleu[:, 0], bleu[:, 1]
+    nw = np.array([len(x) for x in w], dtype=np.float64)
+    edit = np.array([_levenshtein(w[a], w[b]) for a, b in zip(i, j, strict=True)],
+                    dtype=np.float64)
+    out["edit_norm"] = edit / np.maximum(np.maximum(nw[i], nw[j]), 1)
+    run = np.array([_longest_run(w[a], w[b]) for a, b in zip(i, j, strict=True)],
+                   dtype=np.float64)
+    out["run_min"], out["run_max"] = _ratios(run, nw[i], nw[j])
+    pre = [tuple(s[:_PREFIX + 1] for s in t.stems) for t in toks]
+    npre = np.array([len(x) for x in pre], dtype=np.float64)
+    lo, hi = _both_ways(_meteor, pre, i, j)
+    out["meteor_min"], out["meteor_max"] = lo[:, 0], hi[:, 0]
+    out["frag_min"], out["frag_max"] = lo[:, 1], hi[:, 1]
+    slcs = np.array([_lcs(pre[a], pre[b]) for a, b in zip(i, j, strict=True)],
+                    dtype=np.float64)
+    out["slcs_min"], out["slcs_max"] = _ratios(slcs, npre[i], npre[j])
+    return out
+
+
+def _agreement_features(toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray
+                        ) -> dict[str, np.ndarray]:
+    """Numbers and names: the same set on both sides, one side's within the other's, and
+    numbers on one side only."""
+    out: dict[str, np.ndarray] = {}
+    for key, sets in (("num", [t.numbers for t in toks]), ("name", [t.names for t in toks])):
+        pairs = [(sets[a], sets[b]) for a, b in zip(i, j, strict=True)]
+        out[f"{key}_equal"] = np.array([bool(x) and x == y for x, y in pairs], dtype=np.float64)
+        out[f"{key}_subset"] = np.array([bool(x) and bool(y) and (x <= y or y <= x)
+                                         for x, y in pairs], dtype=np.float64)
+        if key == "num":
+            out["num_one_side"] = np.array([bool(x) != bool(y) for x, y in pairs],
+                                           dtype=np.float64)
     return out
 
 
@@ -362,8 +509,8 @@ def judge_between(a: Sequence[str], b: Sequence[str], model: dict[str, Any] | No
 def figures_agreeing(feats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The features with the numbers of each pair read as the same ones."""
     both = feats["num_both"] > 0
-    return feats | {"num_shared": np.where(both, 1.0, feats["num_shared"]),
-                    "num_only": np.where(both, 0.0, feats["num_only"])}
+    return feats | {k: np.where(both, 1.0, feats[k])
+                    for k in ("num_shared", "num_equal", "num_subset") if k in feats}
 
 
 # -- measuring on labelled pairs -------------------------------------------------------------

@@ -33,8 +33,10 @@ A model names its features; ``a*b`` is the product of two base features (so that
 e.g., the word cosine can weigh differently across languages).
 
 Models: ``data/similarity_model.json`` (the default, no embeddings) and
-``data/similarity_model_minilm.json`` (adds MiniLM cosine; chosen with
-``model="minilm"``, ``CompareSettings.similarity_model`` or ``STORYDESK_SIMILARITY``).
+``data/similarity_model_minilm.json`` (adds MiniLM cosine, and on English pairs blends
+its profile with ``4 - 3 x minilm_cos``, ``BLENDS``; chosen with ``model="minilm"``,
+``CompareSettings.similarity_model`` or ``STORYDESK_SIMILARITY``). Each model says what
+it is in its ``description`` (:func:`describe`).
 Both are fitted by ``bench/similarity.py --fit`` on the SemEval-2022 training pairs;
 their cross-validated figures are in docs/comparison.md. Without a model file, every
 dimension is ``4 - 3 x word_cos``.
@@ -95,6 +97,16 @@ RECIPES = {
 }
 RECIPES["minilm"] = [*RECIPES["default"], "minilm_cos", "minilm_cos*english",
                      "minilm_cos*minilm_cos*english"]
+# The minilm model's profile on English pairs: (1 - w) x the ridge's + w x (4 - 3 x MiniLM
+# cosine). MiniLM cosine alone is a strong English similarity (all-MiniLM-L6-v2 is an
+# English model) that the ridge over many features does not fully keep; w chosen by
+# bench/similarity.py's grouped CV (docs/comparison.md).
+BLENDS = {"minilm": 0.5}
+DESCRIPTIONS = {
+    "default": "default (no text embeddings: words, names, figures, dates and style)",
+    "minilm": "minilm (with text embeddings: all-MiniLM-L6-v2 cosine among the features, "
+              "and blended with the profile on English pairs)",
+}
 MAX_CHARS = 6000  # features read the first this many characters of a text
 LEAD_CHARS = 400
 
@@ -370,17 +382,35 @@ def _load(name: str) -> dict[str, Any] | None:
 
 
 def _predict(feats: np.ndarray, model: dict[str, Any] | None,
-             word_cos: np.ndarray) -> dict[str, np.ndarray]:
-    """Profile of feature rows on the 1..4 scale."""
+             rows: Sequence[Mapping[str, float]]) -> dict[str, np.ndarray]:
+    """Profile of feature rows (``rows``: their base features) on the 1..4 scale."""
     if model is None:
-        base = 4.0 - 3.0 * word_cos
+        base = 4.0 - 3.0 * np.array([r["word_cos"] for r in rows], dtype=float)
         return {d: base for d in DIMENSIONS}
     z = (feats - np.array(model["mean"])) / np.array(model["scale"])
+    w = float(model.get("blend", 0.0))
+    if w:  # on English pairs, blended with the MiniLM cosine itself
+        w_row = w * np.array([r["english"] for r in rows], dtype=float)
+        cos = 4.0 - 3.0 * np.array([r["minilm_cos"] for r in rows], dtype=float)
     out = {}
     for d in DIMENSIONS:
         m = model["dimensions"][d]
-        out[d] = np.clip(m["intercept"] + z @ np.array(m["coef"]), 1.0, 4.0)
+        pred = m["intercept"] + z @ np.array(m["coef"])
+        if w:
+            pred = (1.0 - w_row) * pred + w_row * cos
+        out[d] = np.clip(pred, 1.0, 4.0)
     return out
+
+
+def describe(model: dict[str, Any] | None, name: str) -> str:
+    """What made a profile: the model's own description, else ``name`` and whether it
+    reads text embeddings; without a model, plain word cosine."""
+    if model is None:
+        return f"{name} (no model file: 4 - 3 x word cosine)"
+    if model.get("description"):
+        return str(model["description"])
+    emb = "with" if any("minilm_cos" in f for f in model["features"]) else "no"
+    return f"{name} ({emb} text embeddings)"
 
 
 def base_features(pairs: Sequence[tuple[PairText, PairText]],
@@ -426,10 +456,10 @@ def profiles(pairs: Sequence[tuple[PairText, PairText]], model: dict[str, Any] |
     idf, default = _idf(model)
     names = list(model["features"]) if model else ["word_cos"]
     rows = base_features(pairs, idf, default, cache=cache,
-                         embeddings=any("minilm_cos" in n for n in names))
+                         embeddings=any("minilm_cos" in n for n in names)
+                         or bool(model and model.get("blend")))
     feats = np.array([_row(r, names) for r in rows], dtype=float).reshape(len(rows), len(names))
-    word = np.array([r["word_cos"] for r in rows], dtype=float)
-    return feats, _predict(feats, model, word)
+    return feats, _predict(feats, model, rows)
 
 
 def profile(a: PairText, b: PairText, model: dict[str, Any] | None = None) -> dict[str, float]:
@@ -492,9 +522,10 @@ def article_groups(rows: Sequence[dict[str, Any]]) -> np.ndarray:
 
 def fit_model(pairs: Sequence[tuple[PairText, PairText]], gold: np.ndarray,
               features: Sequence[str], alpha: float = ALPHA,
-              cache: dict[int, Any] | None = None) -> dict[str, Any]:
+              cache: dict[int, Any] | None = None, blend: float = 0.0) -> dict[str, Any]:
     """Ridge weights per dimension over ``features`` (standardised), with the IDF of the
-    pairs' texts: the JSON model that :func:`profiles` reads."""
+    pairs' texts: the JSON model that :func:`profiles` reads; ``blend``: the weight of
+    ``4 - 3 x minilm_cos`` in its English profiles (``BLENDS``)."""
     from sklearn.linear_model import Ridge
 
     cache = {} if cache is None else cache
@@ -512,17 +543,18 @@ def fit_model(pairs: Sequence[tuple[PairText, PairText]], gold: np.ndarray,
         r = Ridge(alpha=alpha).fit(z, gold[:, k])
         dims[d] = {"intercept": round(float(r.intercept_), 6),
                    "coef": [round(float(c), 6) for c in r.coef_]}
-    return {"features": list(features), "alpha": alpha,
-            "mean": [round(float(v), 6) for v in mean],
-            "scale": [round(float(v), 6) for v in scale], "dimensions": dims,
-            "idf_default": round(default, 4),
-            "idf": {w: round(v, 3) for w, v in sorted(idf.items())}}
+    out: dict[str, Any] = {"blend": blend} if blend else {}
+    return out | {"features": list(features), "alpha": alpha,
+                  "mean": [round(float(v), 6) for v in mean],
+                  "scale": [round(float(v), 6) for v in scale], "dimensions": dims,
+                  "idf_default": round(default, 4),
+                  "idf": {w: round(v, 3) for w, v in sorted(idf.items())}}
 
 
 def cross_validate(pairs: Sequence[tuple[PairText, PairText]], gold: np.ndarray,
                    groups: np.ndarray, features: Sequence[str], alpha: float = ALPHA,
-                   folds: int = 5, seed: int = 0, cache: dict[int, Any] | None = None
-                   ) -> dict[str, np.ndarray]:
+                   folds: int = 5, seed: int = 0, cache: dict[int, Any] | None = None,
+                   blend: float = 0.0) -> dict[str, np.ndarray]:
     """Out-of-fold profiles: ``folds``-fold cross-validation grouped by ``groups`` (see
     :func:`article_groups`); the IDF too is fitted on each training part alone."""
     from sklearn.model_selection import GroupKFold
@@ -531,7 +563,8 @@ def cross_validate(pairs: Sequence[tuple[PairText, PairText]], gold: np.ndarray,
     pred = {d: np.zeros(len(pairs)) for d in DIMENSIONS}
     split = GroupKFold(folds, shuffle=True, random_state=seed)
     for train, test in split.split(np.zeros(len(pairs)), groups=groups):
-        model = fit_model([pairs[i] for i in train], gold[train], features, alpha, cache)
+        model = fit_model([pairs[i] for i in train], gold[train], features, alpha, cache,
+                          blend)
         _, p = profiles([pairs[i] for i in test], model, cache=cache)
         for d in DIMENSIONS:
             pred[d][test] = p[d]
@@ -586,7 +619,7 @@ def evaluate_similarity(
         cv = fitted_here
     if cv and fitted:
         pred = cross_validate(pairs, gold, article_groups(rows), fitted["features"],
-                              fitted["alpha"])
+                              fitted["alpha"], blend=float(fitted.get("blend", 0.0)))
         how = ("5-fold cross-validation grouped by article: the model's recipe refitted on "
                "each training part" + (" (the shipped model was fitted on this file, so its "
                                        "own weights are not scored here)" if fitted_here

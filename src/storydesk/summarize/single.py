@@ -35,6 +35,8 @@ __all__ = [
     "score_sentences",
     "is_summary_sentence",
     "display_text",
+    "CHROME",
+    "CHROME_ANYWHERE",
 ]
 
 
@@ -42,13 +44,13 @@ DEFAULT_PARAMS = SummaryParams()
 
 _QUOTE_START = re.compile(r"\s*(?:[\"“‘«]|``|'(?=\s|[A-Za-z]))")
 _TERMINAL = re.compile(r"[.!?…؟۔।。！？][\"'”’»)\]」』）》]*$|[.!?…]\s*''$")
-_CHROME = re.compile(
+CHROME = re.compile(
     r"^(?:by\b|updated\b|published\b|posted\b|last (?:updated|modified)\b|photo\b|image\b"
     r"|picture\b|pictured\b|caption\b|file photo|credit\b|click here|read more|follow\b"
     r"|share\b|watch\b|scroll down|advertisement|copyright|©|\(?(?:photo|image|video)\s*:)",
     re.IGNORECASE,
 )
-_CHROME_ANYWHERE = re.compile(
+CHROME_ANYWHERE = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:est|edt|gmt|bst|cet|et|pt|utc)\b|\|\s|\bclick here\b"
     r"|\bscroll down for video\b|\bget a summary\b|\bnext article\b|\bprevious article\b",
     re.IGNORECASE,
@@ -95,7 +97,7 @@ def is_summary_sentence(
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
         return False  # starts in the middle of a sentence
-    if _CHROME.match(s.lstrip("([\"'“‘`- ")) or _CHROME_ANYWHERE.search(s):
+    if CHROME.match(s.lstrip("([\"'“‘`- ")) or CHROME_ANYWHERE.search(s):
         return False
     letters = sum(c.isalpha() for c in s)
     if letters < 0.5 * len(s):

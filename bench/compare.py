@@ -50,10 +50,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storydesk.compare import compare  # noqa: E402
 from storydesk.compare.details import Quantity, quantities, strip_dateline  # noqa: E402
+from storydesk.compare.evaluate import evaluate_alignment, read_alignment_pairs  # noqa: E402
 from storydesk.compare.facts import CompareArticle, article_sentences  # noqa: E402
 from storydesk.compare.inputs import load_inputs  # noqa: E402
 from storydesk.compare.judge import judge_matrices, load_judge  # noqa: E402
-from storydesk.compare.paraphrase import evaluate_alignment, read_alignment_pairs  # noqa: E402
 from storydesk.settings import CompareSettings  # noqa: E402
 
 SAMPLE = ROOT / "src" / "storydesk" / "sample"

@@ -157,10 +157,10 @@ def main() -> None:
     if args.embeddings:
         from similarity import load_vectors  # bench/similarity.py: cached in bench/out/
 
-        from storydesk.compare.similarity import _embed
+        from storydesk.compare.embed import embed
 
         load_vectors(texts)
-        emb = _embed(texts)
+        emb = embed(texts)
     neg = _negatives(texts, args.negatives)
     n = len(pairs)
     feats = pair_features(texts, np.vstack([pairs, neg]), emb)

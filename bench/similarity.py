@@ -56,7 +56,7 @@ def load_vectors(texts: list[str]) -> None:
     missing = [t for t in texts if t not in sim.EMBEDDING_CACHE]
     if missing:
         t0 = time.perf_counter()
-        sim._embed(missing)
+        sim.embed(missing)
         print(f"MiniLM: {len(missing)} texts in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
         known.update({_key(t): sim.EMBEDDING_CACHE[t] for t in missing})

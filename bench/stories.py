@@ -223,11 +223,11 @@ def desk_speed(n_store: int, n_new: int = 2000) -> str:
 
 def minilm_baselines(rows: list[dict]) -> list[str]:
     """MiniLM embeddings + agglomerative (threshold tuned on gold) and + HDBSCAN."""
-    from storydesk.compare.similarity import _embed
+    from storydesk.compare.embed import embed
 
     gold = [r["story"] for r in rows]
     t0 = time.perf_counter()
-    E = _embed([((r.get("title") or "") + "\n" + r["text"])[:4000] for r in rows])
+    E = embed([((r.get("title") or "") + "\n" + r["text"])[:4000] for r in rows])
     rate = len(rows) / (time.perf_counter() - t0)
     thr, sc = _agglomerative(E, gold, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
     return [

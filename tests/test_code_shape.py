@@ -79,9 +79,6 @@ def test_allowed_entries_still_needed(entry: str) -> None:
 # level imports included), with why. Empty it as they are broken.
 KNOWN_CYCLES: list[tuple[set[str], str]] = [
     ({"extract.entities", "models"}, "Article.entities_model asks the entity tagger"),
-    ({"compare", "compare.contradictions", "compare.facts", "compare.judge",
-      "compare.paraphrase", "compare.quantities", "compare.similarity", "compare.sources",
-      "compare.tone"}, "compare's shared types live beside its algorithms"),
 ]
 
 

@@ -8,12 +8,9 @@ from __future__ import annotations
 import pytest
 
 from storydesk.compare import CompareArticle, compare
-from storydesk.compare.paraphrase import (
-    canonical_terms,
-    evaluate_alignment,
-    read_alignment_pairs,
-    sentence_similarity,
-)
+from storydesk.compare.evaluate import evaluate_alignment, read_alignment_pairs
+from storydesk.compare.facts import sentence_similarity
+from storydesk.compare.paraphrase import canonical_terms
 from storydesk.settings import CompareSettings
 
 WORDS = CompareSettings(alignment="words")

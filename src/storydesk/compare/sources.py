@@ -9,7 +9,7 @@ from storydesk.dedup import NearDupIndex
 from storydesk.extract.citations import find_citations
 from storydesk.settings import CompareSettings, DedupSettings
 
-from .facts import CompareArticle
+from .records import CompareArticle
 
 __all__ = ["cited_sources", "rewrites"]
 

@@ -22,7 +22,7 @@ from storydesk.settings import CompareSettings
 from storydesk.summarize.single import display_text
 from storydesk.text import stem, stopwords, words
 
-from .facts import CompareArticle, Sentence
+from .records import CompareArticle, Sentence
 
 __all__ = ["sentence_tones", "article_tone", "label", "framing", "NEWS_LEXICON"]
 

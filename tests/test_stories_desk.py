@@ -282,7 +282,9 @@ def test_eval_stories_command(tmp_path):
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert list(out) == ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "nmi",
-                         "stories_found", "stories_gold", "articles_per_s"]
+                         "stories_found", "stories_gold", "articles_per_s", "languages",
+                         "across_languages"]
+    assert out["languages"]["en"]["articles"] == len(rows)
     assert out["bcubed_f1"] == 1.0 and out["stories_found"] == out["stories_gold"] == 2
     assert not (tmp_path / "x.db").exists()
     human = _storydesk("eval", "stories", str(path), db=tmp_path / "x.db")

@@ -113,6 +113,15 @@ class StorySettings:
     cohesion_min_members: int = 3
     # Affinity floor: nothing joins below this mean cosine, whatever the stream.
     min_affinity: float = 0.02
+    # Language-aware bars (stories.language): a story's bar is never under
+    # noise_ratio x the mean cosine of two articles of its language in this stream
+    # (counted once the language has noise_min_articles articles; 0: off), capped at
+    # noise_floor_max; across two languages the bar is cross_language_ratio x the
+    # bar within one (1: no difference).
+    noise_ratio: float = 13.0
+    noise_floor_max: float = 0.15
+    noise_min_articles: int = 30
+    cross_language_ratio: float = 0.6
     # Split: a story of at most split_regroup_max members is regrouped bottom-up
     # under regroup_ratio x the parts' cohesion (below the merge bar:
     # hysteresis) and splits into the parts of split_min_part members or more;

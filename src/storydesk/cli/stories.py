@@ -27,6 +27,7 @@ from storydesk.cli.output import (
 
 EVAL_KEYS = ["bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "nmi", "stories_found",
              "stories_gold", "articles_per_s"]
+LANGUAGE_KEYS = ["languages", "across_languages"]
 
 def story_json(story: Any, *, with_why: bool = True) -> dict[str, Any]:
     """A story with exactly the documented keys (``why`` keyed by article id)."""
@@ -136,15 +137,19 @@ def rebuild(db: DbOption = None) -> None:
 
 def eval_stories(
     file: Annotated[Path, typer.Argument(help="JSON lines: id, text, optional title, date, "
-                                         "outlet, entities; gold story label in 'story'.",
+                                         "outlet, entities, language (detected when "
+                                         "missing); gold story label in 'story'.",
                                          exists=True, dir_okay=False, readable=True)],
     seed: Annotated[int, typer.Option(help="Shuffle the input order with this seed.")] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object with "
-                                           + ", ".join(EVAL_KEYS) + ".")] = False,
+                                           + ", ".join(EVAL_KEYS + LANGUAGE_KEYS)
+                                           + ".")] = False,
 ) -> None:
     """Group a labelled file online (in an order shuffled by --seed) and score it against the
-    gold stories: BCubed precision/recall/F1, ARI, NMI, stories found vs gold, articles/s.
-    Nothing is stored."""
+    gold stories: BCubed precision/recall/F1, ARI, NMI, stories found vs gold, articles/s;
+    then per language (BCubed F1, same-story pairs found, different pairs joined) and
+    across languages. Nothing is stored."""
+    from storydesk.extract.language import detect_language
     from storydesk.settings import Settings
     from storydesk.stories import evaluate
 
@@ -153,8 +158,10 @@ def eval_stories(
         if isinstance(row.get("entities"), list):
             row["entities"] = [e["name"] if isinstance(e, dict) else str(e)
                                for e in row["entities"]]
+        if not row.get("language"):
+            row["language"] = detect_language(f"{row.get('title') or ''}\n{row.get('text') or ''}")
     out = evaluate(rows, Settings().stories, seed=seed)
-    result = {k: out[k] for k in EVAL_KEYS}
+    result = {k: out.get(k) for k in EVAL_KEYS + LANGUAGE_KEYS}
     if json_out:
         print_json(result)
         return
@@ -163,6 +170,19 @@ def eval_stories(
         v = result[k]
         table.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
     console.print(table)
+    langs = Table("language", "articles", "bcubed_f1", "same-story pairs found",
+                  "different pairs joined", box=None, pad_edge=False)
+    for lang, v in (result["languages"] or {}).items():
+        langs.add_row(lang, str(v["articles"]), _num(v["bcubed_f1"]), _num(v["pair_recall"]),
+                      _num(v["pair_false_joins"]))
+    x = result["across_languages"] or {}
+    langs.add_row("across languages", "", "", _num(x.get("pair_recall")),
+                  _num(x.get("pair_false_joins")))
+    console.print(langs)
+
+
+def _num(v: float | None) -> str:
+    return "–" if v is None else f"{v:.3f}"
 
 
 def register(app: typer.Typer, show_app: typer.Typer) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from storydesk.stories.graph import best_cut, conductance, knn_graph, neighbours_for
+from storydesk.stories.language import dominant
 from storydesk.stories.records import Doc, DocId
 from storydesk.stories.scoring import Scorer
 
@@ -101,9 +102,32 @@ class Consolidator:
         return sp.csr_matrix((val, inv.ravel(), indptr), shape=(len(vecs), len(cols)))
 
     def gram(self, docs: list[DocId]) -> np.ndarray:
-        """Cosine Gram matrix of these articles' current vectors."""
+        """Cosine Gram matrix of these articles' current vectors (``_across``)."""
         X = self._matrix(docs)
-        return (X @ X.T).toarray()
+        return self._across((X @ X.T).toarray(), docs)
+
+    def _across(self, K: np.ndarray, docs: list[DocId]) -> np.ndarray:
+        """``K`` with a cosine across two languages divided by the bar factor between
+        them (``Languages.factors``), so that the neighbour graph, the regroup and the
+        bisection weigh it as ``add`` does."""
+        codes = self._codes(docs)
+        if len(codes) < 2 or (codes == codes[0]).all():
+            return K
+        return K / self.scorer.languages.factors(codes, codes)
+
+    def _codes(self, docs: list[DocId]) -> np.ndarray:
+        return np.fromiter((self._docs[x].lang for x in docs), np.int64, len(docs))
+
+    def _group_langs(self, ev: list[DocId], gi: np.ndarray, ng: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Each group's language code (most of its members') and bar floor."""
+        counts: list[dict[int, int]] = [{} for _ in range(ng)]
+        for x, g in zip(ev, gi.tolist(), strict=True):
+            c = self._docs[x].lang
+            counts[g][c] = counts[g].get(c, 0) + 1
+        codes = np.array([dominant(c) for c in counts], np.int64)
+        langs = self.scorer.languages
+        return codes, np.array([langs.floor(int(c)) for c in codes], float)
 
     def _groups(self, docs: list[DocId], labels: dict[DocId, int]
                 ) -> tuple[list[DocId], sp.csr_matrix, np.ndarray, list[int]]:
@@ -151,7 +175,9 @@ class Consolidator:
             return 0
         ng = len(gids)
         S, n, sq = self._stats(X, gi, ng)
-        bar = np.maximum(s.join_ratio * self.scorer.shrunk_arr(n, sq), s.min_affinity)
+        codes, floors = self._group_langs(ev, gi, ng)
+        bar = np.maximum(s.join_ratio * self.scorer.shrunk_arr(n, sq), floors)
+        doc_codes = self._codes(ev)
         days, lo, hi = self._day_arrays(ev, gi, ng)
         moved = 0
         block = 2048
@@ -171,6 +197,7 @@ class Consolidator:
                 aff *= np.where(np.isnan(d)[:, None], 1.0,
                                 self.scorer.date_factors(d[:, None], lo[None, :], hi[None, :]))
             ratio = aff / bar[None, :]
+            ratio /= self.scorer.languages.factors(doc_codes[start:stop], codes)
             own_r = ratio[rows, own].copy()
             ratio[rows, own] = -1.0
             best = ratio.argmax(axis=1)
@@ -221,12 +248,14 @@ class Consolidator:
 
             def gram() -> np.ndarray:
                 Y = X[ra + rb]
-                return (Y @ Y.T).toarray()
+                return self._across((Y @ Y.T).toarray(), [ev[r] for r in ra + rb])
 
             return self.apart(len(ra), len(rb), gram)
 
+        codes, floors = self._group_langs(ev, gi, ng)
         merges = 0
-        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi, size, veto=apart):
+        for i, j in self._agglomerate((S @ S.T).toarray(), n, lo, hi, size, veto=apart,
+                                      codes=codes, floors=floors):
             changes.append({"kind": "merge", "into": gids[i], "from": gids[j]})
             for x in docs:
                 if labels[x] == gids[j]:
@@ -237,6 +266,7 @@ class Consolidator:
     def _agglomerate(self, G: np.ndarray, n: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                      size: np.ndarray, ratio: float | None = None,
                      veto: Callable[[list[int], list[int]], bool] | None = None,
+                     codes: np.ndarray | None = None, floors: np.ndarray | None = None,
                      ) -> list[tuple[int, int]]:
         """Greedy average-link merging of groups under the merge bar.
 
@@ -248,7 +278,10 @@ class Consolidator:
         bar is ``ratio`` (default ``merge_ratio``) x the geometric mean of the two
         groups' shrunk cohesions. Returns the merges as (kept, absorbed) indices,
         in order. The arrays are updated in place. ``veto(a, b)``, given the original
-        indices gathered in each of the two groups, may refuse a merge.
+        indices gathered in each of the two groups, may refuse a merge. ``codes``: the
+        groups' languages (across two the bar is times ``Languages.factors``);
+        ``floors``: their bar floors (default ``min_affinity``; a pair takes the higher).
+        A merged group keeps the language and floor of the one that keeps its place.
         """
         s = self.settings
         k = self.scorer.merge_ratio() if ratio is None else ratio
@@ -263,7 +296,12 @@ class Consolidator:
                 f = self.scorer.gap_factors(gap)
                 aff = np.where(dated[rows, None] & dated[None, :], aff * f, aff)
             sh = self.scorer.shrunk_arr(n, np.diag(G).copy())
-            return aff / np.maximum(k * np.sqrt(np.outer(sh[rows], sh)), s.min_affinity)
+            fl = (s.min_affinity if floors is None
+                  else np.maximum(floors[rows, None], floors[None, :]))
+            bar = np.maximum(k * np.sqrt(np.outer(sh[rows], sh)), fl)
+            if codes is not None:
+                bar = bar * self.scorer.languages.factors(codes[rows], codes)
+            return aff / bar
 
         ng = len(n)
         if ng < 2:
@@ -319,13 +357,14 @@ class Consolidator:
             if key in self._whole:
                 continue
             K = self.gram(members)
+            floor = float(self._group_langs(members, np.zeros(len(members), np.int64), 1)[1][0])
             parts: list[list[int]] = []
             if len(members) <= s.split_regroup_max:
-                parts = self._regroup(members, K)
+                parts = self._regroup(members, K, floor)
                 if len(parts) < 2:
                     parts = self._graph_split(K)
             if len(parts) < 2:
-                parts = self._bisect(K)
+                parts = self._bisect(K, floor)
             if len(parts) < 2:
                 if len(self._whole) > 200_000:
                     self._whole.clear()
@@ -343,14 +382,16 @@ class Consolidator:
         self._follow_duplicates(docs, labels)
         return splits
 
-    def _regroup(self, members: list[DocId], K: np.ndarray) -> list[list[int]]:
+    def _regroup(self, members: list[DocId], K: np.ndarray,
+                 floor: float) -> list[list[int]]:
         """Parts (member indices) of a story that holds several events, or none.
 
         The members are merged bottom-up (``_agglomerate``) under a bar lower than
         the merge bar, ``regroup_ratio`` x the parts' cohesion: hysteresis, so a
         story splits only where its parts are clearly apart, not where one part
         is merely tighter than the rest. Leftovers smaller than
-        ``split_min_part`` go with the part they are most like.
+        ``split_min_part`` go with the part they are most like. ``floor``: the story's
+        bar floor.
         """
         s = self.settings
         m = len(members)
@@ -358,8 +399,8 @@ class Consolidator:
         lo = np.where(np.isnan(days), np.inf, days)
         hi = np.where(np.isnan(days), -np.inf, days)
         root = list(range(m))
-        for i, j in self._agglomerate(K.copy(), np.ones(m), lo, hi,
-                                      np.ones(m), s.regroup_ratio):
+        for i, j in self._agglomerate(K.copy(), np.ones(m), lo, hi, np.ones(m),
+                                      s.regroup_ratio, floors=np.full(m, floor)):
             root[j] = i
 
         def find(i: int) -> int:
@@ -379,8 +420,9 @@ class Consolidator:
             parts[best].append(i)
         return parts
 
-    def _bisect(self, K: np.ndarray) -> list[list[int]]:
-        """Two parts by spherical 2-means if they would not be merged, else none."""
+    def _bisect(self, K: np.ndarray, floor: float) -> list[list[int]]:
+        """Two parts by spherical 2-means if they would not be merged (``floor``: the
+        story's bar floor), else none."""
         s = self.settings
         part = self._two_means(K)
         if part is None:
@@ -392,7 +434,7 @@ class Consolidator:
         sqa, sqb = K[np.ix_(a, a)].sum(), K[np.ix_(b, b)].sum()
         cross = K[np.ix_(a, b)].sum() / (na * nb)
         sh = self.scorer.shrunk_arr(np.array([na, nb]), np.array([sqa, sqb]))
-        if cross >= max(s.split_ratio * math.sqrt(sh[0] * sh[1]), s.min_affinity):
+        if cross >= max(s.split_ratio * math.sqrt(sh[0] * sh[1]), floor):
             return []
         return [a.tolist(), b.tolist()]
 

@@ -39,14 +39,28 @@ def joined_why(d: Doc, st: Story, ratio: float, aff: float, names: Mapping[int, 
     cos = scorer.dot(d.idx.tolist(), d.vec.tolist(), st) / norm
     parts = []
     shared = ents + [t for t in terms if t not in ents]
-    if shared:
+    numbers = [t for t in shared if any(c.isdigit() for c in t)]
+    langs = scorer.languages
+    other = scorer.lang_of(st)
+    across = langs.factor(d.lang, other) != 1.0 or (d.lang and other and d.lang != other)
+    if across:  # what travelled between the two languages
+        names_ = [t for t in ents if t not in numbers]
+        links = ([f"names {', '.join(names_)}"] if names_ else []) + (
+            [f"numbers {', '.join(numbers)}"] if numbers else [])
+        parts.append(f"across languages ({langs.names[d.lang]} / {langs.names[other]}) "
+                     f"through {'; '.join(links) or 'shared terms ' + ', '.join(shared[:k])}")
+    elif shared:
         parts.append("shares " + ", ".join(shared[:k]))
     parts.append("undated" if gap is None else f"{gap} day{'s' if gap != 1 else ''} apart")
     parts.append(f"similarity {cos:.2f}")
-    return {"reason": "joined", "shared_entities": ents, "shared_terms": terms,
-            "days_apart": gap, "similarity": round(cos, 3), "affinity": round(aff, 3),
-            "threshold": round(scorer.threshold(st), 3), "ratio": round(ratio, 3),
-            "story_size": len(st.members), "summary": "; ".join(parts)}
+    out = {"reason": "joined", "shared_entities": ents, "shared_terms": terms,
+           "shared_numbers": numbers, "days_apart": gap, "similarity": round(cos, 3),
+           "affinity": round(aff, 3), "threshold": round(scorer.threshold(st, d.lang), 3),
+           "ratio": round(ratio, 3), "story_size": len(st.members),
+           "summary": "; ".join(parts)}
+    if across:
+        out["languages"] = [langs.names[d.lang], langs.names[other]]
+    return out
 
 
 def member_why(doc_id: DocId, docs: Mapping[DocId, Doc], st: Story,
@@ -60,14 +74,17 @@ def member_why(doc_id: DocId, docs: Mapping[DocId, Doc], st: Story,
     if others <= 0:
         return {"reason": "new", "summary": "the only report of this story", "nearest": []}
     # leave the article out: a temporary story of the other members
-    rest = Story(members={}, sum=dict(st.sum), sq=0.0, n=others, dmin=st.dmin, dmax=st.dmax)
+    rest = Story(members={}, sum=dict(st.sum), sq=0.0, n=others, dmin=st.dmin, dmax=st.dmax,
+                 langs=dict(st.langs))
     if not d.dup:
         for t, v in zip(d.idx.tolist(), d.vec.tolist(), strict=True):
             rest.sum[t] = rest.sum.get(t, 0.0) - v
+        rest.langs[d.lang] = rest.langs.get(d.lang, 0) - 1
     rest.sq = sum(v * v for v in rest.sum.values())
     rest.members = {x: None for x in st.members if x != doc_id}
     aff = scorer.dot(d.idx.tolist(), d.vec.tolist(), rest) / others
     aff *= scorer.date_factor(d.day, rest)
-    why = joined_why(d, rest, aff / scorer.threshold(rest), aff, names, ent_terms, scorer)
+    why = joined_why(d, rest, aff / scorer.threshold(rest, d.lang), aff, names, ent_terms,
+                     scorer)
     why["story_size"] = len(st.members)
     return why

@@ -28,6 +28,7 @@ import numpy as np
 
 from storydesk.models import Article, Story
 from storydesk.settings import StorySettings
+from storydesk.stories import segments
 from storydesk.stories.online import OnlineGrouper
 
 META_KEY = "stories.meta"
@@ -51,8 +52,11 @@ def _concat(segs: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     names: dict[str, str] = {}
     for s in segs:
         names.update(json.loads(bytes(s["names"]).decode("utf-8")))
-    out = {k: np.concatenate([s[k] for s in segs]) for k in segs[0] if k != "names"}
+    out = {k: np.concatenate([s[k] for s in segs]) for k in segs[0]
+           if k not in ("names", "langs")}
     out["names"] = np.frombuffer(json.dumps(names).encode("utf-8"), np.uint8)
+    langs = [lang for s in segs for lang in segments.langs_of(s)]
+    out["langs"] = np.frombuffer(json.dumps(langs).encode("utf-8"), np.uint8)
     return out
 
 

@@ -126,8 +126,9 @@ class OnlineGrouper:
         feats, dup = self._take(doc_id, text, title, entities, duplicate_of, language)
         day = day_number(date)
         vec = self.stats.weigh(feats.idx, feats.tfw)
+        lang = self.scorer.languages.code(language)
         d = Doc(feats.idx, feats.tfw, feats.entity, vec, 0, day, dup,
-                self._top_terms(feats.idx, vec), duplicate_of if dup else None)
+                self._top_terms(feats.idx, vec), duplicate_of if dup else None, lang)
         merged: list[tuple[int, int]] = []
         split: list[tuple[int, int]] = []
         if dup:
@@ -136,9 +137,10 @@ class OnlineGrouper:
             self._attach(doc_id, d, sid)
             return Placement(sid, why.duplicate_why(duplicate_of))
         il, vl = feats.idx.tolist(), vec.tolist()
+        self.scorer.languages.count(lang, il, vl)
         scored = []
         for sid in self._index.candidates(feats.idx, vec, self._stories):
-            r, aff, f = self.scorer.score(il, vl, day, self._stories[sid])
+            r, aff, f = self.scorer.score(il, vl, day, self._stories[sid], lang)
             if r > 0:
                 scored.append((r, sid, aff))
         scored.sort(reverse=True)
@@ -184,7 +186,8 @@ class OnlineGrouper:
         """
         feats, dup = self._take(doc_id, text, title, entities, duplicate_of, language)
         self._docs[doc_id] = Doc(feats.idx, feats.tfw, feats.entity, feats.tfw, story,
-                                 day_number(date), dup, [], duplicate_of if dup else None)
+                                 day_number(date), dup, [], duplicate_of if dup else None,
+                                 self.scorer.languages.code(language))
         self._adopted.append(doc_id)
 
     def _take(self, doc_id: DocId, text: str, title: str, entities: Iterable[str] | None,
@@ -214,10 +217,18 @@ class OnlineGrouper:
             d = self._docs[x]
             d.vec = self.stats.weigh(d.idx, d.tfw)
             d.top = self._top_terms(d.idx, d.vec)
+        self._count_languages(ids)
         self._bulk_attach(ids)
         self._next_id = max([self._next_id, *(self._docs[x].story + 1 for x in ids)])
         self.scorer.update_cohesion(self._stories.values())
         self._dirty, self._changed, self._removed = set(), set(), set()
+
+    def _count_languages(self, doc_ids: Iterable[DocId]) -> None:
+        """Count articles placed elsewhere in their languages' background similarity."""
+        for x in doc_ids:
+            d = self._docs[x]
+            if not d.dup:
+                self.scorer.languages.count(d.lang, d.idx.tolist(), d.vec.tolist())
 
     def story_of(self, doc_id: DocId) -> int:
         """The story the article is in now."""
@@ -365,7 +376,9 @@ class OnlineGrouper:
         segment, ``segments.pack``). Ids must be integers. ``load_segments`` reads them
         back."""
         ids = [x for x in self._unsaved if x in self._docs]
-        seg = segments.pack(ids, [self._docs[x] for x in ids], self._unsaved_names)
+        docs = [self._docs[x] for x in ids]
+        names = self.scorer.languages.names
+        seg = segments.pack(ids, docs, self._unsaved_names, [names[d.lang] for d in docs])
         self._unsaved, self._unsaved_names = [], {}
         return seg
 
@@ -395,7 +408,9 @@ class OnlineGrouper:
             g._docs[r.doc_id] = Doc(r.idx, r.tfw, r.ent, vec, placements[r.doc_id],
                                     None if r.day < 0 else r.day, r.dup,
                                     g._top_terms(r.idx, vec),
-                                    None if r.orig < 0 else r.orig)
+                                    None if r.orig < 0 else r.orig,
+                                    g.scorer.languages.code(r.lang))
+        g._count_languages(r.doc_id for r in rows)
         g._bulk_attach([r.doc_id for r in rows])
         g._dirty, g._changed, g._removed, g._unsaved = set(), set(), set(), []
         return g, set(placements) - seen
@@ -433,6 +448,8 @@ class OnlineGrouper:
                 st.n += int(counts[i])
             for d in docs:
                 self._index.add(d.top, d.story)
+                st = self._stories[d.story]
+                st.langs[d.lang] = st.langs.get(d.lang, 0) + 1
         for x in [*evidence, *(y for y in doc_ids if self._docs[y].dup)]:
             d = self._docs[x]
             st = self._stories[d.story]

@@ -39,6 +39,7 @@ class Doc:
     dup: bool
     top: list[int]
     orig: DocId | None = None
+    lang: int = 0  # language code (stories.language; 0: unknown)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Story:
     n: int = 0  # members that count as evidence (duplicates do not)
     dmin: int | None = None
     dmax: int | None = None
+    langs: dict[int, int] = field(default_factory=dict)  # evidence members per language
 
     def widen(self, day: int | None) -> None:
         """Stretch the date range to hold ``day`` (nothing when undated)."""
@@ -75,6 +77,7 @@ class Story:
             sq += 2.0 * old * v + v * v
         self.sq = sq
         self.n += 1
+        self.langs[d.lang] = self.langs.get(d.lang, 0) + 1
 
 
 def day_number(d: Any) -> int | None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from storydesk.settings import StorySettings
+from storydesk.stories.language import Languages, dominant
 from storydesk.stories.records import Story
 
 Num = TypeVar("Num", float, np.ndarray)
@@ -41,11 +42,13 @@ def _decay(gap: Any, s: StorySettings, exp: Callable[[Any], Any],
 
 class Scorer:
     """Affinities, cohesions and bars under one ``StorySettings`` and the stream's
-    typical cohesion (``cohesion``, updated by ``update_cohesion``)."""
+    typical cohesion (``cohesion``, updated by ``update_cohesion``) and the stream's
+    languages (``languages``: bar floors per language, a factor across two)."""
 
     def __init__(self, settings: StorySettings) -> None:
         self.settings = settings
         self.cohesion = settings.cohesion_prior
+        self.languages = Languages(settings)
 
     # ------------------------------------------------------------------ dates
     def gap_factor(self, gap: int) -> float:
@@ -112,9 +115,19 @@ class Scorer:
         s = self.settings
         return s.join_ratio if s.merge_ratio is None else s.merge_ratio
 
-    def threshold(self, st: Story) -> float:
-        """The affinity an article needs to join the story."""
-        return max(self.settings.join_ratio * self.shrunk(st), self.settings.min_affinity)
+    @staticmethod
+    def lang_of(st: Story) -> int:
+        """The story's language code (most of its evidence members')."""
+        return dominant(st.langs)
+
+    def floor(self, st: Story) -> float:
+        """The lowest bar of the story (``Languages.floor`` of its language)."""
+        return self.languages.floor(self.lang_of(st))
+
+    def threshold(self, st: Story, lang: int = 0) -> float:
+        """The affinity an article in language ``lang`` (0: any) needs to join the story."""
+        bar = max(self.settings.join_ratio * self.shrunk(st), self.floor(st))
+        return bar * self.languages.factor(lang, self.lang_of(st))
 
     # ------------------------------------------------------------------ scores
     @staticmethod
@@ -130,15 +143,16 @@ class Scorer:
         return sum(v * b.sum.get(t, 0.0) for t, v in a.sum.items())
 
     def score(self, idx: list[int], vals: list[float], day: int | None,
-              st: Story) -> tuple[float, float, float]:
-        """(ratio to the story's bar, affinity, date gap factor)."""
+              st: Story, lang: int = 0) -> tuple[float, float, float]:
+        """(ratio to the story's bar, affinity, date gap factor) of an article in
+        language ``lang``."""
         if st.n == 0:
             return 0.0, 0.0, 1.0
         f = self.date_factor(day, st)
         if f == 0.0:
             return 0.0, 0.0, 0.0
         aff = self.dot(idx, vals, st) / st.n * f
-        return aff / self.threshold(st), aff, f
+        return aff / self.threshold(st, lang), aff, f
 
     def merge_ok(self, a: Story, b: Story, dot: float) -> bool:
         """Whether two stories whose sums dot to ``dot`` clear the merge bar."""
@@ -149,5 +163,5 @@ class Scorer:
             f = self.gap_factor(max(0, a.dmin - b.dmax, b.dmin - a.dmax))
         aff = dot / (a.n * b.n) * f
         bar = max(self.merge_ratio() * math.sqrt(self.shrunk(a) * self.shrunk(b)),
-                  self.settings.min_affinity)
-        return aff >= bar
+                  self.floor(a), self.floor(b))
+        return aff >= bar * self.languages.factor(self.lang_of(a), self.lang_of(b))

@@ -27,11 +27,13 @@ class Row(NamedTuple):
     day: int
     dup: bool
     orig: int
+    lang: str  # "" when unknown, or when the segment was written before languages were kept
 
 
-def pack(ids: list[int], docs: list[Doc], names: Mapping[int, str]) -> dict[str, np.ndarray]:
-    """A segment of these articles (``docs[i]`` is article ``ids[i]``) and the term names
-    first seen since the last segment."""
+def pack(ids: list[int], docs: list[Doc], names: Mapping[int, str],
+         langs: list[str]) -> dict[str, np.ndarray]:
+    """A segment of these articles (``docs[i]`` is article ``ids[i]``, in language
+    ``langs[i]``) and the term names first seen since the last segment."""
     text = json.dumps({str(k): v for k, v in names.items()})
     return {
         "ids": np.array(ids, np.int64),
@@ -44,7 +46,16 @@ def pack(ids: list[int], docs: list[Doc], names: Mapping[int, str]) -> dict[str,
         "tfw": np.concatenate([d.tfw for d in docs]) if docs else np.zeros(0, np.float32),
         "ent": np.concatenate([d.ent for d in docs]) if docs else np.zeros(0, bool),
         "names": np.frombuffer(text.encode("utf-8"), np.uint8),
+        "langs": np.frombuffer(json.dumps(langs).encode("utf-8"), np.uint8),
     }
+
+
+def langs_of(seg: Mapping[str, np.ndarray]) -> list[str]:
+    """The language of each article of a segment ("" for a segment written before
+    languages were kept)."""
+    if "langs" not in seg:
+        return [""] * len(seg["ids"])
+    return json.loads(bytes(seg["langs"]).decode("utf-8"))
 
 
 def unpack(segments: Iterable[dict[str, np.ndarray]], keep: Mapping[int, object]
@@ -57,11 +68,13 @@ def unpack(segments: Iterable[dict[str, np.ndarray]], keep: Mapping[int, object]
                       json.loads(bytes(seg["names"]).decode("utf-8")).items()})
         bounds = np.concatenate([[0], np.cumsum(seg["len"])]).tolist()
         idx_all = seg["idx"].astype(np.int64)
+        langs = langs_of(seg)
         for k, doc_id in enumerate(seg["ids"].tolist()):
             if doc_id not in keep:
                 continue
             a, b = bounds[k], bounds[k + 1]
             rows.append(Row(doc_id, idx_all[a:b], seg["tfw"][a:b], seg["ent"][a:b],
-                            int(seg["day"][k]), bool(seg["dup"][k]), int(seg["orig"][k])))
+                            int(seg["day"][k]), bool(seg["dup"][k]), int(seg["orig"][k]),
+                            langs[k]))
     rows.sort(key=lambda r: r.doc_id)
     return names, rows

@@ -236,7 +236,7 @@ class Featurizer:
                     mid_cased.add(w.lower())
                 elif w[:1].islower():
                     lower.add(w)
-        word = self.word
+        word, known = self.word, self._words.get
         pad2, pad1, pad_1, pad_2 = ["-2:pad"], ["-1:pad"], ["1:pad"], ["2:pad"]
         out: list[list[list[str]]] = []
         for li, line in enumerate(lines):
@@ -250,7 +250,7 @@ class Featurizer:
             if li < 4 and _DATELINE.match(" ".join([t.text for t in line[:8]])):
                 line_feats.append("dateline")
             n = len(line)
-            ws = [word(t.text) for t in line]
+            ws = [known(t.text) or word(t.text) for t in line]
             seq: list[list[str]] = []
             for i, wf in enumerate(ws):
                 f = [*wf[0], *line_feats,
@@ -275,6 +275,13 @@ class Featurizer:
                 seq.append(f)
             out.append(seq)
         return out
+
+
+def _has_upper(s: str) -> bool:
+    """Whether ``s`` holds a capital letter (in ASCII text: whether lower-casing changes it)."""
+    if s.isascii():
+        return s.lower() != s
+    return any(c.isupper() for c in s)
 
 
 def _caps_line(line: Sequence[Token]) -> bool:
@@ -378,9 +385,16 @@ class CRF:
         need = [self._may_name(line, None if hints is None else hints[i])
                 for i, line in enumerate(lines)]
         feats = self.feats.document(lines, hints, need)
-        tags = [self._inner(line, self._opener(line, self.tagger.tag(f))) if ok
-                else ["O"] * len(line) for line, f, ok in zip(lines, feats, need, strict=True)]
+        tags = [self._names(line, f) if ok else ["O"] * len(line)
+                for line, f, ok in zip(lines, feats, need, strict=True)]
         return spans(text, lines, tags)
+
+    def _names(self, line: Sequence[Token], feats: list[list[str]]) -> list[str]:
+        """The tags of one sentence, names cut as ``_opener`` and ``_inner`` say."""
+        tags = self.tagger.tag(feats)
+        if tags.count("O") == len(tags):  # no name: nothing to cut
+            return tags
+        return self._inner(line, self._opener(line, tags))
 
     def _may_name(self, line: Sequence[Token], hints: Sequence[str] | None) -> bool:
         """Whether a sentence may hold a name: a capital after its first word, a first word
@@ -389,9 +403,9 @@ class CRF:
         if hints is not None and any(h != "O" for h in hints):
             return True
         first = line[0].text
-        if any(c.isupper() for c in first) and first.lower() not in self.lower:
+        if _has_upper(first) and first.lower() not in self.lower:
             return True
-        return any(any(c.isupper() for c in t.text) for t in line[1:])
+        return _has_upper("".join([t.text for t in line[1:]]))
 
     def _inner(self, line: Sequence[Token], tags: list[str]) -> list[str]:
         """Cut names at lower-case words that the corpus never lets stand inside one

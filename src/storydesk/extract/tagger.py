@@ -213,7 +213,7 @@ class Featurizer:
         if f is None:
             f = (self.own(w), self.ctx(w, -2), self.ctx(w, -1), self.ctx(w, 1),
                  self.ctx(w, 2), w.lower(), w[:1].isupper())
-            if len(self._words) < 30_000:
+            if len(self._words) < 20_000:
                 self._words[w] = f
         return f
 

@@ -70,3 +70,12 @@ def test_minhash_signature_is_the_one_stored_signatures_were_made_with() -> None
     assert sig[:4].tolist() == [397853357, 747182396, 266091243, 9740240]
     assert hashlib.sha1(ix.to_bytes(sig)).hexdigest() == "151dc66e1d0a80243e8c2e79446d2c953b637526"
     assert ix.signature("").tolist() == [2**32 - 1] * DedupSettings().num_perm
+
+
+def test_encoded_features_are_the_same_features_in_utf8() -> None:
+    lines = tokenize("Путин met Lukashenko in Minsk.\nLater talks.")
+    gaz = Gazetteers({"place": ["Minsk"]})
+    hints = [["B-PER", "O", "B-PER", "O", "B-LOC", "O"], ["O", "O", "O"]]
+    plain = Featurizer(gaz, frozenset({"later"})).document(lines, hints)
+    enc = Featurizer(gaz, frozenset({"later"}), encoded=True).document(lines, hints)
+    assert enc == [[[a.encode() for a in tok] for tok in line] for line in plain]

@@ -163,16 +163,28 @@ def lower_words(docs: Iterable[dict[str, Any]], min_count: int = 3, share: float
 # A word's features as the tagger reads them: its own, then as the word two before, one
 # before, one after and two after another; its lower-case form; whether it opens with a
 # capital.
-_WordFeatures = tuple[list[str], list[str], list[str], list[str], list[str], str, bool]
+# Features are ``str``, or UTF-8 ``bytes`` where ``Featurizer(encoded=True)`` hands them to
+# python-crfsuite ready-made (it would encode every string of every call).
+Feature = str | bytes
+_WordFeatures = tuple[list[Feature], list[Feature], list[Feature], list[Feature], list[Feature],
+                      str, bool]
+_MARKS = ("-2:pad", "-1:pad", "1:pad", "2:pad", "L0", "caps", "dateline", "BOL", "EOL",
+          "doc:midcap", "doc:lower")
 
 
 class Featurizer:
-    """Token features as lists of strings (python-crfsuite's fastest input)."""
+    """Token features as lists of strings (python-crfsuite's fastest input); with
+    ``encoded`` as lists of the same strings in UTF-8 (for tagging: the model reads the
+    same features, and python-crfsuite skips encoding them)."""
 
-    def __init__(self, gaz: Gazetteers | None, lower: frozenset[str] = frozenset()) -> None:
+    def __init__(self, gaz: Gazetteers | None, lower: frozenset[str] = frozenset(),
+                 encoded: bool = False) -> None:
         self.gaz = gaz
         self.lower = lower
+        self.encoded = encoded
         self._words: dict[str, _WordFeatures] = {}
+        marks: list[Feature] = [m.encode() for m in _MARKS] if encoded else list(_MARKS)
+        self._marks = marks
 
     def own(self, w: str) -> list[str]:
         low = w.lower()
@@ -211,15 +223,20 @@ class Featurizer:
         word (news repeats its words: most tokens are found here)."""
         f = self._words.get(w)
         if f is None:
-            f = (self.own(w), self.ctx(w, -2), self.ctx(w, -1), self.ctx(w, 1),
-                 self.ctx(w, 2), w.lower(), w[:1].isupper())
+            strs = [self.own(w), self.ctx(w, -2), self.ctx(w, -1), self.ctx(w, 1),
+                    self.ctx(w, 2)]
+            lists: list[list[Feature]] = (
+                [[a.encode() for a in fs] for fs in strs] if self.encoded
+                else [list[Feature](fs) for fs in strs])
+            own, c2, c1, n1, n2 = lists
+            f = (own, c2, c1, n1, n2, w.lower(), w[:1].isupper())
             if len(self._words) < 20_000:
                 self._words[w] = f
         return f
 
     def document(self, lines: Sequence[Sequence[Token]],
                  hints: Sequence[Sequence[str]] | None = None,
-                 only: Sequence[bool] | None = None) -> list[list[list[str]]]:
+                 only: Sequence[bool] | None = None) -> list[list[list[Feature]]]:
         """Features of every token of a document, line by line. ``hints``: another
         tagger's BIO labels of the same tokens, used as features (stacking). ``only``:
         which lines to describe (the others get no features)."""
@@ -237,21 +254,22 @@ class Featurizer:
                 elif w[:1].islower():
                     lower.add(w)
         word, known = self.word, self._words.get
-        pad2, pad1, pad_1, pad_2 = ["-2:pad"], ["-1:pad"], ["1:pad"], ["2:pad"]
-        out: list[list[list[str]]] = []
+        pad2, pad1, pad_1, pad_2 = ([m] for m in self._marks[:4])
+        l0, caps_line, dateline, bol, eol, midcap, lowcase = self._marks[4:]
+        out: list[list[list[Feature]]] = []
         for li, line in enumerate(lines):
             if only is not None and not only[li]:
                 out.append([])
                 continue
             caps = caps_lines[li]
-            line_feats = ["L0"] if li == 0 else []
+            line_feats = [l0] if li == 0 else []
             if caps:
-                line_feats.append("caps")
+                line_feats.append(caps_line)
             if li < 4 and _DATELINE.match(" ".join([t.text for t in line[:8]])):
-                line_feats.append("dateline")
+                line_feats.append(dateline)
             n = len(line)
             ws = [known(t.text) or word(t.text) for t in line]
-            seq: list[list[str]] = []
+            seq: list[list[Feature]] = []
             for i, wf in enumerate(ws):
                 f = [*wf[0], *line_feats,
                      *(ws[i - 2][1] if i >= 2 else pad2),
@@ -259,19 +277,19 @@ class Featurizer:
                      *(ws[i + 1][3] if i + 1 < n else pad_1),
                      *(ws[i + 2][4] if i + 2 < n else pad_2)]
                 if i == 0:
-                    f.append("BOL")
+                    f.append(bol)
                 elif i == n - 1:
-                    f.append("EOL")
+                    f.append(eol)
                 if caps or wf[6]:
                     if wf[5] in mid_cased:
-                        f.append("doc:midcap")
+                        f.append(midcap)
                     if wf[5] in lower:
-                        f.append("doc:lower")
+                        f.append(lowcase)
                 if hints is not None:
                     h = hints[li]
-                    f.append("h=" + h[i])
-                    f.append("h-1=" + (h[i - 1] if i else "pad") + "|" + h[i])
-                    f.append("h+1=" + (h[i + 1] if i + 1 < n else "pad"))
+                    fh = ["h=" + h[i], "h-1=" + (h[i - 1] if i else "pad") + "|" + h[i],
+                          "h+1=" + (h[i + 1] if i + 1 < n else "pad")]
+                    f.extend([x.encode() for x in fh] if self.encoded else fh)
                 seq.append(f)
             out.append(seq)
         return out
@@ -371,7 +389,7 @@ class CRF:
         words = json.loads(gzip.decompress(lex.read_bytes())) if lex.exists() else {}
         self.lower = frozenset(words.get("lower", ()))
         self.inner = None if words.get("inner") is None else frozenset(words["inner"])
-        self.feats = Featurizer(gaz, self.lower)
+        self.feats = Featurizer(gaz, self.lower, encoded=True)
         self.path = path
 
     def tag(self, text: str, hint_spans: Sequence[tuple[int, int, str]] | None = None) -> list[

@@ -45,6 +45,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from train_entities import load, with_hints  # noqa: E402
 
 from storydesk.extract import entities as E  # noqa: E402
+from storydesk.extract import entity_models as M  # noqa: E402
+from storydesk.extract import entity_rules as R  # noqa: E402
 from storydesk.extract import tagger as T  # noqa: E402
 from storydesk.extract.entity_eval import score  # noqa: E402
 from storydesk.extract.language import detect_language  # noqa: E402
@@ -92,11 +94,11 @@ def install_mb(option: str) -> float | None:
 def names(text: str, option: str) -> Pairs:
     """What ``extract_entities`` gives with ``option``, as (name, type) pairs."""
     if option == "rules":
-        return E._rules(text, True)
+        return R.rules(text, True)
     if option == "rules-non-english":
-        return E._rules(text, False)
+        return R.rules(text, False)
     if option == "spacy":
-        return E._spacy(text)
+        return M.spacy_mentions(text)
     return E.canonical(E.mentions(text, option))
 
 
@@ -131,8 +133,8 @@ def cross_validate(rows: list[dict[str, Any]], folds: int, stacked: bool) -> tup
                 if fold[r["id"]] == k:
                     hints = E.natasha_spans(r["text"]) if stacked else None  # timed, too
                     spans = model.tag(r["text"], hints)
-                    pred[r["id"]] = E.canonical([(s.text, E._TAG_TYPES[s.type]) for s in spans
-                                                 if s.type in E._TAG_TYPES])
+                    pred[r["id"]] = E.canonical([(s.text, M.TAG_TYPES[s.type]) for s in spans
+                                                 if s.type in M.TAG_TYPES])
             seconds += time.process_time() - t
     return pred, len(rows) / seconds
 
@@ -155,7 +157,7 @@ def _head() -> None:
 
 def spacy_available() -> bool:
     try:
-        E._spacy_nlp()
+        M.spacy_nlp()
     except Exception as e:  # noqa: BLE001
         print(f"(spacy unavailable: {e})")
         return False

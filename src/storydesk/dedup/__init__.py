@@ -73,16 +73,17 @@ def text_fingerprint(text: str) -> str:
 
 
 def _shingle_hashes(text: str, k: int) -> np.ndarray:
+    """32-bit hashes of the text's ``k``-word shingles (a shingle repeated in the text
+    repeats its hash: a MinHash reads only the smallest)."""
     words = _WORD.findall(text.lower())
     if len(words) < k:
         grams = [" ".join(words)] if words else []
     else:
-        grams = [" ".join(words[i : i + k]) for i in range(len(words) - k + 1)]
-    if not grams:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
-              for g in grams}
-    return np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+        n = len(words) - k + 1
+        grams = list(map(" ".join, zip(*[words[i : i + n] for i in range(k)], strict=True)))
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(g.encode(), digest_size=4).digest() for g in grams])
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint64)
 
 
 @dataclass
@@ -102,7 +103,10 @@ class NearDupIndex:
         h = _shingle_hashes(text, self.settings.shingle_words)
         if h.size == 0:
             return np.full(self.settings.num_perm, _MAX_HASH, dtype=np.uint32)
-        values = (np.outer(h, self._a) + self._b) % _MERSENNE & _MAX_HASH
+        values = np.outer(h, self._a)
+        values += self._b
+        values %= _MERSENNE
+        values &= _MAX_HASH
         return values.min(axis=0).astype(np.uint32)
 
     def band_keys(self, sig: np.ndarray) -> list[str]:

@@ -14,9 +14,10 @@ from typing import Any
 
 # Fewer letters than this: too little text to name a language reliably.
 MIN_LETTERS = 20
-# Only the first this-many characters are read: accuracy is the same on the
-# SemEval set and long articles cost no more.
-MAX_CHARS = 2000
+# Only the first this-many characters are read: long articles cost no more. On the
+# SemEval set and the 2,225 BBC texts every language detected from the first 600, 1,000
+# or 2,000 characters is the same; 1,000 reads half of what 2,000 did.
+MAX_CHARS = 1000
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _lock = threading.Lock()

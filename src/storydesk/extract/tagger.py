@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "entities"
 TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -45,8 +45,7 @@ HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Mr.", "Mrs.", "Ms.", "
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+(?:,? [A-Z][a-z]+\.?)?\s*(?:\d{4}-\d\d-\d\d|\(\w+\))")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
@@ -60,17 +59,22 @@ class Span:
     text: str
 
 
-def _ends_sentence(cur: Sequence[Token], nxt: str) -> bool:
-    """Whether the line ``cur`` ends a sentence before the token ``nxt``: after ".", "!"
-    or "?" (and any closing quote) when the next word opens with a capital, a digit or a
-    quote, unless the stop follows an abbreviation or an initial ("J. Smith")."""
-    i = len(cur) - 1
-    while i > 0 and cur[i].text in "\"'”’)":
+# Tokens a sentence may end with: sentence-final punctuation and the closing quotes and
+# brackets after it.
+_ENDERS = frozenset(".!?\"'”’)")
+
+
+def _ends_sentence(toks: Sequence[Token], first: int, last: int, nxt: str) -> bool:
+    """Whether the sentence ``toks[first:last + 1]`` ends before the token ``nxt``: after
+    ".", "!" or "?" (and any closing quote) when the next word opens with a capital, a
+    digit or a quote, unless the stop follows an abbreviation or an initial ("J. Smith")."""
+    i = last
+    while i > first and toks[i].text in "\"'”’)":
         i -= 1
-    if cur[i].text not in (".", "!", "?") or not (nxt[:1].isupper() or nxt[:1] in "\"“'"):
+    if toks[i].text not in (".", "!", "?") or not (nxt[:1].isupper() or nxt[:1] in "\"“'"):
         return False
-    if cur[i].text == "." and i > 0:
-        prev = cur[i - 1].text
+    if toks[i].text == "." and i > first:
+        prev = toks[i - 1].text
         if prev in ABBREV or (len(prev) == 1 and prev.isupper()):
             return False
     return True
@@ -80,17 +84,19 @@ def tokenize(text: str) -> list[list[Token]]:
     """``text`` as sentences of tokens, the unit the tagger reads (a CoNLL "sentence"):
     a new one at each line break and after sentence-final punctuation."""
     lines: list[list[Token]] = []
-    cur: list[Token] = []
-    last_end = 0
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        if cur and ("\n" in text[last_end : m.start()] or _ends_sentence(cur, tok)):
-            lines.append(cur)
-            cur = []
-        cur.append(Token(tok, m.start(), m.end()))
-        last_end = m.end()
-    if cur:
-        lines.append(cur)
+    finditer = _TOKEN.finditer
+    pos = 0
+    for row in text.split("\n"):  # no token holds a line break
+        end = pos + len(row)
+        toks = [Token(m.group(), m.start(), m.end()) for m in finditer(text, pos, end)]
+        pos = end + 1
+        first = 0
+        for i in [i for i, t in enumerate(toks) if t.text in _ENDERS]:
+            if i + 1 < len(toks) and _ends_sentence(toks, first, i, toks[i + 1].text):
+                lines.append(toks[first : i + 1])
+                first = i + 1
+        if first < len(toks):
+            lines.append(toks[first:] if first else toks)
     return lines
 
 
@@ -154,67 +160,92 @@ def lower_words(docs: Iterable[dict[str, Any]], min_count: int = 3, share: float
                      if n >= min_count and n >= share * (n + cap.get(w, 0)))
 
 
-class Featurizer:
-    """Token features as lists of strings (python-crfsuite's fastest input)."""
+# A word's features as the tagger reads them: its own, then as the word two before, one
+# before, one after and two after another; its lower-case form; whether it opens with a
+# capital.
+# Features are ``str``, or UTF-8 ``bytes`` where ``Featurizer(encoded=True)`` hands them to
+# python-crfsuite ready-made (it would encode every string of every call).
+Feature = str | bytes
+_WordFeatures = tuple[list[Feature], list[Feature], list[Feature], list[Feature], list[Feature],
+                      str, bool]
+_MARKS = ("-2:pad", "-1:pad", "1:pad", "2:pad", "L0", "caps", "dateline", "BOL", "EOL",
+          "doc:midcap", "doc:lower")
 
-    def __init__(self, gaz: Gazetteers | None, lower: frozenset[str] = frozenset()) -> None:
+
+class Featurizer:
+    """Token features as lists of strings (python-crfsuite's fastest input); with
+    ``encoded`` as lists of the same strings in UTF-8 (for tagging: the model reads the
+    same features, and python-crfsuite skips encoding them)."""
+
+    def __init__(self, gaz: Gazetteers | None, lower: frozenset[str] = frozenset(),
+                 encoded: bool = False) -> None:
         self.gaz = gaz
         self.lower = lower
-        self._own: dict[str, list[str]] = {}
-        self._ctx: dict[tuple[str, int], list[str]] = {}
+        self.encoded = encoded
+        self._words: dict[str, _WordFeatures] = {}
+        marks: list[Feature] = [m.encode() for m in _MARKS] if encoded else list(_MARKS)
+        self._marks = marks
 
     def own(self, w: str) -> list[str]:
-        f = self._own.get(w)
-        if f is None:
-            low = w.lower()
-            shape, short = _shapes(w)
-            f = [
-                "w=" + w, "lw=" + low, "sh=" + (shape if len(shape) <= 6 else short),
-                "ss=" + short, "p2=" + low[:2], "p3=" + low[:3], "s2=" + low[-2:],
-                "s3=" + low[-3:], "s4=" + low[-4:],
-            ]
-            if w[:1].isupper():
-                f.append("title" if not w.isupper() else "upper")
-            if any(c.isdigit() for c in w):
-                f.append("digit")
-            if "-" in w:
-                f.append("hyphen")
-            if len(w) == 1:
-                f.append("len1")
-            if self.gaz is not None:
-                f.extend("g=" + g for g in self.gaz.word.get(low, ()))
-            if low in self.lower:
-                f.append("lex=lower")
-            if len(self._own) < 20_000:
-                self._own[w] = f
+        low = w.lower()
+        shape, short = _shapes(w)
+        f = [
+            "w=" + w, "lw=" + low, "sh=" + (shape if len(shape) <= 6 else short),
+            "ss=" + short, "p2=" + low[:2], "p3=" + low[:3], "s2=" + low[-2:],
+            "s3=" + low[-3:], "s4=" + low[-4:],
+        ]
+        if w[:1].isupper():
+            f.append("title" if not w.isupper() else "upper")
+        if any(c.isdigit() for c in w):
+            f.append("digit")
+        if "-" in w:
+            f.append("hyphen")
+        if len(w) == 1:
+            f.append("len1")
+        if self.gaz is not None:
+            f.extend("g=" + g for g in self.gaz.word.get(low, ()))
+        if low in self.lower:
+            f.append("lex=lower")
         return f
 
     def ctx(self, w: str, k: int) -> list[str]:
-        key = (w, k)
-        f = self._ctx.get(key)
+        low = w.lower()
+        p = f"{k}:"
+        f = [p + "lw=" + low, p + "ss=" + _shapes(w)[1]]
+        if abs(k) == 1:
+            f.append(p + "s3=" + low[-3:])
+            if self.gaz is not None:
+                f.extend(p + "g=" + g for g in self.gaz.word.get(low, ()))
+        return f
+
+    def word(self, w: str) -> _WordFeatures:
+        """Everything the features of a token take from its word, worked out once per
+        word (news repeats its words: most tokens are found here)."""
+        f = self._words.get(w)
         if f is None:
-            low = w.lower()
-            p = f"{k}:"
-            f = [p + "lw=" + low, p + "ss=" + _shapes(w)[1]]
-            if abs(k) == 1:
-                f.append(p + "s3=" + low[-3:])
-                if self.gaz is not None:
-                    f.extend(p + "g=" + g for g in self.gaz.word.get(low, ()))
-            if len(self._ctx) < 40_000:
-                self._ctx[key] = f
+            strs = [self.own(w), self.ctx(w, -2), self.ctx(w, -1), self.ctx(w, 1),
+                    self.ctx(w, 2)]
+            lists: list[list[Feature]] = (
+                [[a.encode() for a in fs] for fs in strs] if self.encoded
+                else [list[Feature](fs) for fs in strs])
+            own, c2, c1, n1, n2 = lists
+            f = (own, c2, c1, n1, n2, w.lower(), w[:1].isupper())
+            if len(self._words) < 20_000:
+                self._words[w] = f
         return f
 
     def document(self, lines: Sequence[Sequence[Token]],
                  hints: Sequence[Sequence[str]] | None = None,
-                 only: Sequence[bool] | None = None) -> list[list[list[str]]]:
+                 only: Sequence[bool] | None = None) -> list[list[list[Feature]]]:
         """Features of every token of a document, line by line. ``hints``: another
         tagger's BIO labels of the same tokens, used as features (stacking). ``only``:
         which lines to describe (the others get no features)."""
         # how each word is written where its case tells something: mid-line
         mid_cased: set[str] = set()
         lower: set[str] = set()
-        for line in lines:
-            if _caps_line(line):
+        caps_lines = [_caps_line(line) for line in lines]
+        for line, caps in zip(lines, caps_lines, strict=True):
+            if caps:
                 continue
             for t in line[1:]:
                 w = t.text
@@ -222,47 +253,53 @@ class Featurizer:
                     mid_cased.add(w.lower())
                 elif w[:1].islower():
                     lower.add(w)
-        out: list[list[list[str]]] = []
+        word, known = self.word, self._words.get
+        pad2, pad1, pad_1, pad_2 = ([m] for m in self._marks[:4])
+        l0, caps_line, dateline, bol, eol, midcap, lowcase = self._marks[4:]
+        out: list[list[list[Feature]]] = []
         for li, line in enumerate(lines):
             if only is not None and not only[li]:
                 out.append([])
                 continue
-            words = [t.text for t in line]
-            caps = _caps_line(line)
-            line_feats = ["L0"] if li == 0 else []
+            caps = caps_lines[li]
+            line_feats = [l0] if li == 0 else []
             if caps:
-                line_feats.append("caps")
-            if li < 4 and _DATELINE.match(" ".join(words[:8])):
-                line_feats.append("dateline")
-            n = len(words)
-            own = [self.own(w) for w in words]
-            pad: dict[int, list[str]] = {k: [f"{k}:pad"] for k in (-2, -1, 1, 2)}
-            ctx = {k: [self.ctx(w, k) for w in words] for k in (-2, -1, 1, 2)}
-            seq: list[list[str]] = []
-            for i, w in enumerate(words):
-                f = [*own[i], *line_feats,
-                     *(ctx[-2][i - 2] if i >= 2 else pad[-2]),
-                     *(ctx[-1][i - 1] if i >= 1 else pad[-1]),
-                     *(ctx[1][i + 1] if i + 1 < n else pad[1]),
-                     *(ctx[2][i + 2] if i + 2 < n else pad[2])]
+                line_feats.append(caps_line)
+            if li < 4 and _DATELINE.match(" ".join([t.text for t in line[:8]])):
+                line_feats.append(dateline)
+            n = len(line)
+            ws = [known(t.text) or word(t.text) for t in line]
+            seq: list[list[Feature]] = []
+            for i, wf in enumerate(ws):
+                f = [*wf[0], *line_feats,
+                     *(ws[i - 2][1] if i >= 2 else pad2),
+                     *(ws[i - 1][2] if i >= 1 else pad1),
+                     *(ws[i + 1][3] if i + 1 < n else pad_1),
+                     *(ws[i + 2][4] if i + 2 < n else pad_2)]
                 if i == 0:
-                    f.append("BOL")
+                    f.append(bol)
                 elif i == n - 1:
-                    f.append("EOL")
-                if caps or w[:1].isupper():
-                    low = w.lower()
-                    if low in mid_cased:
-                        f.append("doc:midcap")
-                    if low in lower:
-                        f.append("doc:lower")
+                    f.append(eol)
+                if caps or wf[6]:
+                    if wf[5] in mid_cased:
+                        f.append(midcap)
+                    if wf[5] in lower:
+                        f.append(lowcase)
                 if hints is not None:
                     h = hints[li]
-                    f.append("h=" + h[i])
-                    f.append("h-1=" + (h[i - 1] if i else "pad") + "|" + h[i])
-                    f.append("h+1=" + (h[i + 1] if i + 1 < n else "pad"))
+                    fh = ["h=" + h[i], "h-1=" + (h[i - 1] if i else "pad") + "|" + h[i],
+                          "h+1=" + (h[i + 1] if i + 1 < n else "pad")]
+                    f.extend([x.encode() for x in fh] if self.encoded else fh)
                 seq.append(f)
             out.append(seq)
         return out
+
+
+def _has_upper(s: str) -> bool:
+    """Whether ``s`` holds a capital letter (in ASCII text: whether lower-casing changes it)."""
+    if s.isascii():
+        return s.lower() != s
+    return any(c.isupper() for c in s)
 
 
 def _caps_line(line: Sequence[Token]) -> bool:
@@ -352,7 +389,7 @@ class CRF:
         words = json.loads(gzip.decompress(lex.read_bytes())) if lex.exists() else {}
         self.lower = frozenset(words.get("lower", ()))
         self.inner = None if words.get("inner") is None else frozenset(words["inner"])
-        self.feats = Featurizer(gaz, self.lower)
+        self.feats = Featurizer(gaz, self.lower, encoded=True)
         self.path = path
 
     def tag(self, text: str, hint_spans: Sequence[tuple[int, int, str]] | None = None) -> list[
@@ -366,9 +403,16 @@ class CRF:
         need = [self._may_name(line, None if hints is None else hints[i])
                 for i, line in enumerate(lines)]
         feats = self.feats.document(lines, hints, need)
-        tags = [self._inner(line, self._opener(line, self.tagger.tag(f))) if ok
-                else ["O"] * len(line) for line, f, ok in zip(lines, feats, need, strict=True)]
+        tags = [self._names(line, f) if ok else ["O"] * len(line)
+                for line, f, ok in zip(lines, feats, need, strict=True)]
         return spans(text, lines, tags)
+
+    def _names(self, line: Sequence[Token], feats: list[list[str]]) -> list[str]:
+        """The tags of one sentence, names cut as ``_opener`` and ``_inner`` say."""
+        tags = self.tagger.tag(feats)
+        if tags.count("O") == len(tags):  # no name: nothing to cut
+            return tags
+        return self._inner(line, self._opener(line, tags))
 
     def _may_name(self, line: Sequence[Token], hints: Sequence[str] | None) -> bool:
         """Whether a sentence may hold a name: a capital after its first word, a first word
@@ -377,9 +421,9 @@ class CRF:
         if hints is not None and any(h != "O" for h in hints):
             return True
         first = line[0].text
-        if any(c.isupper() for c in first) and first.lower() not in self.lower:
+        if _has_upper(first) and first.lower() not in self.lower:
             return True
-        return any(any(c.isupper() for c in t.text) for t in line[1:])
+        return _has_upper("".join([t.text for t in line[1:]]))
 
     def _inner(self, line: Sequence[Token], tags: list[str]) -> list[str]:
         """Cut names at lower-case words that the corpus never lets stand inside one

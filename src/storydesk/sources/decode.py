@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 import charset_normalizer
 
 SNIFF_BYTES = 8192  # how much of the start is searched for NUL bytes and meta charset
 MAX_CONTROL_SHARE = 0.01  # more control characters than this share means "not text"
+# Unicode's control characters (category Cc: C0, DEL, C1) other than the white space ones.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
@@ -51,9 +52,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:SNIFF_BYTES]
     if not sample:
         return False
-    controls = sum(
-        1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc"
-    )
+    controls = len(_CONTROLS.findall(sample))
     return controls / len(sample) > MAX_CONTROL_SHARE
 
 

@@ -139,6 +139,8 @@ def word_spans(text: str, lang: str | None = None,
 
 def words(text: str, lang: str | None = None, segment: bool = True) -> list[str]:
     """The words of ``text`` as written (see :func:`word_spans`)."""
+    if _CJK_RE.search(text) is None:  # spaced scripts only: the words as the pattern finds them
+        return _WORD_RE.findall(text)
     return [text[s:e] for s, e in word_spans(text, lang, segment)]
 
 
@@ -153,6 +155,8 @@ def word_count(text: str, lang: str | None = None) -> int:
     (jieba) and one per character in runs with no segmenter (Japanese, Thai...)."""
     if not text:
         return 0
+    if _CJK_RE.search(text) is None:  # spaced scripts only
+        return len(text.split())
     n = 0
     for chunk in text.split():
         if _CJK_RE.search(chunk) is None:

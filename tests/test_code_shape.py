@@ -1,5 +1,5 @@
-"""The size limits of the code (docs/architecture.md): no module over 700 lines, no
-class over 450, no function over 100, over every module of ``src/storydesk``, and no import cycle between its modules."""
+"""The shape of the code (docs/architecture.md): no module over 700 lines, no class over
+450, no function over 100 in ``src/storydesk``, and no import cycle between its modules."""
 
 from __future__ import annotations
 

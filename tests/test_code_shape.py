@@ -50,13 +50,6 @@ def test_sizes_within_limits() -> None:
     assert not bad, "over the size limits:\n" + "\n".join(bad)
 
 
-# Import cycles still in the code, each a set of modules importing each other (function-
-# level imports included), with why. Empty it as they are broken.
-KNOWN_CYCLES: list[tuple[set[str], str]] = [
-    ({"extract.entities", "models"}, "Article.entities_model asks the entity tagger"),
-]
-
-
 def import_cycles() -> list[set[str]]:
     """The strongly connected groups of two or more storydesk modules in the import
     graph (grimp: function-level and TYPE_CHECKING imports included), names without
@@ -108,8 +101,7 @@ def import_cycles() -> list[set[str]]:
     return found
 
 
-def test_no_new_import_cycles() -> None:
-    """Every cycle is one of the known ones, or a part of one left by a partial fix."""
-    known = [mods for mods, _ in KNOWN_CYCLES]
-    new = [sorted(c) for c in import_cycles() if not any(c <= k for k in known)]
-    assert not new, f"import cycles: {new}"
+def test_no_import_cycles() -> None:
+    """No two modules import each other, directly or round a loop."""
+    cycles = [sorted(c) for c in import_cycles()]
+    assert not cycles, f"import cycles: {cycles}"

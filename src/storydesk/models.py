@@ -6,10 +6,46 @@ Ids are assigned by the store and are stable: later stages cite them.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 DocumentKind = Literal["text", "html", "fields"]
+
+
+# Which model names an article's entities (storydesk.extract.entity_models runs them;
+# docs/entities.md): by language, and by STORYDESK_ENTITIES where set.
+ENTITY_METHODS = ("auto", "crf", "natasha", "rules", "spacy")
+NO_ENTITY_MODEL = "none"
+
+
+def natasha_available() -> bool:
+    """Whether natasha (Russian names) is installed; found without importing it."""
+    return importlib.util.find_spec("natasha") is not None
+
+
+def lang_code(language: str | None) -> str | None:
+    return str(language).split("-")[0].split("_")[0].lower() if language else None
+
+
+def entities_model(language: str | None, method: str | None = None) -> str:
+    """The model that finds names in text of ``language``: "crf-en", "natasha+crf-ru"
+    (natasha's names read by a CRF trained on Russian news), "natasha", "crf-ru",
+    "rules", "spacy" or "none" (no model for the language)."""
+    method = method or os.environ.get("STORYDESK_ENTITIES") or "auto"
+    if method not in ENTITY_METHODS:
+        raise ValueError(f"unknown entity method {method!r}; choose one of {ENTITY_METHODS}")
+    lang = lang_code(language)
+    if method == "rules":
+        return "rules"
+    if lang == "en" and method == "spacy":
+        return "spacy"
+    if lang == "ru" and method in ("auto", "natasha") and natasha_available():
+        return "natasha+crf-ru" if method == "auto" else "natasha"
+    if lang in ("en", "ru") and method in ("auto", "crf", "natasha"):
+        return f"crf-{lang}"
+    return NO_ENTITY_MODEL
 
 
 @dataclass
@@ -63,8 +99,6 @@ class Article:
     def entities_model(self) -> str:
         """The model that names this article's entities ("crf-en", "natasha+crf-ru"...),
         "none" where its language has none (then ``entities`` is empty)."""
-        from storydesk.extract.entities import entities_model
-
         return entities_model(self.language)
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:

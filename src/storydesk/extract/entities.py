@@ -30,18 +30,15 @@ from collections import Counter
 
 from storydesk.extract.entity_models import (
     DEFAULT_METHOD,
-    METHODS,
-    NO_MODEL,
     TAG_TYPES,
-    entities_model,
-    lang_code,
     mentions,
-    natasha_available,
     natasha_spans,
     spacy_mentions,
 )
 from storydesk.extract.entity_rules import ORG, PERSON, PLACE, PLACE_HEADS, rules
-from storydesk.models import Entity
+from storydesk.models import ENTITY_METHODS as METHODS
+from storydesk.models import NO_ENTITY_MODEL as NO_MODEL
+from storydesk.models import Entity, entities_model, lang_code, natasha_available
 
 __all__ = [
     "DEFAULT_METHOD", "METHODS", "NO_MODEL", "ORG", "PERSON", "PLACE", "PLACE_HEADS",

@@ -1,23 +1,20 @@
 """Which model finds the names in an article, and the names each model finds.
 
-``entities_model(language, method)`` picks the model: the CRF taggers of ``tagger.py``
-("crf-en", "crf-ru"), natasha's news NER read by a CRF ("natasha+crf-ru"), natasha alone,
-spaCy (``method="spacy"``, where ``en_core_web_sm`` is installed), the rules of
+``storydesk.models.entities_model(language, method)`` picks the model: the CRF taggers
+of ``tagger.py`` ("crf-en", "crf-ru"), natasha's news NER read by a CRF
+("natasha+crf-ru"), natasha alone, spaCy (``method="spacy"``, where ``en_core_web_sm`` is installed), the rules of
 ``entity_rules.py``, or "none". ``mentions(text, model)`` gives the raw (name, type)
 mentions of a tagger model, in text order, before ``entities.canonical`` merges them.
 """
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any
 
 from storydesk.extract.entity_rules import ORG, PERSON, PLACE, POSSESSIVE, resolve
 
-METHODS = ("auto", "crf", "natasha", "rules", "spacy")
 DEFAULT_METHOD = "auto"
-NO_MODEL = "none"
 TAG_TYPES = {"PER": PERSON, "ORG": ORG, "LOC": PLACE}
 
 
@@ -66,14 +63,6 @@ def _natasha() -> Any:
     return Segmenter(), NewsNERTagger(NewsEmbedding())
 
 
-def natasha_available() -> bool:
-    try:
-        import natasha  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def natasha_spans(text: str) -> list[tuple[int, int, str]]:
     """natasha's (start, end, type) names in ``text``, types PER/ORG/LOC."""
     from natasha import Doc
@@ -94,29 +83,6 @@ def _crf_mentions(text: str, name: str) -> list[tuple[str, str]]:
 
     hints = natasha_spans(text) if name == "ru_natasha" else None
     return [(s.text, s.type) for s in shipped_model(name).tag(text, hints)]
-
-
-def lang_code(language: str | None) -> str | None:
-    return str(language).split("-")[0].split("_")[0].lower() if language else None
-
-
-def entities_model(language: str | None, method: str | None = None) -> str:
-    """The model that finds names in text of ``language``: "crf-en", "natasha+crf-ru"
-    (natasha's names read by a CRF trained on Russian news), "natasha", "crf-ru",
-    "rules", "spacy" or "none" (no model for the language)."""
-    method = method or os.environ.get("STORYDESK_ENTITIES") or DEFAULT_METHOD
-    if method not in METHODS:
-        raise ValueError(f"unknown entity method {method!r}; choose one of {METHODS}")
-    lang = lang_code(language)
-    if method == "rules":
-        return "rules"
-    if lang == "en" and method == "spacy":
-        return "spacy"
-    if lang == "ru" and method in ("auto", "natasha") and natasha_available():
-        return "natasha+crf-ru" if method == "auto" else "natasha"
-    if lang in ("en", "ru") and method in ("auto", "crf", "natasha"):
-        return f"crf-{lang}"
-    return NO_MODEL
 
 
 def mentions(text: str, model: str) -> list[tuple[str, str]]:

@@ -3,8 +3,9 @@
 ``storydesk.models.entities_model(language, method)`` picks the model: the CRF taggers
 of ``tagger.py`` ("crf-en", "crf-ru"), natasha's news NER read by a CRF
 ("natasha+crf-ru"), natasha alone, spaCy (``method="spacy"``, where ``en_core_web_sm``
-is installed), the rules of ``entity_rules.py``, or "none". ``mentions(text, model)`` gives the raw (name, type)
-mentions of a tagger model, in text order, before ``entities.canonical`` merges them.
+is installed), the rules of ``entity_rules.py``, or "none". ``mentions(text, model)``
+gives the raw (name, type) mentions of a tagger model, in text order, before
+``entities.canonical`` merges them.
 """
 
 from __future__ import annotations

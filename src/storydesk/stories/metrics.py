@@ -8,8 +8,6 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
 from storydesk.stories.online import OnlineGrouper, StorySettings
 
 
@@ -28,6 +26,9 @@ def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, f
 
 
 def partition_scores(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> dict[str, float]:
+    # scikit-learn is imported here, not with the package: it costs an ingest process ~1 s
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
     prec, rec, f1 = bcubed(gold, pred)
     return {
         "bcubed_precision": prec,

@@ -216,6 +216,10 @@ class RedundancyParams:
 
     contain: float = 0.6  # contained at least this and agreeing: one fact, no judge asked
     ask: float = 0.2  # contained at least this: the fact judge decides (when given)
+    # The judge's probability at which such a pair is one fact said twice: its own
+    # decision threshold (as for MSRP and contradictions), not the comparison's looser
+    # alignment cut (0.2), which took sentences of different facts for repeats.
+    judge: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ The two state one fact when one is contained in the other at ``contain`` or more
 agrees with it (:meth:`Repeats.contains`; :meth:`Repeats.covered` asks the same of a
 sentence against several taken together); or, with a fact judge given
 (:class:`~.provenance.FactJudge`, passed in by the caller), when one is contained in the
-other at ``ask`` or more and the judge deems them one fact. Only pairs past that cheap
-filter reach the judge, and each pair is asked once (:meth:`Repeats.same`).
+other at ``ask`` or more and the judge deems them one fact (probability ``judge``, 0.5).
+Only pairs past that cheap filter reach the judge, and each pair is asked once
+(:meth:`Repeats.same`).
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ class Repeats:
         if key not in self.asked:
             self.asked[key] = self.contains(a, b) or (
                 self.to_ask(a, b) and self.judge is not None
-                and self.judge.same(self.texts[a], self.texts[b]))
+                and float(self.judge.between([self.texts[a]], [self.texts[b]])[0, 0])
+                >= self.params.judge)
         return self.asked[key]
 
     def ask_many(self, pairs: Sequence[tuple[int, int]]) -> None:
@@ -164,4 +166,4 @@ class Repeats:
             li = {v: r for r, v in enumerate(left)}
             ri = {v: c for c, v in enumerate(right)}
             for a, b in need:
-                self.asked[(a, b)] = bool(prob[li[a], ri[b]] >= self.judge.threshold)
+                self.asked[(a, b)] = bool(prob[li[a], ri[b]] >= self.params.judge)

@@ -81,6 +81,52 @@ def test_a_story_bar_is_its_languages_floor_and_lower_across_languages():
     assert sc.threshold(st, 0) == sc.threshold(st, de)
 
 
+def _loose_story(sc: Scorer, lang: int) -> Story:
+    """A story of four members, each pair with cosine 0.1 (a loose, broad topic)."""
+    st = Story(members={}, sum={})
+    base = 0.1 ** 0.5
+    for t in range(4):
+        st.add_vector(Doc(np.array([0, t + 1]), np.ones(2, np.float32), np.zeros(2, bool),
+                          np.array([base, (1 - base * base) ** 0.5], np.float32), 0, None,
+                          False, [], lang=lang))
+    return st
+
+
+def test_the_floor_holds_only_while_the_typical_bar_is_under_it():
+    s = StorySettings(noise_ratio=10.0, noise_min_articles=2, noise_floor_max=0.15)
+    sc = Scorer(s)
+    de = sc.languages.code("de")
+    sc.languages.count(de, [1, 2], [0.6, 0.8])
+    sc.languages.count(de, [1, 3], [1.0, 0.0])  # floor 0.15
+    st = _loose_story(sc, de)
+    sc.cohesion = 0.2  # typical bar 0.1, under the floor: the floor holds
+    assert sc.threshold(st) == pytest.approx(0.15) and sc.lang_floor(de) == 0.15
+    sc.cohesion = 0.4  # typical bar 0.2, over the floor: the story's own cohesion decides
+    own = s.join_ratio * sc.shrunk(st)
+    assert own < 0.15
+    assert sc.threshold(st) == pytest.approx(own) and sc.lang_floor(de) == s.min_affinity
+    sc.languages.count(0, [5], [1.0])
+    assert sc.lang_floor(0) == s.min_affinity  # unknown language, too few articles
+
+
+def test_regroup_and_split_keep_their_hysteresis_under_the_floor():
+    """Two articles whose cosine (0.13) is under the merge floor (0.15) but over the
+    floor taken at the regroup ratio (0.4 / 0.5 x 0.15 = 0.12) merge in the regroup."""
+    g = OnlineGrouper(StorySettings())
+    c = g._consolidator
+    K = np.array([[1.0, 0.13], [0.13, 1.0]])
+    ones, far = np.ones(2), np.full(2, np.nan)
+
+    def merges(ratio: float | None) -> list[tuple[int, int]]:
+        lo, hi = np.where(np.isnan(far), np.inf, far), np.where(np.isnan(far), -np.inf, far)
+        return c._agglomerate(K.copy(), ones.copy(), lo, hi, ones.copy(), ratio,
+                              floors=np.full(2, 0.15))
+
+    g.scorer.cohesion = 0.05  # the floor, not the cohesion, sets the bars
+    assert merges(None) == []
+    assert merges(g.settings.regroup_ratio) == [(0, 1)]
+
+
 def test_coverage_in_another_language_joins_and_why_says_what_linked_it():
     g = OnlineGrouper(StorySettings())
     _add(g, FIRE_DE, "de")

@@ -116,7 +116,8 @@ class StorySettings:
     # Language-aware bars (stories.language): a story's bar is never under
     # noise_ratio x the mean cosine of two articles of its language in this stream
     # (counted once the language has noise_min_articles articles; 0: off), capped at
-    # noise_floor_max; across two languages the bar is cross_language_ratio x the
+    # noise_floor_max, while join_ratio x the typical cohesion is under that floor
+    # (Scorer.lang_floor); across two languages the bar is cross_language_ratio x the
     # bar within one (1: no difference).
     noise_ratio: float = 13.0
     noise_floor_max: float = 0.15

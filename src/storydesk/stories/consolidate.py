@@ -126,8 +126,7 @@ class Consolidator:
             c = self._docs[x].lang
             counts[g][c] = counts[g].get(c, 0) + 1
         codes = np.array([dominant(c) for c in counts], np.int64)
-        langs = self.scorer.languages
-        return codes, np.array([langs.floor(int(c)) for c in codes], float)
+        return codes, np.array([self.scorer.lang_floor(int(c)) for c in codes], float)
 
     def _groups(self, docs: list[DocId], labels: dict[DocId, int]
                 ) -> tuple[list[DocId], sp.csr_matrix, np.ndarray, list[int]]:
@@ -280,11 +279,14 @@ class Consolidator:
         in order. The arrays are updated in place. ``veto(a, b)``, given the original
         indices gathered in each of the two groups, may refuse a merge. ``codes``: the
         groups' languages (across two the bar is times ``Languages.factors``);
-        ``floors``: their bar floors (default ``min_affinity``; a pair takes the higher).
-        A merged group keeps the language and floor of the one that keeps its place.
+        ``floors``: their bar floors at the merge ratio (``Scorer.floor``), taken times
+        ``ratio`` / the merge ratio so that a lower ratio keeps its hysteresis (default
+        ``min_affinity``; a pair takes the higher). A merged group keeps the language
+        and floor of the one that keeps its place.
         """
         s = self.settings
-        k = self.scorer.merge_ratio() if ratio is None else ratio
+        merge = self.scorer.merge_ratio()
+        k = merge if ratio is None else ratio
         dated = np.isfinite(lo)
 
         def ratios(rows: np.ndarray) -> np.ndarray:
@@ -297,7 +299,8 @@ class Consolidator:
                 aff = np.where(dated[rows, None] & dated[None, :], aff * f, aff)
             sh = self.scorer.shrunk_arr(n, np.diag(G).copy())
             fl = (s.min_affinity if floors is None
-                  else np.maximum(floors[rows, None], floors[None, :]))
+                  else np.maximum(np.maximum(floors[rows, None], floors[None, :]) * (k / merge),
+                                  s.min_affinity))
             bar = np.maximum(k * np.sqrt(np.outer(sh[rows], sh)), fl)
             if codes is not None:
                 bar = bar * self.scorer.languages.factors(codes[rows], codes)
@@ -422,7 +425,8 @@ class Consolidator:
 
     def _bisect(self, K: np.ndarray, floor: float) -> list[list[int]]:
         """Two parts by spherical 2-means if they would not be merged (``floor``: the
-        story's bar floor), else none."""
+        story's bar floor, taken at ``split_ratio`` as ``_agglomerate`` does), else
+        none."""
         s = self.settings
         part = self._two_means(K)
         if part is None:
@@ -434,7 +438,8 @@ class Consolidator:
         sqa, sqb = K[np.ix_(a, a)].sum(), K[np.ix_(b, b)].sum()
         cross = K[np.ix_(a, b)].sum() / (na * nb)
         sh = self.scorer.shrunk_arr(np.array([na, nb]), np.array([sqa, sqb]))
-        if cross >= max(s.split_ratio * math.sqrt(sh[0] * sh[1]), floor):
+        low = max(floor * s.split_ratio / self.scorer.merge_ratio(), s.min_affinity)
+        if cross >= max(s.split_ratio * math.sqrt(sh[0] * sh[1]), low):
             return []
         return [a.tolist(), b.tolist()]
 

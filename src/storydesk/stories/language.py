@@ -8,10 +8,11 @@ Two facts of a multilingual stream that one bar for every article ignores:
   (English, Russian). ``Languages.level`` measures it from the stream itself: the mean
   cosine between two articles of one language over every article of it seen so far
   (from the running sum of their unit vectors: no pairs are kept). A story's bar is
-  never under ``noise_ratio`` x that level (at most ``noise_floor_max``). This also
-  breaks a feedback loop: in a stream where most events have one or two reports, the
-  stories of three or more members that set the typical cohesion are often chains of
-  several events, whose low cohesion lowered every bar, which let more chains form.
+  never under ``noise_ratio`` x that level (at most ``noise_floor_max``) while the
+  stream's typical bar is under it (``Scorer.lang_floor``). This breaks a feedback
+  loop: in a stream where most events have one or two reports, the stories of three or
+  more members that set the typical cohesion are often chains of several events, whose
+  low cohesion lowered every bar, which let more chains form.
 * **Two languages share only what travels**: names (transliterated), numbers, dates,
   cited agencies. The cosine of two reports of one event in two languages is a fraction
   of what it is within one, so across two languages the bar is ``cross_language_ratio``

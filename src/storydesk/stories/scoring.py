@@ -121,8 +121,23 @@ class Scorer:
         return dominant(st.langs)
 
     def floor(self, st: Story) -> float:
-        """The lowest bar of the story (``Languages.floor`` of its language)."""
-        return self.languages.floor(self.lang_of(st))
+        """The lowest bar of the story (``lang_floor`` of its language)."""
+        return self.lang_floor(self.lang_of(st))
+
+    def lang_floor(self, lang: int) -> float:
+        """The lowest bar of a story in language ``lang``: ``Languages.floor`` while the
+        stream's typical bar (``join_ratio`` x the typical cohesion) is under it, else
+        ``min_affinity``.
+
+        The floor breaks the loop in which chains of several events lower the typical
+        cohesion and with it every bar. Where the typical bar is above the floor there
+        is no such loop, and a story of loosely alike members (a broad topic of short
+        texts) keeps the bar of its own cohesion.
+        """
+        floor = self.languages.floor(lang)
+        if floor > self.settings.join_ratio * self.cohesion:
+            return floor
+        return self.settings.min_affinity
 
     def threshold(self, st: Story, lang: int = 0) -> float:
         """The affinity an article in language ``lang`` (0: any) needs to join the story."""

@@ -226,3 +226,28 @@ def test_two_processes_ingesting_the_same_inputs(tmp_path: Path) -> None:
         assert n == 43 and sum(added) == n
         assert desk.store.unplaced_article_ids() == []
         assert len(desk.store.all_placements()) == n
+
+
+def test_opening_a_store_waits_out_a_long_write_lock(tmp_path: Path) -> None:
+    """A store opened while another process holds the write lock for longer than
+    sqlite3's default 5 s waits (as `busy_timeout` does later), instead of failing with
+    "database is locked" on the first statement it sends."""
+    import sqlite3
+
+    from storydesk.store import Store
+
+    db = tmp_path / "locked.db"
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(6.5, holder.rollback)
+    release.start()
+    try:
+        t = time.monotonic()
+        store = Store(str(db))
+        waited = time.monotonic() - t
+    finally:
+        release.join()
+        holder.close()
+    assert waited >= 6.0
+    assert store.schema_version() > 0
+    store.close()

@@ -58,7 +58,10 @@ def engine_for(db: str) -> Engine:
     path = Path(db)
     if path.parent and not path.parent.exists():
         raise StoreError(f"{db}: folder {path.parent} does not exist")
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # timeout: the busy wait from the connection's first statement on (the journal-mode
+    # switch below included), not only after busy_timeout is set: two processes opening
+    # a new store at once under load waited 5 s (sqlite3's default), then failed
+    engine = create_engine(f"sqlite:///{path}", future=True, connect_args={"timeout": 30.0})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:

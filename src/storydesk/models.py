@@ -11,6 +11,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from storydesk.text.languages import base_language
+
 DocumentKind = Literal["text", "html", "fields"]
 
 
@@ -25,10 +27,6 @@ def natasha_available() -> bool:
     return importlib.util.find_spec("natasha") is not None
 
 
-def lang_code(language: str | None) -> str | None:
-    return str(language).split("-")[0].split("_")[0].lower() if language else None
-
-
 def entities_model(language: str | None, method: str | None = None) -> str:
     """The model that finds names in text of ``language``: "crf-en", "natasha+crf-ru"
     (natasha's names read by a CRF trained on Russian news), "natasha", "crf-ru",
@@ -36,7 +34,7 @@ def entities_model(language: str | None, method: str | None = None) -> str:
     method = method or os.environ.get("STORYDESK_ENTITIES") or "auto"
     if method not in ENTITY_METHODS:
         raise ValueError(f"unknown entity method {method!r}; choose one of {ENTITY_METHODS}")
-    lang = lang_code(language)
+    lang = base_language(language)
     if method == "rules":
         return "rules"
     if lang == "en" and method == "spacy":

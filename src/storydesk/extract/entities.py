@@ -38,7 +38,8 @@ from storydesk.extract.entity_models import (
 from storydesk.extract.entity_rules import ORG, PERSON, PLACE, PLACE_HEADS, rules
 from storydesk.models import ENTITY_METHODS as METHODS
 from storydesk.models import NO_ENTITY_MODEL as NO_MODEL
-from storydesk.models import Entity, entities_model, lang_code, natasha_available
+from storydesk.models import Entity, entities_model, natasha_available
+from storydesk.text import base_language
 
 __all__ = [
     "DEFAULT_METHOD", "METHODS", "NO_MODEL", "ORG", "PERSON", "PLACE", "PLACE_HEADS",
@@ -94,7 +95,7 @@ def extract_entities(
         language = detect_language(body)
     model = entities_model(language, method)
     if model == "rules":
-        pairs = rules(body, lang_code(language) in (None, "en"))
+        pairs = rules(body, base_language(language) in (None, "en"))
     elif model == "spacy":
         pairs = spacy_mentions(body)
     else:

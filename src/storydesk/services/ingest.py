@@ -199,7 +199,11 @@ class Ingestor:
 
     def _add_chunk(self, chunk: list[Item], outlet: str | None, report: AddReport,
                    progress: ProgressFn | None) -> None:
-        judges = self._boilerplate_judges(chunk, outlet)
+        # each document's line group and chrome line keys, worked out once: the
+        # boilerplate judges count them and the store keeps them
+        lines = {id(it): (line_group(it, outlet), chrome_keys(it, self.settings.clean))
+                 for it in chunk if isinstance(it, RawDocument)}
+        judges = self._boilerplate_judges(chunk, lines)
         for item in chunk:
             if isinstance(item, UnitDone):
                 if progress:
@@ -211,8 +215,8 @@ class Ingestor:
                     progress("failed", item.origin)
                 continue
             try:
-                event = self._add_one(item, outlet, judges.get(line_group(item, outlet)),
-                                      report)
+                group, keys = lines[id(item)]
+                event = self._add_one(item, outlet, group, keys, judges.get(group), report)
             except IngestError as e:
                 report.failures.append(Failure(e.origin, e.reason))
                 event = "failed"
@@ -222,7 +226,7 @@ class Ingestor:
             if progress:
                 progress(event, item.origin)
 
-    def _boilerplate_judges(self, chunk: list[Item], outlet: str | None
+    def _boilerplate_judges(self, chunk: list[Item], lines: dict[int, tuple[str, set[str]]]
                             ) -> dict[str, Callable[[str], bool]]:
         """Per line group, a test for lines seen in enough articles (stored or in this
         chunk). Each document counts once: one whose near copy is stored already (the
@@ -231,12 +235,13 @@ class Ingestor:
         keys: dict[str, set[str]] = defaultdict(set)
         in_chunk: dict[str, Counter[str]] = defaultdict(Counter)
         for item in chunk:
-            if isinstance(item, RawDocument) and (lines := chrome_keys(item,
-                                                                       self.settings.clean)):
-                group = line_group(item, outlet)
-                keys[group] |= lines
+            if not isinstance(item, RawDocument):
+                continue
+            group, item_keys = lines[id(item)]
+            if item_keys:
+                keys[group] |= item_keys
                 if not self._stored_before(item):
-                    in_chunk[group].update(lines)
+                    in_chunk[group].update(item_keys)
         judges: dict[str, Callable[[str], bool]] = {}
         for group, group_keys in keys.items():
             stored = self.store.line_counts(group, group_keys)
@@ -257,7 +262,7 @@ class Ingestor:
         return any(_input_name(a.origin or "") == name
                    for a in self.store.articles_by_ids(near, with_text=False))
 
-    def _add_one(self, raw: RawDocument, outlet: str | None,
+    def _add_one(self, raw: RawDocument, outlet: str | None, group: str, chrome: set[str],
                  is_boilerplate: Callable[[str], bool] | None, report: AddReport) -> str:
         article = build_article(raw, outlet=outlet, is_boilerplate=is_boilerplate)
         keys = dedup_keys(raw, article, self._near)
@@ -288,8 +293,7 @@ class Ingestor:
             new_id = self.store.insert_article(
                 article, url_key=url_key, text_hash=keys.text_hash,
                 signature=self._near.to_bytes(keys.signature), band_keys=keys.bands,
-                line_keys=chrome_keys(raw, self.settings.clean),
-                line_group=line_group(raw, outlet))
+                line_keys=chrome, line_group=group)
         except IntegrityError:  # another process stored the same article meanwhile
             found = self.store.find_exact(url_key, keys.text_hash)
             if found is None:

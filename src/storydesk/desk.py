@@ -297,12 +297,11 @@ class Desk:
     ) -> ArticleSummary | StorySummary:
         """Stored article ids, files and URLs summarised together as one story (one
         input: that article's summary). Raises ``SummaryInputError`` on a bad input."""
+        from storydesk.services.comparisons import summary_judge
         from storydesk.services.summaries import summarize_inputs
 
         items = [str(i) for i in inputs]
         fetcher = self.fetcher if any("://" in i for i in items) else None
-        from storydesk.services.comparisons import summary_judge
-
         return summarize_inputs(self.store, self.settings, items, sentences, words,
                                 abstractive, fetcher, summary_judge(self.settings))
 

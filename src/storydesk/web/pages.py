@@ -120,20 +120,19 @@ def front(
     desk = state.desk
     outlet, since, cited = name_filter(outlet), since_filter(since), name_filter(cited)
     start = (page - 1) * PAGE_SIZE
-    rows = desk.stories(limit=PAGE_SIZE + 1, offset=start, outlet=outlet, since=since,
-                        cited=cited)
-    shown = rows[:PAGE_SIZE]
+    shown = desk.stories(limit=PAGE_SIZE, offset=start, outlet=outlet, since=since,
+                         cited=cited)
+    total = desk.count_stories(since=since, outlet=outlet, cited=cited)
     briefs = {a.id: a for a in desk.articles_by_ids([i for st in shown for i in st.article_ids])}
     items = [{"story": st, "lead": _first_sentence(state, st.id),
               "bars": _coverage_bars([briefs[i] for i in st.article_ids if i in briefs])}
              for st in shown]
     # "/?outlet=TASS" finds no story when TASS is only cited: say where its stories are
     cites_instead = (desk.count_stories(since=since, cited=outlet)
-                     if outlet and not rows and not cited else 0)
+                     if outlet and not total and not cited else 0)
     return render(
         request, "front.html", items=items, outlet=outlet or "", since=since or "",
-        cited=cited or "", page=page, has_next=len(rows) > PAGE_SIZE,
-        total=desk.count_stories(since=since, outlet=outlet, cited=cited),
+        cited=cited or "", page=page, has_next=start + PAGE_SIZE < total, total=total,
         cites_instead=cites_instead,
     )
 

@@ -119,6 +119,37 @@ def test_sources_outlets(tmp_path: Path) -> None:
     assert "Northgate Daily" in cli("sources", "outlets", db=db)[1]
 
 
+def test_outlet_table_counts_what_the_articles_hold(tmp_path: Path) -> None:
+    """The per-outlet table, counted in the store, agrees with the same figures worked out
+    from every stored article: counts, first and last day, copies and the sources cited,
+    an outlet-less article under ""."""
+    from collections import Counter
+
+    with Desk(str(tmp_path / "news.db")) as d:
+        d.add([str(p) for p in sorted(SAMPLE.iterdir()) if p.is_dir()])
+        first = next(p for p in sorted((SAMPLE / "northgate-daily").iterdir()))
+        copy = tmp_path / "copy.txt"
+        copy.write_text(first.read_text(encoding="utf-8") + "\nOne line more.\n",
+                        encoding="utf-8")
+        d.add([str(copy)], outlet="Copy Desk")
+        d.add([str(copy)], outlet="")
+        table = d.outlets(top_cited=3)
+        arts = d.articles(limit=None)
+    assert sum(r["count"] for r in table) == len(arts)
+    for row in table:
+        mine = [a for a in arts if (a.outlet or "") == row["name"]]
+        days = sorted(a.date[:10] for a in mine if a.date)
+        cited = Counter(c for a in mine for c in dict.fromkeys(a.cited))
+        assert row["count"] == len(mine)
+        assert (row["first"], row["last"]) == ((days[0], days[-1]) if days else (None, None))
+        assert row["duplicates"] == sum(1 for a in mine if a.duplicate_of)
+        assert [n for _, n in row["cited"]] == [n for _, n in cited.most_common(3)]
+        assert all(cited[name] == n for name, n in row["cited"])
+    counts = [r["count"] for r in table]
+    assert counts == sorted(counts, reverse=True) and len(table) >= 4
+    assert any(r["cited"] for r in table) and any(r["duplicates"] for r in table)
+
+
 # -- watch --------------------------------------------------------------------------
 def test_watch_for_seconds_json_rounds(http_server: TestHTTPServer, tmp_path: Path) -> None:
     db = tmp_path / "news.db"

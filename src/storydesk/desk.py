@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -223,23 +222,7 @@ class Desk:
         """Per outlet of the stored articles, most articles first: ``name``, ``count``,
         ``first`` and ``last`` date, ``duplicates`` (copies of earlier articles) and
         ``cited``, the ``top_cited`` sources it cites most as (name, articles)."""
-        by_outlet: dict[str, list[Article]] = defaultdict(list)
-        for a in self.articles(limit=None):
-            by_outlet[a.outlet or ""].append(a)
-        table = []
-        for name, arts in by_outlet.items():
-            cited: Counter[str] = Counter(c for a in arts for c in dict.fromkeys(a.cited))
-            dates = sorted(a.date[:10] for a in arts if a.date)
-            table.append({
-                "name": name,
-                "count": len(arts),
-                "first": dates[0] if dates else None,
-                "last": dates[-1] if dates else None,
-                "cited": cited.most_common(top_cited),
-                "duplicates": sum(1 for a in arts if a.duplicate_of),
-            })
-        table.sort(key=lambda r: (-r["count"], r["name"].lower()))
-        return table
+        return self.store.outlet_table(top_cited)
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search: (article, snippet), best first; ``storydesk.store.snippet_parts``

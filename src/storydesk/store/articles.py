@@ -4,6 +4,7 @@ counts, listings and lookups."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -209,6 +210,31 @@ class ArticleRows(StoreBase):
                                   cited)
         with self.engine.connect() as conn:
             return int(conn.execute(q).scalar() or 0)
+
+    def outlet_table(self, top_cited: int = 5) -> list[dict[str, Any]]:
+        """Per outlet (``""``: unknown): ``count``, ``first`` and ``last`` date (day),
+        ``duplicates`` and the ``top_cited`` sources cited by most of its articles as
+        (name, articles), most articles first. Counted in SQL; only the outlet and
+        citation columns are read for the citations, never the articles' text or names."""
+        c = articles.c
+        outlet = func.coalesce(c.outlet, "")
+        day = func.substr(c.date, 1, 10)
+        q = (select(outlet.label("name"), func.count().label("count"),
+                    func.min(day).label("first"), func.max(day).label("last"),
+                    func.count(c.duplicate_of).label("duplicates"))
+             .group_by(outlet))
+        cited: dict[str, Counter[str]] = {}
+        with self.engine.connect() as conn:
+            table = [dict(r._mapping) for r in conn.execute(q)]
+            for name, names in conn.execute(select(outlet, c.cited).order_by(c.id)):
+                if isinstance(names, str):  # a driver that hands JSON back as text
+                    names = json.loads(names)
+                if names:
+                    cited.setdefault(name, Counter()).update(list(dict.fromkeys(names)))
+        for row in table:
+            row["cited"] = cited.get(row["name"], Counter()).most_common(top_cited)
+        table.sort(key=lambda r: (-r["count"], r["name"].lower()))
+        return table
 
     def article_ids(self) -> list[int]:
         """Every stored article's id, in order."""

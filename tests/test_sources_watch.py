@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -328,3 +329,45 @@ def test_schema_upgrade_keeps_articles(tmp_path: Path) -> None:
     assert store.add_subscriptions([Subscription(url="https://x.example/f", every=60)]) == []
     store.close()
     assert Store(db).list_subscriptions()[0].url == "https://x.example/f"
+
+
+def test_entries_a_feed_stopped_listing_are_forgotten_after_a_while(
+        http_server: TestHTTPServer, desk: Desk) -> None:
+    """What a feed no longer lists and was handled over ``entry_keep_days`` ago is
+    forgotten; old entries the feed still lists are kept (else they would be fetched
+    again), and so is everything when the listing comes back empty."""
+    from sqlalchemy import select, update
+
+    from storydesk.store.schema import subscription_entries as se
+
+    def keys() -> set[str]:
+        with desk.store.engine.connect() as conn:
+            return set(conn.execute(select(se.c.entry_key)).scalars())
+
+    def poll_until(done: Callable[[], bool]) -> None:
+        watcher = Watcher(desk)
+        t = run_for(watcher, 30)
+        wait_until(done)
+        watcher.stop()
+        t.join(10)
+
+    def backdate() -> None:  # everything handled 60 days ago
+        with desk.store.engine.begin() as conn:
+            conn.execute(update(se).values(seen_at="2026-01-01T00:00:00+00:00"))
+
+    site = FeedSite(http_server, "/wire/feed.xml", "Test Wire")
+    site.publish(3)
+    desk.subscribe(site.feed_url, every=0.2)
+    poll_until(lambda: len(keys()) == 3)
+    backdate()
+    site.entries.remove(1)
+    site.publish(1)
+    poll_until(lambda: site.page_url(1) not in keys())
+    assert keys() == {site.page_url(n) for n in (2, 3, 4)}
+    assert site.page_hits(1) == 1 and desk.store.count_articles() == 4  # not fetched again
+    backdate()
+    site.entries.clear()
+    site.version += 1
+    hits = site.feed_hits()
+    poll_until(lambda: site.feed_hits() >= hits + 2)
+    assert keys() == {site.page_url(n) for n in (2, 3, 4)}  # an empty listing forgets nothing

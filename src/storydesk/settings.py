@@ -41,6 +41,9 @@ class FollowSettings:
     workers: int = 4  # hosts polled at once; one host's feeds are polled one after another
     entry_tries: int = 3  # an entry that fails this many times is not tried again
     max_entries: int | None = None  # new entries taken per poll (None: all); rest next poll
+    # An entry handled this many days ago that its feed no longer lists is forgotten (a
+    # feed that lists it again costs one fetch; the article is then a duplicate).
+    entry_keep_days: float = 30.0
     # A source due within this many seconds (and a tenth of its interval) is polled
     # in the round under way rather than in a round of its own a moment later.
     round_window: float = 5.0

@@ -104,6 +104,20 @@ class SubscriptionRows(StoreBase):
                 out.update({r.entry_key: (r.status, r.tries) for r in conn.execute(q)})
         return out
 
+    def forget_entries(self, sub_id: int, listed: Iterable[str], before: str) -> int:
+        """Forget a subscription's entries handled before ``before`` (ISO time) that are
+        not among ``listed`` (the keys its feed lists now); how many were forgotten."""
+        se = subscription_entries.c
+        keep = set(listed)
+        with self.engine.begin() as conn:
+            old = [k for k in conn.execute(select(se.entry_key).where(
+                (se.subscription_id == sub_id) & (se.seen_at < before))).scalars()
+                if k not in keep]
+            for i in range(0, len(old), 500):
+                conn.execute(subscription_entries.delete().where(
+                    (se.subscription_id == sub_id) & se.entry_key.in_(old[i : i + 500])))
+        return len(old)
+
     def mark_entry(self, sub_id: int, key: str, status: str,
                    article_id: int | None = None) -> None:
         """Record what became of one feed entry: "added", "duplicate" or "failed" (a

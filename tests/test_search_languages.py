@@ -1,4 +1,4 @@
-"""Full-text search in any language on SQLite: stems (``putins`` finds ``Putin``, a
+"""Full-text search in any language, on SQLite and PostgreSQL: stems (``putins`` finds ``Putin``, a
 Russian case ending finds the others), Chinese words inside unspaced text, snippets cut
 from the original text, and a store of the previous schema indexed on migration.
 
@@ -32,8 +32,8 @@ def _ids(store: Store, q: str) -> list[int]:
     return sorted(a.id for a, _ in store.search(q) if a.id is not None)
 
 
-def test_stems_and_chinese_words_are_found(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "d.db"))
+def test_stems_and_chinese_words_are_found(store_db: str) -> None:
+    store = Store(store_db)
     en, ru, zh, de = _fill(store)
     assert _ids(store, "putins") == [en]  # English plural/possessive form of a name
     assert _ids(store, "путина") == [ru]  # a Russian case ending
@@ -48,6 +48,11 @@ def test_stems_and_chinese_words_are_found(tmp_path: Path) -> None:
     assert "[卡尔斯克]" in snip
     assert snip.replace("[", "").replace("]", "").strip(" …") in ROWS[2][1]
     assert "[Putin]" in bracketed(store.search("putins")[0][1])
+    assert _ids(store, "karsk -hafen") == [en]
+    assert _ids(store, "karsk OR 港口") == [en, zh, de]
+    assert _ids(store, "Bürgermeist*") == [de]
+    assert _ids(store, "hafen") == _ids(store, "häfen") == [de]
+    store.close()
 
 
 def test_migration_indexes_a_store_of_the_previous_schema(tmp_path: Path) -> None:
@@ -69,3 +74,27 @@ def test_migration_indexes_a_store_of_the_previous_schema(tmp_path: Path) -> Non
     with sqlite3.connect(db) as con:  # v8: the raw-text FTS5 index search no longer reads
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     assert "articles_terms" in names and "articles_fts" not in names
+
+
+def test_postgresql_migration_indexes_a_store_of_the_previous_schema(pg_url: str) -> None:
+    """A PostgreSQL store of schema v8 (its ``search`` column generated from the raw
+    text) is read again through the text layer on opening."""
+    from sqlalchemy import text
+
+    from storydesk.store.schema import PG_SEARCH_CHARS
+
+    store = Store(pg_url)
+    en, ru, zh, de = _fill(store)
+    with store.engine.begin() as conn:  # back to v8, as a store made before this version
+        conn.execute(text("ALTER TABLE articles DROP COLUMN search"))
+        conn.execute(text(
+            "ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+            "setweight(to_tsvector('storydesk_search', coalesce(title, '')), 'A') || "
+            "setweight(to_tsvector('storydesk_search', "
+            f"left(coalesce(text, ''), {PG_SEARCH_CHARS})), 'D')) STORED"))
+        conn.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))
+    store.close()
+    store = Store(pg_url)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert _ids(store, "putins") == [en] and _ids(store, "港口") == [zh]
+    store.close()

@@ -13,7 +13,13 @@ from sqlalchemy import func, insert, select, text, update
 from storydesk.models import Article
 from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row, now_iso
 from storydesk.store.fulltext import index_row
-from storydesk.store.schema import articles, dup_bands, outlet_lines, story_articles
+from storydesk.store.schema import (
+    PG_SEARCH_SQL,
+    articles,
+    dup_bands,
+    outlet_lines,
+    story_articles,
+)
 
 
 class ArticleRows(StoreBase):
@@ -106,12 +112,16 @@ class ArticleRows(StoreBase):
             row = {k: v.replace("\0", "") if isinstance(v, str) else v for k, v in row.items()}
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
+            title, body = index_row(row["title"], row["text"], row["language"])
+            terms = {"id": new_id, "t": title, "x": body}
             if self.dialect == "sqlite":
-                title, body = index_row(row["title"], row["text"], row["language"])
                 conn.execute(text("INSERT INTO articles_terms(rowid, title, text) "
-                                  "VALUES (:id, :t, :x)"), {"id": new_id, "t": title, "x": body})
-                if row["language"] not in self._languages:
-                    self._languages = {*self._languages, row["language"]}
+                                  "VALUES (:id, :t, :x)"), terms)
+            else:
+                conn.execute(text(f"UPDATE articles SET search = {PG_SEARCH_SQL} "
+                                  "WHERE id = :id"), terms)
+            if row["language"] not in self._languages:
+                self._languages = {*self._languages, row["language"]}
             if band_keys:
                 conn.execute(
                     insert(dup_bands), [{"band_key": k, "article_id": new_id} for k in band_keys]

@@ -234,25 +234,40 @@ def wanted_terms(tree: Node) -> list[Term]:
 
 # -- PostgreSQL -----------------------------------------------------------------------------
 
-def pg_tsquery(tree: AllOf, config_param: str = "cfg") -> tuple[str, dict[str, Any]]:
+def pg_tsquery(tree: AllOf, reading: Reading | None = None,
+               config_param: str = "cfg") -> tuple[str | None, dict[str, Any]]:
     """An SQL expression of type tsquery for ``tree`` and its bound parameters; the text
-    search configuration is the parameter named ``config_param``."""
+    search configuration is the parameter named ``config_param``. ``reading`` as for
+    :func:`fts5_query` (each alternative a phrase of index terms, the last one a prefix
+    for ``prefix*``); None when nothing is left to look for."""
     params: dict[str, Any] = {}
     cfg = f"CAST(:{config_param} AS regconfig)"
 
-    def write(node: Node) -> str:
+    def phrase(words: list[str], prefix: bool) -> str:
+        name = f"t{len(params)}"
+        if prefix:  # to_tsquery syntax: each word quoted, the last one a prefix
+            quoted = ["'" + w.replace("\\", "").replace("'", "''") + "'" for w in words]
+            params[name] = " <-> ".join(quoted) + ":*"
+            return f"to_tsquery({cfg}, :{name})"
+        params[name] = " ".join(words)
+        return f"phraseto_tsquery({cfg}, :{name})"
+
+    def write(node: Node) -> str | None:
         if isinstance(node, Term):
-            name = f"t{len(params)}"
-            if node.prefix:
-                words = node.words()
-                params[name] = " <-> ".join(words[:-1] + [f"{words[-1]}:*"])
-                return f"to_tsquery({cfg}, :{name})"
-            params[name] = node.text
-            return f"phraseto_tsquery({cfg}, :{name})"
-        if isinstance(node, AnyOf):
-            return "(" + " || ".join(write(n) for n in node.items) + ")"
-        parts = [write(n) for n in node.include] + [f"!!{write(n)}" for n in node.exclude]
-        return "(" + " && ".join(parts) + ")"
+            alts = [a for a in (reading(node) if reading else [node.words() if node.prefix
+                                                                 else [node.text]]) if a]
+            items = [phrase(a, node.prefix) for a in alts]
+        elif isinstance(node, AnyOf):
+            items = [q for n in node.items if (q := write(n))]
+        else:
+            include = [q for n in node.include if (q := write(n))]
+            if not include:
+                return None
+            excluded = [f"!!{q}" for n in node.exclude if (q := write(n))]
+            return "(" + " && ".join(include + excluded) + ")"
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else "(" + " || ".join(items) + ")"
 
     return write(tree), params
 

@@ -1,5 +1,6 @@
-"""Full-text search: SQLite FTS5 over ``articles_terms`` with bm25, PostgreSQL's
-``search`` tsvector with ts_rank and ts_headline; snippets with marked matches."""
+"""Full-text search over the words as the text layer reads them (store/fulltext.py):
+SQLite FTS5 over ``articles_terms`` with bm25, PostgreSQL's ``search`` tsvector with
+ts_rank; snippets with marked matches cut from the original text on both."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import select, text
 from storydesk.models import Article
 from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row
 from storydesk.store.fulltext import MARK_END, MARK_START, highlight, term_reading
-from storydesk.store.query import AllOf, fts5_query, parse_query, pg_tsquery, wanted_terms
+from storydesk.store.query import fts5_query, parse_query, pg_tsquery, wanted_terms
 from storydesk.store.schema import articles
 
 
@@ -28,12 +29,17 @@ class SearchRows(StoreBase):
         OR, -word and NOT, "phrases", prefix*); a query that asks for nothing raises
         :class:`~storydesk.store.query.QueryError`. A title match counts five times a
         match in the text. SQLite: FTS5 with bm25; PostgreSQL: the ``search`` tsvector
-        column (GIN index) with ts_rank and ts_headline."""
+        column (GIN index) with ts_rank."""
         tree = parse_query(query)
+        reading = term_reading(self.languages())
         if self.dialect == "postgresql":
-            sql, params = _pg_search_sql(tree, limit)
+            tsq, params = pg_tsquery(tree, reading, "cfg")
+            if tsq is None:
+                return []
+            sql = _pg_search_sql(tsq)
+            params.update({"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS})
         else:
-            q = fts5_query(tree, term_reading(self.languages()))
+            q = fts5_query(tree, reading)
             if q is None:
                 return []
             sql = text(
@@ -52,11 +58,8 @@ class SearchRows(StoreBase):
                     select(*LISTING_COLUMNS).where(articles.c.id.in_([h.id for h in hits]))
                 )
             }
-        if self.dialect == "postgresql":
-            snips = {h.id: _pg_snippet(h.snip, h.head, h.tail) for h in hits}
-        else:
-            terms = wanted_terms(tree)
-            snips = {h.id: highlight(h.snip or "", terms, h.language) for h in hits}
+        terms = wanted_terms(tree)
+        snips = {h.id: highlight(h.snip or "", terms, h.language) for h in hits}
         return [(article_from_row(rows[h.id]), snips[h.id]) for h in hits if h.id in rows]
 
     def languages(self) -> set[str | None]:
@@ -74,23 +77,17 @@ class SearchRows(StoreBase):
 # column, title weighted A and text D; ranks weigh A five times D, as bm25 does in SQLite.
 PG_TS_CONFIG = "storydesk_search"
 PG_RANK_WEIGHTS = "{0.2, 0.2, 0.2, 1.0}"  # D, C, B, A
-PG_HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1"
 LANGUAGES_TTL = 60.0  # seconds a store trusts its list of stored languages
 
 
-def _pg_search_sql(tree: AllOf, limit: int) -> tuple[Any, dict[str, Any]]:
-    """The PostgreSQL search query for a parsed user query."""
-    tsq, params = pg_tsquery(tree, "cfg")
-    params.update({"n": limit, "cfg": PG_TS_CONFIG, "w": PG_RANK_WEIGHTS, "opts": PG_HEADLINE})
-    sql = text(
-        f"WITH q AS (SELECT {tsq} AS q), "
-        "hits AS (SELECT a.id, ts_rank(CAST(:w AS float4[]), a.search, q.q) AS r "
-        "FROM articles a, q WHERE a.search @@ q.q ORDER BY r DESC, a.id LIMIT :n) "
-        "SELECT hits.id, ts_headline(CAST(:cfg AS regconfig), a.text, q.q, :opts) AS snip, "
-        "left(a.text, 200) AS head, right(a.text, 200) AS tail "
-        "FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.r DESC, hits.id"
+def _pg_search_sql(tsq: str) -> Any:
+    """The PostgreSQL search query for a tsquery expression (:func:`pg_tsquery`)."""
+    return text(
+        f"WITH q AS (SELECT {tsq} AS q) "
+        "SELECT a.id, a.text AS snip, a.language, "
+        "ts_rank(CAST(:w AS float4[]), a.search, q.q) AS r "
+        "FROM articles a, q WHERE a.search @@ q.q ORDER BY r DESC, a.id LIMIT :n"
     )
-    return sql, params
 
 
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
@@ -105,18 +102,3 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
 def bracketed(snippet: str) -> str:
     """A search snippet with its matches written ``[like this]`` (the JSON form)."""
     return snippet.replace(MARK_START, "[").replace(MARK_END, "]")
-
-
-def _pg_snippet(snip: str, head: str, tail: str) -> str:
-    """A ts_headline fragment with ' … ' where it cuts the text, as FTS5's snippet has."""
-    import re
-
-    def words(s: str) -> str:
-        return " ".join(re.findall(r"\w+", s))
-
-    plain = words(snip.replace(MARK_START, "").replace(MARK_END, ""))
-    if not plain:
-        return snip
-    lead = "" if words(head).startswith(plain[:40]) else " … "
-    trail = "" if words(tail).endswith(plain[-40:]) else " … "
-    return f"{lead}{snip.strip()}{trail}"

@@ -50,7 +50,8 @@ def test_stems_and_chinese_words_are_found(store_db: str) -> None:
     assert "[Putin]" in bracketed(store.search("putins")[0][1])
     assert _ids(store, "karsk -hafen") == [en]
     assert _ids(store, "karsk OR 港口") == [en, zh, de]
-    assert _ids(store, "Bürgermeist*") == [de]
+    assert _ids(store, "Bürgermeist*") == [de] and _ids(store, "卡尔斯*") == [zh]
+    assert _ids(store, "港*") == [zh] and _ids(store, "卡尔斯克港*") == [zh]
     assert _ids(store, "hafen") == _ids(store, "häfen") == [de]
     store.close()
 

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from storydesk.store.query import Reading, Term
-from storydesk.text import index_terms, stem, word_spans
+from storydesk.text import has_cjk, index_terms, stem, word_spans
 
 __all__ = ["index_row", "term_reading", "highlight", "MARK_START", "MARK_END", "SNIPPET_WORDS"]
 
@@ -57,7 +57,8 @@ def _readings(term: str, languages: Iterable[str | None]) -> list[list[str]]:
 def term_reading(languages: Iterable[str | None]) -> Reading:
     """How a query term reaches ``articles_terms``: its readings in the stored languages
     (and with no language), any of which may match; a prefix term keeps its last word as
-    typed (folded, not stemmed), so ``Lukashenk*`` finds ``Lukashenko``."""
+    typed (folded, not stemmed), so ``Lukashenk*`` finds ``Lukashenko``; in an unspaced
+    script it is read as a word is, so ``卡尔斯*`` finds ``卡尔斯克``."""
     langs = list(dict.fromkeys([None, *languages]))
 
     def reading(term: Term) -> list[list[str]]:
@@ -66,10 +67,12 @@ def term_reading(languages: Iterable[str | None]) -> Reading:
         words = term.words()
         if not words:
             return []
-        head = " ".join(words[:-1])
+        head, last = " ".join(words[:-1]), words[-1]
+        # unspaced script has no word to complete: its bigrams, the last one a prefix
+        tail = index_terms(last) if has_cjk(last) else [_fold(last)]
         out: list[list[str]] = []
         for lang in langs:
-            toks = [t for t in index_terms(head, lang) if t] + [_fold(words[-1])]
+            toks = [t for t in index_terms(head, lang) if t] + tail
             if toks not in out:
                 out.append(toks)
         return out

@@ -36,6 +36,9 @@ WIRE = ("The harbour authority of Port Velmar said on Monday that the new contai
         "terminal will open in May after two years of building work and a long dispute "
         "over the dredging of the outer channel, which fishermen opposed.")
 
+OTHER = ("Ferry fares between Port Velmar and the islands will rise by a tenth from April, "
+         "the operator said, blaming the price of fuel and the cost of the new quay.")
+
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:
@@ -65,7 +68,15 @@ def batch_run(spark: object, tmp_path_factory: pytest.TempPathFactory):
         {"title": "Terminal opens in May", "text": WIRE, "outlet": "Wire B",  # same text
          "date": "2026-02-02", "url": "https://b.example/terminal"},
     ]
-    lines = [json.dumps(r) for r in rows] + ["{not json"]
+    lines = [json.dumps(r) for r in rows] + ["{not json"] + [json.dumps(r) for r in [
+        # the same URL again: the page edited since (one URL, one article) ...
+        {"title": "Terminal to open in May", "text": WIRE.replace("on Monday",
+                                                                  "on Monday evening"),
+         "outlet": "Wire A", "date": "2026-02-02", "url": "https://a.example/terminal"},
+        # ... and a page that now holds another text (another article, stored too)
+        {"title": "Ferry fares rise", "text": OTHER, "outlet": "Wire A", "date": "2026-02-03",
+         "url": "https://a.example/terminal"},
+    ]]
     (tmp / "rows.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp / "note.txt").write_text(
         "Library reopens after flood\n\nThe city library of Karsk reopened on Tuesday after "
@@ -120,6 +131,20 @@ def test_duplicates_dropped_and_failures_reported(batch_run) -> None:
     line3 = next(r for o, r in reasons.items() if o.endswith("rows.jsonl:3"))
     assert line3.startswith("line 3: invalid JSON") and "\n" not in line3
     assert report.failure_count == len(t["failures"]) == 2
+
+
+def test_one_url_is_one_article_only_when_the_texts_agree(batch_run) -> None:
+    """As in ``storydesk add``: a later text at a URL already read is a copy when it is a
+    near copy of the first text there, else another article, kept without the URL key."""
+    _, t, _ = batch_run
+    arts = {a["origin"].rsplit(":", 1)[1]: a for a in t["articles"]
+            if "rows.jsonl:" in a["origin"]}
+    dups = {d["origin"].rsplit(":", 1)[1]: d for d in t["duplicates"]
+            if "rows.jsonl:" in d["origin"]}
+    assert set(arts) == {"1", "5"} and set(dups) == {"2", "4"}
+    assert dups["4"]["kind"] == "exact" and dups["4"]["duplicate_of"] == arts["1"]["article_id"]
+    assert arts["1"]["url_key"] and arts["5"]["url_key"] is None
+    assert arts["5"]["url"] == "https://a.example/terminal"
 
 
 def test_stories_equal_the_single_machine_grouping(batch_run, tmp_path: Path) -> None:
@@ -214,3 +239,21 @@ def test_cli_reports_json_and_one_line_failures(spark: object, tmp_path: Path) -
     assert report["articles"] == 1 and report["stories"] == 1 and report["failed"] == 1
     assert report["failures"] == [{"origin": str(tmp_path / "no.txt"),
                                    "reason": "no such file or folder"}]
+
+
+def test_load_keeps_another_text_at_a_stored_url(batch_run, tmp_path: Path) -> None:
+    """Loading into a store that holds another text at one of the batch's URLs stores the
+    batch's article too (without the URL key), as ``storydesk add`` would."""
+    _, t, tmp = batch_run
+    other = tmp_path / "rows.jsonl"
+    other.write_text(json.dumps({"title": "Quay closed", "url": "https://a.example/terminal",
+                                 "text": "The old quay of Port Velmar closed on Friday for "
+                                         "repairs to its crane rails, the harbour said, "
+                                         "and will reopen in the autumn."}) + "\n",
+                     encoding="utf-8")
+    with Desk(str(tmp_path / "d.db")) as desk:
+        assert len(desk.add([str(other)]).added) == 1
+        rep = load_parquet(str(tmp / "out"), desk)
+        assert rep.articles == len(t["articles"]) and rep.already_stored == 0
+        wire = [a for a in desk.articles(limit=None) if a.title == "Terminal to open in May"]
+        assert len(wire) == 1

@@ -337,15 +337,33 @@ def _extract(job: _Job, docs: Any) -> tuple[Any, Any]:
     return ext, ext.filter(lambda x: not isinstance(x, Failure))
 
 
-def _exact_keys(r: dict[str, Any]) -> list[tuple[tuple[str, str], int]]:
+def _exact_keys(r: dict[str, Any]) -> list[tuple[tuple[str, str], tuple[int, bytes | None]]]:
     aid = r["article"].id
-    out = [(("hash", r["text_hash"]), aid)]
-    return out + ([(("url", r["url_key"]), aid)] if r["url_key"] else [])
+    out = [(("hash", r["text_hash"]), (aid, None))]
+    return out + ([(("url", r["url_key"]), (aid, r["signature"]))] if r["url_key"] else [])
 
 
-def _later(ids: Iterable[int]) -> list[tuple[int, int]]:
-    ids = sorted(ids)
-    return [(i, ids[0]) for i in ids[1:]]
+def _later(kv: tuple[tuple[str, str], Iterable[tuple[int, bytes | None]]], threshold: float
+           ) -> list[tuple[int, int | None]]:
+    """(later id, first id) for each later article of one text hash or canonical URL.
+    One URL is one article only when the texts agree, as in ``Ingestor``: a later text
+    at the URL that is not a near copy of the first's is another article, (id, None),
+    whose URL key goes."""
+    from storydesk.dedup import NearDupIndex
+
+    (kind, _key), items = kv
+    (first, first_sig), *rest = sorted(items)
+    if kind == "hash":
+        return [(i, first) for i, _ in rest]
+    a = NearDupIndex.from_bytes(first_sig)
+    return [(i, first if NearDupIndex.similarity(NearDupIndex.from_bytes(s), a) >= threshold
+             else None) for i, s in rest]
+
+
+def _drop_url_keys(rows: Iterable[tuple[int, dict[str, Any]]], ids: set[int]
+                   ) -> Iterable[tuple[int, dict[str, Any]]]:
+    for aid, r in rows:
+        yield aid, (r | {"url_key": None} if aid in ids else r)
 
 
 def _mark(v: tuple) -> dict[str, Any]:
@@ -361,9 +379,13 @@ def _deduplicate(job: _Job, arts: Any, keep_near: bool) -> tuple[Any, Any, Any]:
     Returns (exact: later id -> first id, the kept articles marked with their near
     copy, those chosen for stories)."""
     st, parts, disk = job.st, job.parts, job.disk
-    exact = (arts.flatMap(_exact_keys).groupByKey(parts).flatMap(lambda kv: _later(kv[1]))
-             .reduceByKey(min, parts).persist(disk))
-    kept = arts.keyBy(lambda r: r["article"].id).subtractByKey(exact, parts)
+    thr = st.dedup.near_threshold
+    later = (arts.flatMap(_exact_keys).groupByKey(parts)
+             .flatMap(lambda kv: _later(kv, thr)))
+    exact = later.filter(lambda kv: kv[1] is not None).reduceByKey(min, parts).persist(disk)
+    other_text = job.sc.broadcast(set(later.filter(lambda kv: kv[1] is None).keys().collect()))
+    kept = (arts.keyBy(lambda r: r["article"].id).subtractByKey(exact, parts)
+            .mapPartitions(lambda it: _drop_url_keys(it, other_text.value)))
     near = (kept.flatMap(lambda kv: [(b, (kv[0], kv[1]["signature"])) for b in kv[1]["bands"]])
             .groupByKey(parts).flatMap(lambda kv: tasks.near_pairs(kv[1], st))
             .reduceByKey(max, parts).mapValues(lambda v: (-v[1], round(v[0], 3))))

@@ -17,6 +17,7 @@ from typing import Any
 
 from storydesk.dedup import NearDupIndex
 from storydesk.models import Article, Entity, Story
+from storydesk.services.ingest import stored_at_url
 
 
 @dataclass
@@ -53,7 +54,13 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
     stored: list[Article] = []
     rows = sorted(_rows(out, "articles"), key=lambda r: r["article_id"])
     for r in rows:
-        found = store.find_exact(r["url_key"], r["text_hash"])
+        sig = near.signature(r["text"])
+        found = store.find_exact(text_hash=r["text_hash"])
+        url_key = r["url_key"]
+        if found is None:  # by URL only where the stored article holds this text
+            same_url, same_text = stored_at_url(store, near, url_key, sig)
+            found = same_url if same_text else None
+            url_key = None if same_url is not None else url_key
         if found is not None:
             new_id[r["article_id"]] = found
             rep.already_stored += 1
@@ -68,8 +75,7 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
             duplicate_of=new_id.get(r["duplicate_of"]) if r["duplicate_of"] else None,
             duplicate_share=r["duplicate_share"],
         )
-        sig = near.signature(a.text)
-        aid = store.insert_article(a, url_key=r["url_key"], text_hash=r["text_hash"],
+        aid = store.insert_article(a, url_key=url_key, text_hash=r["text_hash"],
                                    signature=near.to_bytes(sig), band_keys=near.band_keys(sig))
         new_id[r["article_id"]] = aid
         a.id = aid

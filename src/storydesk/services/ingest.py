@@ -98,6 +98,20 @@ def dedup_keys(raw: RawDocument, article: Article, near: NearDupIndex, *,
     return DedupKeys(url_key, text_fingerprint(article.text), sig, near.band_keys(sig))
 
 
+def stored_at_url(store: Store, near: NearDupIndex, url_key: str | None,
+                  signature: Any) -> tuple[int | None, bool]:
+    """The stored article at this canonical URL (None: none), and whether it holds this
+    text (MinHash ``signature``): one URL is one article only when the texts agree (a
+    page edited since); another text at a stored URL is another article, to be stored
+    without the URL key."""
+    same_url = store.find_exact(url_key=url_key) if url_key else None
+    if same_url is None:
+        return None, False
+    stored_sig = store.article_signature(same_url)
+    return same_url, bool(stored_sig) and near.similarity(
+        signature, near.from_bytes(stored_sig)) >= near.settings.near_threshold
+
+
 def _folder_name(unit: str) -> str | None:
     """The name of the folder holding a local file (None for a URL or a bare file name)."""
     if "://" in unit:
@@ -271,12 +285,9 @@ class Ingestor:
             return "duplicate"
         threshold = self.settings.dedup.near_threshold
         url_key = keys.url_key
-        if url_key and (same_url := self.store.find_exact(url_key=url_key)):
-            # One URL is one article only when the texts agree (a page edited since);
-            # another text at a stored URL is another article, stored without the key.
-            stored_sig = self.store.article_signature(same_url)
-            if stored_sig and self._near.similarity(
-                    keys.signature, self._near.from_bytes(stored_sig)) >= threshold:
+        same_url, same_text = stored_at_url(self.store, self._near, url_key, keys.signature)
+        if same_url is not None:
+            if same_text:
                 report.duplicates.append((raw.origin, same_url))
                 return "duplicate"
             url_key = None

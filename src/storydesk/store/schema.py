@@ -257,11 +257,27 @@ def _v6(conn: Connection) -> None:
 BACKFILL_ROWS = 500
 
 
+def _index_terms(conn: Connection, statement: str) -> None:
+    """Run ``statement`` (parameters ``id``, ``t``, ``x``) for every stored article with
+    its title's and text's index terms (store/fulltext.py), BACKFILL_ROWS at a time."""
+    from .fulltext import index_row
+
+    last = 0
+    while True:
+        rows = conn.execute(text(
+            "SELECT id, title, text, language FROM articles WHERE id > :last "
+            "ORDER BY id LIMIT :n"), {"last": last, "n": BACKFILL_ROWS}).all()
+        if not rows:
+            break
+        conn.execute(text(statement),
+                     [dict(zip(("id", "t", "x"), (r.id, *index_row(r.title, r.text, r.language)),
+                               strict=True)) for r in rows])
+        last = rows[-1].id
+
+
 def _v7(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         return
-    from .fulltext import index_row
-
     conn.execute(text(
         "CREATE VIRTUAL TABLE articles_terms USING fts5("
         "title, text, tokenize='unicode61 remove_diacritics 2')"
@@ -271,17 +287,7 @@ def _v7(conn: Connection) -> None:
         "CREATE TRIGGER articles_terms_ad AFTER DELETE ON articles BEGIN "
         "DELETE FROM articles_terms WHERE rowid = old.id; END"
     ))
-    last = 0
-    while True:
-        rows = conn.execute(text(
-            "SELECT id, title, text, language FROM articles WHERE id > :last "
-            "ORDER BY id LIMIT :n"), {"last": last, "n": BACKFILL_ROWS}).all()
-        if not rows:
-            break
-        conn.execute(text("INSERT INTO articles_terms(rowid, title, text) VALUES (:id, :t, :x)"),
-                     [dict(zip(("id", "t", "x"), (r.id, *index_row(r.title, r.text, r.language)),
-                               strict=True)) for r in rows])
-        last = rows[-1].id
+    _index_terms(conn, "INSERT INTO articles_terms(rowid, title, text) VALUES (:id, :t, :x)")
 
 
 # SQLite: search reads ``articles_terms`` only since v7, so the FTS5 index of the raw text
@@ -307,21 +313,9 @@ PG_SEARCH_SQL = (
 def _v9(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
-    from .fulltext import index_row
-
     conn.execute(text("ALTER TABLE articles DROP COLUMN search"))  # and its index
     conn.execute(text("ALTER TABLE articles ADD COLUMN search tsvector"))
-    last = 0
-    while True:
-        rows = conn.execute(text(
-            "SELECT id, title, text, language FROM articles WHERE id > :last "
-            "ORDER BY id LIMIT :n"), {"last": last, "n": BACKFILL_ROWS}).all()
-        if not rows:
-            break
-        conn.execute(text(f"UPDATE articles SET search = {PG_SEARCH_SQL} WHERE id = :id"),
-                     [dict(zip(("id", "t", "x"), (r.id, *index_row(r.title, r.text, r.language)),
-                               strict=True)) for r in rows])
-        last = rows[-1].id
+    _index_terms(conn, f"UPDATE articles SET search = {PG_SEARCH_SQL} WHERE id = :id")
     conn.execute(text("CREATE INDEX ix_articles_search ON articles USING gin (search)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_language ON articles (language)"))
 

@@ -26,10 +26,11 @@ general manager Tony Reagins said." / "The Los Angeles Angels made an eight-year
 first baseman Mark Teixeira in Las Vegas."): a name or place of its own breaks agreement,
 and the judge, fitted on single facts, scores such a pair low (0.20). The **event test**
 (:meth:`Repeats.retells`) reads the story itself: its event words are the content terms
-that at least ``event_df`` of the articles' opening sentences use, and at least three (what
-the outlets lead with: who, what, where), each weighted by how many do. A sentence tells a taken one's
-event again when it shares at least ``event_min`` of them with it and those hold at least
-``event_share`` of the weight of the event words it uses; what else it says is detail.
+that at least ``event_df`` of the articles' opening sentences use, and at least three
+(what the outlets lead with: who, what, where), each weighted by how many do. A sentence
+tells a taken one's event again when it shares at least ``event_min`` of them with it and
+those hold at least ``event_share`` of the weight of the event words it uses; what else it
+says is detail.
 """
 
 from __future__ import annotations

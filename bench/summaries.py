@@ -470,8 +470,12 @@ def duc_mmr(row: dict[str, Any], lam: float = 0.7, max_sim: float = 1.0) -> str:
 
 
 # The summariser as it was before the repeat test (redundancy.py): no containment test,
-# no fact judge in the selection ("before" in the redundancy figures).
-BEFORE = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(contain=2.0, ask=2.0)))
+# no event test, no fact judge in the selection ("before" in the redundancy figures).
+BEFORE = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(
+    contain=2.0, ask=2.0, event_min=0)))
+# The summariser without the event test (redundancy.Repeats.retells) but with the rest of
+# the repeat test and the fact judge: "before" in the repeats figures.
+NO_EVENT = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(event_min=0)))
 
 
 @functools.cache
@@ -491,10 +495,17 @@ def _storydesk_duc_before(row: dict[str, Any]) -> str:
     return _storydesk_duc(row, before=True)
 
 
+def _storydesk_duc_no_event(row: dict[str, Any]) -> str:
+    arts = [(i, d["text"]) for i, d in enumerate(row["documents"])]
+    return " ".join(s.text for s in summarize_story(arts, words=DUC_WORDS, params=NO_EVENT,
+                                                    judge=_judge()))
+
+
 def duc_section(data: Path, report: dict[str, Any], systems: dict[str, Any] | None = None) -> None:
     rows = read_jsonl(data / "summaries" / "duc2004.jsonl")
     runners: dict[str, Any] = {"storydesk": _storydesk_duc,
-                               "storydesk before": _storydesk_duc_before, "lead (D1)": duc_lead,
+                               "storydesk before": _storydesk_duc_before,
+                               "no event test": _storydesk_duc_no_event, "lead (D1)": duc_lead,
                                "mmr tf-idf": duc_mmr, **(systems or {})}
     names = sorted({k for r in rows for k in r.get("systems", {})})
     per: dict[str, list[dict[str, float]]] = {}
@@ -618,10 +629,6 @@ def _desk_sets(data: Path) -> dict[str, tuple[list[list[str]], dict[str, int]]]:
     }
 
 
-# The summariser without the event test (redundancy.Repeats.retells): "before" in the
-# repeats figures.
-NO_EVENT = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(event_min=0)))
-
 
 def repeats_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
     """One event told twice (:mod:`summary_repeats`): the story summaries of
@@ -629,7 +636,7 @@ def repeats_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
     without the event test and now (both with the fact judge), and the rule's agreement
     with the hand labels of the summaries without it. ``show``: print the flagged pairs
     of that many summaries, now."""
-    from summary_repeats import HAND_BEFORE, same_event_pairs
+    from summary_repeats import HAND_BEFORE, HAND_NOW, same_event_pairs
 
     print("\n## One event told twice: summaries with a pair of sentences naming the same "
           "kind of event and the same who or where (bench/summary_repeats.py)")
@@ -656,17 +663,17 @@ def repeats_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
             row[when] = {"summaries": hits, "pairs": pairs}
             print(f"  {name} {when:6}: {hits}/{len(stories)} summaries ({pairs} pairs)")
         out[name] = row
-    clear, arguable = HAND_BEFORE["clear"], HAND_BEFORE["arguable"]
-    before = flagged["before"]
-    agree = {"hand_clear": len(clear), "hand_arguable": len(arguable),
-             "rule": len(before), "rule_and_clear": len(before & clear),
-             "rule_and_arguable": len(before & arguable),
-             "rule_only": len(before - clear - arguable)}
-    print(f"  before, against the hand reading: {len(clear)} clear and {len(arguable)} "
-          f"arguable repeats; the rule flags {len(before)}: {len(before & clear)} clear, "
-          f"{len(before & arguable)} arguable, {len(before - clear - arguable)} read as no "
-          f"repeat")
-    out["agreement_before"] = agree
+    for when, hand in (("before", HAND_BEFORE), ("now", HAND_NOW)):
+        clear, arguable = hand["clear"], hand["arguable"]
+        rule = flagged[when]
+        out[f"agreement_{when}"] = {
+            "hand_clear": len(clear), "hand_arguable": len(arguable), "rule": len(rule),
+            "rule_and_clear": len(rule & clear), "rule_and_arguable": len(rule & arguable),
+            "rule_only": len(rule - clear - arguable)}
+        print(f"  {when}, against the hand reading: {len(clear)} clear and {len(arguable)} "
+              f"arguable repeats; the rule flags {len(rule)}: {len(rule & clear)} clear, "
+              f"{len(rule & arguable)} arguable, {len(rule - clear - arguable)} read as no "
+              f"repeat")
     report["repeats"] = out
 
 

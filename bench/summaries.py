@@ -34,15 +34,20 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
    at 100 words, ECB+ at 5 sentences) holding a pair of sentences that state one fact by
    a measure apart from the summariser's own test (:data:`MEASURES`), before the repeat
    test and now; ``--show N`` prints the loosely flagged pairs to read by hand.
-7. "Reported by 2 of 2" (:func:`reported_section`): two-article stories built from MSRP
+7. One event told twice (:func:`repeats_section`, ``--only repeats``): the same story
+   summaries holding a pair of sentences that name the same kind of event and the same
+   who or where (a rule apart from the summariser's tests: ``bench/summary_repeats.py``),
+   without the event test and now, and the rule's agreement with the hand reading.
+8. "Reported by 2 of 2" (:func:`reported_section`): two-article stories built from MSRP
    pairs; the share of pairs whose first sentence, shown as a summary sentence, is
    counted as reported by both articles, by word match alone and with the fact judge.
 
 Story summaries here get the fact judge the desk gives them
 (``services.comparisons.summary_judge``), as the reader and the API do.
 
-    .venv/bin/python bench/summaries.py --only-stories        # sections 4-7 and speed
+    .venv/bin/python bench/summaries.py --only-stories        # sections 4-8 and speed
     .venv/bin/python bench/summaries.py --only redundancy --show 100
+    .venv/bin/python bench/summaries.py --only repeats --show 136
 """
 
 from __future__ import annotations
@@ -465,8 +470,12 @@ def duc_mmr(row: dict[str, Any], lam: float = 0.7, max_sim: float = 1.0) -> str:
 
 
 # The summariser as it was before the repeat test (redundancy.py): no containment test,
-# no fact judge in the selection ("before" in the redundancy figures).
-BEFORE = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(contain=2.0, ask=2.0)))
+# no event test, no fact judge in the selection ("before" in the redundancy figures).
+BEFORE = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(
+    contain=2.0, ask=2.0, event_min=0)))
+# The summariser without the event test (redundancy.Repeats.retells) but with the rest of
+# the repeat test and the fact judge: "before" in the repeats figures.
+NO_EVENT = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(event_min=0)))
 
 
 @functools.cache
@@ -486,10 +495,17 @@ def _storydesk_duc_before(row: dict[str, Any]) -> str:
     return _storydesk_duc(row, before=True)
 
 
+def _storydesk_duc_no_event(row: dict[str, Any]) -> str:
+    arts = [(i, d["text"]) for i, d in enumerate(row["documents"])]
+    return " ".join(s.text for s in summarize_story(arts, words=DUC_WORDS, params=NO_EVENT,
+                                                    judge=_judge()))
+
+
 def duc_section(data: Path, report: dict[str, Any], systems: dict[str, Any] | None = None) -> None:
     rows = read_jsonl(data / "summaries" / "duc2004.jsonl")
     runners: dict[str, Any] = {"storydesk": _storydesk_duc,
-                               "storydesk before": _storydesk_duc_before, "lead (D1)": duc_lead,
+                               "storydesk before": _storydesk_duc_before,
+                               "no event test": _storydesk_duc_no_event, "lead (D1)": duc_lead,
                                "mmr tf-idf": duc_mmr, **(systems or {})}
     names = sorted({k for r in rows for k in r.get("systems", {})})
     per: dict[str, list[dict[str, float]]] = {}
@@ -602,17 +618,71 @@ def repeated_pairs(sentences: list[str]) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def redundancy_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
-    """Share of story summaries holding a pair of sentences that state one fact
-    (:func:`repeated_pairs`), before the repeat test and now, DUC 2004 at 100 words and
-    ECB+ events at the default 5 sentences. ``show``: print the loosely flagged pairs of
-    that many summaries (to read by hand)."""
-    sets = {
+def _desk_sets(data: Path) -> dict[str, tuple[list[list[str]], dict[str, int]]]:
+    """The 136 stories the repeat figures are read on, with the length the desk gives
+    each: DUC 2004 clusters at 100 words, ECB+ events (2+ articles) at 5 sentences."""
+    return {
         "duc2004": ([[d["text"] for d in r["documents"]]
                      for r in read_jsonl(data / "summaries" / "duc2004.jsonl")],
                     {"words": DUC_WORDS}),
         "ecbplus": ([s for s in _ecb_stories(data) if len(s) >= 2], {"n_sentences": 5}),
     }
+
+
+
+def repeats_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
+    """One event told twice (:mod:`summary_repeats`): the story summaries of
+    :func:`_desk_sets` holding a pair of sentences that tell the same event by the rule,
+    without the event test and now (both with the fact judge), and the rule's agreement
+    with the hand labels of the summaries without it. ``show``: print the flagged pairs
+    of that many summaries, now."""
+    from summary_repeats import HAND_BEFORE, HAND_NOW, same_event_pairs
+
+    print("\n## One event told twice: summaries with a pair of sentences naming the same "
+          "kind of event and the same who or where (bench/summary_repeats.py)")
+    out: dict[str, Any] = {}
+    flagged: dict[str, set[tuple[str, int]]] = {"before": set(), "now": set()}
+    shown = 0
+    for name, (stories, length) in _desk_sets(data).items():
+        row: dict[str, Any] = {"stories": len(stories)}
+        for when, params in (("before", NO_EVENT), ("now", StoryParams())):
+            pairs = 0
+            for k, texts in enumerate(stories):
+                summ = summarize_story([(i, t) for i, t in enumerate(texts)], **length,
+                                       params=params, judge=_judge())
+                sents = [s.text for s in summ]
+                found = same_event_pairs(sents)
+                pairs += len(found)
+                if found:
+                    flagged[when].add((name, k))
+                if found and when == "now" and shown < show:
+                    shown += 1
+                    for i, j in found:
+                        print(f"    {name} {k}:\n      {sents[i]}\n      {sents[j]}")
+            hits = sum(1 for s, _ in flagged[when] if s == name)
+            row[when] = {"summaries": hits, "pairs": pairs}
+            print(f"  {name} {when:6}: {hits}/{len(stories)} summaries ({pairs} pairs)")
+        out[name] = row
+    for when, hand in (("before", HAND_BEFORE), ("now", HAND_NOW)):
+        clear, arguable = hand["clear"], hand["arguable"]
+        rule = flagged[when]
+        out[f"agreement_{when}"] = {
+            "hand_clear": len(clear), "hand_arguable": len(arguable), "rule": len(rule),
+            "rule_and_clear": len(rule & clear), "rule_and_arguable": len(rule & arguable),
+            "rule_only": len(rule - clear - arguable)}
+        print(f"  {when}, against the hand reading: {len(clear)} clear and {len(arguable)} "
+              f"arguable repeats; the rule flags {len(rule)}: {len(rule & clear)} clear, "
+              f"{len(rule & arguable)} arguable, {len(rule - clear - arguable)} read as no "
+              f"repeat")
+    report["repeats"] = out
+
+
+def redundancy_section(data: Path, report: dict[str, Any], show: int = 0) -> None:
+    """Share of story summaries holding a pair of sentences that state one fact
+    (:func:`repeated_pairs`), before the repeat test and now, DUC 2004 at 100 words and
+    ECB+ events at the default 5 sentences. ``show``: print the loosely flagged pairs of
+    that many summaries (to read by hand)."""
+    sets = _desk_sets(data)
     strict, loose = MEASURES["strict"], MEASURES["loose"]
     print(f"\n## A fact said twice: summaries holding a pair the judge deems one fact "
           f"(strict: >= {strict[0]:.2f}, loose: >= {loose[0]:.2f}) or whose shorter one's "
@@ -714,7 +784,8 @@ def main() -> None:
                     help="print the problems of the first N summaries that do not read well")
     ap.add_argument("--msrp", type=int, default=0,
                     help="a random sample of N MSRP pairs for 'reported by' (0: all)")
-    ap.add_argument("--only", choices=["duc", "readability", "redundancy", "reported", "speed"],
+    ap.add_argument("--only", choices=["duc", "readability", "redundancy", "repeats", "reported",
+                                       "speed"],
                     help="one story section")
     args = ap.parse_args()
     report: dict[str, Any] = {}
@@ -722,6 +793,7 @@ def main() -> None:
         {"duc": lambda: duc_section(args.data, report),
          "readability": lambda: readability_section(args.data, report, show=args.show),
          "redundancy": lambda: redundancy_section(args.data, report, args.show),
+         "repeats": lambda: repeats_section(args.data, report, args.show),
          "reported": lambda: reported_section(args.data, report, args.msrp),
          "speed": lambda: story_speed(args.data, report)}[args.only]()
         if args.json:
@@ -731,6 +803,7 @@ def main() -> None:
         duc_section(args.data, report)
         readability_section(args.data, report, show=args.show)
         redundancy_section(args.data, report)
+        repeats_section(args.data, report)
         reported_section(args.data, report, args.msrp)
         story_speed(args.data, report)
         if args.json:

@@ -214,3 +214,58 @@ def test_a_stored_story_summary_is_keyed_by_the_judge_settings() -> None:
         summary_params_key(other, "story", 5, None, False)
     assert summary_params_key(s, "article", 3, None, False) == \
         summary_params_key(other, "article", 3, None, False)
+
+
+# A made-up transfer told by four outlets: each opening tells the same event (the Rovers
+# offer Pell Odum a five-year contract) in its own words, with a detail of its own (a
+# coach, a place, an age, a sum), so no opening is contained in another.
+ODUM = [
+    ("The Tarvo Rovers have offered a five-year contract to striker Pell Odum, coach Ilsa "
+     "Varn said on Friday night.\nOdum scored 31 goals for Kessa last season.\n"
+     "The Brill Lions are also said to want Odum."),
+    ("The Rovers of Tarvo made a five-year offer to the Kessa striker Pell Odum at the "
+     "winter meeting in Brill.\nKessa want a fee of at least 12 million crowns for Odum.\n"
+     "Rovers fans sang outside the stadium in Tarvo on Saturday."),
+    ("Pell Odum, 24, has a five-year contract offer from the Tarvo Rovers, his agent Dag "
+     "Moor confirmed.\nMoor said Odum would decide before the new year.\n"
+     "Odum scored 31 goals for Kessa last season."),
+    ("A five-year contract offer from the Rovers worth 9 million crowns awaits Pell Odum "
+     "in Tarvo.\nThe Brill Lions are also said to want Odum.\n"
+     "Kessa want a fee of at least 12 million crowns for Odum."),
+]
+
+
+def _odum(params: RedundancyParams) -> list[str]:
+    arts = [StoryArticle(i, t) for i, t in enumerate(ODUM)]
+    p = StoryParams(coverage=CoverageParams(redundancy=params))
+    return [s.text for s in summarize_story(arts, n_sentences=4, params=p)]
+
+
+def test_two_outlets_openings_of_one_event_are_said_once() -> None:
+    """Without the event test the summary takes two or more of the four openings (their
+    bigrams differ, each states a name or number of its own); with it, one, and the
+    sentences that add something (the fee, the rivals, the goals) are still taken."""
+    def openings(texts: list[str]) -> int:
+        return sum("five-year" in t for t in texts)
+
+    before = _odum(RedundancyParams(event_min=0))
+    assert openings(before) >= 2
+    now = _odum(RedundancyParams())
+    assert openings(now) == 1
+    assert any("12 million" in t or "Lions" in t or "31 goals" in t for t in now)
+
+
+def test_retells_needs_the_story_event_words() -> None:
+    """A sentence retells a taken one when most of the story's event words it uses (the
+    words the openings share, weighted by how many use them) are in that one; a sentence
+    on the same people with an event of its own does not."""
+    openings = [t.split("\n")[0] for t in ODUM]
+    other = "Kessa want a fee of at least 12 million crowns for Odum and the Rovers."
+    r = Repeats([*openings, other])
+    r.set_openings([0, 1, 2, 3])
+    assert {"five", "contract", "offer", "odum", "rover", "tarvo"} <= set(r.events)
+    assert r.retells(1, [0]) and r.retells(2, [0]) and r.retells(0, [3])
+    assert not r.retells(4, [0])  # the fee: only Odum and the Rovers in common
+    off = Repeats([*openings, other], params=RedundancyParams(event_min=0))
+    off.set_openings([0, 1, 2, 3])
+    assert not off.retells(1, [0])

@@ -21,7 +21,9 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
    of :mod:`.redundancy` (one sentence contained in the other, or in the taken ones
    together, with no number or name of its own; or, with a fact judge given, partly
    contained and judged one fact) are never both taken. The greedy cover asks the judge
-   only about the unit it is about to take.
+   only about the unit it is about to take, and also skips a unit that tells a taken
+   one's event again in other words (the story's event words, read off the articles'
+   openings: :meth:`.redundancy.Repeats.retells`; not in the integer program).
 4. **Order.** What happened first: of the chosen units that open their article, one that
    says when (a weekday, a month, "yesterday", "this morning" ...), closest to the story's
    TF-IDF centroid; then what the outlets add, in the articles'
@@ -192,6 +194,7 @@ class _Similarity:
                     langs.append(languages[u.article] if languages else None)
             self.rows.append([row[(u.article, i)] for i in u.indices])
         self.rep = Repeats(texts, langs, params, judge, context)
+        self.rep.set_openings([self.rows[k][0] for k, u in enumerate(units) if u.rank == 0])
 
     def repeats(self, a: int, b: int, limit: float, judge: bool = True) -> bool:
         """Units a and b state a fact in common: a sentence pair's cosine at least
@@ -206,6 +209,12 @@ class _Similarity:
         together (:meth:`.redundancy.Repeats.covered`)."""
         rows = [r for j in chosen for r in self.rows[j]]
         return all(self.rep.covered(x, rows) for x in self.rows[k])
+
+    def retells(self, k: int, chosen: Sequence[int]) -> bool:
+        """A sentence of unit ``k`` tells the event of a ``chosen`` one's sentence again
+        (:meth:`.redundancy.Repeats.retells`)."""
+        rows = [r for j in chosen for r in self.rows[j]]
+        return any(self.rep.retells(x, rows) for x in self.rows[k])
 
     def judged_repeat(self, k: int, chosen: Sequence[int]) -> bool:
         """Unit ``k`` repeats one of ``chosen`` by the fact judge (one call for all)."""
@@ -351,7 +360,7 @@ def _greedy(
             if max_sentences is not None and sents + len(u.indices) > max_sentences:
                 continue
             if any(_conflict(units, sim, k, j, params, judge=False) for j in chosen) or \
-                    sim.covered(k, chosen):
+                    sim.covered(k, chosen) or sim.retells(k, chosen):
                 continue
             gain = sum(weights.get(c, 0.0) for c in u.concepts - covered)
             gain = (gain + params.prior_weight * _prior(u)) / u.words**params.length_exponent

@@ -19,6 +19,18 @@ sentence against several taken together); or, with a fact judge given
 other at ``ask`` or more and the judge deems them one fact (probability ``judge``, 0.5).
 Only pairs past that cheap filter reach the judge, and each pair is asked once
 (:meth:`Repeats.same`).
+
+Neither catches two outlets' openings that tell one event in their own words, each with a
+detail of its own ("The Angels have offered an eight-year contract to Mark Teixeira,
+general manager Tony Reagins said." / "The Los Angeles Angels made an eight-year offer to
+first baseman Mark Teixeira in Las Vegas."): a name or place of its own breaks agreement,
+and the judge, fitted on single facts, scores such a pair low (0.20). The **event test**
+(:meth:`Repeats.retells`) reads the story itself: its event words are the content terms
+that at least ``event_df`` of the articles' opening sentences use, and at least three
+(what the outlets lead with: who, what, where), each weighted by how many do. A sentence
+tells a taken one's event again when it shares at least ``event_min`` of them with it and
+those hold at least ``event_share`` of the weight of the event words it uses; what else it
+says is detail.
 """
 
 from __future__ import annotations
@@ -93,6 +105,7 @@ class Repeats:
         self.judge = judge
         self.asked: dict[tuple[int, int], bool] = {}
         self.unions: dict[tuple[int, ...], Claims] = {}
+        self.events: dict[str, float] = {}  # set by set_openings
 
     def contained(self, a: int, b: int) -> float:
         """IDF-weighted share of sentence ``a``'s content terms that ``b`` has too."""
@@ -145,6 +158,37 @@ class Repeats:
                 and float(self.judge.between([self.texts[a]], [self.texts[b]])[0, 0])
                 >= self.params.judge)
         return self.asked[key]
+
+    def set_openings(self, openings: Sequence[int]) -> None:
+        """The story's event words from the opening sentences ``openings`` (one per
+        article): each content term in at least ``event_df`` of them, and in 3, weighted
+        by the number of openings that use it (``events``)."""
+        df: Counter[str] = Counter()
+        distinct = list(dict.fromkeys(openings))
+        for a in distinct:
+            df.update(self.claims[a].terms)
+        # in 3 at least: with two openings, all they share would count as "the event",
+        # and any sentence sharing three words with the other opening would retell it
+        floor = max(3.0, self.params.event_df * len(distinct))
+        self.events = {t: float(d) for t, d in df.items() if d >= floor}
+
+    def retells(self, a: int, chosen: Sequence[int]) -> bool:
+        """Sentence ``a`` tells the event of one of ``chosen`` again: it shares at least
+        ``event_min`` of the story's event words with that one, and they hold at least
+        ``event_share`` of the weight of the event words ``a`` uses (what else it says is
+        detail)."""
+        p = self.params
+        ev = self.events
+        own = [t for t in self.claims[a].terms if t in ev]
+        if p.event_min <= 0 or len(own) < p.event_min:
+            return False
+        total = sum(ev[t] for t in own)
+        for b in chosen:
+            tb = self.claims[b].terms
+            shared = [t for t in own if t in tb]
+            if len(shared) >= p.event_min and sum(ev[t] for t in shared) >= p.event_share * total:
+                return True
+        return False
 
     def ask_many(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Decide ``pairs`` at once: the pairs that need the judge go to it in one call."""

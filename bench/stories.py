@@ -31,6 +31,8 @@
 
 ``--undated`` removes every row's ``date`` before grouping (the text alone decides; the
 ECB+ and GNews files carry no dates, so for them it changes nothing and says so).
+``--sets duc2004`` groups the DUC 2004 articles (summaries/duc2004.jsonl) by cluster:
+real multi-outlet news (AP, New York Times) without dates.
 
 Data: ECB+ (Cybulska & Vossen 2014, CC-BY 3.0) and the Google News snippets of
 Yin & Wang (KDD 2014), see shared/data/README.md.
@@ -286,6 +288,18 @@ def _settings(pairs: list[str]) -> StorySettings:
     return dataclasses.replace(base, **changed)
 
 
+def load_set(data: Path, name: str) -> list[dict]:
+    """The rows {id, text, story, ...} of a set: ``stories/NAME.jsonl``, or ``duc2004``:
+    the 500 AP and New York Times articles of the 50 DUC 2004 clusters (each cluster a
+    news event followed over days to weeks; no dates, no titles), a cluster a story."""
+    if name == "duc2004":
+        with open(data / "summaries" / "duc2004.jsonl", encoding="utf-8") as fh:
+            return [{"id": d["id"], "text": d["text"], "story": c["id"]}
+                    for c in map(json.loads, fh) for d in c["documents"]]
+    with open(data / "stories" / f"{name}.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
@@ -311,7 +325,7 @@ def main() -> None:
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '-')}, "
           f"cpus={os.cpu_count()}")
     for name in [s for s in args.sets.split(",") if s]:
-        rows = [json.loads(line) for line in open(Path(args.data) / "stories" / f"{name}.jsonl")]
+        rows = load_set(Path(args.data), name)
         if args.undated:
             dated = sum(1 for r in rows if r.pop("date", None))
             print(f"undated: {dated} of {len(rows)} rows had a date, removed")

@@ -39,7 +39,6 @@ Yin & Wang (KDD 2014), see shared/data/README.md.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import random

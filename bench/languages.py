@@ -93,10 +93,10 @@ def _title_text(raw: str) -> tuple[str, str]:
 
 
 def storydesk_stories(arts: dict[str, tuple[str, str]], sets: list[str],
-                      pair_cosines: dict[str, dict[int, float]] | None = None
+                      vectors: dict[str, dict[int, float]] | None = None
                       ) -> tuple[dict[str, int], int, float, int]:
     """Story per article id through a real Desk; refused count, seconds, stored count.
-    ``pair_cosines``: filled with each stored article's story vector (``_vector_cosines``)."""
+    ``vectors``: filled with each stored article's story vector (``_story_vectors``)."""
     from storydesk.desk import Desk
     from storydesk.settings import Settings
 
@@ -131,17 +131,17 @@ def storydesk_stories(arts: dict[str, tuple[str, str]], sets: list[str],
                 s = desk.story_of(i)
                 if s is not None:
                     story[aid] = s
-        if pair_cosines is not None:
+        if vectors is not None:
             stored = {a.id: a for a in desk.store.articles_by_ids(sorted(by_url.values()),
                                                                   with_text=True)}
-            pair_cosines.update(_vector_cosines(
+            vectors.update(_story_vectors(
                 {aid: stored[i] for aid in arts
                  if (i := by_url.get(f"https://a{aid}.semeval.example/")) in stored},
                 settings.stories.vector))
         return story, len(report.failures), seconds, len(by_url)
 
 
-def _vector_cosines(stored: dict[str, Any], vs: Any) -> dict[str, dict[int, float]]:
+def _story_vectors(stored: dict[str, Any], vs: Any) -> dict[str, dict[int, float]]:
     """Each stored article's unit story vector (``featurize`` in its detected language,
     weighed with the IDF of all of them), by SemEval id: the pairs' cosines come from it."""
     from storydesk.stories.vectorize import TermStats, featurize

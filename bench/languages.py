@@ -2,7 +2,7 @@
 per-language TF-IDF baseline.
 
     .venv/bin/python bench/languages.py [--file ../shared/data/similarity/semeval2022_train.csv]
-        [--json OUT] [--set KEY=VALUE]
+        [--json OUT] [--set KEY=VALUE] [--pair-auc]
 
 1. Every article of the file (both sides of every pair, once each; the first line is
    the title) goes through a Desk on a SQLite file as a user adds it (JSON lines, no
@@ -17,6 +17,10 @@ per-language TF-IDF baseline.
    the labelled pairs (split by pair id) for same-story recall 0.85, per group, and the
    figures are read on the test half. storydesk is read on the same test half, on the
    dev half (where its settings were chosen), and on all pairs.
+
+``--pair-auc``: also, per language, the ROC area of the pairs' cosines under the
+grouper's own story vectors (``featurize`` in each stored article's detected language,
+IDF of all of them): how well the vectors alone order same-story pairs above different.
 
 Pairs are scored as pairs; a story-level baseline would need clustering on top.
 """
@@ -88,9 +92,11 @@ def _title_text(raw: str) -> tuple[str, str]:
     return (title.strip(), body.strip()) if sep and body.strip() else ("", raw.strip())
 
 
-def storydesk_stories(arts: dict[str, tuple[str, str]], sets: list[str]
+def storydesk_stories(arts: dict[str, tuple[str, str]], sets: list[str],
+                      vectors: dict[str, dict[int, float]] | None = None
                       ) -> tuple[dict[str, int], int, float, int]:
-    """Story per article id through a real Desk; refused count, seconds, stored count."""
+    """Story per article id through a real Desk; refused count, seconds, stored count.
+    ``vectors``: filled with each stored article's story vector (``_story_vectors``)."""
     from storydesk.desk import Desk
     from storydesk.settings import Settings
 
@@ -125,7 +131,52 @@ def storydesk_stories(arts: dict[str, tuple[str, str]], sets: list[str]
                 s = desk.story_of(i)
                 if s is not None:
                     story[aid] = s
+        if vectors is not None:
+            stored = {a.id: a for a in desk.store.articles_by_ids(sorted(by_url.values()),
+                                                                  with_text=True)}
+            vectors.update(_story_vectors(
+                {aid: stored[i] for aid in arts
+                 if (i := by_url.get(f"https://a{aid}.semeval.example/")) in stored},
+                settings.stories.vector))
         return story, len(report.failures), seconds, len(by_url)
+
+
+def _story_vectors(stored: dict[str, Any], vs: Any) -> dict[str, dict[int, float]]:
+    """Each stored article's unit story vector (``featurize`` in its detected language,
+    weighed with the IDF of all of them), by SemEval id: the pairs' cosines come from it."""
+    from storydesk.stories.vectorize import TermStats, featurize
+
+    feats = {aid: featurize(a.text, a.title or "", [e.name for e in a.entities], vs,
+                            a.language) for aid, a in stored.items()}
+    stats = TermStats(vs.n_features)
+    for f in feats.values():
+        stats.count(f.idx)
+    return {aid: dict(zip(f.idx.tolist(), stats.weigh(f.idx, f.tfw).tolist(), strict=True))
+            for aid, f in feats.items()}
+
+
+def _auc(pos: list[float], neg: list[float]) -> float:
+    """Share of (same-story, different) pairs of pairs ordered right by cosine."""
+    if not pos or not neg:
+        return float("nan")
+    return float(np.mean([[p > n for n in neg] for p in pos]))
+
+
+def print_pair_auc(vecs: dict[str, dict[int, float]], pairs: list[Pair]) -> None:
+    """ROC area of the pairs' own cosines (same story above different), per language."""
+    def cos(a: dict[int, float], b: dict[int, float]) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+    by: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for p in pairs:
+        if p.a in vecs and p.b in vecs:
+            c = cos(vecs[p.a], vecs[p.b])
+            for key in {p.group, p.lang_a if p.lang_a == p.lang_b else p.group}:
+                by[key][0 if p.same else 1].append(c)
+    print("\npair cosines, ROC area (same story above different): " + ", ".join(
+        f"{k} {_auc(*v):.3f}" for k, v in sorted(by.items())))
 
 
 def baseline_scores(arts: dict[str, tuple[str, str]], pairs: list[Pair]) -> list[float]:
@@ -175,13 +226,16 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="a StorySettings field (e.g. vector.stem=true); repeatable")
+    ap.add_argument("--pair-auc", action="store_true",
+                    help="also the ROC area of the pairs' own story-vector cosines, per language")
     args = ap.parse_args()
     arts, pairs = read(args.file)
     langs = Counter(lang for lang, _ in arts.values())
     print(f"{len(arts)} articles ({', '.join(f'{k} {v}' for k, v in langs.most_common())}); "
           f"{len(pairs)} labelled pairs ({sum(p.same for p in pairs)} same story)")
 
-    story, refused, seconds, stored = storydesk_stories(arts, args.set)
+    vecs: dict[str, dict[int, float]] | None = {} if args.pair_auc else None
+    story, refused, seconds, stored = storydesk_stories(arts, args.set, vecs)
     sizes = Counter(story.values())
     largest = max(sizes.values()) / max(1, stored) if sizes else 0.0
     print(f"storydesk: {stored} stored, {refused} refused, {len(sizes)} stories, largest "
@@ -217,6 +271,8 @@ def main() -> None:
               f"| {r_test[0]:.2f} / {r_test[1]:.2f} | {r_dev[0]:.2f} / {r_dev[1]:.2f} "
               f"| {b_test[0]:.2f} / {b_test[1]:.2f} "
               f"(cos ≥ {th:.2f}) |")
+    if vecs is not None:
+        print_pair_auc(vecs, pairs)
     if args.json:
         args.json.write_text(json.dumps({"stored": stored, "refused": refused,
                                          "stories": len(sizes), "largest_share": largest,

@@ -41,7 +41,6 @@ Yin & Wang (KDD 2014), see shared/data/README.md.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import random
@@ -280,12 +279,17 @@ def sample_orders(seeds: int) -> list[str]:
 def _settings(pairs: list[str]) -> StorySettings:
     """StorySettings with ``KEY=VALUE`` fields changed (numbers, as the field's type)."""
     base = StorySettings()
-    changed = {}
     for kv in pairs:
         key, value = kv.split("=", 1)
-        now = getattr(base, key)
-        changed[key] = float(value) if now is None else type(now)(value)
-    return dataclasses.replace(base, **changed)
+        *path, last = key.split(".")  # "vector.entity_boost": a field of a nested part
+        target = base
+        for part in path:
+            target = getattr(target, part)
+        now = getattr(target, last)
+        setattr(target, last, float(value) if now is None
+                else value.lower() in ("1", "true", "yes") if isinstance(now, bool)
+                else type(now)(value))
+    return base
 
 
 def load_set(data: Path, name: str) -> list[dict]:

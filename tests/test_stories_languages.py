@@ -191,3 +191,24 @@ def test_language_scores_count_pairs_within_and_across_languages():
     # across: (de, en) pairs: a-a twice (not joined), a-b four times (none joined)
     assert out["across_languages"] == {"same_story_pairs": 2, "pair_recall": 0.0,
                                        "different_pairs": 4, "pair_false_joins": 0.0}
+
+
+def test_names_count_less_outside_english():
+    """A name weighs ``entity_boost`` in English (or an unknown language) and
+    ``entity_boost_other`` in any other language; other words weigh the same."""
+    from storydesk.settings import VectorSettings
+    from storydesk.stories.vectorize import featurize
+
+    vs = VectorSettings(entity_boost=2.0, entity_boost_other=1.25)
+    text = "El lunes habló Wetterlind en el ayuntamiento de Karsk."
+
+    def weight(feats, word: str) -> float:
+        (b,) = [b for b, name in feats.names.items() if name.lower() == word]
+        return float(feats.tfw[np.searchsorted(feats.idx, b)])
+
+    en, es, unknown = (featurize(text, settings=vs, language=lang)
+                       for lang in ("en", "es", None))
+    assert weight(en, "wetterlind") == pytest.approx(2.0)
+    assert weight(unknown, "wetterlind") == pytest.approx(2.0)
+    assert weight(es, "wetterlind") == pytest.approx(1.25)
+    assert weight(en, "ayuntamiento") == weight(es, "ayuntamiento") == pytest.approx(1.0)

@@ -127,11 +127,12 @@ def featurize(text: str, title: str = "", entities: Iterable[str] | None = None,
     weights: dict[int, float] = {}
     is_ent: dict[int, bool] = {}
     names: dict[int, str] = {}
+    boost = s.entity_boost if (base_language(language) or "en") == "en" else s.entity_boost_other
     for term, c in counts.items():
         b = _bucket(term, mask)
         w = (1.0 + math.log(c)) if c >= 1.0 else c
         if named.get(term):
-            w *= s.entity_boost
+            w *= boost
             is_ent[b] = True
         weights[b] = weights.get(b, 0.0) + w
         names.setdefault(b, surface.get(term, term))

@@ -22,8 +22,10 @@ from storydesk.compare.judge import (
     _ngram_counts,
     figures_agreeing,
     judge_pairs,
+    lexicon_logits,
     load_judge,
     pair_features,
+    sentence_tokens,
 )
 
 
@@ -112,3 +114,41 @@ def test_minilm_judge_tells_one_fact_from_another():
              "Farmers in the north expect a poor harvest after weeks without rain."]
     p = judge_pairs(texts, [(0, 1), (0, 2)], load_judge("minilm"))
     assert p[0] > 0.5 > p[1]
+
+
+def test_lexicon_weighs_words_on_one_side_and_on_both() -> None:
+    """A word found on one side only adds its ``one`` weight, a word both sides have its
+    ``both`` weight; a pair whose sentences know too few of the lexicon's words is left
+    to the language-neutral judge."""
+    lex = {"min_known": 0.5, "one": {"and": -1.0, "said": 0.25, "the": 0.0, "mayor": 0.0},
+           "both": {"said": 0.5, "the": 0.125, "mayor": 0.0, "and": 0.0}}
+    toks = [sentence_tokens(t) for t in ("The mayor said and the mayor",
+                                         "The mayor said",
+                                         "The mayor",
+                                         "Der Bürgermeister sagte das")]
+    i, j = np.array([0, 2, 0]), np.array([1, 1, 3])
+    logit, applies = lexicon_logits(lex, toks, i, j)
+    assert applies.tolist() == [True, True, False]
+    # "and" on one side only (-1), "the", "mayor", "said" on both (0.125 + 0 + 0.5)
+    assert logit[0] == pytest.approx(-1.0 + 0.125 + 0.5)
+    assert logit[1] == pytest.approx(0.25 + 0.125)  # "said" on one side only
+    assert logit[2] == 0.0
+
+
+def test_shipped_judge_uses_its_english_lexicon_for_english_only() -> None:
+    """English pairs get the English variant (it tells an added clause from an added
+    attribution); the same pair in Spanish (our translation) keeps the neutral judge."""
+    model = load_judge()
+    assert "english" in model and model["english"]["lexicon"]["one"]["and"] < 0
+    en = ["The council approved the new budget for the harbour on Tuesday.",
+          "The council approved the new budget for the harbour on Tuesday, the mayor said.",
+          "The council approved the new budget for the harbour on Tuesday and raised taxes."]
+    es = ["El consejo aprobó el nuevo presupuesto del puerto el martes.",
+          "El consejo aprobó el nuevo presupuesto del puerto el martes, dijo el alcalde.",
+          "El consejo aprobó el nuevo presupuesto del puerto el martes y subió los impuestos."]
+    pairs = [(0, 1), (0, 2)]
+    p_en = judge_pairs(en, pairs)
+    assert p_en[0] > p_en[1]  # an attribution added is the same fact, a clause is not
+    neutral = {k: v for k, v in model.items() if k != "english"}
+    assert np.allclose(judge_pairs(es, pairs), judge_pairs(es, pairs, neutral))
+    assert not np.allclose(judge_pairs(en, pairs), judge_pairs(en, pairs, neutral))

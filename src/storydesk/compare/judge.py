@@ -422,10 +422,12 @@ def expand(z: np.ndarray, degree: int) -> np.ndarray:
     return np.hstack([z, z[:, a] * z[:, b]])
 
 
-def probabilities(model: dict[str, Any], feats: dict[str, np.ndarray]) -> np.ndarray:
+def probabilities(model: dict[str, Any], feats: dict[str, np.ndarray],
+                  extra: np.ndarray | None = None) -> np.ndarray:
     """The judge's probability of "same fact" for feature rows (:func:`pair_features`):
     features clipped to the range fitted on, standardised, their products (``degree``
-    2), standardised again, a logistic regression."""
+    2), standardised again, a logistic regression (``extra``: more of its logit, the
+    lexicon's of :func:`lexicon_logits`)."""
     x = np.column_stack([feats[f] for f in model["features"]])
     if "low" in model:  # a sentence pair unlike any fitted on is read as the nearest one
         x = np.clip(x, np.asarray(model["low"]), np.asarray(model["high"]))
@@ -442,7 +444,58 @@ def probabilities(model: dict[str, Any], feats: dict[str, np.ndarray]) -> np.nda
         w = np.zeros((d, d))
         w[a, b] = coef[d:]
         logit += np.einsum("ij,ij->i", z @ w, z)
+    if extra is not None:
+        logit = logit + extra
     return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+
+
+def lexicon_logits(lexicon: dict[str, Any], toks: Sequence[SentenceTokens], i: np.ndarray,
+                   j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The English lexicon's part of the logit for each pair (a fitted weight for each
+    word found on one side only, ``one``, and for each word both sides have, ``both``),
+    and whether it applies: both sentences' words at least ``min_known`` in its
+    vocabulary (English news; other languages' sentences know 0-30% of it)."""
+    col, one, both = _lexicon_arrays(lexicon)
+    rows, cols, known = [], [], np.zeros(len(toks))
+    for r, t in enumerate(toks):
+        found = [col[w] for w in t.words if w in col]
+        known[r] = len(found) / max(1, len(t.words))
+        found = list(set(found))
+        rows += [r] * len(found)
+        cols += found
+    applies = (known[i] >= lexicon["min_known"]) & (known[j] >= lexicon["min_known"])
+    b = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(toks), len(col)))
+    alone = b @ one  # every word counted as on one side only, then the shared ones mended
+    shared = np.asarray(b[i].multiply(b[j]) @ (both - 2 * one)).ravel()
+    return np.where(applies, alone[i] + alone[j] + shared, 0.0), applies
+
+
+_LEXICONS: dict[int, tuple[dict[str, Any], tuple[dict[str, int], np.ndarray, np.ndarray]]] = {}
+
+
+def _lexicon_arrays(lexicon: dict[str, Any]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """A lexicon's words as columns, and its two weights as arrays (kept per lexicon)."""
+    kept = _LEXICONS.get(id(lexicon))
+    if kept is None or kept[0] is not lexicon:
+        words = sorted(set(lexicon["one"]) | set(lexicon["both"]))
+        col = {w: k for k, w in enumerate(words)}
+        arrays = (col, np.array([lexicon["one"].get(w, 0.0) for w in words]),
+                  np.array([lexicon["both"].get(w, 0.0) for w in words]))
+        kept = _LEXICONS[id(lexicon)] = (lexicon, arrays)
+    return kept[1]
+
+
+def _judged(model: dict[str, Any], feats: dict[str, np.ndarray],
+            toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """:func:`probabilities` of the pairs, by the model's English variant (its features
+    and a word lexicon, ``english``) where that applies, else by the model itself."""
+    prob = probabilities(model, feats)
+    english = model.get("english")
+    if english:
+        extra, applies = lexicon_logits(english["lexicon"], toks, i, j)
+        if applies.any():
+            prob = np.where(applies, probabilities(english, feats, extra), prob)
+    return prob
 
 
 def _embeddings(model: dict[str, Any], texts: Sequence[str]) -> np.ndarray | None:
@@ -459,7 +512,10 @@ def judge_pairs(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, in
     model = model or load_judge()
     if not len(pairs):
         return np.zeros(0)
-    return probabilities(model, pair_features(texts, pairs, _embeddings(model, texts)))
+    p = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    toks = [sentence_tokens(t) for t in texts]
+    feats = pair_features(texts, p, _embeddings(model, texts), tokens=toks)
+    return _judged(model, feats, toks, p[:, 0], p[:, 1])
 
 
 def judge_matrix(texts: Sequence[str], groups: Sequence[Any] | None = None,
@@ -492,7 +548,7 @@ def judge_matrices(texts: Sequence[str], groups: Sequence[Any] | None = None,
         feats = pair_features(texts, np.column_stack([ii, jj]), _embeddings(model, texts),
                               tokens=toks)
         for m, f in ((out, feats), (apart, figures_agreeing(feats))):
-            prob = probabilities(model, f).astype(np.float32)
+            prob = _judged(model, f, toks, ii, jj).astype(np.float32)
             m[ii, jj] = prob
             m[jj, ii] = prob
     return out, apart

@@ -199,28 +199,41 @@ def fts5_query(tree: AllOf, reading: Reading | None = None) -> str | None:
 
 
 def _fts5(node: Node, reading: Reading | None) -> str | None:
+    def term(t: Term) -> list[str]:
+        alts = [a for a in (reading(t) if reading else [[t.text]]) if a]
+        return ['"' + " ".join(a).replace('"', '""') + '"' + (" *" if t.prefix else "")
+                for a in alts]
+
+    def all_of(include: list[str], exclude: list[str]) -> str:
+        out = " AND ".join(include)
+        if len(include) > 1:
+            out = f"({out})"
+        for q in exclude:
+            out += f" NOT {q}"
+        return f"({out})" if exclude else out
+
+    return _render(node, term, "OR", all_of)
+
+
+def _render(node: Node, term: Callable[[Term], list[str]], any_op: str,
+            all_of: Callable[[list[str], list[str]], str]) -> str | None:
+    """``node`` in an engine's syntax: ``term`` writes a term's alternatives (any may
+    match), ``any_op`` joins alternatives, ``all_of`` writes the included and excluded
+    parts of a group. What has nothing to look for is left out (None when nothing is
+    left; excluded parts alone look for nothing)."""
     if isinstance(node, Term):
-        alts = [a for a in (reading(node) if reading else [[node.text]]) if a]
-        quoted = ['"' + " ".join(a).replace('"', '""') + '"' + (" *" if node.prefix else "")
-                  for a in alts]
-        if not quoted:
+        items = term(node)
+    elif isinstance(node, AnyOf):
+        items = [q for n in node.items if (q := _render(n, term, any_op, all_of))]
+    else:
+        include = [q for n in node.include if (q := _render(n, term, any_op, all_of))]
+        if not include:
             return None
-        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
-    if isinstance(node, AnyOf):
-        items = [q for n in node.items if (q := _fts5(n, reading))]
-        if not items:
-            return None
-        return items[0] if len(items) == 1 else "(" + " OR ".join(items) + ")"
-    include = [q for n in node.include if (q := _fts5(n, reading))]
-    if not include:
+        return all_of(include, [q for n in node.exclude
+                                if (q := _render(n, term, any_op, all_of))])
+    if not items:
         return None
-    out = " AND ".join(include)
-    if len(include) > 1:
-        out = f"({out})"
-    excluded = [q for n in node.exclude if (q := _fts5(n, reading))]
-    for q in excluded:
-        out += f" NOT {q}"
-    return f"({out})" if excluded else out
+    return items[0] if len(items) == 1 else "(" + f" {any_op} ".join(items) + ")"
 
 
 def wanted_terms(tree: Node) -> list[Term]:
@@ -234,7 +247,7 @@ def wanted_terms(tree: Node) -> list[Term]:
 
 # -- PostgreSQL -----------------------------------------------------------------------------
 
-def pg_tsquery(tree: AllOf, reading: Reading | None = None,
+def pg_tsquery(tree: AllOf, reading: Reading,
                config_param: str = "cfg") -> tuple[str | None, dict[str, Any]]:
     """An SQL expression of type tsquery for ``tree`` and its bound parameters; the text
     search configuration is the parameter named ``config_param``. ``reading`` as for
@@ -252,24 +265,13 @@ def pg_tsquery(tree: AllOf, reading: Reading | None = None,
         params[name] = " ".join(words)
         return f"phraseto_tsquery({cfg}, :{name})"
 
-    def write(node: Node) -> str | None:
-        if isinstance(node, Term):
-            alts = [a for a in (reading(node) if reading else [node.words() if node.prefix
-                                                                 else [node.text]]) if a]
-            items = [phrase(a, node.prefix) for a in alts]
-        elif isinstance(node, AnyOf):
-            items = [q for n in node.items if (q := write(n))]
-        else:
-            include = [q for n in node.include if (q := write(n))]
-            if not include:
-                return None
-            excluded = [f"!!{q}" for n in node.exclude if (q := write(n))]
-            return "(" + " && ".join(include + excluded) + ")"
-        if not items:
-            return None
-        return items[0] if len(items) == 1 else "(" + " || ".join(items) + ")"
+    def term(t: Term) -> list[str]:
+        return [phrase(a, t.prefix) for a in reading(t) if a]
 
-    return write(tree), params
+    def all_of(include: list[str], exclude: list[str]) -> str:
+        return "(" + " && ".join(include + [f"!!{q}" for q in exclude]) + ")"
+
+    return _render(tree, term, "||", all_of), params
 
 
 def describe(tree: Node) -> str:

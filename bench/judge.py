@@ -55,6 +55,7 @@ from storydesk.compare.judge import (  # noqa: E402
     read_fact_pairs,
     scores,
     sentence_tokens,
+    word_sides,
 )
 
 DATA = ROOT.parent / "shared" / "data" / "compare" / "msrp_train.jsonl"
@@ -129,20 +130,9 @@ def _word_rows(toks: list, pairs: np.ndarray) -> tuple[sparse.csr_matrix, list[s
     # num_* features' business (and a contradiction's, which reads them as agreeing)
     vocab = sorted(w for w, c in df.items() if c >= LEXICON_MIN_DF
                    and not any(ch.isdigit() for ch in w))
-    col = {w: k for k, w in enumerate(vocab)}
-    rows, cols = [], []
-    for r, (a, b) in enumerate(pairs):
-        wa, wb = set(toks[a].words), set(toks[b].words)
-        for w in wa ^ wb:
-            if w in col:
-                rows.append(r)
-                cols.append(col[w])
-        for w in wa & wb:
-            if w in col:
-                rows.append(r)
-                cols.append(len(vocab) + col[w])
-    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(pairs), 2 * len(vocab)))
-    return m, vocab
+    one, both, _ = word_sides(toks, pairs[:, 0], pairs[:, 1],
+                              {w: k for k, w in enumerate(vocab)})
+    return sparse.hstack([one, both]).tocsr(), vocab
 
 
 def _english(x: np.ndarray, words: sparse.csr_matrix, vocab: list[str], y: np.ndarray) -> dict:

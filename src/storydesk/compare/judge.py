@@ -109,7 +109,7 @@ def _binary(bags: Sequence[Sequence[str] | frozenset[str]]) -> sparse.csr_matrix
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for r, bag in enumerate(bags):
-        for t in set(bag):
+        for t in dict.fromkeys(bag):  # in order: sums, so the fit, the same in every process
             rows.append(r)
             cols.append(vocab.setdefault(t, len(vocab)))
     return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
@@ -449,13 +449,11 @@ def probabilities(model: dict[str, Any], feats: dict[str, np.ndarray],
     return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
 
 
-def lexicon_logits(lexicon: dict[str, Any], toks: Sequence[SentenceTokens], i: np.ndarray,
-                   j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The English lexicon's part of the logit for each pair (a fitted weight for each
-    word found on one side only, ``one``, and for each word both sides have, ``both``),
-    and whether it applies: both sentences' words at least ``min_known`` in its
-    vocabulary (English news; other languages' sentences know 0-30% of it)."""
-    col, one, both = _lexicon_arrays(lexicon)
+def word_sides(toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray,
+               col: dict[str, int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """Which of a lexicon's words (``col``: word -> column) each pair has on one side
+    only and on both sides (0/1 matrices, a row per pair), and each sentence's share of
+    words the lexicon knows."""
     rows, cols, known = [], [], np.zeros(len(toks))
     for r, t in enumerate(toks):
         found = [col[w] for w in t.words if w in col]
@@ -463,26 +461,23 @@ def lexicon_logits(lexicon: dict[str, Any], toks: Sequence[SentenceTokens], i: n
         found = list(set(found))
         rows += [r] * len(found)
         cols += found
-    applies = (known[i] >= lexicon["min_known"]) & (known[j] >= lexicon["min_known"])
     b = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(toks), len(col)))
-    alone = b @ one  # every word counted as on one side only, then the shared ones mended
-    shared = np.asarray(b[i].multiply(b[j]) @ (both - 2 * one)).ravel()
-    return np.where(applies, alone[i] + alone[j] + shared, 0.0), applies
+    both = sparse.csr_matrix(b[i].multiply(b[j]))
+    return sparse.csr_matrix(b[i] + b[j] - 2 * both), both, known
 
 
-_LEXICONS: dict[int, tuple[dict[str, Any], tuple[dict[str, int], np.ndarray, np.ndarray]]] = {}
-
-
-def _lexicon_arrays(lexicon: dict[str, Any]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-    """A lexicon's words as columns, and its two weights as arrays (kept per lexicon)."""
-    kept = _LEXICONS.get(id(lexicon))
-    if kept is None or kept[0] is not lexicon:
-        words = sorted(set(lexicon["one"]) | set(lexicon["both"]))
-        col = {w: k for k, w in enumerate(words)}
-        arrays = (col, np.array([lexicon["one"].get(w, 0.0) for w in words]),
-                  np.array([lexicon["both"].get(w, 0.0) for w in words]))
-        kept = _LEXICONS[id(lexicon)] = (lexicon, arrays)
-    return kept[1]
+def lexicon_logits(lexicon: dict[str, Any], toks: Sequence[SentenceTokens], i: np.ndarray,
+                   j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The English lexicon's part of the logit for each pair (a fitted weight for each
+    word found on one side only, ``one``, and for each word both sides have, ``both``),
+    and whether it applies: both sentences' words at least ``min_known`` in its
+    vocabulary (English news; other languages' sentences know 0-30% of it)."""
+    words = sorted(set(lexicon["one"]) | set(lexicon["both"]))
+    one, both, known = word_sides(toks, i, j, {w: k for k, w in enumerate(words)})
+    logit = one @ np.array([lexicon["one"].get(w, 0.0) for w in words]) + \
+        both @ np.array([lexicon["both"].get(w, 0.0) for w in words])
+    applies = (known[i] >= lexicon["min_known"]) & (known[j] >= lexicon["min_known"])
+    return np.where(applies, logit, 0.0), applies
 
 
 def _judged(model: dict[str, Any], feats: dict[str, np.ndarray],

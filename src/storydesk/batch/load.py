@@ -54,10 +54,10 @@ def load_parquet(out: str, desk: Any, progress: Callable[[str], None] | None = N
     stored: list[Article] = []
     rows = sorted(_rows(out, "articles"), key=lambda r: r["article_id"])
     for r in rows:
-        sig = near.signature(r["text"])
         found = store.find_exact(text_hash=r["text_hash"])
         url_key = r["url_key"]
         if found is None:  # by URL only where the stored article holds this text
+            sig = near.signature(r["text"])
             same_url, same_text = stored_at_url(store, near, url_key, sig)
             found = same_url if same_text else None
             url_key = None if same_url is not None else url_key

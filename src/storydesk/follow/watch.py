@@ -435,8 +435,7 @@ class Watcher:
                 return False
             self._entry(sub, feed, key, entry, res)
         if keys:  # an empty listing (a feed emptied by mistake) forgets nothing
-            before = datetime.now(UTC) - timedelta(days=self.settings.entry_keep_days)
-            self.store.forget_entries(sub.id, keys, before.isoformat(timespec="seconds"))
+            self.store.forget_entries(sub.id, keys, self.settings.entry_keep_days)
         return complete
 
     def _entry(self, sub: Subscription, feed: ParsedFeed, key: str, entry: FeedEntry,

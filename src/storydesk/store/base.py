@@ -85,8 +85,9 @@ def safe_url(db: str) -> str:
         return db
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def now_iso(t: datetime | None = None) -> str:
+    """``t`` (default: now) as the store writes times: ISO 8601, UTC, to the second."""
+    return (t or datetime.now(UTC)).isoformat(timespec="seconds")
 
 
 def article_from_row(row: Row[Any]) -> Article:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -104,11 +105,12 @@ class SubscriptionRows(StoreBase):
                 out.update({r.entry_key: (r.status, r.tries) for r in conn.execute(q)})
         return out
 
-    def forget_entries(self, sub_id: int, listed: Iterable[str], before: str) -> int:
-        """Forget a subscription's entries handled before ``before`` (ISO time) that are
-        not among ``listed`` (the keys its feed lists now); how many were forgotten."""
+    def forget_entries(self, sub_id: int, listed: Iterable[str], days: float) -> int:
+        """Forget a subscription's entries handled over ``days`` ago that are not among
+        ``listed`` (the keys its feed lists now); how many were forgotten."""
         se = subscription_entries.c
         keep = set(listed)
+        before = now_iso(datetime.now(UTC) - timedelta(days=days))
         with self.engine.begin() as conn:
             old = [k for k in conn.execute(select(se.entry_key).where(
                 (se.subscription_id == sub_id) & (se.seen_at < before))).scalars()

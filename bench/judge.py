@@ -184,7 +184,8 @@ def _cv(x: np.ndarray, y: np.ndarray, base: np.ndarray, cols: list[str], boostin
             model = m | {"features": cols, "english": en | {"features": cols}}
             p = pairs[te]
             preds["judge, English lexicon"][te] = _judged(
-                model, {c: x[te, k] for k, c in enumerate(cols)}, toks, p[:, 0], p[:, 1]) >= 0.5
+                model, [{c: x[te, k] for k, c in enumerate(cols)}], toks, p[:, 0], p[:, 1]
+            )[0] >= 0.5
         if boosting:
             gb = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
                                             subsample=0.8, random_state=SEED)

@@ -480,17 +480,20 @@ def lexicon_logits(lexicon: dict[str, Any], toks: Sequence[SentenceTokens], i: n
     return np.where(applies, logit, 0.0), applies
 
 
-def _judged(model: dict[str, Any], feats: dict[str, np.ndarray],
-            toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """:func:`probabilities` of the pairs, by the model's English variant (its features
-    and a word lexicon, ``english``) where that applies, else by the model itself."""
-    prob = probabilities(model, feats)
+def _judged(model: dict[str, Any], readings: Sequence[dict[str, np.ndarray]],
+            toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray) -> list[np.ndarray]:
+    """:func:`probabilities` of the pairs for each reading of their features, by the
+    model's English variant (its features and a word lexicon, ``english``) where that
+    applies, else by the model itself; the lexicon's part is read once for all."""
     english = model.get("english")
-    if english:
-        extra, applies = lexicon_logits(english["lexicon"], toks, i, j)
-        if applies.any():
+    extra, applies = lexicon_logits(english["lexicon"], toks, i, j) if english else (None, None)
+    out = []
+    for feats in readings:
+        prob = probabilities(model, feats)
+        if english and applies.any():
             prob = np.where(applies, probabilities(english, feats, extra), prob)
-    return prob
+        out.append(prob)
+    return out
 
 
 def _embeddings(model: dict[str, Any], texts: Sequence[str]) -> np.ndarray | None:
@@ -510,7 +513,7 @@ def judge_pairs(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, in
     p = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     toks = [sentence_tokens(t) for t in texts]
     feats = pair_features(texts, p, _embeddings(model, texts), tokens=toks)
-    return _judged(model, feats, toks, p[:, 0], p[:, 1])
+    return _judged(model, [feats], toks, p[:, 0], p[:, 1])[0]
 
 
 def judge_matrix(texts: Sequence[str], groups: Sequence[Any] | None = None,
@@ -542,8 +545,8 @@ def judge_matrices(texts: Sequence[str], groups: Sequence[Any] | None = None,
         model = model or load_judge()
         feats = pair_features(texts, np.column_stack([ii, jj]), _embeddings(model, texts),
                               tokens=toks)
-        for m, f in ((out, feats), (apart, figures_agreeing(feats))):
-            prob = _judged(model, f, toks, ii, jj).astype(np.float32)
+        readings = _judged(model, [feats, figures_agreeing(feats)], toks, ii, jj)
+        for m, prob in zip((out, apart), readings, strict=True):
             m[ii, jj] = prob
             m[jj, ii] = prob
     return out, apart

@@ -97,19 +97,12 @@ def storydesk_stories(arts: dict[str, tuple[str, str]], sets: list[str],
                       ) -> tuple[dict[str, int], int, float, int]:
     """Story per article id through a real Desk; refused count, seconds, stored count.
     ``vectors``: filled with each stored article's story vector (``_story_vectors``)."""
+    from stories import story_settings  # bench/stories.py: KEY=VALUE, nested keys too
+
     from storydesk.desk import Desk
     from storydesk.settings import Settings
 
-    settings = Settings()
-    for kv in sets:
-        key, _, value = kv.partition("=")
-        target = settings.stories
-        *path, last = key.split(".")
-        for p in path:
-            target = getattr(target, p)
-        cur = getattr(target, last)
-        setattr(target, last, type(cur)(value) if not isinstance(cur, bool)
-                else value.lower() in ("1", "true", "yes"))
+    settings = Settings(stories=story_settings(list(sets)))
     with tempfile.TemporaryDirectory() as tmp:
         rows = Path(tmp) / "articles.jsonl"
         with rows.open("w", encoding="utf-8") as f:

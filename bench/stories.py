@@ -276,7 +276,7 @@ def sample_orders(seeds: int) -> list[str]:
     return out
 
 
-def _settings(pairs: list[str]) -> StorySettings:
+def story_settings(pairs: list[str]) -> StorySettings:
     """StorySettings with ``KEY=VALUE`` fields changed (numbers, as the field's type)."""
     base = StorySettings()
     for kv in pairs:
@@ -323,7 +323,7 @@ def main() -> None:
     ap.add_argument("--undated", action="store_true",
                     help="remove the rows' dates before grouping")
     args = ap.parse_args()
-    settings = _settings(args.set)
+    settings = story_settings(args.set)
     if args.set:
         print("settings: " + ", ".join(args.set))
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '-')}, "

@@ -1,7 +1,7 @@
 """The fact judge (same fact or not) on MSRP: 10-fold cross-validation, and fitting it.
 
     .venv/bin/python bench/judge.py [--data ../shared/data/compare/msrp_train.jsonl]
-                                    [--fit] [--embeddings] [--json]
+                                    [--fit] [--embeddings] [--json] [--reach]
 
 Cross-validation (stratified 10 folds, seed 0) on the training split of the Microsoft
 Research Paraphrase Corpus (news sentence pairs from different outlets; label 1 = same
@@ -210,6 +210,32 @@ def cross_validate(rows: list[dict], negatives: int = NEGATIVES) -> dict:
                (words, vocab, toks, pairs))
 
 
+def lexicon_reach() -> None:
+    """Per language of the SemEval-2022 news pairs, the share of sentences (the first five
+    of 6 words or more of each text) that know at least ``min_known`` of the shipped
+    English lexicon's words: the sentences the lexicon applies to."""
+    import csv
+    from collections import defaultdict
+
+    from storydesk.compare.judge import load_judge, word_sides
+    from storydesk.text import split_sentences
+
+    lex = load_judge()["english"]["lexicon"]
+    col = {w: k for k, w in enumerate(sorted(set(lex["one"]) | set(lex["both"])))}
+    by: dict[str, list[str]] = defaultdict(list)
+    path = ROOT.parent / "shared" / "data" / "similarity" / "semeval2022_train.csv"
+    with open(path, encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            for text, lang in ((r["text1"], r["lang1"]), (r["text2"], r["lang2"])):
+                by[lang] += [s for s in split_sentences(text)[:5] if len(s.split()) >= 6]
+    print(f"{path.name}: sentences knowing at least {lex['min_known']} of the lexicon's words")
+    for lang, sents in sorted(by.items()):
+        toks = [sentence_tokens(s) for s in sents]
+        none = np.zeros(0, dtype=np.int64)
+        known = word_sides(toks, none, none, col)[2]
+        print(f"  {lang}  {len(sents):5d} sentences  {np.mean(known >= lex['min_known']):.1%}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(DATA), help="labelled pairs {id, label, s1, s2}")
@@ -220,7 +246,12 @@ def main() -> None:
     ap.add_argument("--negatives", type=int, default=NEGATIVES,
                     help=f"unrelated pairs added as label 0 when fitting [{NEGATIVES}]")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--reach", action="store_true",
+                    help="only: where the shipped English lexicon applies, per language")
     args = ap.parse_args()
+    if args.reach:
+        lexicon_reach()
+        return
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rows = read_fact_pairs(args.data)

@@ -84,7 +84,10 @@ from storydesk.summarize.multi import (  # noqa: E402
     story_sources,
 )
 from storydesk.summarize.provenance import FactJudge  # noqa: E402
-from storydesk.summarize.readability import summary_problems  # noqa: E402
+from storydesk.summarize.readability import (  # noqa: E402
+    name_before_introduction,
+    summary_problems,
+)
 from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
 from storydesk.text import split_sentence_spans  # noqa: E402
@@ -554,7 +557,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
     out: dict[str, Any] = {}
     total = ok_all = 0
     for name, stories in sets.items():
-        ok = 0
+        ok = named = 0
         kinds: dict[str, int] = {}
         shown = 0
         for texts in stories:
@@ -562,6 +565,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
                                    judge=_judge())
             probs = summary_problems([(s.text, s.origin) for s in summ])
             ok += not probs
+            named += any(i >= 1 for _, i, _ in name_before_introduction([s.text for s in summ]))
             for p in probs:
                 k = p.split(":")[0]
                 k = re.sub(r"^sentence \d+ ", "", k)
@@ -573,8 +577,10 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
         total += len(stories)
         ok_all += ok
         print(f"  {name}: {ok}/{len(stories)} read on their own ({100 * ok / len(stories):.0f}%);"
-              f" problems: {dict(sorted(kinds.items(), key=lambda kv: -kv[1]))}")
-        out[name] = {"stories": len(stories), "read_on_own": ok, "problems": kinds}
+              f" problems: {dict(sorted(kinds.items(), key=lambda kv: -kv[1]))}; a name used "
+              f"alone before it is written in full, after the opening: {named}")
+        out[name] = {"stories": len(stories), "read_on_own": ok, "problems": kinds,
+                     "name_before_introduction": named}
     print(f"  all: {ok_all}/{total} ({100 * ok_all / total:.1f}%)")
     out["all"] = {"stories": total, "read_on_own": ok_all}
     report["readability"] = out

@@ -9,6 +9,7 @@ from storydesk.summarize.multi import summary_sources
 from storydesk.summarize.provenance import FactJudge, stating_sentences, word_match
 from storydesk.summarize.readability import (
     fragment_reason,
+    name_before_introduction,
     needs_predecessor,
     opening_pronoun,
     opens_with_quote,
@@ -242,3 +243,34 @@ def test_a_fact_judge_also_keeps_a_fact_from_being_said_twice() -> None:
 
     judged = summarize_story(arts, n_sentences=3, judge=FactJudge.from_predicate(judge))
     assert len({(1, 0), (2, 0)} & {s.origin for s in judged}) == 1
+
+
+def test_name_before_introduction() -> None:
+    """A name used alone before the sentence that writes it in full is found; a leading
+    "The" is not part of a name, and a name written in full first is fine."""
+    assert name_before_introduction([
+        "Floodgates opened at Lake Verin on Monday.",
+        "Harn would not say when the gates close.",
+        "The order came from the county mayor, Tilda Harn.",
+    ]) == [("Harn", 1, 2)]
+    assert name_before_introduction([
+        "Tilda Harn ordered the evacuation.", "Harn visited Brill.",
+    ]) == []
+    assert name_before_introduction(["The Rangers won.", "The Verin Rangers lost."]) == []
+    assert name_before_introduction(["卡尔斯克 发生 地震。", "地震。"], "zh") == []
+
+
+def test_a_name_is_written_in_full_before_it_is_used_alone() -> None:
+    """The summary's order puts the sentence that introduces a person before one that
+    names them by surname alone, whatever the articles' order; the opening stays first."""
+    a1 = ("Floodgates of the Verin dam were opened on Monday after record rain in Oskar "
+          "County.\nHarn would not say when the floodgates of the Verin dam will close.")
+    a2 = ("The Verin dam floodgates were opened on Monday as the lake rose in Oskar "
+          "County.\nThe order to open them came from the county mayor, Tilda Harn, "
+          "after a night of record rain.")
+    for arts in ([(1, a1), (2, a2)], [(2, a2), (1, a1)]):
+        out = [s.text for s in summarize_story(arts, n_sentences=4)]
+        harn = [k for k, t in enumerate(out) if "Harn" in t]
+        assert len(harn) == 2, out
+        assert "Tilda Harn" in out[harn[0]], out
+        assert name_before_introduction(out) == []

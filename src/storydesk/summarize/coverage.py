@@ -27,7 +27,9 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
 4. **Order.** What happened first: of the chosen units that open their article, one that
    says when (a weekday, a month, "yesterday", "this morning" ...), closest to the story's
    TF-IDF centroid; then what the outlets add, in the articles'
-   time order (their dates; undated ones last, as given) and each article's sentence order.
+   time order (their dates; undated ones last, as given) and each article's sentence order,
+   except that a unit writing a name in full comes before one that uses it alone
+   ("her publicist, Jack Ketsoyan" before "Ketsoyan would not say ...").
 """
 
 from __future__ import annotations
@@ -43,7 +45,14 @@ from storydesk.settings import CoverageParams
 from storydesk.text import stem, stopwords, word_count, words
 
 from .provenance import FactJudge
-from .readability import _HAS_QUOTE, fragment_reason, needs_predecessor
+from .readability import (
+    _HAS_QUOTE,
+    _bare_names,
+    _full_names,
+    fragment_reason,
+    name_before_introduction,
+    needs_predecessor,
+)
 from .redundancy import RedundancyParams, Repeats
 
 __all__ = ["CoverageParams", "Unit", "concepts_of", "select_units"]
@@ -163,7 +172,9 @@ def select_units(
         chosen = _ilp(units, fits, weights, sim, max_words, max_sentences, params)
     if chosen is None:
         chosen = _greedy(units, fits, weights, sim, max_words, max_sentences, params)
-    return _order(units, chosen, sim, article_order)
+    order = _order(units, chosen, sim, article_order)
+    return _introduce_names(units, order, languages[units[order[0]].article]
+                            if languages and order else None)
 
 
 class _Similarity:
@@ -412,3 +423,21 @@ def _order(
     rest = sorted((k for k in chosen if k != first),
                   key=lambda k: (place[units[k].article], units[k].indices[0]))
     return [first, *rest]
+
+
+def _introduce_names(units: Sequence[Unit], order: list[int], language: str | None) -> list[int]:
+    """A unit that writes a name in full moves up to just before the first unit that uses
+    the name alone (:func:`.readability.name_before_introduction`), the opening staying
+    first; not when the unit itself uses alone a name that a unit it would pass writes in
+    full (two units naming each other's people keep their order)."""
+    order = list(order)
+    for _ in range(len(order)):
+        texts = [units[k].text for k in order]
+        for _name, i, j in name_before_introduction(texts, language):
+            passed = set().union(*(_full_names(t) for t in texts[i:j]))
+            if i >= 1 and not (_bare_names(texts[j]) & passed):
+                order.insert(i, order.pop(j))
+                break
+        else:
+            return order
+    return order

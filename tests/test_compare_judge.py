@@ -210,3 +210,19 @@ def test_a_name_that_is_no_place_of_the_event_is_no_place_clash():
     b = CompareArticle("b", "The president signed the budget bill on Friday, Bush said.")
     assert [k for k in compare([a, b], similarity=False).contradictions
             if k.type == "place"] == []
+
+
+def test_judge_between_a_mask_judges_only_its_pairs_with_the_same_probabilities() -> None:
+    from storydesk.compare.judge import judge_between
+
+    a = ["Floodgates of the Verin dam were opened on Monday.",
+         "The mayor of Oskar County ordered 300 homes evacuated."]
+    b = ["The Verin dam opened its floodgates on Monday.",
+         "Residents of 300 homes in Oskar County were evacuated.",
+         "Heavy rain fell over Oskar County for three days."]
+    full = judge_between(a, b)
+    mask = np.array([[True, False, True], [False, True, False]])
+    some = judge_between(a, b, mask=mask)
+    assert np.allclose(some[mask], full[mask])
+    assert not some[~mask].any()
+    assert full[0, 0] > 0.5 and full[1, 1] > 0

@@ -269,3 +269,24 @@ def test_retells_needs_the_story_event_words() -> None:
     off = Repeats([*openings, other], params=RedundancyParams(event_min=0))
     off.set_openings([0, 1, 2, 3])
     assert not off.retells(1, [0])
+
+
+def test_judged_sources_asks_a_masked_judge_only_about_articles_not_yet_sources() -> None:
+    """With a judge that takes a mask (``FactJudge.some``), judged_sources asks it only
+    about the pairs it reads: a row of an article already among the sources is not."""
+    from storydesk.summarize.provenance import judged_sources
+
+    shown = ["The Verin dam opened its floodgates on Monday."]
+    rows = [(1, 0, shown[0]), (1, 1, "Floodgates at Verin were opened."),
+            (2, 0, "Verin dam gates opened.")]
+    sim = np.array([[1.0, 0.6, 0.4]])
+    masks: list[np.ndarray] = []
+
+    def some(a: list[str], b: list[str], mask: np.ndarray) -> np.ndarray:
+        masks.append(mask)
+        return np.where(mask, 0.9, 0.0)
+
+    judge = FactJudge(lambda a, b: np.full((len(a), len(b)), 0.9), 0.5, some)
+    out = judged_sources(shown, [[(1, 0)]], rows, judge, sim, 0.1)
+    assert out == [[(1, 0), (2, 0)]]
+    assert [m.tolist() for m in masks] == [[[False, False, True]]]

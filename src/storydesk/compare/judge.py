@@ -526,37 +526,51 @@ def judge_matrix(texts: Sequence[str], groups: Sequence[Any] | None = None,
 
 
 def judge_matrices(texts: Sequence[str], groups: Sequence[Any] | None = None,
-                   model: dict[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   model: dict[str, Any] | None = None, wanted: np.ndarray | None = None,
+                   apart: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """:func:`judge_matrix`, and the same judged as if the figures of each pair agreed:
     whether two sentences state one fact apart from their numbers (what contradictions
-    on numbers are looked for in). One reading of the features serves both."""
+    on numbers are looked for in). One reading of the features serves both.
+    ``wanted``: an ``n`` x ``n`` boolean mask, only the pairs it holds are judged (the
+    others 0; the IDFs are still over every text); ``apart`` false: the second matrix is
+    left at 0 (not read)."""
     n = len(texts)
     out = np.zeros((n, n), dtype=np.float32)
     if not n:
         return out, out.copy()
     np.fill_diagonal(out, 1.0)
-    apart = out.copy()
+    apart_m = out.copy()
     toks = [sentence_tokens(t) for t in texts]
     st = _binary([(*t.stems, *t.canon) for t in toks])
     common = (st @ st.T).toarray() > 0
     g = np.asarray(groups if groups is not None else range(n))
-    ii, jj = np.nonzero(np.triu(common, 1) & (g[:, None] != g[None, :]))
+    pick = np.triu(common, 1) & (g[:, None] != g[None, :])
+    if wanted is not None:
+        pick &= wanted | wanted.T
+    ii, jj = np.nonzero(pick)
     if len(ii):
         model = model or load_judge()
         feats = pair_features(texts, np.column_stack([ii, jj]), _embeddings(model, texts),
                               tokens=toks)
-        readings = _judged(model, [feats, figures_agreeing(feats)], toks, ii, jj)
-        for m, prob in zip((out, apart), readings, strict=True):
+        readings = _judged(model, [feats, figures_agreeing(feats)] if apart else [feats],
+                           toks, ii, jj)
+        for m, prob in zip((out, apart_m), readings, strict=False):
             m[ii, jj] = prob
             m[jj, ii] = prob
-    return out, apart
+    return out, apart_m
 
 
-def judge_between(a: Sequence[str], b: Sequence[str], model: dict[str, Any] | None = None
-                  ) -> np.ndarray:
+def judge_between(a: Sequence[str], b: Sequence[str], model: dict[str, Any] | None = None,
+                  mask: np.ndarray | None = None) -> np.ndarray:
     """The probability (``len(a)`` x ``len(b)``) that ``a[i]`` and ``b[j]`` state one fact
-    (0 where they share no content term); IDF over both lists."""
-    m = judge_matrices([*a, *b], [0] * len(a) + [1] * len(b), model)[0]
+    (0 where they share no content term); IDF over both lists. ``mask``: a ``len(a)`` x
+    ``len(b)`` boolean array, only the pairs it holds are judged (the others 0)."""
+    wanted = None
+    if mask is not None:
+        n = len(a) + len(b)
+        wanted = np.zeros((n, n), dtype=bool)
+        wanted[:len(a), len(a):] = mask
+    m = judge_matrices([*a, *b], [0] * len(a) + [1] * len(b), model, wanted, apart=False)[0]
     return m[:len(a), len(a):]
 
 

@@ -91,4 +91,7 @@ def summary_judge(settings: Settings) -> FactJudge:
     def between(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         return judge_between(a, b, model)
 
-    return FactJudge(between, settings.compare.align_threshold)
+    def some(a: Sequence[str], b: Sequence[str], mask: np.ndarray) -> np.ndarray:
+        return judge_between(a, b, model, mask)
+
+    return FactJudge(between, settings.compare.align_threshold, some)

@@ -36,16 +36,28 @@ SameFact = Callable[[str, str], bool]
 K = TypeVar("K", bound=Hashable)
 # between(a, b) -> len(a) x len(b) probabilities that a[i] and b[j] state one fact
 Between = Callable[[Sequence[str], Sequence[str]], np.ndarray]
+# some(a, b, mask) -> the same, judged only where the len(a) x len(b) boolean mask holds
+BetweenSome = Callable[[Sequence[str], Sequence[str], np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
 class FactJudge:
     """A judge of "these two sentences state one fact", given by the caller:
     ``between(a, b)`` is the ``len(a)`` x ``len(b)`` matrix of probabilities that
-    ``a[i]`` and ``b[j]`` state one fact; a pair at ``threshold`` or more does."""
+    ``a[i]`` and ``b[j]`` state one fact; a pair at ``threshold`` or more does.
+    ``some(a, b, mask)``, when given, judges only the pairs ``mask`` holds (0 elsewhere),
+    the probabilities of those as ``between`` gives them: callers that need a few pairs
+    of a large matrix ask it instead."""
 
     between: Between
     threshold: float = 0.5
+    some: BetweenSome | None = None
+
+    def between_some(self, a: Sequence[str], b: Sequence[str], mask: np.ndarray) -> np.ndarray:
+        """:attr:`between` where ``mask`` holds (by :attr:`some` when given), 0 elsewhere."""
+        if self.some is not None:
+            return self.some(a, b, mask)
+        return np.where(mask, self.between(a, b), 0.0)
 
     @classmethod
     def from_predicate(cls, same: SameFact) -> FactJudge:
@@ -154,7 +166,14 @@ def judged_sources(
         texts.setdefault(rows[r][2], len(texts))
     if not texts:
         return [list(s) for s in sources]
-    prob = judge.between(list(shown), list(texts))
+    # only the pairs read below: a shown sentence and a row of an article not yet a source
+    mask = np.zeros((len(shown), len(texts)), dtype=bool)
+    for k, src in enumerate(sources):
+        have = {a for a, _ in src}
+        for r in keep:
+            if rows[r][0] not in have and (similarity is None or np.isfinite(similarity[k, r])):
+                mask[k, texts[rows[r][2]]] = True
+    prob = judge.between_some(list(shown), list(texts), mask)
     out = []
     for k, src in enumerate(sources):
         have = {a for a, _ in src}

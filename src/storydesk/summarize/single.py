@@ -99,10 +99,10 @@ def is_summary_sentence(
         return False  # starts in the middle of a sentence
     if CHROME.match(s.lstrip("([\"'“‘`- ")) or CHROME_ANYWHERE.search(s):
         return False
-    letters = sum(c.isalpha() for c in s)
+    letters = sum(map(str.isalpha, s))
     if letters < 0.5 * len(s):
         return False  # tables, scores, lists of numbers
-    if not caseless and sum(c.isupper() for c in s) > 0.6 * letters:
+    if not caseless and sum(map(str.isupper, s)) > 0.6 * letters:
         return False  # ALL-CAPS banner
     return True
 

@@ -91,13 +91,12 @@ def is_caseless(text: str, lang: str | None = None) -> bool:
     or text with almost no capitals (a lower-cased corpus)."""
     if lang and lang.split("-", 1)[0].lower() in UNCASED:
         return True
-    letters = upper = 0
-    for ch in text[:5000]:
-        if ch.isalpha():
-            letters += 1
-            if ch.isupper():
-                upper += 1
-    return letters >= 20 and upper / letters < 0.005
+    sample = text[:5000]
+    letters = sum(map(str.isalpha, sample))
+    if letters < 20:
+        return False
+    # (upper-case characters that are not letters, such as Ⅻ, count as capitals too)
+    return sum(map(str.isupper, sample)) / letters < 0.005
 
 
 def _next_word(line: str, pos: int) -> str:

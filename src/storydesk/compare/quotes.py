@@ -5,9 +5,10 @@ A quote is credited by the attribution in its own sentence, outside the quotatio
 which he said), else by that of the sentence before it ("Kalvan said:" then the quote).
 A person named as the subject of the speech verb (right before it, or right after a
 "said") is the speaker, unless another name closed by a comma comes between the verb and
-the person ("According to AMD, SeaMicro will ...": the speaker is AMD, not a person); a pronoun ("he said", "she wrote") is the nearest person named
-before it in the article. With no attribution the speaker is unknown (None), and an
-unknown speaker is never compared.
+the person ("According to AMD, SeaMicro will ...": the speaker is AMD, not a person); a
+pronoun ("he said", "she wrote") is the nearest person named before it in the article.
+With no attribution the speaker is unknown (None), and an unknown speaker is never
+compared.
 """
 
 from __future__ import annotations

@@ -144,6 +144,17 @@ def test_quote_credit_by_attribution():
     assert credit(['"Nobody expected this."'], 0, persons) is None
 
 
+def test_a_quote_credited_to_an_organisation_is_not_given_to_a_person_after_it():
+    """"According to Velcor, Harn Systems will ..." credits Velcor (no person), even when
+    the next name is taken for a person; the mayor's title before her name still counts."""
+    persons = ["Harn Systems", "Tilda Harn"]
+    s = ['According to Velcor, Harn Systems will sell its servers "for the foreseeable '
+         'future," but new ones come next year.']
+    assert credit(s, 0, persons) is None
+    t = ['"The dam is safe," said the county mayor, Tilda Harn.']
+    assert credit(t, 0, persons)[0] == "Harn"
+
+
 def test_unknown_speaker_is_never_an_attribution_clash():
     a = CompareArticle("a", 'Senator Maria Lund spoke in Velgrad. "The budget will pass '
                        'before the summer recess," Lund said.')

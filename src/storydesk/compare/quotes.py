@@ -4,9 +4,11 @@ A quote is credited by the attribution in its own sentence, outside the quotatio
 ("...," Kalvan said; said Kalvan; Kalvan told reporters; Kristol wrote in a letter; in
 which he said), else by that of the sentence before it ("Kalvan said:" then the quote).
 A person named as the subject of the speech verb (right before it, or right after a
-"said") is the speaker; a pronoun ("he said", "she wrote") is the nearest person named
-before it in the article. With no attribution the speaker is unknown (None), and an
-unknown speaker is never compared.
+"said") is the speaker, unless another name closed by a comma comes between the verb and
+the person ("According to AMD, SeaMicro will ...": the speaker is AMD, not a person); a
+pronoun ("he said", "she wrote") is the nearest person named before it in the article.
+With no attribution the speaker is unknown (None), and an unknown speaker is never
+compared.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ _PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”][^\"“”]*[\"“”]")
 _MARK = re.compile(r"[\"“”]")
 _GAP = 40  # characters between a name and its speech verb, at most
+# A capitalised word closed by a comma between a speech verb and a person: the speaker is
+# that word (an organisation: "According to AMD, SeaMicro will ..."), not the person.
+_NAMED_BEFORE = re.compile(r"\b[A-Z][\w'’&.-]*\s*[,;:]")
 
 
 def _mentions(text: str, persons: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -55,8 +60,9 @@ def _attribution(outside: str, persons: Sequence[str], before: str
         if left and not re.search(r"[.;:!?]", gap_text) and not _PRONOUN.search(gap_text):
             return _last(left[-1][2]), NAMED
         right = [n for n in names if n[0] >= verb.end() and n[0] - verb.end() <= _GAP]
-        if right and not _PRONOUN.search(outside[verb.end():right[0][0]]) \
-                and not _VERB.search(outside[verb.end():right[0][0]]):
+        gap = outside[verb.end():right[0][0]] if right else ""
+        if right and not _PRONOUN.search(gap) and not _VERB.search(gap) \
+                and not _NAMED_BEFORE.search(gap):
             return _last(right[0][2]), NAMED
         pro = [m for m in _PRONOUN.finditer(outside)
                if 0 <= verb.start() - m.end() <= 12 or 0 <= m.start() - verb.end() <= 2]

@@ -41,6 +41,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from storydesk.settings import RedundancyParams
 from storydesk.text import content_terms
 
@@ -205,9 +207,12 @@ class Repeats:
         if need and self.judge is not None:
             left = sorted({a for a, _ in need})
             right = sorted({b for _, b in need})
-            prob = self.judge.between([self.texts[i] for i in left],
-                                      [self.texts[j] for j in right])
             li = {v: r for r, v in enumerate(left)}
             ri = {v: c for c, v in enumerate(right)}
+            mask = np.zeros((len(left), len(right)), dtype=bool)
+            for a, b in need:
+                mask[li[a], ri[b]] = True
+            prob = self.judge.between_some([self.texts[i] for i in left],
+                                           [self.texts[j] for j in right], mask)
             for a, b in need:
                 self.asked[(a, b)] = bool(prob[li[a], ri[b]] >= self.params.judge)

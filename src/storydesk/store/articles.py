@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from storydesk.models import Article
-from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row, now_iso
+from storydesk.models import Article, now_iso
+from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row
 from storydesk.store.fulltext import index_row
 from storydesk.store.schema import (
     PG_SEARCH_SQL,

@@ -74,6 +74,8 @@ def test_a_prefix_in_an_unspaced_script_matches_at_a_word_start(store_db: str) -
     assert _ids(store, "宣布 交易*") == [zh] and _ids(store, "北京 -政府*") == [zh]
     assert _ids(store, "ールス*") == _ids(store, "カールスク港*") == [ja]
     assert _ids(store, "ǂ*") == []  # the mark of a word start is no word of a query
+    assert "[北京市政府]" in bracketed(store.search("北京市政府*")[0][1])
+    assert "[カールスク]港" in bracketed(store.search("カールスク*")[0][1])
     store.close()
 
 

@@ -21,6 +21,7 @@ cut from the original text around the words whose reading matched, marked betwee
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -152,9 +153,16 @@ def highlight(text: str, terms: list[Term], language: str | None,
     spans = word_spans(head, language, segment=False)
     if not spans:
         return head[:200]
+    # a prefix of over two unspaced characters: the bigrams in each place it is written
+    runs = {r for t in terms if t.prefix and t.words()
+            and len(r := trailing_run(t.words()[-1])) > 2}
+    covered = {s for r in runs for m in re.finditer(re.escape(r), head)
+               for s in range(m.start(), m.end() - 1)}
 
     def matches(i: int) -> bool:
         s, e = spans[i]
+        if s in covered:
+            return True
         key = stem(head[s:e].lower(), language)
         key = key if key.isascii() else _fold(key)
         return key in wanted or (bool(prefixes) and key.startswith(prefixes))
@@ -182,3 +190,4 @@ def highlight(text: str, terms: list[Term], language: str | None,
     lead = "" if start == 0 else " … "
     tail = "" if end == len(spans) and len(head) == len(text) else " … "
     return lead + "".join(out) + tail
+

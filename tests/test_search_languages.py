@@ -56,6 +56,56 @@ def test_stems_and_chinese_words_are_found(store_db: str) -> None:
     store.close()
 
 
+def test_a_prefix_in_an_unspaced_script_matches_at_a_word_start(store_db: str) -> None:
+    """``北京*`` finds the words that begin with 北京 (jieba's words in Chinese), not
+    ``京市`` inside 北京市; with no segmenter (Japanese) every character starts a word."""
+    store = Store(store_db)
+    zh = store.insert_article(Article(
+        title="北京市政府宣布新计划", text="北京市政府周一宣布，证券交易所将延长交易时间。",
+        language="zh", word_count=9), url_key=None, text_hash="zh", signature=None,
+        band_keys=[])
+    ja = store.insert_article(Article(
+        title="カールスク港が再開した", text="カールスク港は月曜日に再開した。", language="ja",
+        word_count=9), url_key=None, text_hash="ja", signature=None, band_keys=[])
+    assert _ids(store, "北京*") == _ids(store, "北京市政府*") == _ids(store, "交易*") == [zh]
+    assert _ids(store, "京市*") == _ids(store, "政府*") == []  # inside the word 北京市政府
+    assert _ids(store, "京市政府宣布*") == []  # longer than START_CHARS: inside a word too
+    assert _ids(store, "京市") == _ids(store, '"京市政府"') == [zh]  # a word: anywhere
+    assert _ids(store, "宣布 交易*") == [zh] and _ids(store, "北京 -政府*") == [zh]
+    assert _ids(store, "ールス*") == _ids(store, "カールスク港*") == [ja]
+    assert _ids(store, "ǂ*") == []  # the mark of a word start is no word of a query
+    assert "[北京市政府]" in bracketed(store.search("北京市政府*")[0][1])
+    assert "[カールスク]港" in bracketed(store.search("カールスク*")[0][1])
+    store.close()
+
+
+def test_migration_adds_word_starts_to_a_store_of_the_previous_schema(store_db: str) -> None:
+    """A store of schema v9 (no word starts in its index) is indexed again on opening
+    where it holds an unspaced script, on both backends."""
+    from sqlalchemy import text
+
+    from storydesk.store.schema import PG_SEARCH_SQL
+    from storydesk.text import index_terms
+
+    store = Store(store_db)
+    ids = _fill(store)
+    with store.engine.begin() as conn:  # back to v9: index terms without word starts
+        for i, (t, x, lang) in zip(ids, ROWS, strict=True):
+            row = {"id": i, "t": " ".join(index_terms(t, lang)),
+                   "x": " ".join(index_terms(x, lang))}
+            conn.execute(text(f"UPDATE articles SET search = {PG_SEARCH_SQL} WHERE id = :id"
+                              if store.dialect == "postgresql" else
+                              "UPDATE articles_terms SET title = :t, text = :x "
+                              "WHERE rowid = :id"), row)
+        conn.execute(text("UPDATE meta SET value = '9' WHERE key = 'schema_version'"))
+    assert _ids(store, "卡尔斯*") == []  # no word starts to match yet
+    store.close()
+    store = Store(store_db)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert _ids(store, "卡尔斯*") == [ids[2]] and _ids(store, "putins") == [ids[0]]
+    store.close()
+
+
 def test_migration_indexes_a_store_of_the_previous_schema(tmp_path: Path) -> None:
     db = str(tmp_path / "d.db")
     store = Store(db)
@@ -99,3 +149,16 @@ def test_postgresql_migration_indexes_a_store_of_the_previous_schema(pg_url: str
     assert store.schema_version() == SCHEMA_VERSION
     assert _ids(store, "putins") == [en] and _ids(store, "港口") == [zh]
     store.close()
+
+
+def test_a_long_text_keeps_its_word_starts_within_the_postgresql_limit() -> None:
+    """PostgreSQL indexes so many characters of a text's index terms: the terms and the
+    word starts that follow them are each cut in the same proportion, so a long Chinese
+    text keeps word starts from its beginning on."""
+    from storydesk.store.fulltext import START_MARK, index_row
+
+    text = "卡尔斯克港周一重新开放，市长表示船只将会返回港口。" * 2000
+    _, full = index_row("", text, "zh")
+    _, cut = index_row("", text, "zh", limit=20_000)
+    assert len(cut) < 20_000 < len(full)
+    assert cut.startswith(full[:1000]) and f" {START_MARK}卡尔斯克 " in cut

@@ -236,3 +236,53 @@ def test_unreachable_postgresql_is_a_one_line_error_without_the_password():
     with pytest.raises(StoreError, match="cannot open the database") as err:
         Store(f"postgresql://desk:s3cret@127.0.0.1:{port}/news")
     assert "s3cret" not in str(err.value) and "\n" not in str(err.value)
+
+
+def _fresh_second() -> None:
+    """Wait for the next second to begin, so that what follows falls within one second."""
+    import time
+    from datetime import UTC, datetime
+
+    time.sleep(1.02 - datetime.now(UTC).microsecond / 1e6)
+
+
+def test_times_written_by_the_store_and_the_poller_keep_their_order_within_a_second(
+        store_db: str) -> None:
+    """The store and the feed poller write times alike (``models.now_iso``): a source
+    added after another's next poll was set is due after it, in the same second too
+    (the store wrote whole seconds while the poller wrote microseconds, so
+    ``…:11+00:00`` sorted before ``…:11.300000+00:00`` although it came later)."""
+    from datetime import UTC, datetime, timedelta
+
+    from storydesk.models import Subscription, now_iso
+
+    store = Store(store_db)
+    _fresh_second()
+    first = store.add_subscriptions([Subscription(url="https://a.example/f", every=60)])[0]
+    store.update_subscription(first.id, next_poll=now_iso())  # as the poller sets it
+    second = store.add_subscriptions([Subscription(url="https://b.example/f", every=60)])[0]
+    due = store.due_subscriptions(now_iso(datetime.now(UTC) + timedelta(seconds=1)))
+    assert [s.id for s in due] == [first.id, second.id], [s.next_poll for s in due]
+    store.close()
+
+
+def test_times_stored_to_the_second_compare_with_times_written_now(store_db: str) -> None:
+    """A time an older store wrote without microseconds stands before every time of its
+    second written now and after every earlier one, compared as text by the database."""
+    from datetime import UTC, datetime, timedelta
+
+    from storydesk.models import Subscription, now_iso, parse_iso
+
+    store = Store(store_db)
+    old = "2026-12-07T04:08:11+00:00"
+    sub = store.add_subscriptions([Subscription(url="https://a.example/f", every=60,
+                                                next_poll=old)])[0]
+    at = datetime(2026, 12, 7, 4, 8, 11, tzinfo=UTC)
+    assert parse_iso(old) == at
+    for t, due in [(at - timedelta(microseconds=1), False), (at, True),
+                   (at + timedelta(microseconds=999_999), True)]:
+        assert bool(store.due_subscriptions(now_iso(t))) is due, now_iso(t)
+    assert store.next_poll() == old
+    store.update_subscription(sub.id, next_poll=now_iso(at - timedelta(microseconds=1)))
+    assert store.next_poll() < old
+    store.close()

@@ -9,11 +9,29 @@ from __future__ import annotations
 import importlib.util
 import os
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from storydesk.text.languages import base_language
 
 DocumentKind = Literal["text", "html", "fields"]
+
+
+def now_iso(t: datetime | None = None) -> str:
+    """``t`` (default: now) as storydesk writes times: ISO 8601 in UTC, to the
+    microsecond (``2026-12-07T04:08:11.250000+00:00``), so that stored times sort and
+    compare as text in the order they happened, within a second too.
+
+    Stores written before times had microseconds hold ``2026-12-07T04:08:11+00:00``:
+    as text that sorts before every time of the same second written now (``+`` comes
+    before ``.``) and after every earlier second, so old and new rows keep their order."""
+    return (t or datetime.now(UTC)).isoformat(timespec="microseconds")
+
+
+def parse_iso(value: str) -> datetime:
+    """A time :func:`now_iso` wrote (or one without microseconds, or without a zone: UTC)."""
+    t = datetime.fromisoformat(value)
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 # Which model names an article's entities (storydesk.extract.entity_models runs them;

@@ -56,7 +56,7 @@ def when(value: str | None, now: datetime | None = None, *, due: bool = False) -
     """An ISO time as people read it next to now: ``3m ago``, ``in 14m``, ``now``
     (``due``: a time past is ``due``)."""
     from storydesk.follow import format_every
-    from storydesk.follow.watch import parse_iso
+    from storydesk.models import parse_iso
 
     if not value:
         return "-"

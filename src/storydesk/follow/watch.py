@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from storydesk.dedup import canonical_url
 from storydesk.follow.subscribe import format_every
-from storydesk.models import Failure, Subscription
+from storydesk.models import Failure, Subscription, now_iso, parse_iso
 from storydesk.settings import FollowSettings
 from storydesk.sources.feeds import (
     FeedEntry,
@@ -58,15 +58,6 @@ HTTP_REASONS = {
     401: "access refused", 403: "access refused", 404: "feed not found", 410: "feed gone",
     429: "rate limited",
 }
-
-
-def now_iso(t: datetime | None = None) -> str:
-    return (t or datetime.now(UTC)).isoformat(timespec="microseconds")
-
-
-def parse_iso(value: str) -> datetime:
-    t = datetime.fromisoformat(value)
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def entry_key(entry: FeedEntry) -> str:

@@ -10,14 +10,15 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from storydesk.models import Article
-from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row, now_iso
+from storydesk.models import Article, now_iso
+from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row
 from storydesk.store.fulltext import index_row
 from storydesk.store.schema import (
     PG_SEARCH_SQL,
     articles,
     dup_bands,
     outlet_lines,
+    search_chars,
     story_articles,
 )
 
@@ -112,7 +113,8 @@ class ArticleRows(StoreBase):
             row = {k: v.replace("\0", "") if isinstance(v, str) else v for k, v in row.items()}
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
-            title, body = index_row(row["title"], row["text"], row["language"])
+            title, body = index_row(row["title"], row["text"], row["language"],
+                                    search_chars(conn))
             terms = {"id": new_id, "t": title, "x": body}
             if self.dialect == "sqlite":
                 conn.execute(text("INSERT INTO articles_terms(rowid, title, text) "

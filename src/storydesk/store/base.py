@@ -15,7 +15,6 @@ import os
 import threading
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,11 +82,6 @@ def safe_url(db: str) -> str:
         return make_url(db).render_as_string(hide_password=True)
     except ArgumentError:
         return db
-
-
-def now_iso(t: datetime | None = None) -> str:
-    """``t`` (default: now) as the store writes times: ISO 8601, UTC, to the second."""
-    return (t or datetime.now(UTC)).isoformat(timespec="seconds")
 
 
 def article_from_row(row: Row[Any]) -> Article:

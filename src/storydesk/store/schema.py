@@ -257,9 +257,11 @@ def _v6(conn: Connection) -> None:
 BACKFILL_ROWS = 500
 
 
-def _index_terms(conn: Connection, statement: str) -> None:
+def _index_terms(conn: Connection, statement: str,
+                 only: Callable[[str], bool] | None = None) -> None:
     """Run ``statement`` (parameters ``id``, ``t``, ``x``) for every stored article with
-    its title's and text's index terms (store/fulltext.py), BACKFILL_ROWS at a time."""
+    its title's and text's index terms (store/fulltext.py), BACKFILL_ROWS at a time
+    (``only``: for the articles whose title and text, joined, it accepts)."""
     from .fulltext import index_row
 
     last = 0
@@ -269,10 +271,13 @@ def _index_terms(conn: Connection, statement: str) -> None:
             "ORDER BY id LIMIT :n"), {"last": last, "n": BACKFILL_ROWS}).all()
         if not rows:
             break
-        conn.execute(text(statement),
-                     [dict(zip(("id", "t", "x"), (r.id, *index_row(r.title, r.text, r.language)),
-                               strict=True)) for r in rows])
         last = rows[-1].id
+        rows = [r for r in rows if only is None or only(f"{r.title}\n{r.text}")]
+        if rows:
+            conn.execute(text(statement), [
+                dict(zip(("id", "t", "x"), (r.id, *index_row(r.title, r.text, r.language,
+                                                             search_chars(conn))), strict=True))
+                for r in rows])
 
 
 def _v7(conn: Connection) -> None:
@@ -300,6 +305,11 @@ def _v8(conn: Connection) -> None:
     conn.execute(text("DROP TABLE IF EXISTS articles_fts"))
 
 
+def search_chars(conn: Connection) -> int | None:
+    """How many characters of a text's index terms the backend indexes (None: all)."""
+    return PG_SEARCH_CHARS if conn.dialect.name == "postgresql" else None
+
+
 # PostgreSQL: the ``search`` column holds the article's words as the text layer reads
 # them in its language (store/fulltext.py), as SQLite's ``articles_terms`` does, written
 # with the article: the v5 column, generated from the raw text, neither stemmed
@@ -320,7 +330,22 @@ def _v9(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_language ON articles (language)"))
 
 
+# Both backends: the index terms of an article in an unspaced script (Chinese, Japanese,
+# Thai...) end with its word starts (store/fulltext.py), so that a prefix such as
+# ``卡尔斯*`` matches words that begin with it, not any substring; the articles that hold
+# such a script are indexed again.
+def _v10(conn: Connection) -> None:
+    from storydesk.text import has_cjk
+
+    if conn.dialect.name == "postgresql":
+        _index_terms(conn, f"UPDATE articles SET search = {PG_SEARCH_SQL} WHERE id = :id",
+                     has_cjk)
+    elif conn.dialect.name == "sqlite":
+        _index_terms(conn, "UPDATE articles_terms SET title = :t, text = :x WHERE rowid = :id",
+                     has_cjk)
+
+
 # Migration N brings the schema from version N-1 to N. Append, never edit.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
-                                                  _v9]
+                                                  _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,7 +12,13 @@ from sqlalchemy import select, text
 
 from storydesk.models import Article
 from storydesk.store.base import LISTING_COLUMNS, StoreBase, article_from_row
-from storydesk.store.fulltext import MARK_END, MARK_START, highlight, term_reading
+from storydesk.store.fulltext import (
+    MARK_END,
+    MARK_START,
+    highlight,
+    term_reading,
+    word_start_prefixes,
+)
 from storydesk.store.query import fts5_query, parse_query, pg_tsquery, wanted_terms
 from storydesk.store.schema import articles
 
@@ -31,6 +37,8 @@ class SearchRows(StoreBase):
         match in the text. SQLite: FTS5 with bm25; PostgreSQL: the ``search`` tsvector
         column (GIN index) with ts_rank."""
         tree = parse_query(query)
+        terms = wanted_terms(tree)
+        tree = word_start_prefixes(tree)
         reading = term_reading(self.languages())
         if self.dialect == "postgresql":
             tsq, params = pg_tsquery(tree, reading, "cfg")
@@ -58,7 +66,6 @@ class SearchRows(StoreBase):
                     select(*LISTING_COLUMNS).where(articles.c.id.in_([h.id for h in hits]))
                 )
             }
-        terms = wanted_terms(tree)
         snips = {h.id: highlight(h.snip or "", terms, h.language) for h in hits}
         return [(article_from_row(rows[h.id]), snips[h.id]) for h in hits if h.id in rows]
 

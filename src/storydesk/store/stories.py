@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from storydesk.models import Story
-from storydesk.store.base import StoreBase, now_iso, story_from_row, upsert
+from storydesk.models import Story, now_iso
+from storydesk.store.base import StoreBase, story_from_row, upsert
 from storydesk.store.schema import articles, state, stories, story_articles
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from storydesk.models import Subscription
-from storydesk.store.base import StoreBase, dialect_insert, now_iso, upsert
+from storydesk.models import Subscription, now_iso
+from storydesk.store.base import StoreBase, dialect_insert, upsert
 from storydesk.store.schema import subscription_entries, subscriptions
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storydesk.store.base import StoreBase, now_iso, upsert
+from storydesk.models import now_iso
+from storydesk.store.base import StoreBase, upsert
 from storydesk.store.schema import summaries
 
 

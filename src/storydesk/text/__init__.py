@@ -14,7 +14,7 @@ from .sentences import Span, is_caseless, split_sentence_spans, split_sentences
 from .stems import STEMMED_LANGUAGES, stem, stems
 from .stopwords import stopwords
 from .terms import content_terms, index_terms
-from .tokens import has_cjk, word_count, word_spans, words
+from .tokens import has_cjk, trailing_run, word_count, word_spans, word_starts, words
 from .translit import translit_key
 
 __all__ = [
@@ -31,8 +31,10 @@ __all__ = [
     "stem",
     "stems",
     "stopwords",
+    "trailing_run",
     "translit_key",
     "word_count",
     "word_spans",
+    "word_starts",
     "words",
 ]

@@ -31,7 +31,8 @@ from typing import Any
 
 from .languages import base_language
 
-__all__ = ["word_spans", "words", "word_count", "has_cjk", "segmenter_for"]
+__all__ = ["word_spans", "words", "word_count", "has_cjk", "segmenter_for", "word_starts",
+           "trailing_run"]
 
 
 def _mark_class() -> str:
@@ -142,6 +143,32 @@ def words(text: str, lang: str | None = None, segment: bool = True) -> list[str]
     if _CJK_RE.search(text) is None:  # spaced scripts only: the words as the pattern finds them
         return _WORD_RE.findall(text)
     return [text[s:e] for s, e in word_spans(text, lang, segment)]
+
+
+def word_starts(text: str, lang: str | None = None, chars: int = 4) -> list[str]:
+    """In each run of unspaced script in ``text``, the run from each of its word starts
+    on, at most ``chars`` characters: a start of a Chinese word (jieba), else every
+    character (no segmenter knows where a word begins; each character counts as a word,
+    as in :func:`word_count`). A search index holds them so that a prefix can be
+    matched at a word start: ``卡尔斯克港重新开放`` gives ``卡尔斯克``, ``港重新开``,
+    ``重新开放``, ``开放``."""
+    if _CJK_RE.search(text) is None:
+        return []
+    out: list[str] = []
+    for m in _RUN_RE.finditer(text):
+        run = m.group()
+        if segmenter_for(lang, run) == "jieba":
+            starts = [s for s, _e in _run_spans(run, 0, "jieba")]
+        else:
+            starts = [i for i, ch in enumerate(run) if unicodedata.category(ch)[0] != "M"]
+        out.extend(run[s : s + chars] for s in starts)
+    return out
+
+
+def trailing_run(word: str) -> str:
+    """The run of unspaced script that ``word`` ends with ("" if it ends otherwise)."""
+    runs = [m for m in _RUN_RE.finditer(word) if m.end() == len(word)]
+    return runs[-1].group() if runs else ""
 
 
 def has_cjk(text: str) -> bool:

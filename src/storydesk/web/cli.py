@@ -83,6 +83,7 @@ def _start_preparer(db: str | None, every: float):  # noqa: ANN202
     from datetime import UTC, datetime
 
     from storydesk import Desk
+    from storydesk.models import now_iso
 
     stop = threading.Event()
 
@@ -90,7 +91,9 @@ def _start_preparer(db: str | None, every: float):  # noqa: ANN202
         with Desk(db) as desk:
             since = None
             while not stop.is_set():
-                started = datetime.now(UTC).isoformat(timespec="seconds")
+                # to the second, as a margin: a story written in the second before
+                # this pass began is looked at again by the next one
+                started = now_iso(datetime.now(UTC).replace(microsecond=0))
                 desk.prepare_stories(since=since, stop=stop)
                 since = started
                 stop.wait(every)

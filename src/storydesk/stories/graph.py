@@ -24,8 +24,16 @@ from scipy.linalg import eigh
 
 
 def neighbours_for(n: int, least: int, share: float) -> int:
-    """Neighbours per member in a story of ``n``: ``share`` of it, at least ``least``."""
-    return max(1, min(n - 1, max(least, int(round(share * n)))))
+    """Neighbours per member in a story of ``n``: ``share`` of it, at least ``least``, but
+    no more than a member of either half of the story could have inside its half
+    (``n // 2 - 1``, at least 2).
+
+    The cap matters for small stories only (under 8 members with the defaults): in a
+    story of two events of three reports each, a member with three neighbours must link
+    to the other event, so no cut between the two could be clean; with two it can.
+    """
+    k = min(max(least, int(round(share * n))), max(2, n // 2 - 1))
+    return max(1, min(n - 1, k))
 
 
 def knn_graph(K: np.ndarray, k: int) -> np.ndarray:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/stories.py [--data ../shared/data] [--seeds 5]
         [--sets ecbplus,gnews_snippets] [--no-baselines] [--speed 100000]
         [--desk-speed 100000] [--order 6] [--minilm] [--set split_conductance=0.04]
-        [--undated]
+        [--undated] [--per-story 3 [--draws 3]]
 
 1. Quality. ``storydesk.stories.evaluate`` on each set, input order shuffled
    with seeds 0..seeds-1 (mean ± std): BCubed P/R/F1, ARI, NMI, stories found.
@@ -31,6 +31,12 @@
 
 ``--undated`` removes every row's ``date`` before grouping (the text alone decides; the
 ECB+ and GNews files carry no dates, so for them it changes nothing and says so).
+``--per-story N`` groups samples instead of the whole set, each of the structure of a
+set of one event told by a few outlets: for each draw ``d`` in 0..draws-1 (``--draws``,
+default 3) N articles are drawn with ``random.Random(d)`` from every gold story that has at
+least N (stories with fewer are left out), and storydesk (each seed) and the baselines
+run on that same sample; every row is the mean ± std over draws x seeds (over draws for
+the seedless baselines; the agglomerative threshold is tuned on each draw's gold).
 ``--sets duc2004`` groups the DUC 2004 articles (summaries/duc2004.jsonl) by cluster:
 real multi-outlet news (AP, New York Times) without dates.
 
@@ -101,7 +107,8 @@ def _hdbscan(X, min_cluster_size: int) -> list[int]:  # noqa: ANN001
     return out
 
 
-def baselines(rows: list[dict], seeds: int) -> list[str]:
+def baseline_runs(rows: list[dict], seeds: int) -> list[tuple[str, list[dict], str]]:
+    """Each baseline's (name, scores of its runs, note) on ``rows``."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -115,21 +122,61 @@ def baselines(rows: list[dict], seeds: int) -> list[str]:
     t0 = time.perf_counter()
     runs = [partition_scores(gold, KMeans(k, n_init=1, random_state=s).fit_predict(X).tolist())
             for s in range(seeds)]
-    out.append(_row("TF-IDF + k-means, told true k", runs,
-                    f"batch, {len(rows) * seeds / (time.perf_counter() - t0):.0f}/s"))
-    Z = normalize(TruncatedSVD(100, random_state=0).fit_transform(X))
+    out.append(("TF-IDF + k-means, told true k", runs,
+                f"batch, {len(rows) * seeds / (time.perf_counter() - t0):.0f}/s"))
+    Z = normalize(TruncatedSVD(min(100, X.shape[1] - 1), random_state=0).fit_transform(X))
     if len(rows) <= 3000:
         feats, what = X.toarray(), "TF-IDF"
     else:  # the dense TF-IDF matrix would not fit: agglomerate the LSA vectors
         feats, what = Z, "LSA-100"
     thr, sc = _agglomerative(feats, gold, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
-    out.append(_row(f"{what} + agglomerative (average, cosine)", [sc],
-                    f"batch, threshold {thr} tuned on gold"))
+    out.append((f"{what} + agglomerative (average, cosine)", [sc],
+                f"batch, threshold {thr} tuned on gold"))
     for mcs in (2, 3, 5):
-        out.append(_row(f"LSA-100 + HDBSCAN (min_cluster_size={mcs})",
-                        [partition_scores(gold, _hdbscan(Z, mcs))], "batch"))
-    out.append(_row("one story per article", [partition_scores(gold, list(range(len(rows))))],
-                    ""))
+        out.append((f"LSA-100 + HDBSCAN (min_cluster_size={mcs})",
+                    [partition_scores(gold, _hdbscan(Z, mcs))], "batch"))
+    out.append(("one story per article", [partition_scores(gold, list(range(len(rows))))], ""))
+    return out
+
+
+def baselines(rows: list[dict], seeds: int) -> list[str]:
+    return [_row(name, runs, note) for name, runs, note in baseline_runs(rows, seeds)]
+
+
+def per_story_draws(rows: list[dict], per: int, draws: int) -> list[list[dict]]:
+    """For each draw ``d``: ``per`` articles drawn (``random.Random(d)``) from every gold
+    story that has at least ``per``, stories in sorted order."""
+    by: dict = {}
+    for r in rows:
+        by.setdefault(r["story"], []).append(r)
+    out = []
+    for d in range(draws):
+        rng = random.Random(d)
+        out.append([x for s in sorted(by, key=str) if len(by[s]) >= per
+                    for x in rng.sample(by[s], per)])
+    return out
+
+
+def per_story_report(rows: list[dict], settings: StorySettings, seeds: int, per: int,
+                     draws: int, with_baselines: bool) -> list[str]:
+    """storydesk (seeds) and the baselines on the same ``per_story_draws``: one table row
+    each, mean ± std over draws x seeds (over draws for the seedless baselines)."""
+    samples = per_story_draws(rows, per, draws)
+    runs = [evaluate(sub, settings, seed=s) for sub in samples for s in range(seeds)]
+    out = [_row("storydesk online (shuffled order)", runs,
+                f"{draws} draws x {seeds} seeds; online F1 "
+                f"{_fmt([r['online_bcubed_f1'] for r in runs])}")]
+    if with_baselines:
+        merged: dict[str, tuple[list[dict], list[str]]] = {}
+        for sub in samples:
+            for name, rs, note in baseline_runs(sub, seeds):
+                got = merged.setdefault(name, ([], []))
+                got[0].extend(rs)
+                got[1].append(note)
+        for name, (rs, notes) in merged.items():
+            thr = [n.split("threshold ")[1].split()[0] for n in notes if "threshold " in n]
+            out.append(_row(name, rs, f"batch, thresholds {', '.join(thr)} tuned on gold"
+                            if thr else notes[0].split(",")[0]))
     return out
 
 
@@ -322,6 +369,9 @@ def main() -> None:
                          "split_conductance=0.04); repeatable")
     ap.add_argument("--undated", action="store_true",
                     help="remove the rows' dates before grouping")
+    ap.add_argument("--per-story", type=int, default=0, metavar="N",
+                    help="group samples of N articles from every gold story with N or more")
+    ap.add_argument("--draws", type=int, default=3, help="samples for --per-story")
     args = ap.parse_args()
     settings = story_settings(args.set)
     if args.set:
@@ -336,6 +386,13 @@ def main() -> None:
         print(f"\n### {name}: {len(rows)} articles, {len(set(r['story'] for r in rows))} stories\n")
         print("| method | BCubed P | BCubed R | BCubed F1 | ARI | NMI | stories | notes |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        if args.per_story:
+            n = len(per_story_draws(rows, args.per_story, 1)[0])
+            print(f"{args.per_story} per story: {n} articles, {args.draws} draws\n")
+            for line in per_story_report(rows, settings, args.seeds, args.per_story,
+                                         args.draws, not args.no_baselines):
+                print(line, flush=True)
+            continue
         runs = [evaluate(rows, settings, seed=s) for s in range(args.seeds)]
         online = _fmt([r["online_bcubed_f1"] for r in runs])
         rate = _fmt([r["articles_per_s"] for r in runs])

@@ -273,6 +273,29 @@ def test_graph_cut_finds_two_groups_joined_by_one_weak_link():
     assert neighbours_for(3, 3, 0.2) == 2
 
 
+def test_graph_of_a_small_story_can_part_two_events_of_three():
+    """Two events of three reports each, alike across (0.3) but each report nearest its
+    own event's: with three neighbours a member must link across, so no cut is clean;
+    the story of six takes two (a third of it), and the cut between the events is
+    clean."""
+    import numpy as np
+
+    from storydesk.stories.graph import best_cut, knn_graph, neighbours_for
+
+    rng = np.random.default_rng(1)
+    K = np.full((6, 6), 0.3) + rng.uniform(0, 0.02, (6, 6))
+    K[:3, :3] = K[3:, 3:] = 0.45
+    K = (K + K.T) / 2
+    np.fill_diagonal(K, 1.0)
+    _, cond_three = best_cut(knn_graph(K, 3))
+    assert cond_three > 0.2
+    assert [neighbours_for(n, 3, 0.2) for n in (4, 6, 8, 9, 12)] == [2, 2, 2, 3, 3]
+    part, cond = best_cut(knn_graph(K, neighbours_for(6, 3, 0.2)))
+    assert cond == 0.0
+    assert sorted([np.flatnonzero(part).tolist(), np.flatnonzero(~part).tolist()]) == [
+        [0, 1, 2], [3, 4, 5]]
+
+
 @pytest.mark.parametrize("conductance_bar, want", [(0.06, REHAB_IDS), (0.0, REHAB_ONE)])
 def test_neighbour_graph_splits_a_story_average_link_keeps_whole(conductance_bar, want):
     """A story holding both rehab stays, with the average-link splits switched off

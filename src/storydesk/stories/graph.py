@@ -24,8 +24,17 @@ from scipy.linalg import eigh
 
 
 def neighbours_for(n: int, least: int, share: float) -> int:
-    """Neighbours per member in a story of ``n``: ``share`` of it, at least ``least``."""
-    return max(1, min(n - 1, max(least, int(round(share * n)))))
+    """Neighbours per member in a story of ``n``: ``share`` of it, at least ``least``, but
+    at most a third of it (at least 2).
+
+    The cut between two events is clean only where each member's neighbours lie inside
+    its own event. In a small story of two events that cannot be with ``least`` (3): a
+    report of an event of three has only two fellow reports, and one of an event of
+    four must take all three with none to spare. The third changes stories of under 9
+    members only (2 neighbours there).
+    """
+    k = min(max(least, int(round(share * n))), max(2, n // 3))
+    return max(1, min(n - 1, k))
 
 
 def knn_graph(K: np.ndarray, k: int) -> np.ndarray:

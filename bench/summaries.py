@@ -3,6 +3,7 @@
     .venv/bin/python bench/summaries.py [--data ../shared/data] [--bbc N] [--json OUT]
                                         [--skip-rouge] [--skip-speed] [--skip-duc]
                                         [--only-stories] [--only SECTION] [--msrp N]
+                                        [--duc-words N]
 
 Needs ``rouge-score`` and, for the baselines, ``sumy`` and ``newspaper4k``
 (``pip install rouge-score sumy newspaper4k pysbd``). All systems are scored in one run
@@ -26,6 +27,9 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
    summed over the 4 references), storydesk with ``words=100`` (it stays within the
    budget), lead (the first document's opening, cut at 100 words) and MMR over TF-IDF
    (lambda 0.7, cut at 100 words) computed here, and the stored systems as given.
+   ``--duc-words N`` scores storydesk, lead and MMR at N words instead (the references
+   stay ~100 words and the stored systems, 100-word summaries, are left out): how the
+   summariser holds at the held-out DUC 2006 length (250 words).
 5. Readability of story summaries (3 sentences) on real stories, DUC 2004 clusters and
    ECB+ events (``stories/ecbplus.jsonl`` grouped by ``story``): the share that open with
    a quotation or a dangling pronoun or hold a fragment
@@ -421,8 +425,10 @@ def story_speed(data: Path, report: dict[str, Any]) -> None:
 DUC_WORDS = 100
 
 
-def _fill(sentences: list[str], words: int = DUC_WORDS) -> str:
-    """Sentences joined until the budget is reached; the last one is cut by the scorer."""
+def _fill(sentences: list[str], words: int | None = None) -> str:
+    """Sentences joined until the budget (default :data:`DUC_WORDS`) is reached; the last
+    one is cut by the scorer."""
+    words = DUC_WORDS if words is None else words
     out: list[str] = []
     used = 0
     for s in sentences:
@@ -510,7 +516,8 @@ def duc_section(data: Path, report: dict[str, Any], systems: dict[str, Any] | No
                                "storydesk before": _storydesk_duc_before,
                                "no event test": _storydesk_duc_no_event, "lead (D1)": duc_lead,
                                "mmr tf-idf": duc_mmr, **(systems or {})}
-    names = sorted({k for r in rows for k in r.get("systems", {})})
+    # the stored systems' summaries are 100-word ones: scored only at that length
+    names = sorted({k for r in rows for k in r.get("systems", {})}) if DUC_WORDS == 100 else []
     per: dict[str, list[dict[str, float]]] = {}
     times: dict[str, float] = {}
     words: dict[str, list[int]] = {}
@@ -793,7 +800,12 @@ def main() -> None:
     ap.add_argument("--only", choices=["duc", "readability", "redundancy", "repeats", "reported",
                                        "speed"],
                     help="one story section")
+    ap.add_argument("--duc-words", type=int, default=100,
+                    help="the DUC 2004 summary length (references stay ~100 words; the "
+                         "stored systems are scored only at 100)")
     args = ap.parse_args()
+    global DUC_WORDS
+    DUC_WORDS = args.duc_words
     report: dict[str, Any] = {}
     if args.only:
         {"duc": lambda: duc_section(args.data, report),

@@ -42,3 +42,19 @@ def test_a_file_that_is_not_a_store_is_a_one_line_error(tmp_path, content):
     assert r.stderr.strip() == f"error: {db}: cannot open the database: file is not a database"
     assert r.stdout == ""
     assert db.read_bytes() == content  # left as it was
+
+
+@pytest.mark.parametrize("args", [["articles"], ["stories"], ["articles", "--json"],
+                                  ["export", "articles"]])
+@pytest.mark.parametrize("since", ["yesterday", "2026-13-45", "2026-03-01x"])
+def test_a_since_that_is_not_a_date_is_a_one_line_error(tmp_path, args, since):
+    r = storydesk(*args, "--since", since, db=tmp_path / "desk.db", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip() == f"error: --since {since}: expected a date YYYY-MM-DD"
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("since", ["2026-03-01", "2026-03-01T12:00", "2026-03-01 12:00", " "])
+def test_a_since_date_is_taken(tmp_path, since):
+    r = storydesk("articles", "--since", since, db=tmp_path / "desk.db", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.options import DbOption, JsonOption, open_desk
+from storydesk.cli.options import DbOption, JsonOption, checked_since, open_desk
 from storydesk.cli.output import (
     article_json,
     clip,
@@ -120,6 +120,7 @@ def articles(
     json_out: JsonOption = False,
 ) -> None:
     """List stored articles, oldest first."""
+    since = checked_since(since)
     desk = open_desk(db)
     rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since, cited=cited)
     if json_out:

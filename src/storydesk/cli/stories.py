@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storydesk.cli.options import DbOption, JsonOption, open_desk
+from storydesk.cli.options import DbOption, JsonOption, checked_since, open_desk
 from storydesk.cli.output import (
     clip,
     console,
@@ -54,6 +54,7 @@ def stories(
     """List stories, latest first: title (the most representative headline), article count,
     outlets, first and last date, key entities. Articles are placed as they are added; see
     [bold]storydesk show story ID[/bold] for why each article is in its story."""
+    since = checked_since(since)
     desk = open_desk(db)
     desk.place_new_articles()  # articles stored by an older version or an interrupted run
     rows = desk.stories(limit=limit, offset=offset, since=since, outlet=outlet, cited=cited)

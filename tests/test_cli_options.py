@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from cli import storydesk
 
@@ -58,3 +62,11 @@ def test_a_since_that_is_not_a_date_is_a_one_line_error(tmp_path, args, since):
 def test_a_since_date_is_taken(tmp_path, since):
     r = storydesk("articles", "--since", since, db=tmp_path / "desk.db", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+def test_python_m_storydesk_runs_the_command(tmp_path):
+    env = {**os.environ, "STORYDESK_DB": str(tmp_path / "desk.db"), "COLUMNS": "200"}
+    r = subprocess.run([sys.executable, "-m", "storydesk", "articles", "--json"],
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

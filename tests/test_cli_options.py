@@ -70,3 +70,17 @@ def test_python_m_storydesk_runs_the_command(tmp_path):
                        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("group", [[], ["eval"], ["sources"], ["show"]])
+def test_commands_list_gives_each_command_one_row(tmp_path, group):
+    env = {**os.environ, "COLUMNS": "1000"}  # wide enough that Rich wraps nothing
+    exe = os.path.join(os.path.dirname(sys.executable), "storydesk")
+    r = subprocess.run([exe, *group, "--help"], capture_output=True, text=True, env=env,
+                       cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    panel = r.stdout.split("Commands", 1)[1].splitlines()[1:]
+    rows = panel[:next(i for i, x in enumerate(panel) if x.startswith("╰"))]
+    assert len(rows) >= 2
+    continued = [row for row in rows if row.startswith("│  ")]
+    assert not continued, "a description broken over lines: " + "\n".join(rows)

@@ -269,5 +269,23 @@ from storydesk.cli.entities import register as _register_entities  # noqa: E402
 _register_entities(app)
 
 
+def _one_line_short_helps(typer_app: typer.Typer) -> None:
+    """Give each command of ``typer_app`` (and of its groups) the first paragraph of its
+    help as one line for the commands list, where Rich markup mode would otherwise keep
+    the docstring's line breaks and break the descriptions mid-sentence."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        if info.short_help is None:
+            text = inspect.cleandoc(info.help or inspect.getdoc(info.callback) or "")
+            info.short_help = " ".join(text.split("\n\n", 1)[0].split()) or None
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _one_line_short_helps(group.typer_instance)
+
+
+_one_line_short_helps(app)
+
+
 def main() -> None:
     app()

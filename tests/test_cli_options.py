@@ -84,3 +84,18 @@ def test_commands_list_gives_each_command_one_row(tmp_path, group):
     assert len(rows) >= 2
     continued = [row for row in rows if row.startswith("│  ")]
     assert not continued, "a description broken over lines: " + "\n".join(rows)
+
+
+@pytest.mark.parametrize("args", [
+    ["articles", "--limit", "-1"],
+    ["articles", "--offset", "-5"],
+    ["stories", "--limit", "-1"],
+    ["stories", "--offset", "-1"],
+    ["search", "ferry", "--limit", "0"],
+    ["search", "ferry", "--limit", "-1"],
+])
+def test_a_negative_limit_or_offset_is_a_usage_error(tmp_path, args):
+    r = storydesk(*args, db=tmp_path / "desk.db", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "Invalid value for '--" in r.stderr and "greater than or equal to" in r.stderr
+    assert r.stdout == ""

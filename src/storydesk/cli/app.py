@@ -109,8 +109,8 @@ def add(
 
 @app.command()
 def articles(
-    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
-    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    limit: Annotated[int, typer.Option(help="How many to list.", min=0)] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.", min=0)] = 0,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="Only articles dated on or after "
                                               "this date (YYYY-MM-DD).")] = None,
@@ -173,7 +173,7 @@ def search(
         help='Words to find, all of them; a OR b; -word or NOT word to leave out; '
         '"quoted words" as a phrase (quote them for the shell too); prefix* for any ending.',
         show_default=False)],
-    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many results.", min=1)] = 20,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:

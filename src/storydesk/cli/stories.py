@@ -46,8 +46,8 @@ def stories(
                                                "outlet.")] = None,
     cited: Annotated[str | None, typer.Option(help="Only stories with an article citing this "
                                               "source (an agency or outlet: TASS).")] = None,
-    limit: Annotated[int, typer.Option(help="How many to list, latest first.")] = 50,
-    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    limit: Annotated[int, typer.Option(help="How many to list, latest first.", min=0)] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.", min=0)] = 0,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:

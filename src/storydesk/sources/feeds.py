@@ -218,10 +218,19 @@ def entry_documents(
         if words >= MIN_FALLBACK_WORDS:
             fields = dict(entry.fields)
             fields["content_from"] = "feed"
-            yield RawDocument(origin=where, kind="html", content=entry.content,
+            yield RawDocument(origin=where, kind="html", content=_entry_page(entry.content),
                               url=entry.link, fields=fields)
         else:
             yield Failure(where, f"{why}; feed entry has too little text ({words} words)")
+
+
+def _entry_page(content: str) -> str:
+    """An entry's own content as a page: the extractor reads no article from bare text
+    or a lone paragraph (``<p>...</p>``), which is how many feeds give it."""
+    if not _TAGS.search(content):
+        content = "".join(f"<p>{html.escape(p.strip())}</p>"
+                          for p in re.split(r"\n\s*\n", content) if p.strip())
+    return f"<html><body>{content}</body></html>"
 
 
 def feed_documents(

@@ -199,6 +199,8 @@ def file_documents(
             yield Failure(origin, "binary file, not text")
             return
         kind = _sniff_kind(data)
+    if kind == "json" and is_feed(None, data):  # a JSON Feed saved as .json
+        kind = "feed"
     if kind == "feed":
         if is_opml(data):
             yield from on_opml(data, origin)

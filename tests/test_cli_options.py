@@ -99,3 +99,12 @@ def test_a_negative_limit_or_offset_is_a_usage_error(tmp_path, args):
     assert r.returncode == 2
     assert "Invalid value for '--" in r.stderr and "greater than or equal to" in r.stderr
     assert r.stdout == ""
+
+
+@pytest.mark.parametrize("kind", ["stories", "summaries", "entities"])
+def test_eval_of_a_file_that_is_not_utf8_is_a_one_line_error(tmp_path, kind):
+    labelled = tmp_path / "labels.jsonl"
+    labelled.write_bytes(b'{"id": 1, "story": "a", "text": "caf\xe9"}\n')
+    r = storydesk("eval", kind, str(labelled), db=tmp_path / "desk.db", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip() == f"error: {labelled}: not UTF-8 text (byte 36)"

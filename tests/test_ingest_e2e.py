@@ -192,3 +192,32 @@ def test_unknown_article_is_a_one_line_error(tmp_path):
 def test_help_is_there(tmp_path, cmd):
     proc = _storydesk(*cmd, db=tmp_path / "d.db")
     assert proc.returncode == 0 and "Usage" in proc.stdout
+
+
+FEED_TEXT = ("The harbour authority of Karsk said on Tuesday that the new grain terminal would "
+             "open "
+             "in June after two years of building work. The terminal can load four ships at once "
+             "and will double the port's capacity, officials said. Local farmers welcomed the "
+             "news but warned about bottlenecks on the rail line to the coast this autumn.")
+
+
+def test_feed_entries_whose_own_text_is_bare_or_one_paragraph_are_stored(tmp_path):
+    """An entry with no page to fetch is stored from its own text, whatever its markup:
+    bare text, one paragraph, several."""
+    from html import escape
+
+    descriptions = [FEED_TEXT, f"<p>{FEED_TEXT}</p>",
+                    f"<p>{FEED_TEXT}</p><p>{FEED_TEXT.replace('grain', 'coal')}</p>"]
+    items = "".join(f"<item><title>Terminal {i}</title><description>{escape(d)}</description>"
+                    f"</item>" for i, d in enumerate(descriptions))
+    feed = tmp_path / "port.rss"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Karsk Port News'
+                    f'</title>{items}</channel></rss>', encoding="utf-8")
+    with Desk(str(tmp_path / "d.db")) as desk:
+        report = desk.add([str(feed)])
+        assert report.failures == []
+        assert len(report.added) + len(report.duplicates) == 3
+        for aid in report.added:
+            a = desk.article(aid)
+            assert a is not None and a.outlet == "Karsk Port News"
+            assert "grain terminal" in a.text or "coal terminal" in a.text

@@ -218,3 +218,54 @@ def test_not_well_formed_feed_is_noted(http_server: TestHTTPServer, fetcher: Fet
                             content_type="application/rss+xml")), fetcher).feed
     assert fixture_url and good is not None and good.problem is None and broken(good) is None
     assert [e.guid for e in good.entries] == [None, None]
+
+
+def json_feed(site: TestHTTPServer) -> str:
+    """A JSON Feed (jsonfeed.org 1.1) of the Velmar Courier: one entry with a page, one
+    whose page is gone and whose own text is long enough to stand in for it."""
+    import json
+
+    own = ("The regional hospital in Karsk opened a new wing for children on Monday, adding "
+           "sixty beds and two operating theatres, the health office said. Doctors said the "
+           "wing would shorten waiting lists that had grown since the old building closed. "
+           "The works cost 30 million crowns, shared between the region and the state.")
+    return json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Velmar Courier",
+        "items": [
+            {"id": "h1", "url": site.url("/news/harbour.html"), "title": "Cranes return",
+             "date_published": "2026-02-02T09:30:00Z", "authors": [{"name": "Ines Marlow"}],
+             "summary": "The four container cranes are back in service."},
+            {"id": "w2", "url": site.url("/missing/wing.html"), "title": "New hospital wing",
+             "content_text": own},
+        ]})
+
+
+def test_json_feed_url_reads_each_entry(site: TestHTTPServer, fetcher: Fetcher) -> None:
+    site.add("/feeds/feed.json", Response(json_feed(site), content_type="application/feed+json"))
+    docs, fails = split(list(iter_documents([site.url("/feeds/feed.json")], fetcher)))
+    assert fails == []
+    page, own = docs
+    assert page.url == site.url("/news/harbour.html") and "40 million" in page.content
+    assert page.fields["title"] == "Cranes return"
+    assert page.fields["date"] == "2026-02-02T09:30:00Z"
+    assert page.fields["author"] == "Ines Marlow"
+    assert page.fields["summary"] == "The four container cranes are back in service."
+    assert page.fields["outlet"] == "Velmar Courier"
+    assert own.fields["content_from"] == "feed" and "sixty beds" in own.content
+
+
+def test_json_feed_file_saved_as_json(site: TestHTTPServer, tmp_path: Path) -> None:
+    path = tmp_path / "courier.json"
+    path.write_text(json_feed(site), encoding="utf-8")
+    docs, fails = split(list(iter_documents([str(path)], fetch_pages=False)))
+    assert [d.fields["title"] for d in docs] == ["New hospital wing"]
+    assert [f.reason for f in fails] == ["pages not fetched; feed entry has too little text "
+                                         "(8 words)"]
+
+
+def test_malformed_json_feed_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text('{"version": "https://jsonfeed.org/version/1.1", "items": [', encoding="utf-8")
+    [fail] = list(iter_documents([str(path)]))
+    assert isinstance(fail, Failure) and fail.reason.startswith("malformed feed (invalid JSON: ")
+    assert "\n" not in fail.reason

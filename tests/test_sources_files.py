@@ -266,3 +266,12 @@ def test_mixed_batch_never_raises(tmp_path: Path) -> None:
     items = run(tmp_path / "missing.jsonl", "", tmp_path / "ok.txt", tmp_path)
     assert isinstance(items[0], Failure)
     assert isinstance(items[1], RawDocument) and items[1].content == FERRY
+
+
+def test_url_of_another_scheme_is_named_so(tmp_path: Path) -> None:
+    items = run("ftp://archive.example/news.txt", "htp://lantern.example/a", tmp_path / "gone.txt")
+    assert [(i.origin, i.reason) for i in items if isinstance(i, Failure)] == [
+        ("ftp://archive.example/news.txt", "not an http(s) URL (ftp://), and no such file"),
+        ("htp://lantern.example/a", "not an http(s) URL (htp://), and no such file"),
+        (str(tmp_path / "gone.txt"), "no such file or folder"),
+    ]

@@ -89,6 +89,23 @@ class Entity:
     count: int = 1
 
 
+def since_date(value: str | None) -> str | None:
+    """A ``since`` filter as given: blank means none (None); else a date YYYY-MM-DD,
+    a time allowed after "T" or a space. Anything else raises ValueError."""
+    from datetime import date
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError("expected a date YYYY-MM-DD") from None
+    if len(value) > 10 and value[10] not in "T ":
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
 @dataclass
 class Article:
     """A cleaned, described article. ``id`` is None until the store gives one."""

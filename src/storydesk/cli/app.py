@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from storydesk.cli.options import DbOption, JsonOption, open_desk
+from storydesk.cli.options import DbOption, JsonOption, checked_since, open_desk
 from storydesk.cli.output import (
     article_json,
     clip,
@@ -109,8 +109,8 @@ def add(
 
 @app.command()
 def articles(
-    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
-    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    limit: Annotated[int, typer.Option(help="How many to list.", min=0)] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.", min=0)] = 0,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="Only articles dated on or after "
                                               "this date (YYYY-MM-DD).")] = None,
@@ -120,6 +120,7 @@ def articles(
     json_out: JsonOption = False,
 ) -> None:
     """List stored articles, oldest first."""
+    since = checked_since(since)
     desk = open_desk(db)
     rows = desk.articles(limit=limit, offset=offset, outlet=outlet, since=since, cited=cited)
     if json_out:
@@ -172,7 +173,7 @@ def search(
         help='Words to find, all of them; a OR b; -word or NOT word to leave out; '
         '"quoted words" as a phrase (quote them for the shell too); prefix* for any ending.',
         show_default=False)],
-    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many results.", min=1)] = 20,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -266,6 +267,24 @@ _register_batch(app)
 from storydesk.cli.entities import register as _register_entities  # noqa: E402
 
 _register_entities(app)
+
+
+def _one_line_short_helps(typer_app: typer.Typer) -> None:
+    """Give each command of ``typer_app`` (and of its groups) the first paragraph of its
+    help as one line for the commands list, where Rich markup mode would otherwise keep
+    the docstring's line breaks and break the descriptions mid-sentence."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        if info.short_help is None:
+            text = inspect.cleandoc(info.help or inspect.getdoc(info.callback) or "")
+            info.short_help = " ".join(text.split("\n\n", 1)[0].split()) or None
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _one_line_short_helps(group.typer_instance)
+
+
+_one_line_short_helps(app)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from storydesk.cli.options import DbOption, open_desk
+from storydesk.cli.options import DbOption, checked_since, open_desk
 from storydesk.cli.output import err, fail
 
 
@@ -47,13 +47,7 @@ def export(
     from storydesk.export import ExportError, count
     from storydesk.export import export as run_export
 
-    if since is not None:
-        from datetime import date
-
-        try:
-            date.fromisoformat(since[:10])
-        except ValueError:
-            fail(escape(f"--since {since}: expected a date YYYY-MM-DD"))
+    since = checked_since(since)
     desk = open_desk(db)
     with Progress(TextColumn(f"[bold]exporting {what.value}[/bold]"), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,

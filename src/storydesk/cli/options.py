@@ -27,3 +27,17 @@ def open_desk(db: str | None, **kw: Any) -> Any:
         return Desk(db, **kw)
     except StoreError as e:
         fail(escape(str(e)))
+
+
+def checked_since(since: str | None) -> str | None:
+    """``--since`` as given (None when blank); a value that is not a date ends the command
+    with a one-line error naming it."""
+    from rich.markup import escape
+
+    from storydesk.models import since_date
+
+    try:
+        return since_date(since)
+    except ValueError as e:
+        fail(escape(f"--since {since}: {e}"))
+    return None  # pragma: no cover - fail() exits

@@ -76,8 +76,16 @@ def read_labelled_jsonl(file: Any, required: tuple[str, ...]) -> list[dict[str, 
     error naming the file and line."""
     from pathlib import Path
 
+    from rich.markup import escape
+
     rows: list[dict[str, Any]] = []
-    for n, line in enumerate(Path(file).read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        fail(escape(f"{file}: not UTF-8 text (byte {e.start})"))
+    except OSError as e:
+        fail(escape(f"{file}: cannot read ({e.strerror or e})"))
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storydesk.cli.options import DbOption, JsonOption, open_desk
+from storydesk.cli.options import DbOption, JsonOption, checked_since, open_desk
 from storydesk.cli.output import (
     clip,
     console,
@@ -46,14 +46,15 @@ def stories(
                                                "outlet.")] = None,
     cited: Annotated[str | None, typer.Option(help="Only stories with an article citing this "
                                               "source (an agency or outlet: TASS).")] = None,
-    limit: Annotated[int, typer.Option(help="How many to list, latest first.")] = 50,
-    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    limit: Annotated[int, typer.Option(help="How many to list, latest first.", min=0)] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.", min=0)] = 0,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """List stories, latest first: title (the most representative headline), article count,
     outlets, first and last date, key entities. Articles are placed as they are added; see
     [bold]storydesk show story ID[/bold] for why each article is in its story."""
+    since = checked_since(since)
     desk = open_desk(db)
     desk.place_new_articles()  # articles stored by an older version or an interrupted run
     rows = desk.stories(limit=limit, offset=offset, since=since, outlet=outlet, cited=cited)

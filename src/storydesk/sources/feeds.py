@@ -1,4 +1,4 @@
-"""RSS, Atom and JSON feeds (via feedparser): sniffing, parsing, and turning each
+"""RSS, Atom (via feedparser) and JSON feeds: sniffing, parsing, and turning each
 entry into a document, by fetching the entry's page or, failing that, from the
 entry's own content.
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -108,6 +109,8 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse feed bytes. Raises FeedError when nothing feed-like is found, or when
     the feed declares XML entities."""
+    if _JSON_FEED.match(data[:2048]):
+        return _parse_json_feed(data, base_url)
     if declares_entities(data):
         raise FeedError("malformed feed (XML entity declarations are not accepted)")
     headers = {}
@@ -156,6 +159,45 @@ def parse_feed(
     if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
         problem = " ".join(str(parsed["bozo_exception"]).split())[:160] or "not well-formed"
     return ParsedFeed(title, entries, problem)
+
+
+def _parse_json_feed(data: bytes, base_url: str | None) -> ParsedFeed:
+    """A JSON Feed (jsonfeed.org, versions 1 and 1.1), which feedparser does not read;
+    entries get the fields XML feeds give them."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        detail = " ".join(str(e).split())[:160] or type(e).__name__
+        raise FeedError(f"malformed feed (invalid JSON: {detail})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise FeedError("malformed feed (a JSON Feed needs an items list)")
+    title = _json_str(doc.get("title"))
+    entries = []
+    for i, item in enumerate(doc["items"], start=1):
+        if not isinstance(item, dict):
+            continue
+        text = _json_str(item.get("content_text"))
+        content = _json_str(item.get("content_html")) or "".join(
+            f"<p>{html.escape(p)}</p>" for p in (text or "").split("\n\n") if p.strip())
+        summary = _json_str(item.get("summary"))
+        authors = item.get("authors") or [item.get("author")]
+        author = next((_json_str(a.get("name")) for a in authors if isinstance(a, dict)), None)
+        link = _json_str(item.get("url")) or _json_str(item.get("external_url"))
+        link = urljoin(base_url, link) if link and base_url else link
+        fields: dict[str, Any] = {k: v for k, v in [
+            ("title", _json_str(item.get("title"))),
+            ("date", _json_str(item.get("date_published")) or _json_str(item.get("date_modified"))),
+            ("author", author), ("summary", summary and _plain(summary)), ("outlet", title),
+            ("feed", base_url), ("url", link)] if v}
+        guid = item.get("id")
+        entries.append(FeedEntry(i, link, fields, content or summary or "",
+                                 str(guid) if guid not in (None, "") else None))
+    return ParsedFeed(title, entries)
+
+
+def _json_str(value: Any) -> str | None:
+    """A JSON Feed string member, stripped (None when absent, empty or not a string)."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def broken(feed: ParsedFeed) -> str | None:
@@ -218,10 +260,19 @@ def entry_documents(
         if words >= MIN_FALLBACK_WORDS:
             fields = dict(entry.fields)
             fields["content_from"] = "feed"
-            yield RawDocument(origin=where, kind="html", content=entry.content,
+            yield RawDocument(origin=where, kind="html", content=_entry_page(entry.content),
                               url=entry.link, fields=fields)
         else:
             yield Failure(where, f"{why}; feed entry has too little text ({words} words)")
+
+
+def _entry_page(content: str) -> str:
+    """An entry's own content as a page: the extractor reads no article from bare text
+    or a lone paragraph (``<p>...</p>``), which is how many feeds give it."""
+    if not _TAGS.search(content):
+        content = "".join(f"<p>{html.escape(p.strip())}</p>"
+                          for p in re.split(r"\n\s*\n", content) if p.strip())
+    return f"<html><body>{content}</body></html>"
 
 
 def feed_documents(

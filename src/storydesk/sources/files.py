@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
@@ -123,6 +124,15 @@ def _sniff_kind(data: bytes) -> str:
     return "text"
 
 
+def _missing_reason(path: str) -> str:
+    """Why ``path``, which is not there, cannot be read: a URL of a scheme storydesk does
+    not fetch (``ftp://``, a mistyped ``htp://``) is named as such."""
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", path)
+    if scheme:
+        return f"not an http(s) URL ({scheme[1]}://), and no such file"
+    return "no such file or folder"
+
+
 def file_documents(
     path: str,
     *,
@@ -145,7 +155,7 @@ def file_documents(
             yield Failure(origin, "permission denied")
             return
     except FileNotFoundError:
-        yield Failure(origin, "no such file or folder")
+        yield Failure(origin, _missing_reason(path))
         return
     except OSError as e:
         yield Failure(origin, f"cannot read ({e.strerror or e})")
@@ -189,6 +199,8 @@ def file_documents(
             yield Failure(origin, "binary file, not text")
             return
         kind = _sniff_kind(data)
+    if kind == "json" and is_feed(None, data):  # a JSON Feed saved as .json
+        kind = "feed"
     if kind == "feed":
         if is_opml(data):
             yield from on_opml(data, origin)

@@ -22,7 +22,7 @@ from sqlalchemy import Table, create_engine, event, func, insert, select, text, 
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Engine, Row, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from storydesk.models import Article, Entity, Story
 from storydesk.store.schema import MIGRATIONS, SCHEMA_VERSION, articles, meta
@@ -155,7 +155,8 @@ class StoreBase:
         self._languages_at = float("-inf")
         try:
             self.migrate()
-        except OperationalError as e:  # a server that cannot be reached, a wrong password
+        except DatabaseError as e:  # a server that cannot be reached, a wrong password,
+            # a file that is not a database
             self.engine.dispose()
             why = " ".join(str(e.orig or e).split())
             raise StoreError(f"{safe_url(db)}: cannot open the database: {why}") from None

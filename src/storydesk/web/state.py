@@ -4,12 +4,12 @@ dependency) and the readers of the filter parameters pages and API both take."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date as Date
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, HTTPException, Request
 from jinja2 import Environment
 
+from storydesk.models import since_date
 from storydesk.settings import WebSettings
 
 if TYPE_CHECKING:
@@ -39,16 +39,10 @@ State = Annotated[WebState, Depends(web_state)]
 
 def since_filter(value: str | None) -> str | None:
     """A ``since`` parameter: empty means none; else a date YYYY-MM-DD (time allowed)."""
-    value = (value or "").strip()
-    if not value:
-        return None
     try:
-        Date.fromisoformat(value[:10])
-    except ValueError:
-        raise HTTPException(422, f"since: expected a date YYYY-MM-DD, got {value[:40]!r}") from None
-    if len(value) > 10 and value[10] not in "T ":
-        raise HTTPException(422, f"since: expected a date YYYY-MM-DD, got {value[:40]!r}")
-    return value
+        return since_date(value)
+    except ValueError as e:
+        raise HTTPException(422, f"since: {e}, got {value.strip()[:40]!r}") from None
 
 
 def name_filter(value: str | None) -> str | None:

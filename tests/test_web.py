@@ -320,6 +320,9 @@ def test_post_body_is_validated(db):
         for bad in [{"title": "no body"}, {**NEW, "html": "<p>both</p>"}, {**NEW, "bogus": 1}]:
             r = c.post("/api/articles", json=bad, headers=auth)
             assert r.status_code == 422 and set(r.json()) == {"error"}
+        r = c.post("/api/articles", json={**NEW, "date": "not a date"}, headers=auth)
+        assert r.status_code == 422 and "date" in r.json()["error"]
+        assert c.get("/api/articles").json()["total"] == 4  # nothing stored
 
 
 class _StubIngest(_StoreReader):

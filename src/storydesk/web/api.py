@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from storydesk.extract.dates import parse_date
 from storydesk.models import Article, RawDocument
 from storydesk.store import bracketed
 from storydesk.store.query import QueryError
@@ -83,6 +84,9 @@ class ArticleIn(BaseModel):
     def _one_body(self) -> ArticleIn:
         if bool(self.text) == bool(self.html):
             raise ValueError("give exactly one of text or html")
+        if self.date and parse_date(self.date) is None:
+            raise ValueError(f"date: not a date storydesk reads ({self.date[:64]!r}; "
+                             "ISO 8601, RFC 822 or a Unix time)")
         return self
 
 

@@ -234,7 +234,7 @@ def test_cli_reports_json_and_one_line_failures(spark: object, tmp_path: Path) -
     res = CliRunner().invoke(app, ["batch", str(tmp_path / "a.txt"), str(tmp_path / "no.txt"),
                                    "--out", str(tmp_path / "out"), "--master", "local[2]",
                                    "--partitions", "1", "--json"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # an input failed: as for add
     report = json.loads(res.stdout)
     assert report["articles"] == 1 and report["stories"] == 1 and report["failed"] == 1
     assert report["failures"] == [{"origin": str(tmp_path / "no.txt"),
@@ -257,3 +257,20 @@ def test_load_keeps_another_text_at_a_stored_url(batch_run, tmp_path: Path) -> N
         assert rep.articles == len(t["articles"]) and rep.already_stored == 0
         wire = [a for a in desk.articles(limit=None) if a.title == "Terminal to open in May"]
         assert len(wire) == 1
+
+
+def test_cli_batch_of_inputs_that_are_not_there_fails_at_once(tmp_path: Path) -> None:
+    """No input exists: one line each and exit 1, without starting Spark (or needing Java)."""
+    import time
+
+    from typer.testing import CliRunner
+
+    from storydesk.cli import app
+
+    t = time.perf_counter()
+    res = CliRunner().invoke(app, ["batch", str(tmp_path / "no.txt"), str(tmp_path / "x*.warc"),
+                                   "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1, res.output
+    assert f"{tmp_path / 'no.txt'}: no such file or folder" in res.output
+    assert time.perf_counter() - t < 10
+    assert not (tmp_path / "out").exists()

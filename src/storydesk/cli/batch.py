@@ -5,7 +5,9 @@ Registered on the main app by ``register(app)`` (see cli/app.py).
 
 from __future__ import annotations
 
+import glob
 import shutil
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,7 +36,14 @@ def batch(
                     "store (a SQLite path or database URL).", show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Read, clean, deduplicate, group and summarise on Spark; write Parquet."""
+    """Read, clean, deduplicate, group and summarise on Spark; write Parquet. The exit
+    status is 1 when any input failed (the rest goes on), as for ``add``."""
+    missing = [p for p in inputs if _missing_local(p)]
+    if missing and len(missing) == len(inputs):  # nothing to read: no need to start Spark
+        for p in missing:
+            err.print(f"[red]failed:[/red] {escape(shown(p))}: no such file or folder",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     if shutil.which("java") is None:
         fail("batch needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)")
     try:
@@ -61,6 +70,7 @@ def batch(
             loaded = load_parquet(out.removeprefix("file://"), desk)
         finally:
             desk.close()
+    failed = report.failure_count > 0
     if json_out:
         print_json({
             "documents": report.documents, "articles": report.articles,
@@ -70,12 +80,22 @@ def batch(
             "failures": [{"origin": f.origin, "reason": f.reason} for f in report.failures],
             "loaded": loaded.__dict__ if loaded else None,
         })
-        return
-    err.print(escape(report.summary_line()), highlight=False, soft_wrap=True)
-    if loaded:
-        err.print(f"loaded into {escape(load or '')}: {loaded.articles} articles "
-                  f"({loaded.already_stored} already stored), {loaded.stories} stories, "
-                  f"{loaded.summaries} summaries", highlight=False, soft_wrap=True)
+    else:
+        err.print(escape(report.summary_line()), highlight=False, soft_wrap=True)
+        if loaded:
+            err.print(f"loaded into {escape(load or '')}: {loaded.articles} articles "
+                      f"({loaded.already_stored} already stored), {loaded.stories} stories, "
+                      f"{loaded.summaries} summaries", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _missing_local(path: str) -> bool:
+    """A local path (or ``file://`` URL, globs allowed) that names nothing."""
+    if "://" in path and not path.startswith("file://"):
+        return False  # s3a://, hdfs://: Spark lists them
+    local = path.removeprefix("file://")
+    return not Path(local).exists() and not glob.glob(local)
 
 
 def register(app: typer.Typer) -> None:

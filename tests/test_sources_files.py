@@ -265,7 +265,8 @@ def test_mixed_batch_never_raises(tmp_path: Path) -> None:
     (tmp_path / "ok.txt").write_text(FERRY)
     items = run(tmp_path / "missing.jsonl", "", tmp_path / "ok.txt", tmp_path)
     assert isinstance(items[0], Failure)
-    assert isinstance(items[1], RawDocument) and items[1].content == FERRY
+    assert isinstance(items[1], Failure) and items[1].origin == ""  # an empty name, reported
+    assert isinstance(items[2], RawDocument) and items[2].content == FERRY
 
 
 def test_url_of_another_scheme_is_named_so(tmp_path: Path) -> None:
@@ -275,3 +276,10 @@ def test_url_of_another_scheme_is_named_so(tmp_path: Path) -> None:
         ("htp://lantern.example/a", "not an http(s) URL (htp://), and no such file"),
         (str(tmp_path / "gone.txt"), "no such file or folder"),
     ]
+
+
+def test_an_empty_input_name_is_a_failure_not_skipped() -> None:
+    from storydesk.sources import iter_documents
+
+    out = list(iter_documents(["", "  "]))
+    assert [(f.origin, f.reason) for f in out] == [("", "an empty name, not a file or URL")] * 2

@@ -60,7 +60,8 @@ def plan(inputs: Iterable[str]) -> list[str]:
     units: list[str] = []
     for raw in inputs:
         item = str(raw).strip()
-        if not item:
+        if not item:  # kept, so that reading it reports a Failure (an empty name)
+            units.append(item)
             continue
         if is_url(item):
             units.append(item)

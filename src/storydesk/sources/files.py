@@ -127,6 +127,8 @@ def _sniff_kind(data: bytes) -> str:
 def _missing_reason(path: str) -> str:
     """Why ``path``, which is not there, cannot be read: a URL of a scheme storydesk does
     not fetch (``ftp://``, a mistyped ``htp://``) is named as such."""
+    if not path.strip():
+        return "an empty name, not a file or URL"
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", path)
     if scheme:
         return f"not an http(s) URL ({scheme[1]}://), and no such file"

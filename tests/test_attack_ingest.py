@@ -137,7 +137,7 @@ def test_each_bad_json_line_fails_alone(tmp_path: Path) -> None:
     failed = [ln for ln in err.splitlines() if ln.startswith("failed:")]
     assert len(failed) == 6, err
     assert "rows.jsonl:2: a number of 5000 digits" in err
-    assert "rows.jsonl:4: line 4: invalid JSON (nested too deep)" in err
+    assert "rows.jsonl:4: invalid JSON (nested too deep)" in err
     assert "rows.jsonl:5: url is int, not a string" in err
     assert "rows.jsonl:6: NaN is not valid JSON" in err
     assert "rows.jsonl:7: -Infinity is not valid JSON" in err

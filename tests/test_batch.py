@@ -129,7 +129,7 @@ def test_duplicates_dropped_and_failures_reported(batch_run) -> None:
     reasons = {f["origin"]: f["reason"] for f in t["failures"]}
     assert reasons[str(tmp / "missing.txt")] == "no such file or folder"
     line3 = next(r for o, r in reasons.items() if o.endswith("rows.jsonl:3"))
-    assert line3.startswith("line 3: invalid JSON") and "\n" not in line3
+    assert line3.startswith("invalid JSON") and "\n" not in line3
     assert report.failure_count == len(t["failures"]) == 2
 
 

@@ -362,7 +362,7 @@ def peak_mb(fn) -> tuple[object, float]:  # noqa: ANN001
     ("bomb.html.gz", lambda: gzip_bomb(1_000_000_000, b"<p>a</p>"),
      "too large (over cap 2 MB after decompression)"),
     ("bomb.jsonl.gz", lambda: gzip.compress(b'{"text": "') + gzip_bomb(300_000_000, b"a"),
-     "line 1: too large (over cap 2 MB)"),
+     "too large (over cap 2 MB)"),
 ])
 def test_gzip_bombs_stop_at_the_cap(name: str, data, reason: str) -> None:  # noqa: ANN001
     path = write(name, data())
@@ -405,7 +405,7 @@ def test_a_100_mb_line_is_refused_in_bounded_memory() -> None:
     assert path.stat().st_size > 100_000_000
     out, peak = peak_mb(lambda: drain(str(path)))
     assert [type(x).__name__ for x in out] == ["Failure", "RawDocument"]
-    assert out[0].reason == "line 1: too large (over cap 2 MB)"
+    assert out[0].reason == "too large (over cap 2 MB)"
     assert peak < 12, peak
     txt = Path(_TMP.name) / "long.txt"
     os.truncate(path, 0)

@@ -165,7 +165,7 @@ def jsonl_documents(
     for number, raw in enumerate(lines, start=1):
         where = f"{origin}:{number}"
         if len(raw) > max_bytes:
-            yield Failure(where, f"line {number}: too large (over cap {human_size(max_bytes)})")
+            yield Failure(where, f"too large (over cap {human_size(max_bytes)})")
             continue
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -174,10 +174,10 @@ def jsonl_documents(
         try:
             row = loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            yield Failure(where, f"line {number}: not UTF-8")
+            yield Failure(where, "not UTF-8")
             continue
         except ValueError as e:
-            yield Failure(where, f"line {number}: invalid JSON ({_one_line(e)})")
+            yield Failure(where, f"invalid JSON ({_one_line(e)})")
             continue
         yield row_document(row, where, field_map)
 

@@ -100,7 +100,8 @@ def build_article(
     language = _str(f.get("language")) or language or detect_language(text)
     words = word_count(text, language)
     if words < MIN_WORDS:
-        raise IngestError(raw.origin, f"too little text ({words} words)")
+        raise IngestError(raw.origin,
+                          f"too little text ({words} words in the body, {MIN_WORDS} needed)")
     if not title:
         title = title_from_lead(text)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from storydesk.text.languages import base_language
@@ -92,8 +92,6 @@ class Entity:
 def since_date(value: str | None) -> str | None:
     """A ``since`` filter as given: blank means none (None); else a date YYYY-MM-DD,
     a time allowed after "T" or a space. Anything else raises ValueError."""
-    from datetime import date
-
     value = (value or "").strip()
     if not value:
         return None

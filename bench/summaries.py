@@ -45,6 +45,11 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
 8. "Reported by 2 of 2" (:func:`reported_section`): two-article stories built from MSRP
    pairs; the share of pairs whose first sentence, shown as a summary sentence, is
    counted as reported by both articles, by word match alone and with the fact judge.
+9. Pointing-back openers by language (:func:`languages_section`, ``--only languages``):
+   SemEval-2022 same-story pairs (Overall <= 1.5, one language) as two-article story
+   summaries of 3 sentences; per language, the share with a sentence opening on a
+   pointing-back word (readability.POINTING_BACK) without its article's sentence before
+   it, with that language's rules off and on.
 
 Story summaries here get the fact judge the desk gives them
 (``services.comparisons.summary_judge``), as the reader and the API do.
@@ -89,7 +94,11 @@ from storydesk.summarize.multi import (  # noqa: E402
 )
 from storydesk.summarize.provenance import FactJudge  # noqa: E402
 from storydesk.summarize.readability import (  # noqa: E402
+    POINTING_BACK,
     name_before_introduction,
+    opening_connective,
+    opening_pronoun,
+    rules_language,
     summary_problems,
 )
 from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
@@ -593,6 +602,70 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
     report["readability"] = out
 
 
+def _semeval_same_story(data: Path) -> dict[str, list[tuple[str, str]]]:
+    """SemEval-2022 Task 8 pairs on one story (Overall <= 1.5), both articles in one
+    language: language -> [(text1, text2)], file order."""
+    import csv
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    with open(data / "similarity" / "semeval2022_train.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["lang1"] != r["lang2"] or float(r["Overall"]) > 1.5:
+                continue
+            if r["text1"].strip() and r["text2"].strip():
+                out.setdefault(r["lang1"], []).append((r["text1"], r["text2"]))
+    return out
+
+
+def _dangling_opener(summ: list[Any], lang: str) -> bool:
+    """A summary sentence opens with a pointing-back word (readability.POINTING_BACK, or
+    the English lists) and the one before it is not its article's preceding sentence."""
+    prev = None
+    for s in summ:
+        o = s.origin
+        follows = prev is not None and o is not None and o[0] == prev[0] and o[1] == prev[1] + 1
+        if not follows and (opening_pronoun(s.text, lang) or opening_connective(s.text, lang)):
+            return True
+        prev = o
+    return False
+
+
+def languages_section(data: Path, report: dict[str, Any], n: int = 3, show: int = 0) -> None:
+    """Per language, the share of two-article story summaries with a sentence opening on a
+    pointing-back word without its predecessor: with the language's rules off (its
+    POINTING_BACK entry removed while summarising) and on; both counted by the rules."""
+    pairs = _semeval_same_story(data)
+    judge = _judge()
+    print(f"\n## Pointing-back openers by language (SemEval-2022 same-story pairs, {n} "
+          "sentences)")
+    out: dict[str, Any] = {}
+    for lang, rows in sorted(pairs.items(), key=lambda kv: -len(kv[1])):
+        counts: dict[str, int] = {}
+        texts: dict[str, list[list[str]]] = {}
+        for when in ("before", "after"):
+            saved = POINTING_BACK.pop(lang, None) if when == "before" else None
+            try:
+                summs = [summarize_story([StoryArticle(0, a, language=lang),
+                                          StoryArticle(1, b, language=lang)],
+                                         n_sentences=n, judge=judge) for a, b in rows]
+            finally:
+                if saved is not None:
+                    POINTING_BACK[lang] = saved
+            texts[when] = [[x.text for x in s] for s in summs]
+            bad = [s for s in summs if _dangling_opener(s, lang)]
+            counts[when] = len(bad)
+            for s in bad[:show]:
+                print("    " + " | ".join(x.text[:70] for x in s))
+        rules = rules_language(lang) or "none"
+        changed = sum(a != b for a, b in zip(texts["before"], texts["after"], strict=True))
+        print(f"  {lang}: {len(rows)} pairs, rules {rules}: dangling opener before "
+              f"{counts['before']}/{len(rows)} ({100 * counts['before'] / len(rows):.0f}%), "
+              f"after {counts['after']}/{len(rows)} ({100 * counts['after'] / len(rows):.0f}%);"
+              f" summaries changed {changed}")
+        out[lang] = {"pairs": len(rows), "rules": rules, **counts, "changed": changed}
+    report["languages"] = out
+
+
 # ---------------------------------------------------------------- a fact said twice
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -797,8 +870,8 @@ def main() -> None:
                     help="print the problems of the first N summaries that do not read well")
     ap.add_argument("--msrp", type=int, default=0,
                     help="a random sample of N MSRP pairs for 'reported by' (0: all)")
-    ap.add_argument("--only", choices=["duc", "readability", "redundancy", "repeats", "reported",
-                                       "speed"],
+    ap.add_argument("--only", choices=["duc", "readability", "languages", "redundancy",
+                                       "repeats", "reported", "speed"],
                     help="one story section")
     ap.add_argument("--duc-words", type=int, default=100,
                     help="the DUC 2004 summary length (references stay ~100 words; the "
@@ -810,6 +883,7 @@ def main() -> None:
     if args.only:
         {"duc": lambda: duc_section(args.data, report),
          "readability": lambda: readability_section(args.data, report, show=args.show),
+         "languages": lambda: languages_section(args.data, report, show=args.show),
          "redundancy": lambda: redundancy_section(args.data, report, args.show),
          "repeats": lambda: repeats_section(args.data, report, args.show),
          "reported": lambda: reported_section(args.data, report, args.msrp),

@@ -17,6 +17,7 @@ import pytest
 
 from storydesk import Desk
 from storydesk.models import Story
+from storydesk.services.summaries import summary_params_key
 from storydesk.settings import Settings
 from storydesk.summarize import split_sentences
 from storydesk.summarize.single import display_text
@@ -175,6 +176,7 @@ def test_story_summary_lists_every_article_stating_a_fact(tmp_path: Path) -> Non
     assert set(d["summary"][0]) >= {"text", "sources"}
     assert all(set(src) == {"article_id", "sentence"} for x in d["summary"]
                for src in x["sources"])
+    assert d["readability"] == "rules for en"
     desk.close()
 
 
@@ -192,6 +194,16 @@ def test_summaries_are_stored_and_made_again_on_change(tmp_path: Path, store_db:
     desk.close()
     desk = Desk(store_db)
     assert desk.story_summary(STORY).cached  # type: ignore[union-attr]
+
+    # A value kept before summaries recorded their languages still loads, with no note.
+    params = summary_params_key(desk.settings, "story", desk.settings.summaries.story_sentences,
+                                None, False)
+    content, value = desk.store.get_summary("story", STORY, params)  # type: ignore[misc]
+    desk.store.put_summary("story", STORY, params, content,
+                           {k: v for k, v in value.items() if k != "languages"})
+    old = desk.story_summary(STORY)
+    assert old is not None and old.cached and "readability" not in old.to_dict()
+    assert old.to_dict()["summary"] == first.to_dict()["summary"]
 
     # The story changes: one more article joins; the stored summary is stale.
     p = tmp_path / "in" / "later.txt"

@@ -36,6 +36,16 @@ def print_story_summary(d: dict[str, Any]) -> None:
     if d.get("dropped"):
         console.print(f"[dim]{d['dropped']} generated sentence(s) without support in the "
                       "articles were dropped[/dim]", highlight=False)
+    print_readability(d)
+
+
+def print_readability(d: dict[str, Any]) -> None:
+    """The summary's languages with no readability rules, as the article view notes a
+    language with no entity model."""
+    note = d.get("readability") or ""
+    if "no rules" in note:
+        console.print(f"[dim]readability: {escape(note)} (a sentence that leans on one "
+                      "before it is not caught)[/dim]", highlight=False)
 
 
 def summary(
@@ -102,6 +112,7 @@ def summary(
         if d.get("dropped"):
             console.print(f"[dim]{d['dropped']} generated sentence(s) without support were "
                           "dropped[/dim]", highlight=False)
+    print_readability(d)
 
 
 def eval_summaries(

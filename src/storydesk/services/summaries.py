@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from storydesk.extract.text import leading_text
 from storydesk.summarize.multi import StoryArticle, SummarySentence, summarize_story
 from storydesk.summarize.provenance import FactJudge
+from storydesk.summarize.readability import readability_note
 from storydesk.summarize.single import summarize_article
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # Bump when the summarisers change in a way that changes their output.
 # 6: story summary by concept coverage; "reported by" through the fact judge
 # 7: no fact said twice (containment, then the judge); the judge is passed in
-SUMMARIZER_VERSION = "7"
+# 8: pointing-back rules in de, fr, es, it, pt, nl, ru, pl, tr (readability.POINTING_BACK)
+SUMMARIZER_VERSION = "8"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).
@@ -62,6 +64,13 @@ def _sentences_json(sents: list[SummarySentence], labels: dict[int, str]) -> lis
     ]
 
 
+def _add_readability(d: dict[str, Any], languages: list[str | None]) -> None:
+    """``readability``: the languages whose rules kept sentences that lean on one before
+    out of the summary ("rules for ru"), and those with none ("no rules for zh")."""
+    if languages:
+        d["readability"] = readability_note(languages)
+
+
 @dataclass
 class ArticleSummary:
     """A summary of one article: its sentences with their index in the article's text."""
@@ -73,6 +82,8 @@ class ArticleSummary:
     dropped: list[str] = field(default_factory=list)  # abstractive: unsupported sentences
     cached: bool = False
     label: str | None = None  # the input it came from, when not stored
+    # its article's language, [] when unknown (a summary kept before it was recorded)
+    languages: list[str | None] = field(default_factory=list)
 
     @property
     def indexed(self) -> list[tuple[int, str]]:
@@ -99,6 +110,7 @@ class ArticleSummary:
         if self.mode != "extractive":
             d["dropped"] = len(self.dropped)
             d["dropped_sentences"] = list(self.dropped)
+        _add_readability(d, self.languages)
         d["cached"] = self.cached
         return d
 
@@ -115,6 +127,8 @@ class StorySummary:
     dropped: list[str] = field(default_factory=list)
     cached: bool = False
     labels: dict[int, str] = field(default_factory=dict)
+    # its articles' languages, [] when unknown (a summary kept before they were recorded)
+    languages: list[str | None] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -131,6 +145,7 @@ class StorySummary:
         if self.mode != "extractive":
             d["dropped"] = len(self.dropped)
             d["dropped_sentences"] = list(self.dropped)
+        _add_readability(d, self.languages)
         d["cached"] = self.cached
         return d
 
@@ -261,14 +276,15 @@ def article_summary(
             words, ab, art.title,
         )
         return {"title": art.title, "sentences": _serial(sents), "mode": mode,
-                "dropped": dropped}
+                "dropped": dropped, "languages": [art.language]}
 
     v, cached = kept(store, "article", article_id, params, digest(*keys[article_id]), make,
                      save=save)
     if v is None:
         return None
     return ArticleSummary(article_id, v["title"], _unserial(v["sentences"]), v["mode"],
-                          list(v.get("dropped", [])), cached=cached)
+                          list(v.get("dropped", [])), cached=cached,
+                          languages=list(v.get("languages", [])))
 
 
 def story_summary(
@@ -297,12 +313,14 @@ def story_summary(
         arts = [StoryArticle(a.id, leading_text(a.text, cap), a.outlet, a.date, a.language)
                 for a in store.articles_by_ids(ids) if a.id is not None]
         sents, dropped, mode = compute_summary(settings, arts, n, words, ab, judge=judge)
-        return {"sentences": _serial(sents), "mode": mode, "dropped": dropped}
+        return {"sentences": _serial(sents), "mode": mode, "dropped": dropped,
+                "languages": [a.language for a in arts]}
 
     v, cached = kept(store, "story", story_id, params, content, make, save=save)
     assert v is not None
     return StorySummary(story_id, ids, n_outlets, _unserial(v["sentences"]), v["mode"],
-                        list(v.get("dropped", [])), cached=cached)
+                        list(v.get("dropped", [])), cached=cached,
+                        languages=list(v.get("languages", [])))
 
 
 def _read_inputs(
@@ -353,9 +371,9 @@ def summarize_inputs(
         n = sentences or settings.summaries.sentences
         sents, dropped, mode = compute_summary(settings, arts, n, words, ab, titles.get(a.id))
         return ArticleSummary(None if a.id < 0 else a.id, titles.get(a.id, ""), sents, mode,
-                              dropped, label=labels.get(a.id))
+                              dropped, label=labels.get(a.id), languages=[a.language])
     n = sentences or settings.summaries.story_sentences
     sents, dropped, mode = compute_summary(settings, arts, n, words, ab, judge=judge)
     n_outlets = len({a.outlet or f"\x00{a.id}" for a in arts})
     return StorySummary(None, [a.id for a in arts], n_outlets, sents, mode, dropped,
-                        labels=labels)
+                        labels=labels, languages=[a.language for a in arts])

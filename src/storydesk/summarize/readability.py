@@ -15,6 +15,12 @@ is a fragment. These rules say so from the sentence's own words, with no model:
   lone initial, a lone digit or a function word, is in title case (a headline), or has no
   final punctuation.
 
+The pronoun, connective and quotation rules also read German, French, Spanish, Italian,
+Portuguese, Dutch, Russian, Polish and Turkish (:data:`POINTING_BACK`, one list set per
+base language; :func:`quote_with_pronoun_speaker`); the fragment rules are English. Other
+languages have no rules, and a summary says so (:func:`readability_note`: "no rules for
+zh") rather than reading them as English.
+
 :func:`summary_problems` applies them to a whole summary: an opening pronoun is fine when
 the summary sentence just before it is the same article's preceding sentence (the
 referent came along), dangling otherwise. :func:`name_before_introduction` finds a name
@@ -25,15 +31,21 @@ used bare ("Ketsoyan would not say ...") before the sentence that introduces it 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from storydesk.text import base_language
+from storydesk.text import base_language, words
 
 from .single import _QUOTE_START, _TERMINAL
 
 __all__ = [
     "PRONOUNS",
     "CONNECTIVES",
+    "POINTING_BACK",
+    "PointingBack",
+    "rules_language",
+    "readability_note",
+    "quote_with_pronoun_speaker",
     "opens_with_quote",
     "continues_quote",
     "opening_pronoun",
@@ -60,6 +72,96 @@ CONNECTIVES = frozenset(
     "furthermore besides instead otherwise then thus hence therefore likewise similarly "
     "indeed".split()
 )
+
+class PointingBack(NamedTuple):
+    """One language's words that point back when they open a sentence (lower case):
+    ``pronouns`` (personal, possessive and demonstrative), ``connectives`` (one word or
+    several, space-separated), ``not_before`` (second words after which an opening
+    demonstrative names a time, "Diese Woche", not something said before) and
+    ``speakers`` (subject pronouns that attribute a quotation: «...», — сказал он)."""
+
+    pronouns: frozenset[str]
+    connectives: frozenset[str]
+    not_before: frozenset[str] = frozenset()
+    speakers: frozenset[str] = frozenset()
+
+
+def _pb(pronouns: str, connectives: str, not_before: str = "", speakers: str = "") -> PointingBack:
+    return PointingBack(frozenset(pronouns.split()),
+                        frozenset(c.replace("_", " ") for c in connectives.split()),
+                        frozenset(not_before.split()), frozenset(speakers.split()))
+
+
+# Per base language (``_`` joins a connective of several words). Only words that, opening
+# a sentence, nearly always point back: German "Der"/"Die"/"Das" are articles too and are
+# left out, as are French "Ce" ("Ce qui ...") and "Alors" ("Alors que ..."), Russian "То"
+# ("То, что ...") and Dutch "Zijn" ("are"). Spanish, Italian, Portuguese, Polish and
+# Turkish drop the subject pronoun ("Dijo que ...", "Ha detto che ..."): such a sentence
+# points back with no word to show it, and these rules cannot see it.
+POINTING_BACK: dict[str, PointingBack] = {
+    "de": _pb("er sie ihm ihn ihnen ihr ihre ihrem ihren ihrer sein seine seinem seinen "
+              "seiner dies diese dieser dieses diesem diesen solche solcher",
+              "aber doch jedoch allerdings trotzdem dennoch außerdem zudem ferner deshalb "
+              "deswegen daher darum somit stattdessen dabei danach dagegen daraufhin und "
+              "auch",
+              "woche jahr monat morgen abend nacht wochenende sommer winter frühjahr herbst "
+              "saison mal montag dienstag mittwoch donnerstag freitag samstag sonntag",
+              "er sie"),
+    "fr": _pb("il elle ils elles lui leur leurs son sa ses cette ces cet cela ceci ça celui "
+              "celle ceux celles",
+              "mais cependant pourtant toutefois néanmoins donc ainsi or puis ensuite et "
+              "de_plus en_outre par_ailleurs en_revanche par_conséquent en_effet du_coup",
+              "y faut matin soir semaine année mois week-end été hiver printemps automne "
+              "nuit saison fois lundi mardi mercredi jeudi vendredi samedi dimanche",
+              "il elle ils elles"),
+    "es": _pb("él ella ellos ellas su sus este esta estos estas esto ese esa esos esas eso "
+              "dicho dicha dichos dichas",
+              "pero también además asimismo así y sin_embargo no_obstante por_eso "
+              "por_lo_tanto por_tanto en_cambio por_su_parte mientras_tanto aun_así",
+              "semana año mes mañana tarde noche fin verano invierno temporada lunes martes "
+              "miércoles jueves viernes sábado domingo vez",
+              "él ella ellos ellas"),
+    "it": _pb("lui lei loro essi esse egli questo questa questi queste quello quella quelli "
+              "quelle quel ciò tale suo sua suoi sue",
+              "ma però tuttavia comunque inoltre quindi dunque perciò pertanto infatti invece "
+              "anche eppure intanto e nel_frattempo ciononostante",
+              "settimana anno mese mattina mattino sera notte estate inverno fine stagione "
+              "volta lunedì martedì mercoledì giovedì venerdì sabato domenica",
+              "lui lei loro egli"),
+    "pt": _pb("ele ela eles elas seu sua seus suas este esta estes estas isto esse essa esses "
+              "essas isso aquele aquela aqueles aquelas aquilo",
+              "mas porém contudo entretanto todavia portanto assim também e no_entanto "
+              "além_disso por_isso ainda_assim",
+              "semana ano mês manhã tarde noite fim verão inverno temporada vez "
+              "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
+              "ele ela eles elas"),
+    "nl": _pb("hij zij ze hem haar hun hen dit dat deze die",
+              "maar echter toch ook bovendien daarom dus daarnaast desondanks niettemin "
+              "intussen ondertussen daardoor hierdoor daarbij en",
+              "week maand jaar ochtend morgen middag avond nacht zomer winter seizoen keer "
+              "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+              "hij zij ze"),
+    "ru": _pb("он она оно они его её ее их ему ей им него неё нее них этот эта это эти "
+              "этого этой этим этом этих этому эту такой такая такое такие",
+              "но однако также поэтому впрочем зато и а ведь тогда затем потом причём "
+              "причем итак следовательно тем_не_менее кроме_того таким_образом при_этом "
+              "всё_же все_же между_тем в_свою_очередь к_тому_же вместе_с_тем "
+              "кроме_этого помимо_этого вместо_этого",
+              "году год неделе неделю месяце месяц утром вечером ночью летом зимой весной "
+              "осенью сезоне раз",
+              "он она они"),
+    "pl": _pb("on ona ono oni one jego jej ich jemu niego niej nich ten ta to ci te tego tej "
+              "tym tych temu tę",
+              "ale jednak jednakże natomiast również także ponadto dlatego więc zatem "
+              "tymczasem a i poza_tym mimo_to co_więcej w_związku_z_tym",
+              "roku rok tygodniu tydzień miesiącu miesiąc weekend sezonie razem wieczorem "
+              "rano",
+              "on ona oni"),
+    "tr": _pb("o onlar onu ona onun onları onların bu bunlar bunu buna bunun bunların böyle",
+              "ama fakat ancak ayrıca üstelik hatta dolayısıyla yani ve oysa yine_de "
+              "öte_yandan bununla_birlikte",
+              "yıl hafta sabah akşam gün ay gece sezon yaz kış kez an sırada"),
+}
 
 _DEMONSTRATIVES = frozenset("this that these those".split())
 _TIME_WORDS = frozenset(
@@ -120,10 +222,14 @@ def opens_with_quote(sentence: str) -> bool:
     return bool(_QUOTE_START.match(sentence))
 
 
-def opening_pronoun(sentence: str) -> str | None:
-    """The pronoun or demonstrative the sentence opens with ("He", "This", "Their"), or None.
-    A demonstrative before a time word ("This morning", "That week") points to the time
-    of the report, not back, and is not counted."""
+def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
+    """The pronoun or demonstrative the sentence opens with ("He", "This", "Their"; "Sie",
+    "Это" by :data:`POINTING_BACK`), or None (also in a language with no rules). A
+    demonstrative before a time word ("This morning", "That week", "Diese Woche") points
+    to the time of the report, not back, and is not counted."""
+    lang = base_language(language)
+    if lang not in (None, "en"):
+        return _opening_words(sentence, lang, pronouns=True)
     w = _first_word(sentence)
     if w not in PRONOUNS:
         return None
@@ -134,10 +240,41 @@ def opening_pronoun(sentence: str) -> str | None:
     return w
 
 
-def opening_connective(sentence: str) -> str | None:
-    """The connective the sentence opens with ("But", "However"), or None."""
+def opening_connective(sentence: str, language: str | None = None) -> str | None:
+    """The connective the sentence opens with ("But", "However"; "Тем не менее", "Sin
+    embargo" by :data:`POINTING_BACK`), lower case, or None."""
+    lang = base_language(language)
+    if lang not in (None, "en"):
+        return _opening_words(sentence, lang, pronouns=False)
     w = _first_word(sentence)
     return w if w in CONNECTIVES else None
+
+
+_LONGEST_CONNECTIVE = max(c.count(" ") + 1 for pb in POINTING_BACK.values()
+                          for c in pb.connectives)
+# Opening quotation marks of other languages too: „German“, ‚single‘, »guillemets«.
+_QUOTE_START_ANY = re.compile(r"\s*[\"“‘«„‚»]")
+
+
+def _opening_words(sentence: str, lang: str, pronouns: bool) -> str | None:
+    """The pronoun (or connective) of :data:`POINTING_BACK` ``lang`` that ``sentence``
+    opens with, lower case; None when it opens inside a quotation."""
+    rules = POINTING_BACK.get(lang)
+    if rules is None or opens_with_quote(sentence) or _QUOTE_START_ANY.match(sentence):
+        return None
+    head = [w.lower() for w in words(sentence[:200], lang)[:_LONGEST_CONNECTIVE]]
+    if not head:
+        return None
+    if pronouns:
+        if head[0] not in rules.pronouns:
+            return None
+        time = len(head) > 1 and (head[1] in rules.not_before or head[1].isdigit())
+        return None if time else head[0]  # "Diese Woche", "Este 2020"
+    for n in range(len(head), 0, -1):
+        phrase = " ".join(head[:n])
+        if phrase in rules.connectives:
+            return phrase
+    return None
 
 
 def continues_quote(sentence: str) -> bool:
@@ -174,11 +311,70 @@ def english_rules(language: str | None) -> bool:
     return base_language(language) in (None, "en")
 
 
+def rules_language(language: str | None) -> str | None:
+    """The language whose pointing-back rules read ``language``: "en" for English or
+    unknown, the base language where :data:`POINTING_BACK` has lists, else None (no
+    rules: such a summary may hold a sentence that leans on one it lacks)."""
+    lang = base_language(language)
+    if lang in (None, "en"):
+        return "en"
+    return lang if lang in POINTING_BACK else None
+
+
+def readability_note(languages: Iterable[str | None]) -> str:
+    """What the readability rules read in a summary of articles in ``languages``:
+    "rules for en, ru", "no rules for zh", "rules for en; no rules for ar, zh"."""
+    have: set[str] = set()
+    lack: set[str] = set()
+    for lang in languages:
+        ruled = rules_language(lang)
+        if ruled:
+            have.add(ruled)
+        else:
+            lack.add(base_language(lang) or "")
+    parts = [f"rules for {', '.join(sorted(have))}"] if have else []
+    if lack:
+        parts.append(f"no rules for {', '.join(sorted(lack))}")
+    return "; ".join(parts)
+
+
+# A quotation in any language's marks: „German“ (or ”), »German«, «guillemets», “...”, "...".
+_QUOTED_ANY = re.compile(
+    r"„[^“”\"]*(?:[“”\"]|$)|»[^«]*(?:«|$)|«[^»]*(?:»|$)|“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)",
+    re.DOTALL,
+)
+
+
+def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
+    """It opens with a quotation whose speaker is only a pronoun, within the first three
+    words after it (``«...», — сказал он.``, ``„...“, sagte er.``, ``« ... », a-t-il dit.``):
+    the speaker was named in an earlier sentence. Languages that drop the subject
+    ("«...», dijo.") show no pronoun and are not caught. Not for English, where any
+    opening quotation counts (:func:`opens_with_quote`)."""
+    rules = POINTING_BACK.get(base_language(language) or "")
+    if rules is None or not rules.speakers or not _QUOTE_START_ANY.match(sentence):
+        return False
+    m = _QUOTED_ANY.match(sentence.lstrip())
+    if m is None:
+        return False
+    after = sentence.lstrip()[m.end():]
+    lang = base_language(language)
+    head = [p.lower() for w in words(after[:120], lang)[:3] for p in w.split("-") if p]
+    return any(w in rules.speakers for w in head[:4])
+
+
 def needs_predecessor(sentence: str, language: str | None = None) -> bool:
     """It leans on the sentence before it: an opening quotation, pronoun or connective,
     the end of a quotation opened before, or a quotation with no speaker in it (English
-    rules; False in other languages)."""
-    return english_rules(language) and bool(
+    rules); in a language of :data:`POINTING_BACK`, an opening pronoun or connective or a
+    quotation whose speaker is a pronoun; False in other languages."""
+    if not english_rules(language):
+        return bool(
+            opening_pronoun(sentence, language)
+            or opening_connective(sentence, language)
+            or quote_with_pronoun_speaker(sentence, language)
+        )
+    return bool(
         opens_with_quote(sentence)
         or continues_quote(sentence)
         or opening_pronoun(sentence)
@@ -221,27 +417,33 @@ def fragment_reason(sentence: str, caseless: bool = False,
 
 
 def summary_problems(
-    summary: Sequence[tuple[str, tuple[int, int] | None]], caseless: bool = False
+    summary: Sequence[tuple[str, tuple[int, int] | None]], caseless: bool = False,
+    language: str | None = None,
 ) -> list[str]:
     """What keeps a summary from reading on its own, one line per problem (empty: reads on
     its own). ``summary``: (sentence text, (article id, sentence index) it was taken from,
-    or None) in the order shown. An opening pronoun or connective is fine when the
-    previous summary sentence is the same article's preceding sentence."""
+    or None) in the order shown; ``language``: its articles' language (None: English). An
+    opening pronoun (or, outside English, connective or pronoun-attributed quotation) is
+    fine when the previous summary sentence is the same article's preceding sentence."""
     out: list[str] = []
     prev: tuple[int, int] | None = None
+    english = english_rules(language)
     for k, (text, origin) in enumerate(summary):
         follows = (
             prev is not None and origin is not None
             and origin[0] == prev[0] and origin[1] == prev[1] + 1
         )
-        if k == 0 and (opens_with_quote(text) or continues_quote(text)):
+        quoted = (opens_with_quote(text) or continues_quote(text)) if english else \
+            quote_with_pronoun_speaker(text, language)
+        if k == 0 and quoted:
             out.append(f"opens with a quotation: {text[:60]!r}")
-        elif (opens_with_quote(text) or continues_quote(text)) and not follows:
+        elif quoted and not follows:
             out.append(f"sentence {k + 1} opens with a quotation: {text[:60]!r}")
-        pron = opening_pronoun(text)
+        pron = opening_pronoun(text, language) or \
+            (None if english else opening_connective(text, language))
         if pron and not follows:
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
-        reason = fragment_reason(text, caseless)
+        reason = fragment_reason(text, caseless, language)
         if reason:
             out.append(f"sentence {k + 1} is a fragment ({reason}): {text[:60]!r}")
         prev = origin

@@ -167,9 +167,10 @@ def story_page(request: Request, state: State, story_id: int) -> HTMLResponse:
         raise HTTPException(404, f"No story with id {story_id}.")
     arts = sorted(desk.articles_by_ids(st.article_ids), key=_chrono_key)
     summ = desk.story_summary(story_id)
+    sd = summ.to_dict() if summ else {}
     number = {a.id: n for n, a in enumerate(arts, 1)}
     return render(request, "story.html", st=st, articles=arts, number=number,
-                  summary=summ.to_dict()["summary"] if summ else [],
+                  summary=sd.get("summary", []), readability=sd.get("readability"),
                   timeline=timeline(arts), **_compared(state, story_id, arts, number))
 
 

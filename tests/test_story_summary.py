@@ -274,3 +274,10 @@ def test_a_name_is_written_in_full_before_it_is_used_alone() -> None:
         assert len(harn) == 2, out
         assert "Tilda Harn" in out[harn[0]], out
         assert name_before_introduction(out) == []
+
+
+def test_summary_problems_flags_an_english_opening_connective_without_its_predecessor() -> None:
+    summary = [("Floodgates of the Verin dam were opened on Monday.", (1, 0)),
+               ("However, the lake kept rising through the night.", (2, 4))]
+    assert any("'However'" in p or "'however'" in p for p in summary_problems(summary))
+    assert summary_problems([summary[0], (summary[1][0], (1, 1))]) == []

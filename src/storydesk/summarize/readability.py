@@ -423,8 +423,9 @@ def summary_problems(
     """What keeps a summary from reading on its own, one line per problem (empty: reads on
     its own). ``summary``: (sentence text, (article id, sentence index) it was taken from,
     or None) in the order shown; ``language``: its articles' language (None: English). An
-    opening pronoun (or, outside English, connective or pronoun-attributed quotation) is
-    fine when the previous summary sentence is the same article's preceding sentence."""
+    opening pronoun or connective (or, outside English, a pronoun-attributed quotation)
+    is fine when the previous summary sentence is the same article's preceding
+    sentence."""
     out: list[str] = []
     prev: tuple[int, int] | None = None
     english = english_rules(language)
@@ -439,8 +440,7 @@ def summary_problems(
             out.append(f"opens with a quotation: {text[:60]!r}")
         elif quoted and not follows:
             out.append(f"sentence {k + 1} opens with a quotation: {text[:60]!r}")
-        pron = opening_pronoun(text, language) or \
-            (None if english else opening_connective(text, language))
+        pron = opening_pronoun(text, language) or opening_connective(text, language)
         if pron and not follows:
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
         reason = fragment_reason(text, caseless, language)

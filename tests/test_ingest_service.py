@@ -108,3 +108,16 @@ def test_chrome_keys_and_dedup_keys() -> None:
     assert keys.url_key == "https://example.org/b"
     assert dedup_keys(raw, art, near, url_from_text=False).url_key is None
     assert keys.text_hash and keys.bands
+
+
+def test_too_little_text_says_what_was_counted_and_what_is_needed(tmp_path: Path) -> None:
+    """A one-line text: its line is the title, its body has no words; the reason says so."""
+    store = Store(str(tmp_path / "i.db"))
+    try:
+        ing = Ingestor(store, Settings(), fetcher=lambda: None)
+        rep = ing.add_document(RawDocument(
+            "one.txt", "text", "Ferry service resumes on the Karsk coast after the storm today"))
+        assert [f.reason for f in rep.failures] == [
+            "too little text (0 words in the body, 8 needed)"]
+    finally:
+        store.close()

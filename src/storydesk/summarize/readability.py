@@ -171,8 +171,13 @@ _TIME_WORDS = frozenset(
 )
 _SECOND_WORD = re.compile(r"^\W*[A-Za-z]+\s+([A-Za-z]+)")
 _FIRST_WORD = re.compile(r"^\W*([A-Za-z]+(?:['’][a-z]+)?)")
-# Quotation marks: straight and curly double quotes, `` and '' as in PTB-tokenised text.
-_QUOTED = re.compile(r"``.*?(?:''|$)|\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|«[^»]*(?:»|$)", re.DOTALL)
+# A quotation: `` and '' as in PTB-tokenised text, „German“ (or ”), »German«,
+# «guillemets», curly and straight double quotes.
+_QUOTED = re.compile(
+    r"``.*?(?:''|$)|„[^“”\"]*(?:[“”\"]|$)|»[^«]*(?:«|$)|«[^»]*(?:»|$)|“[^”]*(?:”|$)"
+    r"|\"[^\"]*(?:\"|$)",
+    re.DOTALL,
+)
 _HAS_QUOTE = re.compile(r"``|''|[\"“”«»]")
 # Words that attribute speech or writing to a speaker.
 _ATTRIBUTION = re.compile(
@@ -338,13 +343,6 @@ def readability_note(languages: Iterable[str | None]) -> str:
     return "; ".join(parts)
 
 
-# A quotation in any language's marks: „German“ (or ”), »German«, «guillemets», “...”, "...".
-_QUOTED_ANY = re.compile(
-    r"„[^“”\"]*(?:[“”\"]|$)|»[^«]*(?:«|$)|«[^»]*(?:»|$)|“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)",
-    re.DOTALL,
-)
-
-
 def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
     """It opens with a quotation whose speaker is only a pronoun, within the first three
     words after it (``«...», — сказал он.``, ``„...“, sagte er.``, ``« ... », a-t-il dit.``):
@@ -354,7 +352,7 @@ def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
     rules = POINTING_BACK.get(base_language(language) or "")
     if rules is None or not rules.speakers or not _QUOTE_START_ANY.match(sentence):
         return False
-    m = _QUOTED_ANY.match(sentence.lstrip())
+    m = _QUOTED.match(sentence.lstrip())
     if m is None:
         return False
     after = sentence.lstrip()[m.end():]

@@ -466,16 +466,35 @@ def word_sides(toks: Sequence[SentenceTokens], i: np.ndarray, j: np.ndarray,
     return sparse.csr_matrix(b[i] + b[j] - 2 * both), both, known
 
 
+# The lexicon's columns and weights, worked out once per lexicon (the shipped judge's is
+# loaded once; a fit's cross-validation makes a few): id -> (lexicon, columns, weights).
+_COLUMNS: dict[int, tuple[dict[str, Any], dict[str, int], np.ndarray, np.ndarray]] = {}
+
+
+def _lexicon_columns(lexicon: dict[str, Any]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Word -> column over the lexicon's words, and the ``one`` and ``both`` weights by
+    column."""
+    got = _COLUMNS.get(id(lexicon))
+    if got is None or got[0] is not lexicon:
+        words = sorted(set(lexicon["one"]) | set(lexicon["both"]))
+        got = (lexicon, {w: k for k, w in enumerate(words)},
+               np.array([lexicon["one"].get(w, 0.0) for w in words]),
+               np.array([lexicon["both"].get(w, 0.0) for w in words]))
+        if len(_COLUMNS) >= 8:
+            _COLUMNS.clear()
+        _COLUMNS[id(lexicon)] = got
+    return got[1], got[2], got[3]
+
+
 def lexicon_logits(lexicon: dict[str, Any], toks: Sequence[SentenceTokens], i: np.ndarray,
                    j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The English lexicon's part of the logit for each pair (a fitted weight for each
     word found on one side only, ``one``, and for each word both sides have, ``both``),
     and whether it applies: both sentences' words at least ``min_known`` in its
     vocabulary (English news; other languages' sentences know 0-30% of it)."""
-    words = sorted(set(lexicon["one"]) | set(lexicon["both"]))
-    one, both, known = word_sides(toks, i, j, {w: k for k, w in enumerate(words)})
-    logit = one @ np.array([lexicon["one"].get(w, 0.0) for w in words]) + \
-        both @ np.array([lexicon["both"].get(w, 0.0) for w in words])
+    col, w_one, w_both = _lexicon_columns(lexicon)
+    one, both, known = word_sides(toks, i, j, col)
+    logit = one @ w_one + both @ w_both
     applies = (known[i] >= lexicon["min_known"]) & (known[j] >= lexicon["min_known"])
     return np.where(applies, logit, 0.0), applies
 

@@ -49,13 +49,15 @@ def make_inputs(tmp: Path) -> Path:
     return inputs
 
 
-def stories_seen(base: str) -> dict[int, int]:
-    """Every story the reader lists (id -> article count); each page must answer."""
+def stories_seen(base: str, log: Path) -> dict[int, int]:
+    """Every story the reader lists (id -> article count); each page must answer (else
+    the reader's log says why)."""
     with httpx.Client(base_url=base, timeout=30) as c:
         items = c.get("/api/stories", params={"limit": 200}).json()["items"]
         for st in items[:5]:
-            assert c.get(f"/stories/{st['id']}").status_code == 200
-            assert c.get(f"/api/stories/{st['id']}").status_code == 200
+            for path in (f"/stories/{st['id']}", f"/api/stories/{st['id']}"):
+                status = c.get(path).status_code
+                assert status == 200, f"{path}: {status}\n{log.read_text()[-4000:]}"
         return {st["id"]: len(st["article_ids"]) for st in items}
 
 
@@ -69,7 +71,7 @@ def test_killing_a_rebuild_leaves_the_stories_served(tmp_path: Path) -> None:
     lock = Path(f"{db}.stories.lock")
     rnd = random.Random(7)
     try:
-        before = stories_seen(base)
+        before = stories_seen(base, log)
         articles = sum(before.values())
         assert before and articles >= 100
         t0 = time.monotonic()
@@ -77,7 +79,7 @@ def test_killing_a_rebuild_leaves_the_stories_served(tmp_path: Path) -> None:
                               text=True, timeout=600, check=False)
         assert full.returncode == 0, full.stderr
         whole = time.monotonic() - t0
-        after_full = stories_seen(base)
+        after_full = stories_seen(base, log)
         assert sum(after_full.values()) == articles
         kills = 0
         for _ in range(3):
@@ -93,7 +95,7 @@ def test_killing_a_rebuild_leaves_the_stories_served(tmp_path: Path) -> None:
                 kills += 1
             rebuild.wait(timeout=30)
             # the reader, still running, serves every story, with every article placed
-            seen = stories_seen(base)
+            seen = stories_seen(base, log)
             assert seen and sum(seen.values()) == articles, (len(seen), sum(seen.values()))
             with httpx.Client(base_url=base, timeout=30) as c:
                 assert c.get("/").status_code == 200

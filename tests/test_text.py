@@ -129,6 +129,39 @@ def test_stems_per_language() -> None:
     assert stem("港口", "zh") == "港口"  # no stemmer: the word itself
 
 
+def test_stems_are_right_when_threads_stem_at_once() -> None:
+    """The reader's requests and its background pass stem at the same time: each word
+    gets its own stem, never another thread's (nor an IndexError)."""
+    import itertools
+    import threading
+
+    import snowballstemmer
+
+    parts = ["nation", "general", "hope", "report", "elect", "attack", "organ", "form"]
+    ends = ["alizations", "fulness", "ational", "ingly", "ements", "ousness", "ities"]
+    failures: list[str] = []
+
+    def work(k: int) -> None:
+        alone = snowballstemmer.stemmer("english")
+        for n, (a, b, c) in enumerate(itertools.product(parts, parts, ends)):
+            word = f"{a}{'abcdefghij'[k]}{b}{n}x{c}".replace(str(n), "q" * (n % 7 + 1))
+            try:
+                got = stem(word, "en", full=True)
+            except IndexError as e:
+                failures.append(f"{word}: {e}")
+                continue
+            if got != alone.stemWord(word):
+                failures.append(f"{word}: {got}")
+
+    for _round in range(3):
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not failures, failures[:5]
+
+
 def test_content_terms_drop_clitics() -> None:
     assert content_terms("The reporter’s e-mails", "en") == ["reporter", "e", "mail"]
     assert content_terms("l'homme qu'il", "fr")[0] == stem("homme", "fr")

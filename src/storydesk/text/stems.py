@@ -3,7 +3,9 @@
 ``stem(word, lang)`` gives the Snowball stem of a lower-case word for the 30-odd
 languages Snowball covers; words of other languages come back unchanged.
 snowballstemmer is pure Python; with PyStemmer installed it uses its C stemmers by
-itself. Each (language, word) is stemmed once per process (bounded cache).
+itself. Each (language, word) is stemmed once per process (bounded cache). A Snowball
+stemmer object keeps the word it works on, so each thread has its own: the reader's
+requests and its background pass stem at once.
 
 English gets a light stemmer instead (plural, ``-ed`` and ``-ing`` taken off, in the
 manner of Harman's S-stemmer): Porter2, more aggressive (``marine`` and ``marinate`` ->
@@ -13,6 +15,7 @@ manner of Harman's S-stemmer): Porter2, more aggressive (``marine`` and ``marina
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
@@ -65,13 +68,23 @@ def _undouble(w: str) -> str:
     return w
 
 
-@cache
+_PER_THREAD = threading.local()
+
+
 def _stemmer(algorithm: str) -> Callable[[str], str]:
+    """This thread's stemmer for ``algorithm`` (a Snowball stemmer is not thread-safe:
+    two threads sharing one get each other's words, or an IndexError)."""
     if algorithm == LIGHT_ENGLISH:
         return _light_english
-    import snowballstemmer
+    made: dict[str, Callable[[str], str]] | None = getattr(_PER_THREAD, "stemmers", None)
+    if made is None:
+        made = _PER_THREAD.stemmers = {}
+    got = made.get(algorithm)
+    if got is None:
+        import snowballstemmer
 
-    return snowballstemmer.stemmer(algorithm).stemWord  # type: ignore[no-any-return]
+        got = made[algorithm] = snowballstemmer.stemmer(algorithm).stemWord
+    return got
 
 
 @lru_cache(maxsize=500_000)

@@ -262,12 +262,12 @@ def test_retells_needs_the_story_event_words() -> None:
     openings = [t.split("\n")[0] for t in ODUM]
     other = "Kessa want a fee of at least 12 million crowns for Odum and the Rovers."
     r = Repeats([*openings, other])
-    r.set_openings([0, 1, 2, 3])
+    r.set_openings([[0], [1], [2], [3]])
     assert {"five", "contract", "offer", "odum", "rover", "tarvo"} <= set(r.events)
     assert r.retells(1, [0]) and r.retells(2, [0]) and r.retells(0, [3])
     assert not r.retells(4, [0])  # the fee: only Odum and the Rovers in common
     off = Repeats([*openings, other], params=RedundancyParams(event_min=0))
-    off.set_openings([0, 1, 2, 3])
+    off.set_openings([[0], [1], [2], [3]])
     assert not off.retells(1, [0])
 
 
@@ -290,3 +290,27 @@ def test_judged_sources_asks_a_masked_judge_only_about_articles_not_yet_sources(
     out = judged_sources(shown, [[(1, 0)]], rows, judge, sim, 0.1)
     assert out == [[(1, 0), (2, 0)]]
     assert [m.tolist() for m in masks] == [[[False, False, True]]]
+
+
+def test_openings_widen_when_the_outlets_open_on_a_hook() -> None:
+    """Where the articles' first sentences share too few words to tell their event (a
+    hook: "Here we go again."), the event words come from their first two sentences, so
+    the event told again in other words is caught; with the leads cut to one sentence
+    the same sentence does not retell."""
+    hooks = ["Here we go again at the harbour.", "Nobody saw this coming in Velmar.",
+             "Another week, another twist.", "Velmar has seen stranger days.",
+             "What a morning it was."]
+    events = ["The Velmar ferry Northern Star ran aground off Pellan Point on Tuesday.",
+              "The ferry Northern Star has run aground near Pellan Point, the coastguard said.",
+              "Velmar's ferry Northern Star went aground at Pellan Point early Tuesday.",
+              "A ferry, the Northern Star, ran aground off Pellan Point in fog.",
+              "The Northern Star ferry from Velmar ran aground on rocks at Pellan Point."]
+    texts = [*hooks, *events]
+    leads = [[k, k + 5] for k in range(5)]
+    wide = Repeats(texts)
+    wide.set_openings(leads)
+    assert {"ferry", "northern", "star", "aground", "pellan", "point"} <= set(wide.events)
+    assert wide.retells(6, [5]) and wide.retells(9, [7])
+    narrow = Repeats(texts, params=RedundancyParams(event_lead=1))
+    narrow.set_openings(leads)
+    assert not narrow.retells(6, [5])

@@ -228,12 +228,17 @@ class RedundancyParams:
     # decision threshold (as for MSRP and contradictions), not the comparison's looser
     # alignment cut (0.2), which took sentences of different facts for repeats.
     judge: float = 0.5
-    # The story's event words: content stems in the opening sentence of at least this
-    # share of its articles (and of 3), weighted by how many. A sentence tells a taken
-    # one's event again when it shares at least ``event_min`` of them with it, holding
-    # ``event_share`` of the weight of its own (redundancy.Repeats.retells); event_min 0
-    # turns the test off. Chosen on DUC 2004 (docs/summaries.md).
+    # The story's event words: content stems in the opening of at least this share of
+    # its articles (and of 3), weighted by how many. An opening is an article's first
+    # eligible sentence, widened to its first two, ... up to ``event_lead``, while the
+    # openings give fewer than ``event_words`` event words (outlets opening on a hook).
+    # A sentence tells a taken one's event again when it shares at least ``event_min``
+    # of them with it, holding ``event_share`` of the weight of its own
+    # (redundancy.Repeats.retells); event_min 0 turns the test off. Chosen on DUC 2004
+    # (docs/summaries.md).
     event_df: float = 0.5
+    event_lead: int = 3
+    event_words: int = 6
     event_min: int = 3
     event_share: float = 0.5
 

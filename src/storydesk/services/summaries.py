@@ -40,7 +40,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 6: story summary by concept coverage; "reported by" through the fact judge
 # 7: no fact said twice (containment, then the judge); the judge is passed in
 # 8: pointing-back rules in de, fr, es, it, pt, nl, ru, pl, tr (readability.POINTING_BACK)
-SUMMARIZER_VERSION = "8"
+# 9: event words from openings widened past a hook (RedundancyParams.event_lead)
+SUMMARIZER_VERSION = "9"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -205,7 +205,11 @@ class _Similarity:
                     langs.append(languages[u.article] if languages else None)
             self.rows.append([row[(u.article, i)] for i in u.indices])
         self.rep = Repeats(texts, langs, params, judge, context)
-        self.rep.set_openings([self.rows[k][0] for k, u in enumerate(units) if u.rank == 0])
+        lead: dict[int, dict[int, int]] = {}  # article -> rank -> sentence row
+        for k, u in enumerate(units):
+            for j, r in enumerate(self.rows[k]):
+                lead.setdefault(u.article, {}).setdefault(u.rank + j, r)
+        self.rep.set_openings([[v[rank] for rank in sorted(v)] for _, v in sorted(lead.items())])
 
     def repeats(self, a: int, b: int, limit: float, judge: bool = True) -> bool:
         """Units a and b state a fact in common: a sentence pair's cosine at least

@@ -27,7 +27,8 @@ first baseman Mark Teixeira in Las Vegas."): a name or place of its own breaks a
 and the judge, fitted on single facts, scores such a pair low (0.20). The **event test**
 (:meth:`Repeats.retells`) reads the story itself: its event words are the content terms
 that at least ``event_df`` of the articles' opening sentences use, and at least three
-(what the outlets lead with: who, what, where), each weighted by how many do. A sentence
+(what the outlets lead with: who, what, where), each weighted by how many do; where the
+first sentences give too few (outlets opening on a hook), the first two or three. A sentence
 tells a taken one's event again when it shares at least ``event_min`` of them with it and
 those hold at least ``event_share`` of the weight of the event words it uses; what else it
 says is detail.
@@ -161,18 +162,29 @@ class Repeats:
                 >= self.params.judge)
         return self.asked[key]
 
-    def set_openings(self, openings: Sequence[int]) -> None:
-        """The story's event words from the opening sentences ``openings`` (one per
-        article): each content term in at least ``event_df`` of them, and in 3, weighted
-        by the number of openings that use it (``events``)."""
-        df: Counter[str] = Counter()
-        distinct = list(dict.fromkeys(openings))
-        for a in distinct:
-            df.update(self.claims[a].terms)
-        # in 3 at least: with two openings, all they share would count as "the event",
-        # and any sentence sharing three words with the other opening would retell it
-        floor = max(3.0, self.params.event_df * len(distinct))
-        self.events = {t: float(d) for t, d in df.items() if d >= floor}
+    def set_openings(self, openings: Sequence[Sequence[int]]) -> None:
+        """The story's event words from each article's opening (``openings``: per
+        article, the sentence indices of its first eligible sentences, in order): each
+        content term in at least ``event_df`` of the openings, and in 3, weighted by the
+        number of openings that use it (``events``). An opening is an article's first
+        sentence; where those give fewer than ``event_words`` such terms (outlets that
+        open on a hook: "It's about time, right?"), its first two, and so on up to
+        ``event_lead`` sentences."""
+        for width in range(1, max(1, self.params.event_lead) + 1):
+            df: Counter[str] = Counter()
+            seen: set[tuple[int, ...]] = set()
+            for rows in openings:
+                key = tuple(rows[:width])
+                if key and key not in seen:
+                    seen.add(key)
+                    df.update(set().union(*(self.claims[a].terms for a in key)))
+            # in 3 at least: with two openings, all they share would count as "the
+            # event", and any sentence sharing three words with the other opening would
+            # retell it
+            floor = max(3.0, self.params.event_df * len(seen))
+            self.events = {t: float(d) for t, d in df.items() if d >= floor}
+            if len(self.events) >= self.params.event_words:
+                break
 
     def retells(self, a: int, chosen: Sequence[int]) -> bool:
         """Sentence ``a`` tells the event of one of ``chosen`` again: it shares at least

@@ -8,11 +8,13 @@ from storydesk.summarize import StoryArticle, split_sentences, summarize_story
 from storydesk.summarize.multi import summary_sources
 from storydesk.summarize.provenance import FactJudge, stating_sentences, word_match
 from storydesk.summarize.readability import (
+    first_person_without_speaker,
     fragment_reason,
     name_before_introduction,
     needs_predecessor,
     opening_pronoun,
     opens_with_quote,
+    quote_with_pronoun_speaker,
     quote_without_speaker,
     summary_problems,
 )
@@ -74,6 +76,29 @@ def test_rules_on_single_sentences() -> None:
     assert not quote_without_speaker('The mayor told reporters: "Nobody should go back."')
     assert needs_predecessor("But the mayor disagreed with the engineers.")
     assert not needs_predecessor("The mayor disagreed with the engineers.")
+
+
+def test_first_person_or_a_pronoun_speaker_needs_who_speaks() -> None:
+    """A quotation printed without its marks (the first person, nothing attributing it)
+    and a quotation put to "he said" with no name before it lean on an earlier sentence;
+    Roman numerals, "US" and attributed first person do not."""
+    assert first_person_without_speaker("I can't wait to get back to Brill.")
+    assert first_person_without_speaker("We all saw this coming, to be honest.")
+    assert first_person_without_speaker("The flood was, I think, the worst in years.")
+    assert not first_person_without_speaker("World War I ended the old county.")
+    assert not first_person_without_speaker("Henry I was crowned in Brill.")
+    assert not first_person_without_speaker("The US sent two engineers to the dam.")
+    assert not first_person_without_speaker("Give us time, the mayor said.")
+    assert not first_person_without_speaker('"We are safe," residents told reporters.')
+    assert needs_predecessor("I can't wait to get back to Brill.")
+    assert quote_with_pronoun_speaker('At the dam on Monday, he said, "It is safe."', None)
+    assert not quote_with_pronoun_speaker('When Harn arrived, she said: "It is safe."', None)
+    assert not quote_with_pronoun_speaker('Harn said he was "not worried".', None)
+    assert needs_predecessor('At the dam on Monday, he said, "It is safe."')
+    problems = summary_problems([("The Verin dam opened its gates on Monday.", (1, 0)),
+                                 ("I can't wait to get back to Brill.", (2, 5))])
+    assert problems == ["sentence 2 quotes a speaker it does not name: "
+                        "\"I can't wait to get back to Brill.\""]
 
 
 @pytest.mark.parametrize(

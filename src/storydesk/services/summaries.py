@@ -41,7 +41,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 7: no fact said twice (containment, then the judge); the judge is passed in
 # 8: pointing-back rules in de, fr, es, it, pt, nl, ru, pl, tr (readability.POINTING_BACK)
 # 9: event words from openings widened past a hook (RedundancyParams.event_lead)
-SUMMARIZER_VERSION = "9"
+# 10: first-person and pronoun-attributed quotations need their predecessor (English)
+SUMMARIZER_VERSION = "10"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

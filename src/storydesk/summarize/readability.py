@@ -310,6 +310,41 @@ def quote_without_speaker(sentence: str) -> bool:
     return not _ATTRIBUTION.search(outside)
 
 
+# First-person words; "I" counts before a lower-case word and not after a capitalised
+# one ("World War I", "Henry I was" are not), "US" never (the United States), We / My
+# ... capitalised only as the first word.
+_FIRST_PERSON = frozenset(
+    "i i'm i've i'd i'll me my myself mine we we're we've we'll we'd us our ours "
+    "ourselves".split())
+_WORD_AT = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+def _first_person(text: str) -> bool:
+    found = list(_WORD_AT.finditer(text))
+    for k, m in enumerate(found):
+        w = m.group().replace("’", "'")
+        if w.lower() not in _FIRST_PERSON or w == "US" or (w[0].islower() and w[:1] == "i"):
+            continue
+        if w == "I":
+            after = found[k + 1].group() if k + 1 < len(found) else ""
+            before = found[k - 1].group() if k else ""
+            if not after[:1].islower() or before[:1].isupper():
+                continue
+        elif w[0].isupper() and not w.startswith("I'") and k > 0:
+            continue  # "Ask Me Anything": a title; a capitalised We / My opens a sentence
+        return True
+    return False
+
+
+def first_person_without_speaker(sentence: str) -> bool:
+    """It speaks in the first person outside any quotation marks (``I dated a million
+    guys, but I'm so happy ...``, ``We all knew this would happen``) and attributes
+    nothing (no "said", "told" ...): a quotation printed without its marks, or the
+    writer speaking, whom another outlet's summary cannot name. English."""
+    outside = _QUOTED.sub(" ", sentence)
+    return _first_person(outside) and not _ATTRIBUTION.search(outside)
+
+
 def english_rules(language: str | None) -> bool:
     """Whether these rules read ``language`` (English, or unknown read as English); other
     languages get only what holds in any language (final punctuation)."""
@@ -343,12 +378,40 @@ def readability_note(languages: Iterable[str | None]) -> str:
     return "; ".join(parts)
 
 
+# English: a quotation put to "he said", "she told", "..., said he", with no name (a
+# capitalised word after the first, not all capitals, not a day or month) before the
+# pronoun.
+_EN_PRONOUN_SPEAKER = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:said|says|told|tells|added|asked|wrote|declared"
+    r"|insisted|explained|noted|warned|replied|stated|recalled|admitted)\b"
+    r"|,\s*(?:said|says|added)\s+(?:he|she)\b")
+_CAP_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _english_pronoun_speaker(sentence: str) -> bool:
+    if not _HAS_QUOTE.search(sentence):
+        return False
+    outside = _QUOTED.sub(" ", sentence)
+    if outside.strip() == sentence.strip():
+        return False
+    m = _EN_PRONOUN_SPEAKER.search(outside)
+    if m is None:
+        return False
+    before = _CAP_WORD.findall(outside[:m.start()])[1:]
+    return not any(w[0].isupper() and not w.isupper() and w.lower() not in _TIME_WORDS
+                   for w in before)
+
+
 def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
     """It opens with a quotation whose speaker is only a pronoun, within the first three
     words after it (``«...», — сказал он.``, ``„...“, sagte er.``, ``« ... », a-t-il dit.``):
     the speaker was named in an earlier sentence. Languages that drop the subject
-    ("«...», dijo.") show no pronoun and are not caught. Not for English, where any
-    opening quotation counts (:func:`opens_with_quote`)."""
+    ("«...», dijo.") show no pronoun and are not caught. In English (where any opening
+    quotation counts already, :func:`opens_with_quote`): a quotation anywhere put to "he
+    said" / "she told" / "..., said he" with no name before the pronoun (``On attending
+    the APEC meeting, he said, ``It's difficult for me.''``)."""
+    if english_rules(language):
+        return _english_pronoun_speaker(sentence)
     rules = POINTING_BACK.get(base_language(language) or "")
     if rules is None or not rules.speakers or not _QUOTE_START_ANY.match(sentence):
         return False
@@ -363,9 +426,10 @@ def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
 
 def needs_predecessor(sentence: str, language: str | None = None) -> bool:
     """It leans on the sentence before it: an opening quotation, pronoun or connective,
-    the end of a quotation opened before, or a quotation with no speaker in it (English
-    rules); in a language of :data:`POINTING_BACK`, an opening pronoun or connective or a
-    quotation whose speaker is a pronoun; False in other languages."""
+    the end of a quotation opened before, a quotation with no speaker in it or with a
+    pronoun for one, or the first person with no speaker (English rules); in a language
+    of :data:`POINTING_BACK`, an opening pronoun or connective or a quotation whose
+    speaker is a pronoun; False in other languages."""
     if not english_rules(language):
         return bool(
             opening_pronoun(sentence, language)
@@ -378,6 +442,8 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
         or opening_pronoun(sentence)
         or opening_connective(sentence)
         or quote_without_speaker(sentence)
+        or first_person_without_speaker(sentence)
+        or quote_with_pronoun_speaker(sentence, language)
     )
 
 
@@ -432,12 +498,15 @@ def summary_problems(
             prev is not None and origin is not None
             and origin[0] == prev[0] and origin[1] == prev[1] + 1
         )
-        quoted = (opens_with_quote(text) or continues_quote(text)) if english else \
+        quoted = english and (opens_with_quote(text) or continues_quote(text))
+        unnamed = (english and first_person_without_speaker(text)) or \
             quote_with_pronoun_speaker(text, language)
         if k == 0 and quoted:
             out.append(f"opens with a quotation: {text[:60]!r}")
         elif quoted and not follows:
             out.append(f"sentence {k + 1} opens with a quotation: {text[:60]!r}")
+        elif unnamed and (k == 0 or not follows):
+            out.append(f"sentence {k + 1} quotes a speaker it does not name: {text[:60]!r}")
         pron = opening_pronoun(text, language) or opening_connective(text, language)
         if pron and not follows:
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")

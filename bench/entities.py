@@ -99,7 +99,7 @@ def names(text: str, option: str) -> Pairs:
         return R.rules(text, False)
     if option == "spacy":
         return M.spacy_mentions(text)
-    return E.canonical(E.mentions(text, option))
+    return E.canonical(E.mentions(text, option), "en" if option.endswith("-en") else "ru")
 
 
 def run(rows: list[dict[str, Any]], fn: Callable[[str], Pairs]) -> tuple[dict[str, Pairs], float]:
@@ -134,7 +134,7 @@ def cross_validate(rows: list[dict[str, Any]], folds: int, stacked: bool) -> tup
                     hints = E.natasha_spans(r["text"]) if stacked else None  # timed, too
                     spans = model.tag(r["text"], hints)
                     pred[r["id"]] = E.canonical([(s.text, M.TAG_TYPES[s.type]) for s in spans
-                                                 if s.type in M.TAG_TYPES])
+                                                 if s.type in M.TAG_TYPES], "ru")
             seconds += time.process_time() - t
     return pred, len(rows) / seconds
 

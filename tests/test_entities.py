@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from storydesk.extract.entities import entities_model, extract_entities
+from storydesk.extract.entities import canonical, entities_model, extract_entities
 from storydesk.models import Entity
 
 
@@ -178,3 +178,40 @@ def test_headline_and_dateline_capitals_take_the_usual_spelling() -> None:
     names = {e.name for e in extract_entities(text)}
     assert "Karsk" in names and "KARSK" not in names
     assert "NATO" in names  # an acronym stays as written
+
+
+def test_a_bare_name_the_article_uses_as_a_place_is_a_place() -> None:
+    # the tagger takes an unknown one-word town for a surname at some mentions
+    title = "Velmarsk counts the cost of the storm"
+    text = ("Storm damage in Velmarsk ran into millions, officials said. Velmarsk "
+            "residents queued for water. The Port of Velmarsk stayed shut.")
+    t = _types(extract_entities(text, title))
+    assert t.get("Velmarsk") == "place"
+
+
+@pytest.mark.parametrize(("pairs", "want"), [
+    # tagged a person twice and a place once, never with a first name: a place
+    ([("Velmarsk", "person"), ("Velmarsk", "place"), ("Velmarsk", "person")],
+     {("Velmarsk", "place")}),
+    # only ever tagged a person, but the article names a bay "of" it: a place (and, as
+    # any name, it goes under the longest form of its type that holds it)
+    ([("Trolvik", "person"), ("Trolvik Ferries", "organisation"), ("Trolvik", "person"),
+      ("Bay of Trolvik", "place")],
+     {("Bay of Trolvik", "place"), ("Trolvik Ferries", "organisation")}),
+    # a surname the article gives in full stays a person, by the more frequent type
+    ([("Edda Solvang", "person"), ("Solvang", "person"), ("Solvang", "place"),
+      ("Solvang", "person")],
+     {("Edda Solvang", "person")}),
+    # a bare name tagged only a person, with nothing else said: a person
+    ([("Halvard", "person"), ("Halvard", "person")], {("Halvard", "person")}),
+])
+def test_a_bare_name_is_a_person_only_without_other_evidence(
+        pairs: list[tuple[str, str]], want: set[tuple[str, str]]) -> None:
+    assert set(canonical(pairs)) == want
+
+
+def test_a_bare_name_keeps_the_more_frequent_type_in_russian() -> None:
+    # Russian names people by one word (a first name, an inflected surname): no such rule
+    pairs = [("Надя", "person"), ("Надя", "place"), ("Надя", "person")]
+    assert set(canonical(pairs, "ru")) == {("Надя", "person")}
+    assert set(canonical(pairs, "en")) == {("Надя", "place")}

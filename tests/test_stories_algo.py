@@ -325,3 +325,36 @@ def test_neighbour_graph_vetoes_a_merge_average_link_would_make(conductance_bar,
             g.add(doc_id, text)
         g.consolidate(full=True)
         assert _partition(g) == want
+
+
+def test_key_entities_count_an_article_once_and_show_the_most_mentioned_type():
+    from storydesk.models import Article, Entity
+    from storydesk.stories.keeper import key_entities
+
+    venn, moor = "Ada Venn", "Brennmoor"
+    a = Article("a", "", entities=[Entity(moor, "person", 1), Entity(moor, "place", 2),
+                                   Entity(venn, "person", 1)])
+    b = Article("b", "", entities=[Entity(moor, "place", 1), Entity(venn, "person", 2)])
+    copy = Article("c", "", entities=[Entity(moor, "person", 9)])
+    got = key_entities([a, b, copy], [False, False, True], 8)
+    assert got == [{"name": moor, "type": "place", "articles": 2},
+                   {"name": venn, "type": "person", "articles": 2}]
+    assert key_entities([a, b], [False, False], 1) == [got[0]]
+
+
+def test_key_entities_a_bare_name_is_a_person_only_where_no_article_says_otherwise():
+    from storydesk.models import Article, Entity
+    from storydesk.stories.keeper import key_entities
+
+    def art(*ents: tuple[str, str, int]) -> Article:
+        return Article("t", "", entities=[Entity(*e) for e in ents])
+
+    # one article takes the town for a surname four times, another calls it a place
+    got = key_entities([art(("Brennmoor", "person", 4)), art(("Brennmoor", "place", 1))],
+                       [False, False], 8)
+    assert got == [{"name": "Brennmoor", "type": "place", "articles": 2}]
+    # a surname the story also gives in full stays a person
+    got = key_entities([art(("Venn", "person", 4)), art(("Venn", "place", 1),
+                                                        ("Ada Venn", "person", 1))],
+                       [False, False], 8)
+    assert {e["name"]: e["type"] for e in got} == {"Venn": "person", "Ada Venn": "person"}

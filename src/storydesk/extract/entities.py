@@ -18,7 +18,10 @@ capitalised-sequence chunker with gazetteers, kept for comparison) or "spacy".
 Names are canonical within an article: one name per entity, the longest form
 holding the shorter ones of the same type ("Vladimir Putin" holds "Putin" and
 "President Putin" when the title is tagged); possessive "'s" and a leading "the"
-are dropped; a name's type is its most frequent type in the article.
+are dropped; a name's type is its most frequent type in the article, except that in
+English a one-word name with no fuller person form in the article is a person only where
+nothing else says otherwise (a place where it is tagged one or where something is "of"
+it, as in "Port of X"; else its other type).
 
 Layout: ``entity_models.py`` picks the model and runs it, ``entity_rules.py`` holds the
 rules method, ``tagger.py`` the CRF; this module merges mentions into entities.
@@ -44,29 +47,32 @@ from storydesk.text import base_language
 __all__ = [
     "DEFAULT_METHOD", "METHODS", "NO_MODEL", "ORG", "PERSON", "PLACE", "PLACE_HEADS",
     "TAG_TYPES", "canonical", "entities_model", "extract_entities", "mentions",
-    "natasha_available", "natasha_spans",
+    "natasha_available", "natasha_spans", "person_or_not",
 ]
 
 
-def canonical(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def canonical(pairs: list[tuple[str, str]], language: str | None = "en"
+              ) -> list[tuple[str, str]]:
     """One name per entity: each mention under the article's longest form of it of the
     same type ("Putin" -> "Vladimir Putin"); a name in capitals under the article's usual
     spelling of it ("VELGRAD" -> "Velgrad"). A name tagged a person and another type is
-    the more frequent of the two; one tagged a place and an organisation stays two
-    entities ("Detroit" the city and "Detroit" the team)."""
+    the more frequent of the two, and in English a one-word name with no fuller person
+    form in the article a place or its other type (``person_or_not``); one tagged a place
+    and an organisation stays two entities ("Detroit" the city and "Detroit" the team)."""
     cleaned = [(" ".join(n.strip(" \t\n.,;:\"«»“”").split()), t) for n, t in pairs]
     # a name in capitals (a headline, a dateline) under the article's usual spelling of it
     usual = {n.lower(): n for n, _ in reversed(cleaned) if not n.isupper()}
     cleaned = [(usual.get(n.lower(), n) if n.isupper() else n, t) for n, t in cleaned]
-    # a name both a person and something else in one article is the more frequent one
+    # a name both a person and something else in one article takes one type
     votes: dict[str, Counter[str]] = {}
     for n, t in cleaned:
         votes.setdefault(n, Counter())[t] += 1
+    tagged = list(cleaned)
+    bare = base_language(language) in (None, "en")
     for n, c in votes.items():
-        if PERSON in c and len(c) > 1:
-            (top, k), (_, k2) = c.most_common(2)
-            if k > k2:
-                cleaned = [(m, top if m == n else t) for m, t in cleaned]
+        top = person_or_not(n, c, tagged, bare) if PERSON in c else None
+        if top:
+            cleaned = [(m, top if m == n else t) for m, t in cleaned]
     freq = Counter(p for p in cleaned if p[0])
     canon: dict[tuple[str, str], tuple[str, str]] = {}
     for n, t in freq:
@@ -75,6 +81,33 @@ def canonical(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if longer:
             canon[(n, t)] = max(longer, key=lambda m: (len(m.split()), freq[(m, t)], m)), t
     return [canon.get(p, p) for p in cleaned if p[0]]
+
+
+def person_or_not(name: str, tags: Counter[str], pairs: list[tuple[str, str]],
+                  bare: bool = True) -> str | None:
+    """The one type that every mention of ``name``, tagged a person and maybe more (``tags``:
+    mentions by type), takes among the (name, type) ``pairs`` of an article or a story;
+    None: each keeps its own.
+
+    With ``bare`` (English), a one-word name that the pairs never give as a person at more
+    length ("Bergen", never "Anna Bergen") is a place where they tag it a place or name
+    something "of" it ("Port of Bergen"), else its other type, else a person: a bare word
+    that the English tagger takes for a surname is more often a place or a team (measured
+    in docs/entities.md). Not in Russian, where a person is often named by one word
+    (a first name, "Надя"; an inflected surname, "Навального", that no fuller form holds
+    as it stands). Any other name takes the more frequent of its types."""
+    padded = f" {name} "
+    if bare and " " not in name and not any(t == PERSON and m != name and padded in f" {m} "
+                                   for m, t in pairs):
+        if tags[PLACE] or any(m.endswith(f" of {name}") for m, _ in pairs):
+            return PLACE
+        other = [t for t, _ in tags.most_common() if t != PERSON]
+        return other[0] if other else None
+    if len(tags) > 1:
+        (top, k), (_, k2) = tags.most_common(2)
+        if k > k2:
+            return top
+    return None
 
 
 def extract_entities(
@@ -99,7 +132,7 @@ def extract_entities(
     elif model == "spacy":
         pairs = spacy_mentions(body)
     else:
-        pairs = canonical(mentions(body, model))
+        pairs = canonical(mentions(body, model), language)
     counts: Counter[tuple[str, str]] = Counter(pairs)
     ents = [Entity(name=n, type=t, count=c) for (n, t), c in counts.items()]
     ents.sort(key=lambda e: (-e.count, e.name))

@@ -26,10 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from storydesk.extract.entities import PERSON, person_or_not
 from storydesk.models import Article, Story
 from storydesk.settings import StorySettings
 from storydesk.stories import segments
 from storydesk.stories.online import OnlineGrouper
+from storydesk.text import base_language
 
 META_KEY = "stories.meta"
 SEG_PREFIX = "stories.seg."
@@ -281,21 +283,39 @@ class StoryKeeper:
     def _story(self, sid: int, title: str, members: list[Article], dups: list[bool]) -> Story:
         outlets = Counter(a.outlet for a in members if a.outlet)
         dates = sorted(a.date for a in members if a.date)
-        ents: dict[str, list[Any]] = {}  # key -> [name, type, articles, mentions]
-        for a, dup in zip(members, dups, strict=True):
-            if dup:  # a copy names what its original names: count once
-                continue
-            for e in a.entities:
-                k = e.name.casefold()
-                row = ents.setdefault(k, [e.name, e.type, 0, 0])
-                row[2] += 1
-                row[3] += e.count
-        top = sorted(ents.values(), key=lambda r: (-r[2], -r[3], r[0]))
         ids = sorted(int(a.id) for a in members if a.id is not None)
         return Story(
             id=sid, title=title or "(untitled)", article_ids=ids,
             outlets=[o for o, _ in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))],
             first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-            entities=[{"name": n, "type": t, "articles": k}
-                      for n, t, k, _ in top[: self.settings.key_entities]],
+            entities=key_entities(members, dups, self.settings.key_entities),
         )
+
+
+def key_entities(members: list[Article], dups: list[bool], n: int) -> list[dict[str, Any]]:
+    """A story's ``n`` most named entities, ``{name, type, articles}``: by the articles
+    that name them, then their mentions; a near-duplicate (``dups``) counts nothing. An
+    article that gives a name two types ("Detroit" the city and the team) counts once.
+    The type shown is the one most mentions give it, but a one-word name that the story's
+    English articles alone name, and never as a person at more length, is a person only
+    where nothing else says otherwise, as in an English article (``person_or_not``)."""
+    # key -> [name, mentions by type, articles, mentions, named only in English]
+    ents: dict[str, list[Any]] = {}
+    for a, dup in zip(members, dups, strict=True):
+        if dup:  # a copy names what its original names: count once
+            continue
+        english = base_language(a.language) in (None, "en")
+        for k in {e.name.casefold() for e in a.entities}:
+            row = ents.setdefault(k, ["", Counter(), 0, 0, True])
+            row[2] += 1
+            row[4] = row[4] and english
+        for e in a.entities:
+            row = ents[e.name.casefold()]
+            row[0] = row[0] or e.name
+            row[1][e.type] += e.count
+            row[3] += e.count
+    top = sorted(ents.values(), key=lambda r: (-r[2], -r[3], r[0]))[:n]
+    pairs = [(e.name, e.type) for a, dup in zip(members, dups, strict=True) if not dup
+             for e in a.entities]
+    return [{"name": name, "type": (PERSON in types and person_or_not(name, types, pairs, en))
+             or types.most_common(1)[0][0], "articles": k} for name, types, k, _, en in top]

@@ -236,3 +236,21 @@ def test_comparison_of_hostile_articles_is_escaped(tmp_path):
         assert 'class="compare"' in html
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "<b>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_story_page_stands_when_its_summary_or_comparison_fails(sample_db, big_story,
+                                                                  monkeypatch, caplog):
+    """A summary or comparison that raises is logged and named on the page; the story's
+    articles are still served (200, not 500)."""
+    def broken(self, *a, **kw):
+        raise IndexError("string index out of range")
+
+    monkeypatch.setattr(Desk, "story_summary", broken)
+    monkeypatch.setattr(Desk, "story_comparison", broken)
+    with TestClient(create_app(sample_db)) as c:
+        r = c.get(f"/stories/{big_story.id}")
+    assert r.status_code == 200
+    assert "could not be summarised this time" in r.text
+    assert "could not be compared this time" in r.text
+    assert all(f'href="/articles/{a}"' in r.text for a in big_story.article_ids)
+    assert f"summarising story {big_story.id} failed" in caplog.text

@@ -166,12 +166,19 @@ def story_page(request: Request, state: State, story_id: int) -> HTMLResponse:
     if st is None:
         raise HTTPException(404, f"No story with id {story_id}.")
     arts = sorted(desk.articles_by_ids(st.article_ids), key=_chrono_key)
-    summ = desk.story_summary(story_id)
+    try:
+        summ = desk.story_summary(story_id)
+    except Exception:  # the articles and the comparison still stand without it
+        log.exception("summarising story %s failed", story_id)
+        summ, summary_failed = None, True
+    else:
+        summary_failed = False
     sd = summ.to_dict() if summ else {}
     number = {a.id: n for n, a in enumerate(arts, 1)}
     return render(request, "story.html", st=st, articles=arts, number=number,
                   summary=sd.get("summary", []), readability=sd.get("readability"),
-                  timeline=timeline(arts), **_compared(state, story_id, arts, number))
+                  summary_failed=summary_failed, timeline=timeline(arts),
+                  **_compared(state, story_id, arts, number))
 
 
 def _compared(state: WebState, story_id: int, arts: list[Article],

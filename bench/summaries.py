@@ -563,13 +563,20 @@ def _ecb_stories(data: Path) -> list[list[str]]:
 
 
 def readability_section(data: Path, report: dict[str, Any], n: int = 3,
-                        show: int = 0) -> None:
+                        show: int = 0, per_story: int = 0, draws: int = 1) -> None:
+    """``per_story``: summarise ``per_story`` articles drawn from each story that has as
+    many (as a 3-outlet story is), ``draws`` times (seeds 0, 1, ...); 0: every article."""
     sets = {
         "duc2004": [[d["text"] for d in r["documents"]]
                     for r in read_jsonl(data / "summaries" / "duc2004.jsonl")],
         "ecbplus": [s for s in _ecb_stories(data) if len(s) >= 2],
     }
-    print(f"\n## Story summaries that read on their own ({n} sentences)")
+    if per_story:
+        sets = {name: [random.Random(seed).sample(s, per_story)
+                       for seed in range(draws) for s in stories if len(s) >= per_story]
+                for name, stories in sets.items()}
+    drawn = f", {per_story} articles drawn from each story, {draws} draws" if per_story else ""
+    print(f"\n## Story summaries that read on their own ({n} sentences{drawn})")
     out: dict[str, Any] = {}
     total = ok_all = 0
     for name, stories in sets.items():
@@ -873,6 +880,10 @@ def main() -> None:
     ap.add_argument("--only", choices=["duc", "readability", "languages", "redundancy",
                                        "repeats", "reported", "speed"],
                     help="one story section")
+    ap.add_argument("--per-story", type=int, default=0,
+                    help="readability: summarise N articles drawn from each story (a "
+                         "3-outlet story: 3); 0: all of them")
+    ap.add_argument("--draws", type=int, default=1, help="readability: draws per story")
     ap.add_argument("--duc-words", type=int, default=100,
                     help="the DUC 2004 summary length (references stay ~100 words; the "
                          "stored systems are scored only at 100)")
@@ -882,7 +893,9 @@ def main() -> None:
     report: dict[str, Any] = {}
     if args.only:
         {"duc": lambda: duc_section(args.data, report),
-         "readability": lambda: readability_section(args.data, report, show=args.show),
+         "readability": lambda: readability_section(args.data, report, show=args.show,
+                                                    per_story=args.per_story,
+                                                    draws=args.draws),
          "languages": lambda: languages_section(args.data, report, show=args.show),
          "redundancy": lambda: redundancy_section(args.data, report, args.show),
          "repeats": lambda: repeats_section(args.data, report, args.show),

@@ -64,14 +64,18 @@ class Claims:
     names: frozenset[str]
 
 
-def sentence_claims(text: str, language: str | None = None) -> Claims:
-    """A sentence's content terms, numbers (``9,000`` read as ``9000``) and names
-    (capitalised words after the first word, lower case; none in caseless scripts)."""
+def sentence_claims(text: str, language: str | None = None,
+                    terms: frozenset[str] | None = None) -> Claims:
+    """A sentence's content terms (``terms`` when they are known already), numbers
+    (``9,000`` read as ``9000``) and names (capitalised words after the first word, lower
+    case; none in caseless scripts)."""
     numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
     first = re.search(r"\w", text)
     names = frozenset(m.group().lower() for m in _NAME.finditer(text)
                       if first is not None and m.start() > first.start())
-    return Claims(frozenset(content_terms(text, language)), numbers, names)
+    if terms is None:
+        terms = frozenset(content_terms(text, language))
+    return Claims(terms, numbers, names)
 
 
 class Repeats:
@@ -85,17 +89,22 @@ class Repeats:
         context: Sequence[tuple[str, str | None]] | None = None,
     ) -> None:
         self.texts = texts
-        self.claims = [sentence_claims(t, languages[i] if languages else None)
-                       for i, t in enumerate(texts)]
+        # each distinct (text, language) read once: the context holds the texts too, and
+        # a wire text told twice
+        seen: dict[tuple[str, str | None], frozenset[str]] = {}
+        for key in context or ():
+            if key not in seen:
+                seen[key] = frozenset(content_terms(*key))
+        self.claims = []
+        for i, t in enumerate(texts):
+            key = (t, languages[i] if languages else None)
+            self.claims.append(sentence_claims(*key, terms=seen.get(key)))
         df: Counter[str] = Counter()
         if context is None:
             for c in self.claims:
                 df.update(c.terms)
         else:
-            seen: dict[tuple[str, str | None], set[str]] = {}  # a wire text told twice
             for key in context:
-                if key not in seen:
-                    seen[key] = set(content_terms(*key))
                 df.update(seen[key])
         n = len(texts) if context is None else len(context)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) + 1.0 for t, d in df.items()}

@@ -366,16 +366,28 @@ def _greedy(
             covered |= units[first].concepts
             used, sents = units[first].words, len(units[first].indices)
     repeated: set[int] = set()  # units the fact judge deems a repeat of a chosen one
+    # A unit out once stays out (the budget only shrinks, the chosen units only grow:
+    # a conflict, a covered sentence or a retelling stays one), and a unit is tested for
+    # a conflict only against the units chosen since it was last looked at.
+    out: set[int] = set()
+    seen: dict[int, int] = {}
     while True:
         best, best_gain = -1, 0.0
         for k in pool:
+            if k in out or k in chosen or k in repeated:
+                continue
             u = units[k]
-            if k in chosen or k in repeated or used + u.words > max_words:
+            if used + u.words > max_words or (
+                    max_sentences is not None and sents + len(u.indices) > max_sentences):
+                out.add(k)
                 continue
-            if max_sentences is not None and sents + len(u.indices) > max_sentences:
+            if any(_conflict(units, sim, k, j, params, judge=False)
+                   for j in chosen[seen.get(k, 0):]):
+                out.add(k)
                 continue
-            if any(_conflict(units, sim, k, j, params, judge=False) for j in chosen) or \
-                    sim.covered(k, chosen) or sim.retells(k, chosen):
+            seen[k] = len(chosen)
+            if sim.covered(k, chosen) or sim.retells(k, chosen):
+                out.add(k)
                 continue
             gain = sum(weights.get(c, 0.0) for c in u.concepts - covered)
             gain = (gain + params.prior_weight * _prior(u)) / u.words**params.length_exponent

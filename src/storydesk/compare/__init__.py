@@ -114,8 +114,7 @@ class Comparison:
         }
 
 
-_EXTRA_HEADS = frozenset("Point Head Cape Quay Harbour Pier Bridge Square Street Avenue Road "
-                         "Station Airport Terminal Beach Reef Strait Sound Peninsula".split())
+_EXTRA_HEADS = frozenset("Point Head Quay Harbour Pier Station Terminal Beach Reef Sound".split())
 _LOCATED = re.compile(
     r"\b(?:off|near|at|in|outside|on)\s+(?:the\s+)?((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
 

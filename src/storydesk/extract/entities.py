@@ -20,8 +20,9 @@ holding the shorter ones of the same type ("Vladimir Putin" holds "Putin" and
 "President Putin" when the title is tagged); possessive "'s" and a leading "the"
 are dropped; a name's type is its most frequent type in the article, except that in
 English a one-word name with no fuller person form in the article is a person only where
-nothing else says otherwise (a place where it is tagged one or where something is "of"
-it, as in "Port of X"; else its other type).
+nothing else says otherwise (a place where it is tagged one, where something is "of"
+it, as in "Port of X", or where a name ending in a place word holds it, "Ropewalk Lane";
+else its other type), and such a longer name is a place (``place_named``).
 
 Layout: ``entity_models.py`` picks the model and runs it, ``entity_rules.py`` holds the
 rules method, ``tagger.py`` the CRF; this module merges mentions into entities.
@@ -34,6 +35,7 @@ from collections import Counter
 from storydesk.extract.entity_models import (
     DEFAULT_METHOD,
     TAG_TYPES,
+    first_name,
     mentions,
     natasha_spans,
     spacy_mentions,
@@ -47,7 +49,7 @@ from storydesk.text import base_language
 __all__ = [
     "DEFAULT_METHOD", "METHODS", "NO_MODEL", "ORG", "PERSON", "PLACE", "PLACE_HEADS",
     "TAG_TYPES", "canonical", "entities_model", "extract_entities", "mentions",
-    "natasha_available", "natasha_spans", "person_or_not",
+    "natasha_available", "natasha_spans", "person_or_not", "place_named",
 ]
 
 
@@ -67,8 +69,10 @@ def canonical(pairs: list[tuple[str, str]], language: str | None = "en"
     votes: dict[str, Counter[str]] = {}
     for n, t in cleaned:
         votes.setdefault(n, Counter())[t] += 1
-    tagged = list(cleaned)
     bare = base_language(language) in (None, "en")
+    if bare:  # "Ropewalk Lane" tagged a person is a place at every mention
+        cleaned = [(n, PLACE if t == PERSON and place_named(n) else t) for n, t in cleaned]
+    tagged = list(cleaned)
     for n, c in votes.items():
         top = person_or_not(n, c, tagged, bare) if PERSON in c else None
         if top:
@@ -90,16 +94,22 @@ def person_or_not(name: str, tags: Counter[str], pairs: list[tuple[str, str]],
     None: each keeps its own.
 
     With ``bare`` (English), a one-word name that the pairs never give as a person at more
-    length ("Bergen", never "Anna Bergen") is a place where they tag it a place or name
-    something "of" it ("Port of Bergen"), else its other type, else a person: a bare word
+    length ("Bergen", never "Anna Bergen") is a place where they tag it a place, name
+    something "of" it ("Port of Bergen") or hold it in a name that ``place_named`` makes a
+    place ("Bergen Lane"), else its other type, else a person: a bare word
     that the English tagger takes for a surname is more often a place or a team (measured
     in docs/entities.md). Not in Russian, where a person is often named by one word
     (a first name, "Надя"; an inflected surname, "Навального", that no fuller form holds
-    as it stands). Any other name takes the more frequent of its types."""
+    as it stands). Also in English, a longer name that ends in a place word (``PLACE_HEADS``:
+    "Ropewalk Lane", "Tiananmen Square") is a place unless it opens with a first name
+    ("Barry Lane"). Any other name takes the more frequent of its types."""
+    if bare and place_named(name):
+        return PLACE
     padded = f" {name} "
     if bare and " " not in name and not any(t == PERSON and m != name and padded in f" {m} "
                                    for m, t in pairs):
-        if tags[PLACE] or any(m.endswith(f" of {name}") for m, _ in pairs):
+        if tags[PLACE] or any(m.endswith(f" of {name}") or padded in f" {m} " and place_named(m)
+                              for m, _ in pairs):
             return PLACE
         other = [t for t, _ in tags.most_common() if t != PERSON]
         return other[0] if other else None
@@ -108,6 +118,14 @@ def person_or_not(name: str, tags: Counter[str], pairs: list[tuple[str, str]],
         if k > k2:
             return top
     return None
+
+
+def place_named(name: str) -> bool:
+    """Whether ``name`` is a place by its words: two or more, the last a place word
+    (``PLACE_HEADS``: "Ropewalk Lane", "Tiananmen Square"), the first no first name
+    ("Barry Lane" is a golfer)."""
+    words = name.split()
+    return len(words) > 1 and words[-1] in PLACE_HEADS and not first_name(words[0])
 
 
 def extract_entities(

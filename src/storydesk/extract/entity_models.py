@@ -86,6 +86,14 @@ def _crf_mentions(text: str, name: str) -> list[tuple[str, str]]:
     return [(s.text, s.type) for s in shipped_model(name).tag(text, hints)]
 
 
+def first_name(word: str) -> bool:
+    """Whether the English tagger's gazetteer lists ``word`` as a first name ("Barry")."""
+    from storydesk.extract.tagger import shipped_model
+
+    gaz = shipped_model("en").feats.gaz
+    return gaz is not None and "first" in gaz.word.get(word.lower(), ())
+
+
 def mentions(text: str, model: str) -> list[tuple[str, str]]:
     """Raw (name, type) mentions in ``text`` by ``model`` (see ``entities_model``),
     types person/organisation/place, in text order; not yet canonical."""

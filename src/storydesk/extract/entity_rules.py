@@ -40,11 +40,13 @@ PARTICLES = {
     "de", "da", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le", "bin", "al",
     "el", "ibn", "dos", "das",
 }
+# Last words that make a name of two or more words a place ("Weaver Street"); the CRF path
+# reads them too (``entities.person_or_not``).
 PLACE_HEADS = {
     "Sea", "Ocean", "River", "Valley", "Mountains", "Mountain", "Island", "Islands", "Province",
     "Region", "County", "Lake", "Bay", "Gulf", "Strait", "Peninsula", "Desert", "Airport", "Square",
-    "Street", "Avenue", "Bridge", "Stadium", "Park", "District", "Republic", "Coast", "Canal",
-    "Mount", "Cape", "Isle", "Basin", "Plateau",
+    "Street", "Avenue", "Road", "Lane", "Bridge", "Stadium", "Park", "District", "Republic",
+    "Coast", "Canal", "Mount", "Cape", "Isle", "Basin", "Plateau",
 }
 PLACE_PREFIX = {
     "Mount", "Cape", "Lake", "Gulf", "Bay", "Isle", "Sea", "Republic", "Strait", "Port", "Fort",

@@ -412,7 +412,7 @@ class CRF:
         tags = self.tagger.tag(feats)
         if tags.count("O") == len(tags):  # no name: nothing to cut
             return tags
-        return self._inner(line, self._opener(line, tags))
+        return self._inner(line, _after_the(line, self._opener(line, tags)))
 
     def _may_name(self, line: Sequence[Token], hints: Sequence[str] | None) -> bool:
         """Whether a sentence may hold a name: a capital after its first word, a first word
@@ -474,6 +474,18 @@ class CRF:
                     line[i].text in HONORIFICS or (i == 0 and line[0].text.lower() in self.lower)):
                 out[i], out[i + 1] = "O", "B-" + tags[i + 1][2:]
         return out
+
+
+def _after_the(line: Sequence[Token], tags: list[str]) -> list[str]:
+    """A one-word person right after "the" is no name ("told the Courier he"): of the
+    one-word names after "the" in the CoNLL-2003 training documents, 2% are people
+    (20 of 985; MISC 520, ORG 256, LOC 189)."""
+    out = list(tags)
+    for i in range(1, len(tags)):
+        if (tags[i] == "B-PER" and line[i - 1].text in ("the", "The")
+                and (i + 1 == len(tags) or not tags[i + 1].startswith("I-"))):
+            out[i] = "O"
+    return out
 
 
 def hint_labels(lines: Sequence[Sequence[Token]], hint_spans: Sequence[tuple[int, int, str]]

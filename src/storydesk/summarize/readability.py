@@ -300,14 +300,19 @@ def quote_without_speaker(sentence: str) -> bool:
     """It is mostly a quotation (at least half its words quoted) and nothing outside the
     quotation attributes it (no "said", "told", "according to" ...): a quote the reader
     cannot put to a speaker. A quoted word or phrase in a reported sentence is not."""
-    if not _HAS_QUOTE.search(sentence):
-        return False
-    outside = _QUOTED.sub(" ", sentence)
-    if outside.strip() == sentence.strip():
-        return False  # a stray mark, an apostrophe pair: nothing quoted
-    if len(outside.split()) > len(sentence.split()) / 2:
+    outside = _outside_quotation(sentence)
+    if outside is None or len(outside.split()) > len(sentence.split()) / 2:
         return False
     return not _ATTRIBUTION.search(outside)
+
+
+def _outside_quotation(sentence: str) -> str | None:
+    """The sentence with its quotations blanked out, or None when it quotes nothing (no
+    mark, or a stray mark or apostrophe pair that encloses nothing)."""
+    if not _HAS_QUOTE.search(sentence):
+        return None
+    outside = _QUOTED.sub(" ", sentence)
+    return None if outside.strip() == sentence.strip() else outside
 
 
 # First-person words; "I" counts before a lower-case word and not after a capitalised
@@ -316,15 +321,14 @@ def quote_without_speaker(sentence: str) -> bool:
 _FIRST_PERSON = frozenset(
     "i i'm i've i'd i'll me my myself mine we we're we've we'll we'd us our ours "
     "ourselves".split())
-_WORD_AT = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 
 def _first_person(text: str) -> bool:
-    found = list(_WORD_AT.finditer(text))
+    found = list(_WORD.finditer(text))
     for k, m in enumerate(found):
         w = m.group().replace("’", "'")
-        if w.lower() not in _FIRST_PERSON or w == "US" or (w[0].islower() and w[:1] == "i"):
-            continue
+        if w.lower() not in _FIRST_PERSON or w == "US" or w.startswith("i"):
+            continue  # a lower-case "i" / "i'm" is no pronoun of edited news text
         if w == "I":
             after = found[k + 1].group() if k + 1 < len(found) else ""
             before = found[k - 1].group() if k else ""
@@ -389,10 +393,8 @@ _CAP_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 def _english_pronoun_speaker(sentence: str) -> bool:
-    if not _HAS_QUOTE.search(sentence):
-        return False
-    outside = _QUOTED.sub(" ", sentence)
-    if outside.strip() == sentence.strip():
+    outside = _outside_quotation(sentence)
+    if outside is None:
         return False
     m = _EN_PRONOUN_SPEAKER.search(outside)
     if m is None:

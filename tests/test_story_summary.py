@@ -114,10 +114,18 @@ def test_first_person_or_a_pronoun_speaker_needs_who_speaks() -> None:
         ("According to police, the man had a.", "ends mid-sentence"),
         ("A new bridge for the old town of Brill.", "no verb"),
         ("Mayor Orders Evacuation Below Verin Dam!", "title case (a headline)"),
+        ("The quake struck at a depth of 10 kilometres (6.", "ends inside brackets"),
+        ("The quake (a strong one) struck at dawn.", None),
     ],
 )
 def test_fragment_reason(sentence: str, reason: str | None) -> None:
     assert fragment_reason(sentence) == reason
+
+
+def test_fragment_inside_brackets_in_any_language() -> None:
+    assert fragment_reason("Das Beben lag in 10 Kilometern Tiefe (6.", language="de") == \
+        "ends inside brackets"
+    assert fragment_reason("Das Beben lag in 10 Kilometern Tiefe.", language="de") is None
 
 
 def test_summary_problems_pronoun_with_and_without_its_referent() -> None:

@@ -37,6 +37,12 @@ from storydesk.summarize import (
             ["Growth was 3.5 percent.", "It cost $1.2 million."],
         ),
         ("He paused... then spoke. Silence.", ["He paused... then spoke.", "Silence."]),
+        (  # decimals a tokenizer broke with a space; a year before a number still ends one
+            "Thieves took $27. 5 million. A 6. 1 - magnitude quake hit at 8. 40am. "
+            "It began in 1998. 5 people died.",
+            ["Thieves took $27. 5 million.", "A 6. 1 - magnitude quake hit at 8. 40am.",
+             "It began in 1998.", "5 people died."],
+        ),
         (
             "Profit hit $10.9bn.For the year, sales rose.",
             ["Profit hit $10.9bn.", "For the year, sales rose."],
@@ -53,6 +59,17 @@ from storydesk.summarize import (
 )
 def test_split_cases(text: str, want: list[str]) -> None:
     assert split_sentences(text) == want
+
+
+def test_mend_numbers() -> None:
+    from storydesk.summarize.single import display_text
+    from storydesk.text import mend_numbers
+
+    assert mend_numbers("($2. 6 - million) at 8. 40am, 5. 9, in 1998. 5 x") == \
+        "($2.6 - million) at 8.40am, 5.9, in 1998. 5 x"
+    assert mend_numbers("170, 000 people at 9: 25, in 2004, 300 died; 7, 8, 9") == \
+        "170,000 people at 9:25, in 2004, 300 died; 7, 8, 9"
+    assert display_text("Thieves took $27. 5 million.") == "Thieves took $27.5 million."
 
 
 def test_spans_point_into_text() -> None:

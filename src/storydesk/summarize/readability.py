@@ -452,11 +452,13 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
 def fragment_reason(sentence: str, caseless: bool = False,
                     language: str | None = None) -> str | None:
     """Why the sentence is a fragment ("no verb", "lower-case start", "no final
-    punctuation"), or None when it is a whole sentence. Beyond final punctuation the
-    rules are English (:func:`english_rules`)."""
+    punctuation", "ends inside brackets"), or None when it is a whole sentence. Beyond
+    final punctuation and brackets the rules are English (:func:`english_rules`)."""
     s = sentence.strip()
     if not _TERMINAL.search(s):
         return "no final punctuation"
+    if max(s.rfind("("), s.rfind("（")) > max(s.rfind(")"), s.rfind("）")):
+        return "ends inside brackets"  # cut at a dot inside them: "at a depth of 10 km (6."
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

@@ -27,7 +27,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storydesk.settings import SummaryParams
-from storydesk.text import Span, content_terms, is_caseless, split_sentence_spans, word_count
+from storydesk.text import (
+    Span,
+    content_terms,
+    is_caseless,
+    mend_numbers,
+    split_sentence_spans,
+    word_count,
+)
 
 __all__ = [
     "SummaryParams",
@@ -74,7 +81,9 @@ _DATELINE_CAPS = re.compile(
 
 
 def display_text(sentence: str) -> str:
-    """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -")."""
+    """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -"),
+    decimals a tokenizer broke written whole ("$27. 5 million": :func:`mend_numbers`)."""
+    sentence = mend_numbers(sentence)
     out = _DATELINE.sub("", sentence, count=1)
     if out == sentence:
         out = _DATELINE_CAPS.sub("", sentence, count=1)

@@ -10,7 +10,7 @@ scikit-learn's English stop-word list, never another storydesk stage. Heavy reso
 
 from .languages import base_language
 from .normalize import repair_text
-from .sentences import Span, is_caseless, split_sentence_spans, split_sentences
+from .sentences import Span, is_caseless, mend_numbers, split_sentence_spans, split_sentences
 from .stems import STEMMED_LANGUAGES, stem, stems
 from .stopwords import stopwords
 from .terms import content_terms, index_terms
@@ -25,6 +25,7 @@ __all__ = [
     "has_cjk",
     "index_terms",
     "is_caseless",
+    "mend_numbers",
     "repair_text",
     "split_sentence_spans",
     "split_sentences",

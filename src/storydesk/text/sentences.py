@@ -13,7 +13,10 @@ candidate ends (``.``, ``!``, ``?``, ellipses, the Arabic ``؟`` and ``۔``, the
   before a word that usually starts a sentence (``The``, ``He``, ``But`` ...);
 * in normally cased text a candidate followed by a lower-case word is no end
   (``"Why?" he asked``, ``approx. five``);
-* decimals and amounts (``3.5``, ``$1.2``) are never candidates (no space after the dot);
+* decimals and amounts (``3.5``, ``$1.2``) are never candidates (no space after the dot),
+  nor are those that a tokenizer broke with a space (``$27. 5 million``, ``a 6. 1
+  magnitude quake``, ``at 8. 40am``): a number of one to three digits, a dot, a space
+  and a number of one or two digits (:func:`mend_numbers` writes them whole again);
 * a dot glued to the next sentence (``$10.9bn.For the year``), as in some scraped text,
   is an end when a lower-case word stops there and a capitalised word starts after it.
 
@@ -31,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "is_caseless", "split_sentences", "split_sentence_spans"]
+__all__ = ["Span", "is_caseless", "mend_numbers", "split_sentences", "split_sentence_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,12 @@ _OPENERS = "\"'“‘«([`「『（《"
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
 _NON_SPACE = re.compile(r"\S")
+# A decimal or a time broken by a space after its dot ("$27. 5 million", "8. 40am").
+_BROKEN_DECIMAL = re.compile(r"(?<![\d.,])([$€£¥]?\d{1,3})\. (\d{1,2})(?!\d)")
+# ... after a thousands comma or a time's colon ("170, 000", "$1, 199", "9: 25").
+_BROKEN_NUMBER = re.compile(
+    r"(?<![\d.,:])(\d{1,3}), (\d{3})(?![\d,])|(?<![\d.,:])(\d{1,2}): (\d{2})(?![\d:])"
+)
 _WINDOW = 64  # characters looked at before a candidate for the word it ends
 _QUOTE_WINDOW = 2000  # characters looked back for an open straight quote
 # Languages whose script has no case: their text is split in caseless mode.
@@ -97,6 +106,15 @@ def is_caseless(text: str, lang: str | None = None) -> bool:
         return False
     # (upper-case characters that are not letters, such as Ⅻ, count as capitals too)
     return sum(map(str.isupper, sample)) / letters < 0.005
+
+
+def mend_numbers(text: str) -> str:
+    """``text`` with the numbers a tokenizer broke with a space written whole again:
+    decimals ("$27. 5 million" -> "$27.5 million"; the splitter never ends a sentence
+    there), thousands ("170, 000") and times ("9: 25")."""
+    text = _BROKEN_DECIMAL.sub(r"\1.\2", text)
+    return _BROKEN_NUMBER.sub(
+        lambda m: f"{m[1]},{m[2]}" if m[1] else f"{m[3]}:{m[4]}", text)
 
 
 def _next_word(line: str, pos: int) -> str:
@@ -135,6 +153,8 @@ def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
 
     if glued:
         return _glued_end(line, start, end, caseless, before, nxt)
+    if term == "." and before and _BROKEN_DECIMAL.match(line, start - len(before)):
+        return None
 
     if caseless:
         if ellipsis:

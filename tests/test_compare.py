@@ -195,6 +195,12 @@ def test_a_scale_next_to_a_count_is_not_the_count():
     assert got == [("magnitude", 5.4), ("dead", 3.0)]
     got = [(q.key, q.value) for q in quantities("The magnitude 6.1 tremor killed 12.", 0.1)]
     assert got == [("magnitude", 6.1), ("dead", 12.0)]
+    # a decimal a tokenizer broke with a space (as ECB+ prints them) is one number
+    a = quantities("A powerful 6. 1 - magnitude earthquake struck Aceh.", 0.1)
+    b = quantities("A magnitude - 6. 1 earthquake killed 170, 000.", 0.1)
+    assert [(q.key, q.value) for q in a] == [("magnitude", 6.1)]
+    assert [(q.key, q.value) for q in b] == [("magnitude", 6.1), ("dead", 170000.0)]
+    assert a[0].agrees(b[0])
 
 
 def test_cli_compare_story(tmp_path):

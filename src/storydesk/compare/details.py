@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from storydesk.extract.dates import find_dates
+from storydesk.text import mend_numbers
 
 __all__ = ["Quantity", "DateMention", "Quote", "quantities", "dates", "quotes", "strip_dateline"]
 
@@ -183,8 +184,9 @@ def _key_after(words: list[str], before: list[str]) -> str | None:
 
 
 def quantities(text: str, tolerance: float) -> list[Quantity]:
-    """The quantities of a sentence (years, dates, times and ordinals left out)."""
-    body = strip_dateline(text)
+    """The quantities of a sentence (years, dates, times and ordinals left out), read
+    with the numbers a tokenizer broke mended ("a 6. 1 - magnitude quake" is 6.1)."""
+    body = mend_numbers(strip_dateline(text), keep_offsets=True)
     masked = _mask_dates(body)
     out: list[Quantity] = []
     for m in _QTY.finditer(masked):
@@ -250,8 +252,8 @@ def quantities(text: str, tolerance: float) -> list[Quantity]:
         elif raw.lower() in _WORDNUM and raw.lower().endswith("dozen") and not rel:
             lo, hi = 10.0, 14.0  # "a dozen" is rarely exact
         shown = {">": ">", ">=": ">=", "<": "<", "<=": "<="}.get(rel, "~" if rel else "")
-        out.append(Quantity(kind, key, lo, hi, lo_open, hi_open, m.group(0).strip(), v, shown,
-                            m.start(), m.end()))
+        out.append(Quantity(kind, key, lo, hi, lo_open, hi_open, " ".join(m.group(0).split()),
+                            v, shown, m.start(), m.end()))
     return out
 
 

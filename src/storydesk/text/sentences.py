@@ -108,13 +108,15 @@ def is_caseless(text: str, lang: str | None = None) -> bool:
     return sum(map(str.isupper, sample)) / letters < 0.005
 
 
-def mend_numbers(text: str) -> str:
+def mend_numbers(text: str, keep_offsets: bool = False) -> str:
     """``text`` with the numbers a tokenizer broke with a space written whole again:
     decimals ("$27. 5 million" -> "$27.5 million"; the splitter never ends a sentence
-    there), thousands ("170, 000") and times ("9: 25")."""
-    text = _BROKEN_DECIMAL.sub(r"\1.\2", text)
+    there), thousands ("170, 000") and times ("9: 25"). ``keep_offsets``: the space
+    taken out goes after the number, so every number starts where it did."""
+    pad = " " if keep_offsets else ""
+    text = _BROKEN_DECIMAL.sub(lambda m: f"{m[1]}.{m[2]}{pad}", text)
     return _BROKEN_NUMBER.sub(
-        lambda m: f"{m[1]},{m[2]}" if m[1] else f"{m[3]}:{m[4]}", text)
+        lambda m: (f"{m[1]},{m[2]}" if m[1] else f"{m[3]}:{m[4]}") + pad, text)
 
 
 def _next_word(line: str, pos: int) -> str:

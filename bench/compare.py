@@ -133,8 +133,8 @@ def _changed(text: str, q: Quantity) -> str | None:
     """``text`` with quantity ``q``'s figure changed (doubled, plus one)."""
     body = strip_dateline(text)
     off = len(text) - len(body)
-    span = text[off + q.start:off + q.end]
-    m = re.search(r"\d+(?:[.,]\d+)*", span)
+    span = text[off + q.start:off + q.end + 1]
+    m = re.search(r"\d+(?:[.,] ?\d+)*", span)  # "6. 1" as a tokenizer broke 6.1
     if not m:
         return None
     new = str(int(q.value * 2 + 1)) if q.value == int(q.value) else f"{q.value * 2 + 1:g}"

@@ -39,9 +39,9 @@ from storydesk.summarize import (
         ("He paused... then spoke. Silence.", ["He paused... then spoke.", "Silence."]),
         (  # decimals a tokenizer broke with a space; a year before a number still ends one
             "Thieves took $27. 5 million. A 6. 1 - magnitude quake hit at 8. 40am. "
-            "It began in 1998. 5 people died.",
+            "It began in 1998. 5 people died. He had a. 38 caliber gun.",
             ["Thieves took $27. 5 million.", "A 6. 1 - magnitude quake hit at 8. 40am.",
-             "It began in 1998.", "5 people died."],
+             "It began in 1998.", "5 people died.", "He had a. 38 caliber gun."],
         ),
         (
             "Profit hit $10.9bn.For the year, sales rose.",
@@ -67,6 +67,7 @@ def test_mend_numbers() -> None:
 
     assert mend_numbers("($2. 6 - million) at 8. 40am, 5. 9, in 1998. 5 x") == \
         "($2.6 - million) at 8.40am, 5.9, in 1998. 5 x"
+    assert mend_numbers("had a. 38 caliber gun, the. 357") == "had a .38 caliber gun, the .357"
     assert mend_numbers("170, 000 people at 9: 25, in 2004, 300 died; 7, 8, 9") == \
         "170,000 people at 9:25, in 2004, 300 died; 7, 8, 9"
     assert display_text("Thieves took $27. 5 million.") == "Thieves took $27.5 million."

@@ -16,7 +16,8 @@ candidate ends (``.``, ``!``, ``?``, ellipses, the Arabic ``؟`` and ``۔``, the
 * decimals and amounts (``3.5``, ``$1.2``) are never candidates (no space after the dot),
   nor are those that a tokenizer broke with a space (``$27. 5 million``, ``a 6. 1
   magnitude quake``, ``at 8. 40am``): a number of one to three digits, a dot, a space
-  and a number of one or two digits (:func:`mend_numbers` writes them whole again);
+  and a number of one or two digits, or an article, a dot, a space and a number
+  (``pointed a. 38 caliber``; :func:`mend_numbers` writes them whole again);
 * a dot glued to the next sentence (``$10.9bn.For the year``), as in some scraped text,
   is an end when a lower-case word stops there and a capitalised word starts after it.
 
@@ -84,6 +85,8 @@ _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
 _NON_SPACE = re.compile(r"\S")
 # A decimal or a time broken by a space after its dot ("$27. 5 million", "8. 40am").
 _BROKEN_DECIMAL = re.compile(r"(?<![\d.,])([$€£¥]?\d{1,3})\. (\d{1,2})(?!\d)")
+# A figure under one whose point went to the article before it ("pointed a. 38 caliber").
+_BROKEN_POINT = re.compile(r"(?<![\w.])(a|an|the)\. (\d+)(?![\d.])")
 # ... after a thousands comma or a time's colon ("170, 000", "$1, 199", "9: 25").
 _BROKEN_NUMBER = re.compile(
     r"(?<![\d.,:])(\d{1,3}), (\d{3})(?![\d,])|(?<![\d.,:])(\d{1,2}): (\d{2})(?![\d:])"
@@ -111,10 +114,12 @@ def is_caseless(text: str, lang: str | None = None) -> bool:
 def mend_numbers(text: str, keep_offsets: bool = False) -> str:
     """``text`` with the numbers a tokenizer broke with a space written whole again:
     decimals ("$27. 5 million" -> "$27.5 million"; the splitter never ends a sentence
-    there), thousands ("170, 000") and times ("9: 25"). ``keep_offsets``: the space
+    there), a figure under one ("pointed a. 38 caliber" -> "a .38 caliber"), thousands
+    ("170, 000") and times ("9: 25"). ``keep_offsets``: the space
     taken out goes after the number, so every number starts where it did."""
     pad = " " if keep_offsets else ""
     text = _BROKEN_DECIMAL.sub(lambda m: f"{m[1]}.{m[2]}{pad}", text)
+    text = _BROKEN_POINT.sub(r"\1 .\2", text)
     return _BROKEN_NUMBER.sub(
         lambda m: (f"{m[1]},{m[2]}" if m[1] else f"{m[3]}:{m[4]}") + pad, text)
 
@@ -155,7 +160,8 @@ def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
 
     if glued:
         return _glued_end(line, start, end, caseless, before, nxt)
-    if term == "." and before and _BROKEN_DECIMAL.match(line, start - len(before)):
+    if term == "." and before and (_BROKEN_DECIMAL.match(line, start - len(before))
+                                   or _BROKEN_POINT.match(line, start - len(before))):
         return None
 
     if caseless:

@@ -201,6 +201,9 @@ def test_a_scale_next_to_a_count_is_not_the_count():
     assert [(q.key, q.value) for q in a] == [("magnitude", 6.1)]
     assert [(q.key, q.value) for q in b] == [("magnitude", 6.1), ("dead", 170000.0)]
     assert a[0].agrees(b[0])
+    c = quantities("He pointed a. 38 caliber revolver at them.", 0.1)
+    d = quantities("He pointed a .357 caliber revolver at them.", 0.1)
+    assert [(q.key, q.value) for q in c + d] == [("caliber", 0.38), ("caliber", 0.357)]
 
 
 def test_cli_compare_story(tmp_path):

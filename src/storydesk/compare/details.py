@@ -79,7 +79,7 @@ _LOWER = {  # (lower bound is open, upper infinite)
 }
 _QUAL = "|".join(sorted((re.escape(k) for k in _LOWER), key=len, reverse=True))
 _NUMWORD = "|".join(sorted((re.escape(k) for k in _WORDNUM), key=len, reverse=True))
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMWORD}))"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\.\d+|(?:{_NUMWORD}))"  # .38: a figure under one
 _SCALES = r"(?:thousand|million|mln|billion|bn|trillion|m)\b"
 _QTY = re.compile(
     rf"(?<![\w.,])(?:(?P<qual>{_QUAL})\s+)?(?:between\s+(?P<lo>{_NUM})\s+and\s+)?"

@@ -562,6 +562,23 @@ def _ecb_stories(data: Path) -> list[list[str]]:
     return [v for _, v in sorted(by.items())]
 
 
+def cut_at_figure(texts: list[str], summ: list[Any]) -> bool:
+    """Whether a summary sentence is cut inside a figure or a bracket: it ends inside
+    brackets, or ends on a figure and a dot where its article goes on with a digit
+    ("... stealing $2." of "$2. 6 million"). Read from the article text, apart from the
+    readability rules."""
+    for s in summ:
+        if s.origin is None:
+            continue
+        spans = split_sentence_spans(texts[s.origin[0]])
+        sp = spans[s.origin[1]]
+        after = texts[s.origin[0]][sp.end:sp.end + 4]
+        if sp.text.rfind("(") > sp.text.rfind(")") or (
+                re.search(r"\d\.$", sp.text) and re.match(r"\s*\d", after)):
+            return True
+    return False
+
+
 def readability_section(data: Path, report: dict[str, Any], n: int = 3,
                         show: int = 0, per_story: int = 0, draws: int = 1) -> None:
     """``per_story``: summarise ``per_story`` articles drawn from each story that has as
@@ -580,7 +597,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
     out: dict[str, Any] = {}
     total = ok_all = 0
     for name, stories in sets.items():
-        ok = named = 0
+        ok = named = cut = 0
         kinds: dict[str, int] = {}
         shown = 0
         for texts in stories:
@@ -589,6 +606,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
             probs = summary_problems([(s.text, s.origin) for s in summ])
             ok += not probs
             named += any(i >= 1 for _, i, _ in name_before_introduction([s.text for s in summ]))
+            cut += cut_at_figure(texts, summ)
             for p in probs:
                 k = p.split(":")[0]
                 k = re.sub(r"^sentence \d+ ", "", k)
@@ -601,9 +619,10 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
         ok_all += ok
         print(f"  {name}: {ok}/{len(stories)} read on their own ({100 * ok / len(stories):.0f}%);"
               f" problems: {dict(sorted(kinds.items(), key=lambda kv: -kv[1]))}; a name used "
-              f"alone before it is written in full, after the opening: {named}")
+              f"alone before it is written in full, after the opening: {named}; a sentence cut "
+              f"inside a figure or brackets (read from the article text): {cut}")
         out[name] = {"stories": len(stories), "read_on_own": ok, "problems": kinds,
-                     "name_before_introduction": named}
+                     "name_before_introduction": named, "cut_at_figure": cut}
     print(f"  all: {ok_all}/{total} ({100 * ok_all / total:.1f}%)")
     out["all"] = {"stories": total, "read_on_own": ok_all}
     report["readability"] = out

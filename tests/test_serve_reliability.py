@@ -251,3 +251,30 @@ def test_opening_a_store_waits_out_a_long_write_lock(tmp_path: Path) -> None:
     assert waited >= 6.0
     assert store.schema_version() > 0
     store.close()
+
+
+def test_switch_to_wal_waits_out_a_lock() -> None:
+    """Switching a new store to WAL can fail at once, without SQLite's busy wait, while
+    another process opens it: the switch is retried; other errors are not."""
+    import sqlite3
+
+    import pytest
+
+    from storydesk.store.base import _wal
+
+    class Cursor:
+        def __init__(self, fails: int, message: str = "database is locked") -> None:
+            self.fails, self.message, self.calls = fails, message, 0
+
+        def execute(self, sql: str) -> None:
+            self.calls += 1
+            if self.calls <= self.fails:
+                raise sqlite3.OperationalError(self.message)
+
+    cur = Cursor(3)
+    _wal(cur)
+    assert cur.calls == 4
+    with pytest.raises(sqlite3.OperationalError):
+        _wal(Cursor(1, "disk I/O error"))
+    with pytest.raises(sqlite3.OperationalError):
+        _wal(Cursor(10**6), wait=0.2)

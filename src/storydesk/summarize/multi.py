@@ -38,6 +38,7 @@ from storydesk.settings import StoryParams
 from storydesk.text import Span, is_caseless, split_sentence_spans, word_count
 
 from .coverage import build_units, concept_weights, select_units
+from .names import needs_full_name, person_names, write_names_in_full
 from .provenance import (
     FactJudge,
     SameFact,
@@ -322,10 +323,17 @@ def summarize_story(
     sources = story_sources(candidates, [(aid, i, t) for aid, i, t, _ in shown], params,
                             judge, x)
     outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
+    # a surname used alone, written in full where its article names the person
+    by_id = {a.id: a for a in arts}
+    names: dict[int, dict[str, str]] = {}
+    for aid, _, t, _ in shown:
+        if aid not in names and needs_full_name(t, by_id[aid].text):
+            names[aid] = person_names(by_id[aid].text, by_id[aid].language)
+    texts = write_names_in_full([display_text(t) for _, _, t, _ in shown],
+                                [names.get(aid, {}) for aid, _, _, _ in shown], words)
     return [
-        SummarySentence(display_text(t), src, len({outlet_of[a] for a, _ in src}), w,
-                        origin=(aid, i))
-        for (aid, i, t, w), src in zip(shown, sources, strict=True)
+        SummarySentence(text, src, len({outlet_of[a] for a, _ in src}), w, origin=(aid, i))
+        for text, (aid, i, _, w), src in zip(texts, shown, sources, strict=True)
     ]
 
 

@@ -1,0 +1,117 @@
+"""People a story summary names by surname alone are written in full at first mention.
+
+A summary takes sentences from several articles, so "Escalante was shot outside his
+boyhood home" may reach the reader without the sentence, earlier in its article, that
+said who Escalante is. Where an English summary sentence uses a surname alone (not after
+"the", "of", "van" or a word in capitals) before any summary sentence writes it in full,
+and the sentence's article names that person in full, that first mention is written in
+full ("Jose Escalante was shot ...") while the word budget holds. "Names in full": the
+English entity tagger (``crf-en``) tags the run a person; its words are capitalised or
+initials, two to four; it opens on a first name of the tagger's gazetteer or the article
+writes it twice ("Committee Democrats", a tagger's error, is neither); the article gives
+the surname no other full name, and tags it as a person at least twice (in full or
+alone) beyond the times it tags it alone as anything else ("Royal Canadian", with no
+"Canadian" alone as a person, is not a name). The tagger runs only on an article whose
+summary sentence uses alone a name the article also ends a longer name with. Names
+outside English are left as they are (:func:`.readability.english_rules`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from storydesk.text import word_count
+
+from .readability import (
+    _CAPITALISED,
+    _NAME_RUN,
+    _bare_names,
+    _full_names,
+    _last_name,
+    english_rules,
+)
+
+__all__ = ["needs_full_name", "person_names", "write_names_in_full"]
+
+_MAX_WORDS = 4  # a person's name longer than this is read as something else
+# A word of a person's name written in full: capitalised, or an initial ("van" and "of"
+# make it something else: "Church of Jesus Christ of Latter").
+_NAME_PART = re.compile(r"[A-Z][a-z][\w'’-]*|[A-Z]\.")
+# Before a surname used alone: nothing that makes it part of a longer name.
+_NAME_BEFORE = re.compile(
+    r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al|of))\s+$")
+
+
+def person_names(text: str, language: str | None = None) -> dict[str, str]:
+    """Surname -> the full name an article's ``text`` gives a person (see the module
+    doc); empty outside English."""
+    if not english_rules(language):
+        return {}
+    from storydesk.extract.entity_models import first_name, mentions
+
+    found: dict[str, Counter[str]] = {}
+    votes: Counter[str] = Counter()  # mentions as a person less those alone as another type
+    for name, kind in mentions(text, "crf-en"):
+        parts = name.split()
+        surname = _last_name(parts[-1])
+        if kind != "person":
+            votes[surname] -= len(parts) == 1
+            continue
+        votes[surname] += 1
+        if 2 <= len(parts) <= _MAX_WORDS and all(_NAME_PART.fullmatch(w) for w in parts):
+            found.setdefault(surname, Counter())[" ".join([*parts[:-1], surname])] += 1
+    out = {}
+    for surname, forms in found.items():
+        [(full, n)] = forms.items() if len(forms) == 1 else [("", 0)]
+        # a listed first name, or a name the tagger found twice ("Committee Democrats" no)
+        if full and votes[surname] >= 2 and (n >= 2 or first_name(full.split()[0])):
+            out[surname] = full
+    return out
+
+
+def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
+    """The first word of ``text`` that is ``surname`` alone (outside a run of names, not
+    after "the", "of", "van" or a word in capitals: "the Clinton administration", "INS
+    Sukanya")."""
+    runs = [(m.start(), m.end()) for m in _NAME_RUN.finditer(text)]
+    for m in _CAPITALISED.finditer(text):
+        if _last_name(m.group()) == surname and not any(a <= m.start() < b for a, b in runs) \
+                and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
+            return m
+    return None
+
+
+def needs_full_name(sentence: str, article: str) -> bool:
+    """Whether ``sentence`` uses alone a name that its ``article`` also writes as the end
+    of a longer name: worth tagging the article for (cheap, before the tagger)."""
+    bare = _bare_names(sentence) - _full_names(sentence)
+    return bool(bare and bare & _full_names(article))
+
+
+def write_names_in_full(
+    texts: Sequence[str], names: Sequence[dict[str, str]], budget: int | None = None,
+) -> list[str]:
+    """``texts``: a summary's sentences in order; ``names[k]``: :func:`person_names` of
+    the article of sentence k. The first use of a surname alone, before any sentence
+    writes the name in full, becomes the full name, while the summary stays within
+    ``budget`` words (None: no limit)."""
+    out = list(texts)
+    used = sum(word_count(t) for t in texts)
+    introduced: set[str] = set()
+    for k, text in enumerate(texts):
+        for surname, full in sorted(names[k].items()):
+            if surname in introduced or surname in _full_names(text):
+                continue
+            m = _bare_mention(out[k], surname)
+            if m is None:
+                continue
+            extra = len(full.split()) - 1
+            if budget is not None and used + extra > budget:
+                continue
+            out[k] = out[k][:m.start()] + full + out[k][m.start() + len(surname):]
+            used += extra
+            introduced.add(surname)
+        introduced |= _full_names(out[k])
+    return out

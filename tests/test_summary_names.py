@@ -1,0 +1,46 @@
+"""People a story summary names by surname alone are written in full at first mention
+(summarize/names.py). Fictional text."""
+
+from storydesk.summarize import summarize_story
+from storydesk.summarize.multi import StoryArticle
+from storydesk.summarize.names import person_names, write_names_in_full
+
+
+def test_person_names_are_the_taggers_people() -> None:
+    names = person_names(
+        "Police named the victim as Jose Morales, a jail officer. He had studied at Xavier "
+        "University. Mayor Anna Vell and Tom Vell both spoke to reporters. Morales was shot "
+        "outside his home in Brill, police said. Officers said Morales died at the scene.")
+    assert names.get("Morales") == "Jose Morales"
+    assert "University" not in names  # an organisation, not a person
+    assert "Vell" not in names  # two people of one surname: left alone
+    assert person_names("Jose Morales fue asesinado en su casa.", "es") == {}
+
+
+def test_first_bare_mention_written_in_full_within_budget() -> None:
+    names = {"Morales": "Jose Morales"}
+    texts = ["A jail officer was shot on Monday.", "Morales was shot outside his home.",
+             "Morales had worked at the jail for years."]
+    out = write_names_in_full(texts, [names] * 3)
+    assert out[1] == "Jose Morales was shot outside his home."
+    assert out[2] == texts[2]  # introduced once
+    assert write_names_in_full(texts, [names] * 3, budget=20) == texts  # 20 words: no room
+    # written in full already, or after "the": left alone
+    assert write_names_in_full(["Jose Morales spoke.", "Morales left."], [names] * 2) == \
+        ["Jose Morales spoke.", "Morales left."]
+    assert write_names_in_full(["It was the Morales family home."], [names]) == \
+        ["It was the Morales family home."]
+
+
+def test_story_summary_writes_a_surname_its_article_names_in_full() -> None:
+    a = ("A jail officer was shot dead outside his home in Brill on Monday, police in the "
+         "town said. The officer had worked at the jail for years.")
+    b = ("Morales was shot dead outside his home in Brill on Monday. "
+         "Police named the officer as Jose Morales, 41.")
+    [s] = summarize_story([(1, a), (2, b)], n_sentences=1)
+    assert s.origin == (2, 0)
+    assert s.text == "Jose Morales was shot dead outside his home in Brill on Monday."
+    # an article in another language keeps its names as written
+    [g] = summarize_story([StoryArticle(1, a), StoryArticle(2, b, language="de")],
+                          n_sentences=1)
+    assert g.origin == (2, 0) and g.text.startswith("Morales was shot")

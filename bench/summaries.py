@@ -94,7 +94,11 @@ from storydesk.summarize.multi import (  # noqa: E402
 )
 from storydesk.summarize.provenance import FactJudge  # noqa: E402
 from storydesk.summarize.readability import (  # noqa: E402
+    _NAME_RUN,
     POINTING_BACK,
+    _bare_names,
+    _full_names,
+    _last_name,
     name_before_introduction,
     opening_connective,
     opening_pronoun,
@@ -103,7 +107,7 @@ from storydesk.summarize.readability import (  # noqa: E402
 )
 from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
-from storydesk.text import split_sentence_spans  # noqa: E402
+from storydesk.text import split_sentence_spans, stopwords  # noqa: E402
 
 # (text, expected sentences). Written for this bench; not from any corpus.
 SPLIT_CASES: list[tuple[str, list[str]]] = [
@@ -579,6 +583,37 @@ def cut_at_figure(texts: list[str], summ: list[Any]) -> bool:
     return False
 
 
+_TITLED = frozenset("mr mrs ms dr sen rep gov gen president minister judge officer detective "
+                    "sgt lt capt coach prof".split())
+
+
+def surname_never_introduced(texts: list[str], summ: list[Any]) -> bool:
+    """Whether a summary uses alone the surname of a person its article writes in full
+    (a run of capitalised words opening on a first name of the English tagger's
+    gazetteer, or after a title: "Sen. Chuck Hagel") and never writes the name in full.
+    Read apart from the summariser's tagger-based rule (:mod:`storydesk.summarize.names`)."""
+    from storydesk.extract.entity_models import first_name
+
+    stop = stopwords("en")
+    in_full = set().union(*(_full_names(s.text) for s in summ)) if summ else set()
+    for s in summ:
+        if s.origin is None:
+            continue
+        art = texts[s.origin[0]]
+        people = set()
+        for m in _NAME_RUN.finditer(art):
+            parts = m.group().split()
+            while parts and parts[0].lower() in stop:
+                parts.pop(0)
+            before = art[max(0, m.start() - 12):m.start()].split()[-1:]
+            if len(parts) >= 2 and (first_name(parts[0].rstrip(".")) or any(
+                    w.lower().rstrip(".") in _TITLED for w in [parts[0], *before])):
+                people.add(_last_name(parts[-1]))
+        if (_bare_names(s.text) - in_full) & people:
+            return True
+    return False
+
+
 def readability_section(data: Path, report: dict[str, Any], n: int = 3,
                         show: int = 0, per_story: int = 0, draws: int = 1) -> None:
     """``per_story``: summarise ``per_story`` articles drawn from each story that has as
@@ -597,7 +632,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
     out: dict[str, Any] = {}
     total = ok_all = 0
     for name, stories in sets.items():
-        ok = named = cut = 0
+        ok = named = cut = bare = 0
         kinds: dict[str, int] = {}
         shown = 0
         for texts in stories:
@@ -607,6 +642,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
             ok += not probs
             named += any(i >= 1 for _, i, _ in name_before_introduction([s.text for s in summ]))
             cut += cut_at_figure(texts, summ)
+            bare += surname_never_introduced(texts, summ)
             for p in probs:
                 k = p.split(":")[0]
                 k = re.sub(r"^sentence \d+ ", "", k)
@@ -620,9 +656,11 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
         print(f"  {name}: {ok}/{len(stories)} read on their own ({100 * ok / len(stories):.0f}%);"
               f" problems: {dict(sorted(kinds.items(), key=lambda kv: -kv[1]))}; a name used "
               f"alone before it is written in full, after the opening: {named}; a sentence cut "
-              f"inside a figure or brackets (read from the article text): {cut}")
+              f"inside a figure or brackets (read from the article text): {cut}; a person's "
+              f"surname alone, never written in full (their article writes it): {bare}")
         out[name] = {"stories": len(stories), "read_on_own": ok, "problems": kinds,
-                     "name_before_introduction": named, "cut_at_figure": cut}
+                     "name_before_introduction": named, "cut_at_figure": cut,
+                     "surname_never_introduced": bare}
     print(f"  all: {ok_all}/{total} ({100 * ok_all / total:.1f}%)")
     out["all"] = {"stories": total, "read_on_own": ok_all}
     report["readability"] = out

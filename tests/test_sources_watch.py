@@ -144,7 +144,7 @@ def test_opml_import_errors(desk: Desk, tmp_path: Path) -> None:
     bad.write_text("<opml><body><outline", encoding="utf-8")
     with pytest.raises(SubscribeError, match="bad.opml: invalid OPML"):
         import_opml(desk.store, bad, every=60)
-    with pytest.raises(SubscribeError, match="missing.opml: No such file"):
+    with pytest.raises(SubscribeError, match="missing.opml: no such file or folder"):
         import_opml(desk.store, tmp_path / "missing.opml", every=60)
     empty = tmp_path / "empty.opml"
     empty.write_text("<opml><body></body></opml>", encoding="utf-8")

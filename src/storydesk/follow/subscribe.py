@@ -22,6 +22,7 @@ from storydesk.sources.feeds import (
     poll_feed,
 )
 from storydesk.sources.fetch import Fetcher, FetchError
+from storydesk.sources.files import missing_reason
 from storydesk.sources.opml import OpmlError, OpmlFeed, parse_opml, write_opml
 
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -140,6 +141,8 @@ def import_opml(
     fetched now). Returns (subscribed, already subscribed URLs, (URL, reason) refused)."""
     try:
         data = Path(path).read_bytes()
+    except FileNotFoundError:  # worded as `storydesk add` words it
+        raise SubscribeError(f"{path}: {missing_reason(str(path))}") from None
     except OSError as e:
         raise SubscribeError(f"{path}: {e.strerror or e}") from None
     try:

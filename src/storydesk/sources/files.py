@@ -124,7 +124,7 @@ def _sniff_kind(data: bytes) -> str:
     return "text"
 
 
-def _missing_reason(path: str) -> str:
+def missing_reason(path: str) -> str:
     """Why ``path``, which is not there, cannot be read: a URL of a scheme storydesk does
     not fetch (``ftp://``, a mistyped ``htp://``) is named as such."""
     if not path.strip():
@@ -157,7 +157,7 @@ def file_documents(
             yield Failure(origin, "permission denied")
             return
     except FileNotFoundError:
-        yield Failure(origin, _missing_reason(path))
+        yield Failure(origin, missing_reason(path))
         return
     except OSError as e:
         yield Failure(origin, f"cannot read ({e.strerror or e})")
@@ -230,4 +230,4 @@ def file_documents(
         yield RawDocument(origin=origin, kind="text", content=text)
 
 
-__all__ = ["file_documents", "file_kind", "is_supported", "walk_folder"]
+__all__ = ["file_documents", "file_kind", "is_supported", "missing_reason", "walk_folder"]

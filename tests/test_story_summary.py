@@ -116,6 +116,12 @@ def test_first_person_or_a_pronoun_speaker_needs_who_speaks() -> None:
         ("Mayor Orders Evacuation Below Verin Dam!", "title case (a headline)"),
         ("The quake struck at a depth of 10 kilometres (6.", "ends inside brackets"),
         ("The quake (a strong one) struck at dawn.", None),
+        ("Made her way to the third floor, where she met two workers.", "no subject"),
+        ("Walked into the office and fired twice.", "no subject"),
+        ("Headquartered in Brill, the firm has 350 employees.", None),
+        ("Dubbed the Oddfather for his ways, Gigante won often.", None),
+        ("Need the river rise further before the dam opens?", None),
+        ("Added to that is the cost of the new bridge.", None),
     ],
 )
 def test_fragment_reason(sentence: str, reason: str | None) -> None:

@@ -213,6 +213,17 @@ _ENDS_MID = re.compile(
 # Starts with a figure: news style spells out a number that opens a sentence, so a
 # sentence starting "6 rattled ..." is the tail of "4.6" split at its dot.
 _STARTS_FIGURE = re.compile(r"^\W*\d")
+# A sentence that opens on a verb in the past and its object or a preposition, its
+# subject left in the sentence before ("Made her way to the third-floor room, where ...").
+_NO_SUBJECT = re.compile(
+    r"^(?!(?:Need|Speed|Feed|Seed|Breed|Bleed|Proceed|Exceed|Succeed|Indeed|Embed|Shed)\b)"
+    r"(?:[A-Z][a-z]{2,}ed|Made|Took|Went|Came|Gave|Got|Found|Left|Told|Saw|Ran|Began"
+    r"|Brought|Held|Kept|Sent)\s+(?:her|his|their|its|my|our|the|a|an|to|into|up|out|off"
+    r"|back|down|him|them|it)\b")
+# After the opening phrase's comma: no subject follows ("..., where she ...").
+_NOT_A_SUBJECT = re.compile(r"\s*(?:where|which|who|whom|when|while|and|but|then)\b")
+# ... unless the subject comes after the verb ("Added to that fact is that ...").
+_INVERTED = re.compile(r"\b(?:is|are|was|were)\b")
 
 
 def _first_word(sentence: str) -> str:
@@ -452,7 +463,7 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
 def fragment_reason(sentence: str, caseless: bool = False,
                     language: str | None = None) -> str | None:
     """Why the sentence is a fragment ("no verb", "lower-case start", "no final
-    punctuation", "ends inside brackets"), or None when it is a whole sentence. Beyond
+    punctuation", "ends inside brackets", "no subject"), or None when it is a whole sentence. Beyond
     final punctuation and brackets the rules are English (:func:`english_rules`)."""
     s = sentence.strip()
     if not _TERMINAL.search(s):
@@ -468,6 +479,10 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "starts with a figure"
     if _ENDS_MID.search(s):
         return "ends mid-sentence"
+    if _NO_SUBJECT.match(s) and (
+            _NOT_A_SUBJECT.match(s[s.index(",") + 1:]) if "," in s
+            else not _INVERTED.search(s)):
+        return "no subject"
     if not caseless:
         long = [w for w in _WORD.findall(s) if len(w) > 3]
         if len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.9 * len(long):

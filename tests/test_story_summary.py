@@ -122,6 +122,8 @@ def test_first_person_or_a_pronoun_speaker_needs_who_speaks() -> None:
         ("Dubbed the Oddfather for his ways, Gigante won often.", None),
         ("Need the river rise further before the dam opens?", None),
         ("Added to that is the cost of the new bridge.", None),
+        ("Q. (italics)Earlier this month the council said rents would stay soft.",
+         "an interview's question mark"),
     ],
 )
 def test_fragment_reason(sentence: str, reason: str | None) -> None:
@@ -141,6 +143,14 @@ def test_summary_problems_pronoun_with_and_without_its_referent() -> None:
     bad = [("Engineers opened the gates.", (1, 1)), ("She said the gates stay open.", (2, 2))]
     assert len(summary_problems(bad)) == 1 and "'she'" in summary_problems(bad)[0]
     assert summary_problems([('"The gates are open," he said.', (3, 1))])
+    # a count of people named before points back as a pronoun does
+    two = [("Engineers opened the gates.", (1, 1)),
+           ("The two directed the repairs for a decade.", (2, 2))]
+    assert len(summary_problems(two)) == 1 and "'the two'" in summary_problems(two)[0]
+    assert summary_problems([("Both of the bridges reopened on Friday.", (1, 0))]) == []
+    well = [("Engineers opened the gates.", (1, 1)),
+            ("As well, the council has paid for the repairs.", (2, 2))]
+    assert "'as well'" in summary_problems(well)[0]
 
 
 # ------------------------------------------------------------------ the summary

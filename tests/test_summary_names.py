@@ -30,6 +30,14 @@ def test_first_bare_mention_written_in_full_within_budget() -> None:
         ["Jose Morales spoke.", "Morales left."]
     assert write_names_in_full(["It was the Morales family home."], [names]) == \
         ["It was the Morales family home."]
+    # the first mention is written in full even where its own article does not name
+    # the person in full; an article not in English keeps its names as written
+    texts = ["A photograph of Morales was shown.", "Jose Morales is not a suspect."]
+    assert write_names_in_full(texts, [{}, names]) == \
+        ["A photograph of Jose Morales was shown.", "Jose Morales is not a suspect."]
+    assert write_names_in_full(texts[:1], [None]) == texts[:1]
+    # two articles giving one surname two full names: left alone
+    assert write_names_in_full(texts[:1], [{"Morales": "Ana Morales"}, names]) == texts[:1]
 
 
 def test_story_summary_writes_a_surname_its_article_names_in_full() -> None:

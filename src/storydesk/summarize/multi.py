@@ -48,6 +48,7 @@ from .provenance import (
     stating_sentences,
     word_match,
 )
+from .readability import english_rules
 from .single import (
     SummaryParams,
     _is_headline,
@@ -323,14 +324,19 @@ def summarize_story(
     sources = story_sources(candidates, [(aid, i, t) for aid, i, t, _ in shown], params,
                             judge, x)
     outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
-    # a surname used alone, written in full where its article names the person
+    # a surname used alone, written in full where the summary's articles name the person
     by_id = {a.id: a for a in arts}
-    names: dict[int, dict[str, str]] = {}
+    names: dict[int, dict[str, str] | None] = {}
     for aid, _, t, _ in shown:
-        if aid not in names and needs_full_name(t, by_id[aid].text):
-            names[aid] = person_names(by_id[aid].text, by_id[aid].language)
+        a = by_id[aid]
+        if not english_rules(a.language):
+            names[aid] = None
+        elif not names.get(aid) and needs_full_name(t, a.text):
+            names[aid] = person_names(a.text, a.language)
+        else:
+            names.setdefault(aid, {})
     texts = write_names_in_full([display_text(t) for _, _, t, _ in shown],
-                                [names.get(aid, {}) for aid, _, _, _ in shown], words)
+                                [names[aid] for aid, _, _, _ in shown], words)
     return [
         SummarySentence(text, src, len({outlet_of[a] for a, _ in src}), w, origin=(aid, i))
         for text, (aid, i, _, w), src in zip(texts, shown, sources, strict=True)

@@ -3,17 +3,19 @@
 A summary takes sentences from several articles, so "Escalante was shot outside his
 boyhood home" may reach the reader without the sentence, earlier in its article, that
 said who Escalante is. Where an English summary sentence uses a surname alone (not after
-"the", "of", "van" or a word in capitals) before any summary sentence writes it in full,
-and the sentence's article names that person in full, that first mention is written in
-full ("Jose Escalante was shot ...") while the word budget holds. "Names in full": the
-English entity tagger (``crf-en``) tags the run a person; its words are capitalised or
-initials, two to four; it opens on a first name of the tagger's gazetteer or the article
-writes it twice ("Committee Democrats", a tagger's error, is neither); the article gives
-the surname no other full name, and tags it as a person at least twice (in full or
-alone) beyond the times it tags it alone as anything else ("Royal Canadian", with no
-"Canadian" alone as a person, is not a name). The tagger runs only on an article whose
-summary sentence uses alone a name the article also ends a longer name with. Names
-outside English are left as they are (:func:`.readability.english_rules`).
+"the", "van" or a word in capitals) before any summary sentence writes it in full,
+and an article a summary sentence comes from names that person in full, that first
+mention is written in full ("Jose Escalante was shot ...") while the word budget holds.
+
+"Names in full": the English entity tagger (``crf-en``) tags the run a person; its words
+are capitalised or initials, two to four; it opens on a first name of the tagger's
+gazetteer or the article writes it twice ("Committee Democrats", a tagger's error, is
+neither); the article gives the surname no other full name, and tags it as a person at
+least twice (in full or alone) beyond the times it tags it alone as anything else
+("Royal Canadian", with no "Canadian" alone as a person, is not a name); the summary's
+articles give it one full name. The tagger runs only on an article whose summary
+sentence uses alone a name the article also ends a longer name with. Names outside
+English are left as they are (:func:`.readability.english_rules`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ _MAX_WORDS = 4  # a person's name longer than this is read as something else
 _NAME_PART = re.compile(r"[A-Z][a-z][\w'’-]*|[A-Z]\.")
 # Before a surname used alone: nothing that makes it part of a longer name.
 _NAME_BEFORE = re.compile(
-    r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al|of))\s+$")
+    r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al))\s+$")
 
 
 def person_names(text: str, language: str | None = None) -> dict[str, str]:
@@ -73,7 +75,7 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
 
 def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
     """The first word of ``text`` that is ``surname`` alone (outside a run of names, not
-    after "the", "of", "van" or a word in capitals: "the Clinton administration", "INS
+    after "the", "van" or a word in capitals: "the Clinton administration", "INS
     Sukanya")."""
     runs = [(m.start(), m.end()) for m in _NAME_RUN.finditer(text)]
     for m in _CAPITALISED.finditer(text):
@@ -91,18 +93,29 @@ def needs_full_name(sentence: str, article: str) -> bool:
 
 
 def write_names_in_full(
-    texts: Sequence[str], names: Sequence[dict[str, str]], budget: int | None = None,
+    texts: Sequence[str], names: Sequence[dict[str, str] | None], budget: int | None = None,
 ) -> list[str]:
     """``texts``: a summary's sentences in order; ``names[k]``: :func:`person_names` of
-    the article of sentence k. The first use of a surname alone, before any sentence
-    writes the name in full, becomes the full name, while the summary stays within
-    ``budget`` words (None: no limit)."""
+    the article of sentence k, or None where that article's names are left as written
+    (not English). The full names of all the summary's articles go together (a surname
+    they give two different full names is left alone), and the summary's first use of a
+    surname alone, before any sentence writes the name in full, becomes the full name,
+    while the summary stays within ``budget`` words (None: no limit)."""
+    known: dict[str, str] = {}
+    clash: set[str] = set()
+    for d in names:
+        for surname, full in (d or {}).items():
+            if known.setdefault(surname, full) != full:
+                clash.add(surname)
     out = list(texts)
     used = sum(word_count(t) for t in texts)
     introduced: set[str] = set()
     for k, text in enumerate(texts):
-        for surname, full in sorted(names[k].items()):
-            if surname in introduced or surname in _full_names(text):
+        if names[k] is None:
+            introduced |= _full_names(text)
+            continue
+        for surname, full in sorted(known.items()):
+            if surname in clash or surname in introduced or surname in _full_names(text):
                 continue
             m = _bare_mention(out[k], surname)
             if m is None:

@@ -213,6 +213,8 @@ _ENDS_MID = re.compile(
 # Starts with a figure: news style spells out a number that opens a sentence, so a
 # sentence starting "6 rattled ..." is the tail of "4.6" split at its dot.
 _STARTS_FIGURE = re.compile(r"^\W*\d")
+# "Q. (italics)Earlier this month ...": a question of a printed interview.
+_INTERVIEW_MARK = re.compile(r"^Q[.:]\s")
 # A sentence that opens on a verb in the past and its object or a preposition, its
 # subject left in the sentence before ("Made her way to the third-floor room, where ...").
 _NO_SUBJECT = re.compile(
@@ -238,14 +240,23 @@ def opens_with_quote(sentence: str) -> bool:
     return bool(_QUOTE_START.match(sentence))
 
 
+# English openers that count people or things named before ("The two directed and
+# produced American Pie ...", "Both men were charged").
+_GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
+                           r"|Both)\b(?! of\b)")
+
+
 def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
-    """The pronoun or demonstrative the sentence opens with ("He", "This", "Their"; "Sie",
-    "Это" by :data:`POINTING_BACK`), or None (also in a language with no rules). A
-    demonstrative before a time word ("This morning", "That week", "Diese Woche") points
-    to the time of the report, not back, and is not counted."""
+    """The pronoun or demonstrative the sentence opens with ("He", "This", "Their", "The
+    two", "Both"; "Sie", "Это" by :data:`POINTING_BACK`), or None (also in a language
+    with no rules). A demonstrative before a time word ("This morning", "That week",
+    "Diese Woche") points to the time of the report, not back, and is not counted."""
     lang = base_language(language)
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=True)
+    group = _GROUP_OPENER.match(sentence)
+    if group:
+        return group.group(1).lower()
     w = _first_word(sentence)
     if w not in PRONOUNS:
         return None
@@ -263,9 +274,17 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=False)
     w = _first_word(sentence)
-    return w if w in CONNECTIVES else None
+    if w in CONNECTIVES:
+        return w
+    m = _CONNECTIVE_PHRASE.match(sentence)
+    return m.group(1).lower() if m else None
 
 
+# English connectives of several words, before a comma ("As well, Intel has been ...").
+_CONNECTIVE_PHRASE = re.compile(
+    r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
+    r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all)),",
+    re.IGNORECASE)
 _LONGEST_CONNECTIVE = max(c.count(" ") + 1 for pb in POINTING_BACK.values()
                           for c in pb.connectives)
 # Opening quotation marks of other languages too: „German“, ‚single‘, »guillemets«.
@@ -477,6 +496,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "lower-case start"
     if _STARTS_FIGURE.match(s):
         return "starts with a figure"
+    if _INTERVIEW_MARK.match(s):
+        return "an interview's question mark"
     if _ENDS_MID.search(s):
         return "ends mid-sentence"
     if _NO_SUBJECT.match(s) and (

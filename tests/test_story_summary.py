@@ -148,6 +148,15 @@ def test_summary_problems_pronoun_with_and_without_its_referent() -> None:
            ("The two directed the repairs for a decade.", (2, 2))]
     assert len(summary_problems(two)) == 1 and "'the two'" in summary_problems(two)[0]
     assert summary_problems([("Both of the bridges reopened on Friday.", (1, 0))]) == []
+    for lean in ("One lived near the harbour.", "Among them is the mayor of Brill.",
+                 "Two of them were charged on Monday.",
+                 "Since the 1990s, his works have sold well."):
+        assert summary_problems([("Engineers opened the gates.", (1, 1)), (lean, (2, 4))]), lean
+    for alone in ("One person was hurt in the blast.", "Among those hurt was the mayor.",
+                  "Both Vell and Harn spoke on Monday.", "After Vell resigned, she left Brill.",
+                  "The he-said, she-said row went on for weeks."):
+        assert summary_problems([("Engineers opened the gates.", (1, 1)), (alone, (2, 4))]) \
+            == [], alone
     well = [("Engineers opened the gates.", (1, 1)),
             ("As well, the council has paid for the repairs.", (2, 2))]
     assert "'as well'" in summary_problems(well)[0]

@@ -54,6 +54,7 @@ from .readability import (
     needs_predecessor,
 )
 from .redundancy import RedundancyParams, Repeats
+from .single import display_text
 
 __all__ = ["CoverageParams", "Unit", "concepts_of", "select_units"]
 
@@ -100,16 +101,17 @@ def build_units(
     for a, i, r, t in sentences:
         lang = languages[a] if languages is not None else None
         size = word_count(t, lang)
-        if fragment_reason(t, language=lang) or size < params.min_words:
+        shown = display_text(t)  # read as the summary shows it: no dateline before it
+        if fragment_reason(shown, language=lang) or size < params.min_words:
             continue
         if not params.quotes and _HAS_QUOTE.search(t):
             continue
-        if not needs_predecessor(t, lang):
+        if not needs_predecessor(shown, lang):
             units.append(Unit(a, (i,), (t,), r, size, concepts_of(t, lang)))
             continue
         prev = by_key.get((a, i - 1))
-        if not params.pairs or prev is None or needs_predecessor(prev[1], lang) or \
-                fragment_reason(prev[1], language=lang):
+        if not params.pairs or prev is None or needs_predecessor(display_text(prev[1]), lang) \
+                or fragment_reason(display_text(prev[1]), language=lang):
             continue
         texts = (prev[1], t)
         units.append(

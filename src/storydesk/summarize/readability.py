@@ -243,7 +243,16 @@ def opens_with_quote(sentence: str) -> bool:
 # English openers that count people or things named before ("The two directed and
 # produced American Pie ...", "Both men were charged").
 _GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
-                           r"|Both)\b(?! of\b)")
+                           r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
+# ... one of them ("One lived near the camp", "Among them is ...", "Two of them ...").
+_ONE_OF_THEM = re.compile(
+    r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
+    r"remained|suffered|became)\b)|Among them\b|(?:Of|(?:Many|Some|Most|All|"
+    r"None|Each|Several|One|Two|Three|Four|Both) of) them\b)")
+# "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
+# his works have been translated ..."; not "After Smith resigned, he ...").
+_PRONOUN_AFTER_PHRASE = re.compile(
+    r"\s*[A-Z][a-z]*(?: [a-z0-9][\w'’-]*){0,7}, ((?:he|she|his|her)(?=\s))")
 
 
 def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
@@ -254,9 +263,10 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     lang = base_language(language)
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=True)
-    group = _GROUP_OPENER.match(sentence)
-    if group:
-        return group.group(1).lower()
+    for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _PRONOUN_AFTER_PHRASE):
+        m = pattern.match(sentence)
+        if m:
+            return m.group(1).lower()
     w = _first_word(sentence)
     if w not in PRONOUNS:
         return None

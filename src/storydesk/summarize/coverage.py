@@ -97,11 +97,13 @@ def build_units(
     """Units from eligible sentences ``(article, index, rank, text)`` in article order;
     ``languages``: each article's language, by article index (None: English)."""
     by_key = {(a, i): (r, t) for a, i, r, t in sentences}
+    # each sentence read as the summary shows it: without a dateline before it
+    shown_of = {(a, i): display_text(t) for a, i, _, t in sentences}
     units: list[Unit] = []
     for a, i, r, t in sentences:
         lang = languages[a] if languages is not None else None
         size = word_count(t, lang)
-        shown = display_text(t)  # read as the summary shows it: no dateline before it
+        shown = shown_of[(a, i)]
         if fragment_reason(shown, language=lang) or size < params.min_words:
             continue
         if not params.quotes and _HAS_QUOTE.search(t):
@@ -110,8 +112,8 @@ def build_units(
             units.append(Unit(a, (i,), (t,), r, size, concepts_of(t, lang)))
             continue
         prev = by_key.get((a, i - 1))
-        if not params.pairs or prev is None or needs_predecessor(display_text(prev[1]), lang) \
-                or fragment_reason(display_text(prev[1]), language=lang):
+        if not params.pairs or prev is None or needs_predecessor(shown_of[(a, i - 1)], lang) \
+                or fragment_reason(shown_of[(a, i - 1)], language=lang):
             continue
         texts = (prev[1], t)
         units.append(

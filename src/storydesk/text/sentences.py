@@ -83,6 +83,7 @@ _OPENERS = "\"'“‘«([`「『（《"
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
 _NON_SPACE = re.compile(r"\S")
+_ANY_DIGIT = re.compile(r"\d")
 # A decimal or a time broken by a space after its dot ("$27. 5 million", "8. 40am").
 _BROKEN_DECIMAL = re.compile(r"(?<![\d.,])([$€£¥]?\d{1,3})\. (\d{1,2})(?!\d)")
 # A figure under one whose point went to the article before it ("pointed a. 38 caliber").
@@ -117,6 +118,8 @@ def mend_numbers(text: str, keep_offsets: bool = False) -> str:
     there), a figure under one ("pointed a. 38 caliber" -> "a .38 caliber"), thousands
     ("170, 000") and times ("9: 25"). ``keep_offsets``: the space
     taken out goes after the number, so every number starts where it did."""
+    if not _ANY_DIGIT.search(text):
+        return text
     pad = " " if keep_offsets else ""
     text = _BROKEN_DECIMAL.sub(lambda m: f"{m[1]}.{m[2]}{pad}", text)
     text = _BROKEN_POINT.sub(r"\1 .\2", text)

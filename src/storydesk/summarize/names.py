@@ -10,10 +10,10 @@ mention is written in full ("Jose Escalante was shot ...") while the word budget
 "Names in full": the English entity tagger (``crf-en``) tags the run a person; its words
 are capitalised or initials, two to four; it opens on a first name of the tagger's
 gazetteer or the article writes it twice ("Committee Democrats", a tagger's error, is
-neither); the article gives the surname no other full name, and tags it as a person at
-least twice (in full or alone) beyond the times it tags it alone as anything else
-("Royal Canadian", with no "Canadian" alone as a person, is not a name); the summary's
-articles give it one full name. The tagger runs only on an article whose summary
+neither); the article gives the surname no other full name, and tags it alone as a
+person at least once and at least half as often as anything else ("Royal Canadian",
+with no "Canadian" alone as a person, is not a name); the summary's articles give it one
+full name. The tagger runs only on an article whose summary
 sentence uses alone a name the article also ends a longer name with. Names outside
 English are left as they are (:func:`.readability.english_rules`).
 """
@@ -54,21 +54,23 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     from storydesk.extract.entity_models import first_name, mentions
 
     found: dict[str, Counter[str]] = {}
-    votes: Counter[str] = Counter()  # mentions as a person less those alone as another type
+    alone: Counter[str] = Counter()  # the surname alone, tagged a person
+    other: Counter[str] = Counter()  # ... tagged a place or an organisation
     for name, kind in mentions(text, "crf-en"):
         parts = name.split()
         surname = _last_name(parts[-1])
-        if kind != "person":
-            votes[surname] -= len(parts) == 1
-            continue
-        votes[surname] += 1
-        if 2 <= len(parts) <= _MAX_WORDS and all(_NAME_PART.fullmatch(w) for w in parts):
+        if len(parts) == 1:
+            (alone if kind == "person" else other)[surname] += 1
+        elif kind == "person" and len(parts) <= _MAX_WORDS and \
+                all(_NAME_PART.fullmatch(w) for w in parts):
             found.setdefault(surname, Counter())[" ".join([*parts[:-1], surname])] += 1
     out = {}
     for surname, forms in found.items():
         [(full, n)] = forms.items() if len(forms) == 1 else [("", 0)]
-        # a listed first name, or a name the tagger found twice ("Committee Democrats" no)
-        if full and votes[surname] >= 2 and (n >= 2 or first_name(full.split()[0])):
+        # used alone as a person, at least half as often as as anything else; a listed
+        # first name, or a name the tagger found twice ("Committee Democrats" is neither)
+        if full and alone[surname] >= 1 and 2 * alone[surname] >= other[surname] and \
+                (n >= 2 or first_name(full.split()[0])):
             out[surname] = full
     return out
 

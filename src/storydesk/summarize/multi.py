@@ -327,14 +327,16 @@ def summarize_story(
     # a surname used alone, written in full where the summary's articles name the person
     by_id = {a.id: a for a in arts}
     names: dict[int, dict[str, str] | None] = {}
+    tagged: set[int] = set()
     for aid, _, t, _ in shown:
         a = by_id[aid]
         if not english_rules(a.language):
             names[aid] = None
-        elif not names.get(aid) and needs_full_name(t, a.text):
+            continue
+        names.setdefault(aid, {})
+        if aid not in tagged and needs_full_name(t, a.text):
             names[aid] = person_names(a.text, a.language)
-        else:
-            names.setdefault(aid, {})
+            tagged.add(aid)
     texts = write_names_in_full([display_text(t) for _, _, t, _ in shown],
                                 [names[aid] for aid, _, _, _ in shown], words)
     return [

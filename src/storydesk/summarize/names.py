@@ -13,9 +13,9 @@ gazetteer or the article writes it twice ("Committee Democrats", a tagger's erro
 neither); the article gives the surname no other full name, and tags it alone as a
 person at least once and at least half as often as anything else ("Royal Canadian",
 with no "Canadian" alone as a person, is not a name); the summary's articles give it one
-full name. The tagger runs only on an article whose summary
-sentence uses alone a name the article also ends a longer name with. Names outside
-English are left as they are (:func:`.readability.english_rules`).
+full name. The tagger runs only on an article whose summary sentence uses alone a name
+the article also ends a longer name with. Names outside English are left as they are
+(:func:`.readability.english_rules`).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     out = {}
     for surname, forms in found.items():
         [(full, n)] = forms.items() if len(forms) == 1 else [("", 0)]
-        # used alone as a person, at least half as often as as anything else; a listed
+        # used alone as a person, at least half as often as anything else; a listed
         # first name, or a name the tagger found twice ("Committee Democrats" is neither)
         if full and alone[surname] >= 1 and 2 * alone[surname] >= other[surname] and \
                 (n >= 2 or first_name(full.split()[0])):

@@ -492,8 +492,9 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
 def fragment_reason(sentence: str, caseless: bool = False,
                     language: str | None = None) -> str | None:
     """Why the sentence is a fragment ("no verb", "lower-case start", "no final
-    punctuation", "ends inside brackets", "no subject"), or None when it is a whole sentence. Beyond
-    final punctuation and brackets the rules are English (:func:`english_rules`)."""
+    punctuation", "ends inside brackets", "no subject", "an interview's question mark"
+    ...), or None when it is a whole sentence. Beyond final punctuation and brackets the
+    rules are English (:func:`english_rules`)."""
     s = sentence.strip()
     if not _TERMINAL.search(s):
         return "no final punctuation"

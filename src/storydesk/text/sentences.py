@@ -116,8 +116,8 @@ def mend_numbers(text: str, keep_offsets: bool = False) -> str:
     """``text`` with the numbers a tokenizer broke with a space written whole again:
     decimals ("$27. 5 million" -> "$27.5 million"; the splitter never ends a sentence
     there), a figure under one ("pointed a. 38 caliber" -> "a .38 caliber"), thousands
-    ("170, 000") and times ("9: 25"). ``keep_offsets``: the space
-    taken out goes after the number, so every number starts where it did."""
+    ("170, 000") and times ("9: 25"). ``keep_offsets``: the space taken out goes after
+    the number, so every number starts where it did."""
     if not _ANY_DIGIT.search(text):
         return text
     pad = " " if keep_offsets else ""

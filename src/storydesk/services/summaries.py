@@ -42,7 +42,9 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 8: pointing-back rules in de, fr, es, it, pt, nl, ru, pl, tr (readability.POINTING_BACK)
 # 9: event words from openings widened past a hook (RedundancyParams.event_lead)
 # 10: first-person and pronoun-attributed quotations need their predecessor (English)
-SUMMARIZER_VERSION = "10"
+# 11: decimals a tokenizer broke kept whole; a surname's first mention written in full;
+#     more pointing-back openers and fragments (English); sentences read without dateline
+SUMMARIZER_VERSION = "11"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

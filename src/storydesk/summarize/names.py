@@ -27,9 +27,8 @@ from collections.abc import Sequence
 from storydesk.text import word_count
 
 from .readability import (
-    _CAPITALISED,
-    _NAME_RUN,
     _bare_names,
+    _bare_words,
     _full_names,
     _last_name,
     english_rules,
@@ -79,12 +78,8 @@ def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
     """The first word of ``text`` that is ``surname`` alone (outside a run of names, not
     after "the", "van" or a word in capitals: "the Clinton administration", "INS
     Sukanya")."""
-    runs = [(m.start(), m.end()) for m in _NAME_RUN.finditer(text)]
-    for m in _CAPITALISED.finditer(text):
-        if _last_name(m.group()) == surname and not any(a <= m.start() < b for a, b in runs) \
-                and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
-            return m
-    return None
+    return next((m for m in _bare_words(text) if _last_name(m.group()) == surname
+                 and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()])), None)
 
 
 def needs_full_name(sentence: str, article: str) -> bool:

@@ -595,11 +595,17 @@ def _full_names(sentence: str) -> set[str]:
     return out
 
 
-def _bare_names(sentence: str) -> set[str]:
-    """Capitalised words that stand alone: no capitalised word or initial next to them."""
+def _bare_words(sentence: str) -> list[re.Match[str]]:
+    """Capitalised words that stand alone, in order: no capitalised word or initial next
+    to them."""
     runs = [(m.start(), m.end()) for m in _NAME_RUN.finditer(sentence)]
-    return {_last_name(m.group()) for m in _CAPITALISED.finditer(sentence)
-            if not any(a <= m.start() < b for a, b in runs)}
+    return [m for m in _CAPITALISED.finditer(sentence)
+            if not any(a <= m.start() < b for a, b in runs)]
+
+
+def _bare_names(sentence: str) -> set[str]:
+    """The names of :func:`_bare_words` (a possessive "'s" off)."""
+    return {_last_name(m.group()) for m in _bare_words(sentence)}
 
 
 def name_before_introduction(

@@ -108,6 +108,7 @@ from storydesk.summarize.readability import (  # noqa: E402
 from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
 from storydesk.text import split_sentence_spans, stopwords  # noqa: E402
+from storydesk.text.sentences import TITLES  # noqa: E402
 
 # (text, expected sentences). Written for this bench; not from any corpus.
 SPLIT_CASES: list[tuple[str, list[str]]] = [
@@ -583,8 +584,8 @@ def cut_at_figure(texts: list[str], summ: list[Any]) -> bool:
     return False
 
 
-_TITLED = frozenset("mr mrs ms dr sen rep gov gen president minister judge officer detective "
-                    "sgt lt capt coach prof".split())
+# titles before a name: the splitter's abbreviations ("Sen.", "Dr.") and a few words
+_TITLED = TITLES | frozenset("president minister judge officer detective coach".split())
 
 
 def surname_never_introduced(texts: list[str], summ: list[Any]) -> bool:

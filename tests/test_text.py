@@ -14,6 +14,7 @@ from storydesk.text import (
     base_language,
     content_terms,
     repair_text,
+    split_sentence_spans,
     split_sentences,
     stem,
     stopwords,
@@ -201,3 +202,32 @@ def test_story_vectors_read_each_language() -> None:
     words_de = set(de.names.values())
     assert not words_de & {"der", "von", "die", "am"}
     assert featurize(SAMPLE["zh"], language="zh").idx.size >= 10  # segmented words
+
+
+def test_a_closing_mark_a_tokenizer_set_apart_stays_with_its_sentence() -> None:
+    # tokenized news text: a closing quote after a space at the end of a line, a quotation
+    # that runs over lines, an opening mark left at the end of the line before it
+    text = ('"And she showed up in the morning and hated it.\n'
+            'She wants to go back there because she knows everyone. "\n'
+            '"My client is settled, " her lawyer argued at the hearing. "\n'
+            "She's in rehab right now.\n"
+            'Nothing bad is going to happen. "\n'
+            "The judge said he was surprised.")
+    spans = split_sentence_spans(text)
+    assert [s.text for s in spans] == [
+        '"And she showed up in the morning and hated it.',
+        'She wants to go back there because she knows everyone. "',
+        '"My client is settled, " her lawyer argued at the hearing.',
+        '" She\'s in rehab right now.',
+        'Nothing bad is going to happen. "',
+        "The judge said he was surprised.",
+    ]
+    for s in spans:
+        assert text[s.start:s.end].replace("\n", " ") == s.text
+    # a closing curly mark or French closing guillemet after a space ends the sentence too
+    assert split_sentences("It was the “ apple of his eye. ” This is why.") == [
+        "It was the “ apple of his eye. ”", "This is why."]
+    assert split_sentences("Il a dit : « Nous allons gagner. » Le match commence.",
+                           "fr") == ["Il a dit : « Nous allons gagner. »", "Le match commence."]
+    # German »...« opens with », glued to its word: not a closing mark
+    assert split_sentences("Sie sagte es. »Gut.« Dann ging sie.", "de")[1].startswith("»Gut.")

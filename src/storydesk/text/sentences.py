@@ -77,7 +77,9 @@ SPEECH = frozenset("said says say asked asks told added wrote replied he she the
 CJK_TERMINATORS = "。！？｡"
 _CAND = re.compile(
     r"(?:\.{3}|…|\. \. \.|[.!?؟۔।。！？｡])+"  # terminator(s)
-    r"(?:[\"'”’»)\]」』）》〉]+|\s''(?=\s|$))*"  # closing quotes / brackets (also tokenized '')
+    # closing quotes / brackets, also after a space where only a closing mark can stand:
+    # tokenized '' and ” and French typography's » ("gagner. » Le match")
+    r"(?:[\"'”’»)\]」』）》〉]+|\s(?:''|[”»])(?=\s|$))*"
 )
 _OPENERS = "\"'“‘«([`「『（《"
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
@@ -269,7 +271,49 @@ def split_sentence_spans(text: str, lang: str | None = None) -> list[Span]:
                 _add(spans, text, bs + cur, bs + cut)
                 cur = cut
         _add(spans, text, bs + cur, be)
-    return spans
+    return _attach_lone_quotes(spans, text)
+
+
+_LONE_QUOTE = re.compile(r"[\"'“”‘’«»\s]+")
+
+
+def _attach_lone_quotes(spans: list[Span], text: str) -> list[Span]:
+    """A piece that is only quotation marks joins the sentence it belongs to. Tokenized
+    text writes a closing quote after a space at the end of a line (``... everyone there.
+    "``, the quotation opened lines before) and sometimes an opening one there too: a
+    closing mark joins the sentence before it on its line, an opening one the sentence
+    after it. A straight quote closes when the text holds an odd number of them before
+    it; ``“`` closes when the text has more ``“`` than ``”`` before it (a misused closing
+    mark)."""
+    if not any(_LONE_QUOTE.fullmatch(s.text) for s in spans):
+        return spans
+    out: list[Span] = []
+    carry: int | None = None  # start of an opening mark waiting for its sentence
+    for sp in spans:
+        if carry is not None:
+            sp = Span(carry, sp.end, re.sub(r"\s*\n\s*", " ", text[carry:sp.end]))
+            carry = None
+        if not _LONE_QUOTE.fullmatch(sp.text):
+            out.append(sp)
+            continue
+        line = text[:sp.start]
+        mark = sp.text.strip()[0]
+        if mark == '"':
+            closing = line.count('"') % 2 == 1
+        elif mark == "“":
+            closing = line.count("“") > line.count("”")
+        else:
+            closing = mark in "”’»"
+        if closing and out and "\n" not in text[out[-1].end:sp.start]:
+            prev = out.pop()
+            out.append(Span(prev.start, sp.end, prev.text + text[prev.end:sp.end]))
+        elif not closing and mark in "\"“‘«":
+            carry = sp.start
+        else:
+            out.append(sp)
+    if carry is not None:
+        out.append(Span(carry, len(text.rstrip()), text[carry:].strip()))
+    return out
 
 
 def _add(spans: list[Span], text: str, s: int, e: int) -> None:

@@ -339,3 +339,38 @@ def test_summary_problems_flags_an_english_opening_connective_without_its_predec
                ("However, the lake kept rising through the night.", (2, 4))]
     assert any("'However'" in p or "'however'" in p for p in summary_problems(summary))
     assert summary_problems([summary[0], (summary[1][0], (1, 1))]) == []
+
+
+def test_the_middle_of_a_quotation_is_not_shown_without_its_speaker() -> None:
+    from storydesk.summarize.readability import continues_quote, inside_quotation
+
+    lines = ["“I didn't know the storm would close the harbour.",
+             "People forget the pier stood for a hundred years.",
+             "I'm not just a harbour master. ”",
+             "Mayor Olga Brandt reopened the Karsk harbour on Monday."]
+    assert inside_quotation(lines) == [False, True, True, False]
+    assert continues_quote("Nothing bad is going to happen. \"")
+    assert not continues_quote("The port reopened on Monday.")
+    # a new paragraph of the same quotation opens again; a stray mark is not held open
+    assert inside_quotation(['"We will rebuild.', '"We always have," she said.',
+                             "The port reopened."]) == [False, False, False]
+    assert inside_quotation(['A stray " mark.'] + ["The port reopened."] * 6) == [
+        False, True, True, True, True, False, False]
+    # German „...“ and »...« close with their own marks
+    assert inside_quotation(["Er sagte: „Wir bauen neu.“", "Der Hafen ist offen.",
+                             "Sie sagte: »Gut.«", "Dann ging sie."]) == [False] * 4
+    # a story summary takes the quotation's middle only with its speaker, or not at all
+    from storydesk.settings import CoverageParams
+    from storydesk.summarize.coverage import build_units
+
+    texts = ["Mayor Olga Brandt spoke at the Karsk harbour on Monday.",
+             "She said: “The storm closed the Karsk harbour for twelve days.",
+             "The fishing fleet lost a whole month of catches at the Karsk harbour.",
+             "We will rebuild the Karsk pier and the fish market. ”",
+             "The Karsk harbour reopened on Monday after twelve days."]
+    units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
+    assert [u.indices for u in units] == [(0,), (0, 1), (4,)]
+    # where the quotation opens in a sentence that reads on its own, the two go together
+    texts[1] = "Mayor Brandt said: “The storm closed the Karsk harbour for twelve days."
+    units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
+    assert [u.indices for u in units] == [(0,), (1,), (1, 2), (4,)]

@@ -44,7 +44,7 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 10: first-person and pronoun-attributed quotations need their predecessor (English)
 # 11: decimals a tokenizer broke kept whole; a surname's first mention written in full;
 #     more pointing-back openers and fragments (English); sentences read without dateline
-SUMMARIZER_VERSION = "11"
+SUMMARIZER_VERSION = "12"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -50,6 +50,7 @@ from .readability import (
     _bare_names,
     _full_names,
     fragment_reason,
+    inside_quotation,
     name_before_introduction,
     needs_predecessor,
 )
@@ -99,6 +100,7 @@ def build_units(
     by_key = {(a, i): (r, t) for a, i, r, t in sentences}
     # each sentence read as the summary shows it: without a dateline before it
     shown_of = {(a, i): display_text(t) for a, i, _, t in sentences}
+    quoted = _inside_quotation(sentences)
     units: list[Unit] = []
     for a, i, r, t in sentences:
         lang = languages[a] if languages is not None else None
@@ -108,11 +110,12 @@ def build_units(
             continue
         if not params.quotes and _HAS_QUOTE.search(t):
             continue
-        if not needs_predecessor(shown, lang):
+        if (a, i) not in quoted and not needs_predecessor(shown, lang):
             units.append(Unit(a, (i,), (t,), r, size, concepts_of(t, lang)))
             continue
         prev = by_key.get((a, i - 1))
-        if not params.pairs or prev is None or needs_predecessor(shown_of[(a, i - 1)], lang) \
+        if not params.pairs or prev is None or (a, i - 1) in quoted \
+                or needs_predecessor(shown_of[(a, i - 1)], lang) \
                 or fragment_reason(shown_of[(a, i - 1)], language=lang):
             continue
         texts = (prev[1], t)
@@ -121,6 +124,21 @@ def build_units(
                  concepts_of(prev[1], lang) | concepts_of(t, lang))
         )
     return units
+
+
+def _inside_quotation(sentences: Sequence[tuple[int, int, int, str]]) -> set[tuple[int, int]]:
+    """(article, index) of the sentences that begin inside a quotation opened in the
+    sentence before them (:func:`readability.inside_quotation`), read over each run of an
+    article's consecutive sentences: a sentence left out breaks the run."""
+    out: set[tuple[int, int]] = set()
+    run: list[tuple[int, int, str]] = []
+    for a, i, _, t in [*sentences, (-1, -1, -1, "")]:
+        if run and (a != run[-1][0] or i != run[-1][1] + 1):
+            flags = inside_quotation([x[2] for x in run])
+            out.update((x[0], x[1]) for x, f in zip(run, flags, strict=True) if f)
+            run = []
+        run.append((a, i, t))
+    return out
 
 
 def concept_weights(

@@ -48,6 +48,7 @@ __all__ = [
     "quote_with_pronoun_speaker",
     "opens_with_quote",
     "continues_quote",
+    "inside_quotation",
     "opening_pronoun",
     "opening_connective",
     "quote_without_speaker",
@@ -328,12 +329,63 @@ def continues_quote(sentence: str) -> bool:
     s = sentence.strip()
     if opens_with_quote(s):
         return False
+    if _CLOSES_AT_END.search(s) and len(_DOUBLE_MARK.findall(s)) == 1:
+        return True  # its one mark ends it: ``... everyone there. "``, ``... girl. “``
     closers = s.count("”") + s.count("''") + s.count("»")
     openers = s.count("“") + s.count("``") + s.count("«")
     if closers or openers:
         return closers > openers
     first = s.find('"')
     return s.count('"') % 2 == 1 and first > 0 and s[first - 1] in ".!?,;"
+
+
+# A double quotation mark (straight, curly, guillemet, PTB ``/''), and one after the
+# sentence's final punctuation, a tokenizer's space allowed between them.
+_DOUBLE_MARK = re.compile(r"``|''|[\"“”«»„]")
+_CLOSES_AT_END = re.compile(r"[.!?,;]\s*(?:''|[\"“”»])$")
+# Opening marks and the marks that close them (German „...“ and »...«, French «...»).
+# A quotation opened in an earlier sentence ("*") closes with any of them.
+_CLOSERS: dict[str, tuple[str, ...]] = {
+    "“": ("”",), "„": ("“", "”"), "«": ("»",), "»": ("«",), "``": ("''",), '"': ('"',),
+    "*": ("”", "“", "''", "»", "«", '"')}
+
+
+# Sentences a quotation is held open over at most (:func:`inside_quotation`).
+QUOTATION_SPAN = 4
+
+
+def inside_quotation(sentences: Sequence[str]) -> list[bool]:
+    """For an article's consecutive sentences, whether each begins inside a quotation
+    an earlier one opened and did not close: the middle of a quotation over several
+    sentences, printed without marks of its own ("People forget I've done 20 movies."
+    between ``“I didn't know ...`` and ``... a party girl.”``). A sentence that opens with
+    a mark starts a quotation of its own (a new paragraph of one quotation opens again,
+    as newswire prints it); a mark after the final punctuation closes. A quotation is
+    held open over at most :data:`QUOTATION_SPAN` sentences, so that a stray mark does
+    not silence an article."""
+    out: list[bool] = []
+    open_for = 0  # sentences the open quotation has run over; 0: none is open
+    for s in sentences:
+        s = s.strip()
+        starts = opens_with_quote(s)
+        inside = bool(open_for) and not starts
+        out.append(inside)
+        stack = ["*"] if inside else []  # the open quotations' opening marks
+        for m in _DOUBLE_MARK.finditer(s):
+            mark = m.group()
+            if stack and (mark in _CLOSERS[stack[-1]] or mark == "\"" or (
+                    m.end() == len(s) and _CLOSES_AT_END.search(s))):
+                stack.pop()
+            elif mark in _CLOSERS:
+                stack.append(mark)
+        depth = len(stack)
+        if not depth:
+            open_for = 0
+        elif inside:
+            open_for = open_for + 1 if open_for < QUOTATION_SPAN else 0
+        else:
+            open_for = 1
+    return out
 
 
 def quote_without_speaker(sentence: str) -> bool:

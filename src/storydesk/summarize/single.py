@@ -50,7 +50,8 @@ __all__ = [
 DEFAULT_PARAMS = SummaryParams()
 
 _QUOTE_START = re.compile(r"\s*(?:[\"“‘«]|``|'(?=\s|[A-Za-z]))")
-_TERMINAL = re.compile(r"[.!?…؟۔।。！？][\"'”’»)\]」』）》]*$|[.!?…]\s*''$")
+# final punctuation, closing marks after it, a tokenizer's space before one ("... there. \"")
+_TERMINAL = re.compile(r"[.!?…؟۔।。！？][\"'”’»)\]」』）》]*$|[.!?…]\s*(?:''|[\"”»])$")
 CHROME = re.compile(
     r"^(?:by\b|updated\b|published\b|posted\b|last (?:updated|modified)\b|photo\b|image\b"
     r"|picture\b|pictured\b|caption\b|file photo|credit\b|click here|read more|follow\b"
@@ -80,16 +81,22 @@ _DATELINE_CAPS = re.compile(
 )
 
 
+# a closing quotation mark a tokenizer set apart at the end ("... marriages. \"")
+_SPACED_CLOSE = re.compile(r"([.!?…])\s+([\"”])$")
+
+
 def display_text(sentence: str) -> str:
     """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -"),
-    decimals a tokenizer broke written whole ("$27. 5 million": :func:`mend_numbers`)."""
+    decimals a tokenizer broke written whole ("$27. 5 million": :func:`mend_numbers`), a
+    closing quotation mark a tokenizer set apart put back ("marriages. \"")."""
     sentence = mend_numbers(sentence)
     out = _DATELINE.sub("", sentence, count=1)
     if out == sentence:
         out = _DATELINE_CAPS.sub("", sentence, count=1)
     if out and out[0].islower() and not sentence[:1].islower():
         out = out[0].upper() + out[1:]
-    return out.strip() or sentence
+    out = _SPACED_CLOSE.sub(r"\1\2", out.strip())
+    return out or sentence
 
 
 def is_summary_sentence(

@@ -584,6 +584,26 @@ def cut_at_figure(texts: list[str], summ: list[Any]) -> bool:
     return False
 
 
+def starts_inside_quotation(texts: list[str], summ: list[Any]) -> bool:
+    """Whether a summary sentence begins inside a quotation its article opened before
+    it, without the sentence before it shown: in the article's text before the sentence,
+    an odd number of straight double quotes, or more opening than closing curly or PTB
+    marks. Read from the whole article text, apart from the summariser's rule
+    (:func:`storydesk.summarize.readability.inside_quotation`, which reads sentence by
+    sentence and holds a quotation open over a few sentences only)."""
+    prev = None
+    for s in summ:
+        o = s.origin
+        if o is not None and prev != (o[0], o[1] - 1):
+            sp = split_sentence_spans(texts[o[0]])[o[1]]
+            before = texts[o[0]][:sp.start]
+            if (before.count('"') % 2 or before.count("“") > before.count("”")
+                    or before.count("``") > before.count("''")):
+                return True
+        prev = o
+    return False
+
+
 # titles before a name: the splitter's abbreviations ("Sen.", "Dr.") and a few words
 _TITLED = TITLES | frozenset("president minister judge officer detective coach".split())
 
@@ -633,7 +653,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
     out: dict[str, Any] = {}
     total = ok_all = 0
     for name, stories in sets.items():
-        ok = named = cut = bare = 0
+        ok = named = cut = bare = quoted = 0
         kinds: dict[str, int] = {}
         shown = 0
         for texts in stories:
@@ -644,6 +664,7 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
             named += any(i >= 1 for _, i, _ in name_before_introduction([s.text for s in summ]))
             cut += cut_at_figure(texts, summ)
             bare += surname_never_introduced(texts, summ)
+            quoted += starts_inside_quotation(texts, summ)
             for p in probs:
                 k = p.split(":")[0]
                 k = re.sub(r"^sentence \d+ ", "", k)
@@ -658,10 +679,11 @@ def readability_section(data: Path, report: dict[str, Any], n: int = 3,
               f" problems: {dict(sorted(kinds.items(), key=lambda kv: -kv[1]))}; a name used "
               f"alone before it is written in full, after the opening: {named}; a sentence cut "
               f"inside a figure or brackets (read from the article text): {cut}; a person's "
-              f"surname alone, never written in full (their article writes it): {bare}")
+              f"surname alone, never written in full (their article writes it): {bare}; "
+              f"a sentence inside a quotation its article opened before it: {quoted}")
         out[name] = {"stories": len(stories), "read_on_own": ok, "problems": kinds,
                      "name_before_introduction": named, "cut_at_figure": cut,
-                     "surname_never_introduced": bare}
+                     "surname_never_introduced": bare, "starts_inside_quotation": quoted}
     print(f"  all: {ok_all}/{total} ({100 * ok_all / total:.1f}%)")
     out["all"] = {"stories": total, "read_on_own": ok_all}
     report["readability"] = out

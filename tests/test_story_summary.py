@@ -374,3 +374,16 @@ def test_the_middle_of_a_quotation_is_not_shown_without_its_speaker() -> None:
     texts[1] = "Mayor Brandt said: “The storm closed the Karsk harbour for twelve days."
     units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
     assert [u.indices for u in units] == [(0,), (1,), (1, 2), (4,)]
+
+
+def test_a_quotation_shown_without_its_next_sentence_is_closed() -> None:
+    from storydesk.summarize.single import close_quotation
+
+    assert close_quotation('Mayor Brandt said: "The harbour is open.') == \
+        'Mayor Brandt said: "The harbour is open."'
+    assert close_quotation("Brandt said, ``No, I don't resign.") == \
+        "Brandt said, ``No, I don't resign.''"
+    assert close_quotation("Sie sagte: „Der Hafen ist offen.") == "Sie sagte: „Der Hafen ist offen.“"
+    for same in ('She said "open" on Monday.', "No quotation here.",
+                 'Cut short "in the middle', '“One “two three.'):
+        assert close_quotation(same) == same

@@ -52,6 +52,7 @@ from .readability import english_rules
 from .single import (
     SummaryParams,
     _is_headline,
+    close_quotation,
     display_text,
     is_summary_sentence,
     summarize_article,
@@ -337,8 +338,11 @@ def summarize_story(
         if aid not in tagged and needs_full_name(t, a.text):
             names[aid] = person_names(a.text, a.language)
             tagged.add(aid)
-    texts = write_names_in_full([display_text(t) for _, _, t, _ in shown],
-                                [names[aid] for aid, _, _, _ in shown], words)
+    # a quotation left open is closed unless its article's next sentence is shown next
+    texts = write_names_in_full(
+        [display_text(t) if k + 1 < len(shown) and shown[k + 1][:2] == (aid, i + 1)
+         else close_quotation(display_text(t)) for k, (aid, i, t, _) in enumerate(shown)],
+        [names[aid] for aid, _, _, _ in shown], words)
     return [
         SummarySentence(text, src, len({outlet_of[a] for a, _ in src}), w, origin=(aid, i))
         for text, (aid, i, _, w), src in zip(texts, shown, sources, strict=True)

@@ -42,6 +42,7 @@ __all__ = [
     "score_sentences",
     "is_summary_sentence",
     "display_text",
+    "close_quotation",
     "CHROME",
     "CHROME_ANYWHERE",
 ]
@@ -97,6 +98,30 @@ def display_text(sentence: str) -> str:
         out = out[0].upper() + out[1:]
     out = _SPACED_CLOSE.sub(r"\1\2", out.strip())
     return out or sentence
+
+
+# Opening quotation marks and the mark that closes each.
+_CLOSING_MARK = {'"': '"', "“": "”", "``": "''", "«": "»", "„": "“"}
+
+
+def close_quotation(sentence: str) -> str:
+    """The sentence with the one quotation it opens and leaves open closed after its
+    final punctuation (``Hodler said, "No, I don't resign.`` -> ``... resign."``): a
+    quotation that runs on into the article's next sentence, shown without it. Unchanged
+    when no quotation, or more than one, is left open."""
+    s = sentence.rstrip()
+    if not _TERMINAL.search(s):
+        return sentence
+    stack: list[str] = []
+    for m in re.finditer(r"``|''|[\"“”«»„]", s):
+        mark = m.group()
+        if stack and mark == _CLOSING_MARK.get(stack[-1]):
+            stack.pop()
+        elif mark in _CLOSING_MARK:
+            stack.append(mark)
+        elif stack:
+            stack.pop()  # a closing mark of another kind
+    return s + _CLOSING_MARK[stack[0]] if len(stack) == 1 else sentence
 
 
 def is_summary_sentence(
@@ -312,4 +337,7 @@ def summarize_article(
     order = sorted(scores, key=lambda i: (-scores[i], i))
     lengths = {i: word_count(p.spans[i].text) for i in order}
     chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy)
-    return [(i, display_text(p.spans[i].text)) for i in sorted(chosen)]
+    order = sorted(chosen)
+    # a quotation left open is closed unless the sentence after it, shown next, goes on
+    return [(i, display_text(p.spans[i].text) if i + 1 in chosen
+             else close_quotation(display_text(p.spans[i].text))) for i in order]

@@ -71,6 +71,11 @@ def test_rules_on_single_sentences() -> None:
     assert opening_pronoun("This morning the bridge reopened.") is None  # a time, not back
     assert opening_pronoun("There were no injuries.") is None
     assert opening_pronoun("Herbert resigned on Friday.") is None
+    # a pronoun with a clitic points back as much as the pronoun alone
+    assert opening_pronoun("He's the former player who went on a rampage.") == "he"
+    assert opening_pronoun("They’re expected to vote on Monday.") == "they"
+    assert opening_pronoun("That's why the vote failed.") == "that"
+    assert opening_pronoun("Here's what happened at the dam.") is None
     assert quote_without_speaker('"Nobody should go back before Thursday."')
     assert not quote_without_speaker('"Nobody should go back," the mayor said.')
     assert not quote_without_speaker('The mayor told reporters: "Nobody should go back."')

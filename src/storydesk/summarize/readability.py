@@ -268,7 +268,7 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
         m = pattern.match(sentence)
         if m:
             return m.group(1).lower()
-    w = _first_word(sentence)
+    w = re.split(r"['’]", _first_word(sentence), maxsplit=1)[0]  # "He's", "They're", "That's"
     if w not in PRONOUNS:
         return None
     if w in _DEMONSTRATIVES:

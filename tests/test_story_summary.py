@@ -392,3 +392,20 @@ def test_a_quotation_shown_without_its_next_sentence_is_closed() -> None:
     for same in ('She said "open" on Monday.', "No quotation here.",
                  'Cut short "in the middle', '“One “two three.'):
         assert close_quotation(same) == same
+
+
+def test_a_question_asked_in_the_summarys_own_voice_is_left_out() -> None:
+    from storydesk.settings import CoverageParams
+    from storydesk.summarize.coverage import build_units
+    from storydesk.summarize.readability import asks_question
+
+    assert asks_question("Did the harbour of Karsk reopen too early?")
+    assert asks_question("港口为什么关闭了？")
+    assert not asks_question('"Why now?" Mayor Olga Brandt asked on Monday.')
+    assert not asks_question("Mayor Brandt asked: ``Who pays for the pier?")
+    texts = ["Should the Karsk harbour have stayed closed for two more weeks?",
+             "The Karsk harbour reopened on Monday after twelve days."]
+    units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
+    assert [u.indices for u in units] == [(1,)]
+    assert summary_problems([(texts[0], (0, 0))]) == [
+        f"sentence 1 asks a question: {texts[0][:60]!r}"]

@@ -49,6 +49,7 @@ from .readability import (
     _HAS_QUOTE,
     _bare_names,
     _full_names,
+    asks_question,
     fragment_reason,
     inside_quotation,
     name_before_introduction,
@@ -106,7 +107,8 @@ def build_units(
         lang = languages[a] if languages is not None else None
         size = word_count(t, lang)
         shown = shown_of[(a, i)]
-        if fragment_reason(shown, language=lang) or size < params.min_words:
+        if fragment_reason(shown, language=lang) or asks_question(shown) \
+                or size < params.min_words:
             continue
         if not params.quotes and _HAS_QUOTE.search(t):
             continue
@@ -116,7 +118,8 @@ def build_units(
         prev = by_key.get((a, i - 1))
         if not params.pairs or prev is None or (a, i - 1) in quoted \
                 or needs_predecessor(shown_of[(a, i - 1)], lang) \
-                or fragment_reason(shown_of[(a, i - 1)], language=lang):
+                or fragment_reason(shown_of[(a, i - 1)], language=lang) \
+                or asks_question(shown_of[(a, i - 1)]):
             continue
         texts = (prev[1], t)
         units.append(

@@ -49,6 +49,7 @@ __all__ = [
     "opens_with_quote",
     "continues_quote",
     "inside_quotation",
+    "asks_question",
     "opening_pronoun",
     "opening_connective",
     "quote_without_speaker",
@@ -388,6 +389,18 @@ def inside_quotation(sentences: Sequence[str]) -> list[bool]:
     return out
 
 
+# A question mark at the end, in any script, closing marks after it.
+_QUESTION_END = re.compile(r"[?？؟][\"'”’»)\]」』）\s]*$")
+
+
+def asks_question(sentence: str) -> bool:
+    """It asks a question in its own voice, not in a quotation ("Did the earth move for
+    you?", "Should the Yankees go higher than $25 million a season?"): a summary says
+    what happened. Any script (``?``, ``？``, ``؟``)."""
+    outside = _outside_quotation(sentence)
+    return bool(_QUESTION_END.search(sentence if outside is None else outside.rstrip()))
+
+
 def quote_without_speaker(sentence: str) -> bool:
     """It is mostly a quotation (at least half its words quoted) and nothing outside the
     quotation attributes it (no "said", "told", "according to" ...): a quote the reader
@@ -616,6 +629,8 @@ def summary_problems(
         reason = fragment_reason(text, caseless, language)
         if reason:
             out.append(f"sentence {k + 1} is a fragment ({reason}): {text[:60]!r}")
+        if asks_question(text):
+            out.append(f"sentence {k + 1} asks a question: {text[:60]!r}")
         prev = origin
     return out
 

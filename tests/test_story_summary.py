@@ -388,7 +388,8 @@ def test_a_quotation_shown_without_its_next_sentence_is_closed() -> None:
         'Mayor Brandt said: "The harbour is open."'
     assert close_quotation("Brandt said, ``No, I don't resign.") == \
         "Brandt said, ``No, I don't resign.''"
-    assert close_quotation("Sie sagte: „Der Hafen ist offen.") == "Sie sagte: „Der Hafen ist offen.“"
+    assert close_quotation("Sie sagte: „Der Hafen ist offen.") == \
+        "Sie sagte: „Der Hafen ist offen.“"
     for same in ('She said "open" on Monday.', "No quotation here.",
                  'Cut short "in the middle', '“One “two three.'):
         assert close_quotation(same) == same

@@ -157,6 +157,15 @@ def test_article_dateline_stripped() -> None:
     )
     out = summarize_article(text, n_sentences=1)
     assert out[0] == (0, "The central bank raised interest rates by a quarter point on Thursday.")
+    # newswire that writes its dash as an underscore (AP and NYT copy in DUC)
+    from storydesk.summarize.single import display_text
+
+    assert display_text("KARSK, Ostmark (AP) _ The harbour reopened on Monday.") == \
+        "The harbour reopened on Monday."
+    assert display_text("KARSK _ The harbour reopened on Monday.") == \
+        "The harbour reopened on Monday."
+    # an aside between dashes is no dateline
+    assert display_text("NASA _ the agency _ said so.") == "NASA _ the agency _ said so."
 
 
 # ------------------------------------------------------------------ story

@@ -67,9 +67,9 @@ CHROME_ANYWHERE = re.compile(
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.'\- ]{1,40},?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?)?"
     r"[(\[]\s*(?:cnn|reuters|ap|afp|upi|bloomberg|ians|pti|xinhua|tass|ria novosti)[^)\]]{0,40}"
-    r"[)\]]\s*(?:--|—|–|-|:)?\s*"
+    r"[)\]]\s*(?:--|—|–|-|:|_)?\s*"
     r"|^\s*-lrb-\s*cnn\s*-rrb-\s*(?:--\s*)?"
-    r"|^\s*[A-Z][A-Z.'\- ]{2,30}\s*(?:--|—|–)\s+",
+    r"|^\s*[A-Z][A-Z.'\- ]{2,30}\s*(?:(?:--|—|–)\s+|_\s+(?=(?-i:[A-Z])))",
     re.IGNORECASE,
 )
 # "KARSK, Ostmark, March 18, 2026 (Meridian Wire) - ", "VELGRAD, 12 March 2026 /VSA/ -- ",
@@ -77,7 +77,7 @@ _DATELINE = re.compile(
 # outlet in brackets or slashes, then a dash.
 _DATELINE_CAPS = re.compile(
     r"^\s*[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:,[^()/\n]{0,60}?)?\s*"
-    r"(?:\([^()]{2,40}\)|/[A-Za-z][^/\s]{1,20}/)\s*(?:--|—|–|-|:)\s+"
+    r"(?:\([^()]{2,40}\)|/[A-Za-z][^/\s]{1,20}/)\s*(?:--|—|–|-|:|_)\s+"
     r"|^\s*[A-Z]{3,}(?: [A-Z]{2,})*\s+(?:-|--|—|–)\s+(?=[A-Z])"
 )
 

@@ -410,3 +410,26 @@ def test_a_question_asked_in_the_summarys_own_voice_is_left_out() -> None:
     assert [u.indices for u in units] == [(1,)]
     assert summary_problems([(texts[0], (0, 0))]) == [
         f"sentence 1 asks a question: {texts[0][:60]!r}"]
+
+
+def test_outlets_openings_that_tell_one_event_are_shown_once() -> None:
+    from storydesk.settings import CoverageParams, RedundancyParams, StoryParams
+
+    arts = [(1, "Armed robbers stole jewels worth 80 million euros from a Karsk jeweller on "
+                "Thursday, police said.\nThe robbers escaped in a grey van towards the "
+                "harbour.\nInsurers said the jewels were covered."),
+            (2, "A gang raided a luxury jeweller in central Karsk on Thursday, taking rings "
+                "worth 80 million euros.\nPolice searched the harbour for the grey van until "
+                "midnight.\nThe boutique reopened on Saturday with new guards."),
+            (3, "Thieves dressed as women fled the Karsk shop in a grey van with rings and "
+                "watches.\nThe interior minister called it the largest theft in Ostmark.\n"
+                "A reward was offered for information on the gang.")]
+
+    def openings(params: StoryParams) -> list[tuple[int, int]]:
+        out = summarize_story(arts, n_sentences=4, params=params)
+        assert len(out) == 4
+        return [s.origin for s in out if s.origin is not None and s.origin[1] == 0]
+
+    assert openings(StoryParams()) == [(1, 0)]  # what else the outlets say instead
+    off = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(event_openings=0)))
+    assert openings(off) == [(1, 0), (3, 0)]  # the third outlet tells the robbery again

@@ -241,6 +241,10 @@ class RedundancyParams:
     event_words: int = 6
     event_min: int = 3
     event_share: float = 0.5
+    # Outlets' openings tell one event: of the article openings a summary takes, the one
+    # shown first stays and another that shares at least this many event words with it
+    # gives its place to what else the articles say (coverage._one_opening; 0: off).
+    event_openings: int = 1
 
 
 @dataclass(frozen=True)

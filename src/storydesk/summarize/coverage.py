@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -256,6 +256,11 @@ class _Similarity:
         rows = [r for j in chosen for r in self.rows[j]]
         return any(self.rep.retells(x, rows) for x in self.rows[k])
 
+    def event_terms(self, k: int) -> set[str]:
+        """The story's event words that unit ``k`` uses (:mod:`.redundancy`)."""
+        ev = self.rep.events
+        return {t for r in self.rows[k] for t in self.rep.claims[r].terms if t in ev}
+
     def judged_repeat(self, k: int, chosen: Sequence[int]) -> bool:
         """Unit ``k`` repeats one of ``chosen`` by the fact judge (one call for all)."""
         pairs = [(x, y) for j in chosen for x in self.rows[k] for y in self.rows[j]]
@@ -379,17 +384,26 @@ def _greedy(
     max_words: int, max_sentences: int | None, params: CoverageParams,
 ) -> list[int]:
     chosen: list[int] = []
-    covered: set[str] = set()
-    used = sents = 0
-    pool = list(fits)
     if params.require_lead:
-        leads = [k for k in pool if _is_lead(units[k])]
+        leads = [k for k in fits if _is_lead(units[k])]
         if leads:
-            first = max(leads, key=lambda k: sum(weights.get(c, 0.0) for c in units[k].concepts)
-                        / units[k].words)
-            chosen.append(first)
-            covered |= units[first].concepts
-            used, sents = units[first].words, len(units[first].indices)
+            chosen.append(max(leads, key=lambda k: sum(weights.get(c, 0.0)
+                                                        for c in units[k].concepts)
+                              / units[k].words))
+    chosen = _fill(units, fits, weights, sim, max_words, max_sentences, params, chosen)
+    return _one_opening(units, fits, weights, sim, max_words, max_sentences, params, chosen)
+
+
+def _fill(
+    units: Sequence[Unit], pool: Sequence[int], weights: dict[str, float], sim: _Similarity,
+    max_words: int, max_sentences: int | None, params: CoverageParams, chosen: list[int],
+) -> list[int]:
+    """Greedy budgeted coverage from ``chosen``: the unit of ``pool`` adding the most
+    uncovered concept weight per word, while one fits and repeats nothing taken."""
+    chosen = list(chosen)
+    covered: set[str] = set().union(*(units[k].concepts for k in chosen))
+    used = sum(units[k].words for k in chosen)
+    sents = sum(len(units[k].indices) for k in chosen)
     repeated: set[int] = set()  # units the fact judge deems a repeat of a chosen one
     # A unit out once stays out (the budget only shrinks, the chosen units only grow:
     # a conflict, a covered sentence or a retelling stays one), and a unit is tested for
@@ -429,6 +443,33 @@ def _greedy(
         sents += len(units[best].indices)
 
 
+def _one_opening(
+    units: Sequence[Unit], fits: list[int], weights: dict[str, float], sim: _Similarity,
+    max_words: int, max_sentences: int | None, params: CoverageParams, chosen: list[int],
+) -> list[int]:
+    """Outlets' openings tell one event in their own words, each with a detail of its own
+    (the event test's pairs that escape it: "Armed robbers stole gems worth 85 million
+    euros ..." / "A savvy band of jewel thieves ... stealing more than e85 million"). Of
+    the article openings ``chosen`` holds, the one shown first (:func:`_lead_key`) stays;
+    one sharing at least ``event_openings`` of the story's event words with it is left
+    out, with every other such opening, and the greedy fills the words it frees."""
+    need = params.redundancy.event_openings
+    opens = [k for k in chosen if _is_lead(units[k])]
+    if need <= 0 or len(opens) < 2 or params.redundancy.event_min <= 0:
+        return chosen
+    key = _lead_key(units, sim)
+    first = max(opens, key=key)
+    told = sim.event_terms(first)
+
+    def retells(k: int) -> bool:
+        return k != first and _is_lead(units[k]) and len(sim.event_terms(k) & told) >= need
+
+    if not any(retells(k) for k in opens):
+        return chosen
+    return _fill(units, [k for k in fits if not retells(k)], weights, sim, max_words,
+                 max_sentences, params, [k for k in chosen if not retells(k)])
+
+
 # A sentence that says when: a weekday, a month, today / yesterday / tonight, this
 # morning ... (what happened is told with its time; background and comment rarely are).
 _WHEN = re.compile(
@@ -440,26 +481,30 @@ _WHEN = re.compile(
 )
 
 
+def _lead_key(units: Sequence[Unit], sim: _Similarity) -> Callable[[int], tuple[bool, float]]:
+    """What a unit is worth as the summary's first sentence, what happened: whether it
+    says when (:data:`_WHEN`), then its cosine to the story's TF-IDF centroid."""
+    centroid = sim.vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+
+    def key(k: int) -> tuple[bool, float]:
+        return bool(_WHEN.search(units[k].texts[0])), float(sim.vectors[sim.starts[k]] @ centroid)
+
+    return key
+
+
 def _order(
     units: Sequence[Unit], chosen: list[int], sim: _Similarity,
     article_order: Sequence[int] | None,
 ) -> list[int]:
     """What happened first: of the chosen units that open their article (or, failing
     that, come earliest), one that says when (:data:`_WHEN`), closest to the story's
-    centroid; then the rest in the articles' time order and each article's sentence
-    order."""
+    centroid (:func:`_lead_key`); then the rest in the articles' time order and each
+    article's sentence order."""
     if not chosen:
         return []
-    centroid = sim.vectors.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    starts = sim.starts
-
-    def centrality(k: int) -> float:
-        return float(sim.vectors[starts[k]] @ centroid)
-
     top = min(units[k].rank for k in chosen)
-    first = max((k for k in chosen if units[k].rank == top),
-                key=lambda k: (bool(_WHEN.search(units[k].texts[0])), centrality(k)))
+    first = max((k for k in chosen if units[k].rank == top), key=_lead_key(units, sim))
     place = article_order or range(max(u.article for u in units) + 1)
     rest = sorted((k for k in chosen if k != first),
                   key=lambda k: (place[units[k].article], units[k].indices[0]))

@@ -231,3 +231,12 @@ def test_a_closing_mark_a_tokenizer_set_apart_stays_with_its_sentence() -> None:
                            "fr") == ["Il a dit : « Nous allons gagner. »", "Le match commence."]
     # German »...« opens with », glued to its word: not a closing mark
     assert split_sentences("Sie sagte es. »Gut.« Dann ging sie.", "de")[1].startswith("»Gut.")
+
+
+def test_plural_titles_and_a_weekday_after_a_company_are_no_sentence_end() -> None:
+    assert split_sentences("The slate names Reps. Olga Brandt and Ivo Marr. It was leaked.") == [
+        "The slate names Reps. Olga Brandt and Ivo Marr.", "It was leaked."]
+    assert split_sentences("Karsk Shipping Inc. Tuesday laid out its plans. Shares rose.") == [
+        "Karsk Shipping Inc. Tuesday laid out its plans.", "Shares rose."]
+    assert split_sentences("He founded Karsk Shipping Inc. The firm grew.") == [
+        "He founded Karsk Shipping Inc.", "The firm grew."]

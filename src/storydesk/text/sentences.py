@@ -50,7 +50,8 @@ class Span:
 # Titles written before a name: never the end of a sentence.
 TITLES = frozenset(
     "mr mrs ms messrs mme dr prof gen col lt sgt capt cmdr adm maj brig cpl pvt rep sen gov"
-    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq".split()
+    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq"
+    " reps sens drs profs gens govs".split()  # plurals: "the names of Reps. Robert Livingston"
 )
 # Not an end before a number.
 BEFORE_NUMBER = frozenset(
@@ -59,8 +60,10 @@ BEFORE_NUMBER = frozenset(
 )
 # Never an end.
 ALWAYS = frozenset("e.g i.e vs v cf approx ca c incl viz al".split())
-# May end a sentence; an end only before a capitalised word (cased) or a sentence starter.
+# May end a sentence; an end only before a capitalised word (cased) or a sentence starter,
+# not before a weekday ("America Online Inc. Tuesday laid out the details").
 FINAL_OK = frozenset("inc corp co ltd llc plc bros etc jr sr".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # Words that often begin a sentence: an initial or acronym before one is taken as an end.
 STARTERS = frozenset(
     "the a an he she it they we i you his her their its our this that these those there"
@@ -200,7 +203,7 @@ def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
         if key in BEFORE_NUMBER and first.isdigit():
             return None
         if key in FINAL_OK:
-            return end
+            return None if nxt_clean.lower() in WEEKDAYS else end
         single = len(key) == 1 and before[:1].isupper()
         if (single or _ACRONYM.match(key)) and nxt_clean.lower() not in STARTERS:
             return None

@@ -12,6 +12,7 @@ from storydesk.summarize.readability import (
     fragment_reason,
     name_before_introduction,
     needs_predecessor,
+    opening_connective,
     opening_pronoun,
     opens_with_quote,
     quote_with_pronoun_speaker,
@@ -433,3 +434,20 @@ def test_outlets_openings_that_tell_one_event_are_shown_once() -> None:
     assert openings(StoryParams()) == [(1, 0)]  # what else the outlets say instead
     off = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(event_openings=0)))
     assert openings(off) == [(1, 0), (3, 0)]  # the third outlet tells the robbery again
+
+
+def test_a_time_told_from_the_sentence_before_points_back() -> None:
+    for s in ("Less than two weeks later, the Karsk harbour master was arrested.",
+              "The next day, the harbour reopened.", "Earlier, officials had warned of a storm.",
+              "Years later, the pier was rebuilt."):
+        assert opening_connective(s) is not None and needs_predecessor(s), s
+    for s in ("Later Tuesday, the harbour reopened.", "Earlier this week, the harbour closed."):
+        assert opening_connective(s) is None, s
+
+
+def test_the_rest_of_a_sentence_cut_at_a_line_break_is_a_fragment() -> None:
+    assert fragment_reason("(KSC), a shipping company based in Karsk, owns the pier.") == \
+        "goes on from the sentence before"
+    assert fragment_reason(", dann hätten die Flammen sich ausgebreitet.", language="de") == \
+        "goes on from the sentence before"
+    assert fragment_reason("(Reuters) The Karsk harbour reopened on Monday.") is None

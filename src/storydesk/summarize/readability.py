@@ -288,7 +288,7 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
     w = _first_word(sentence)
     if w in CONNECTIVES:
         return w
-    m = _CONNECTIVE_PHRASE.match(sentence)
+    m = _CONNECTIVE_PHRASE.match(sentence) or _RELATIVE_TIME.match(sentence)
     return m.group(1).lower() if m else None
 
 
@@ -296,6 +296,16 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
 _CONNECTIVE_PHRASE = re.compile(
     r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
     r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all)),",
+    re.IGNORECASE)
+# English openers that date a sentence from one told before it ("Less than two weeks
+# later, Timmons was arrested", "The next day,", "Earlier,"); not "Later Tuesday".
+_RELATIVE_TIME = re.compile(
+    r"\s*((?:(?:less than|more than|about|some|just|only|nearly|almost)\s+)?"
+    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|\d+)\s+)?"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:later|earlier|before|after)"
+    r"|later|earlier|afterwards?|soon after|shortly after(?:wards?)?"
+    r"|the (?:next|following|previous) (?:day|morning|evening|night|week|month|year)"
+    r"|the day (?:before|after))\s*,",
     re.IGNORECASE)
 _LONGEST_CONNECTIVE = max(c.count(" ") + 1 for pb in POINTING_BACK.values()
                           for c in pb.connectives)
@@ -554,6 +564,11 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
     )
 
 
+# The rest of a sentence cut at a line break: an opening bracket and a comma after it,
+# or a comma, semicolon or colon first ("(EYP MCF), a consulting company ...").
+_GOES_ON = re.compile(r"\s*(?:[(（\[][^)）\]]{0,80}[)）\]]\s*)?[,;:，；：]")
+
+
 def fragment_reason(sentence: str, caseless: bool = False,
                     language: str | None = None) -> str | None:
     """Why the sentence is a fragment ("no verb", "lower-case start", "no final
@@ -565,6 +580,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "no final punctuation"
     if max(s.rfind("("), s.rfind("（")) > max(s.rfind(")"), s.rfind("）")):
         return "ends inside brackets"  # cut at a dot inside them: "at a depth of 10 km (6."
+    if _GOES_ON.match(s):
+        return "goes on from the sentence before"  # "(EYP MCF), a consulting company ..."
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

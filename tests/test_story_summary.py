@@ -443,6 +443,8 @@ def test_a_time_told_from_the_sentence_before_points_back() -> None:
         assert opening_connective(s) is not None and needs_predecessor(s), s
     for s in ("Later Tuesday, the harbour reopened.", "Earlier this week, the harbour closed."):
         assert opening_connective(s) is None, s
+    assert opening_connective("In fact, the harbour never closed.") == "in fact"
+    assert opening_connective("Again, the ferry could not dock.") == "again"
 
 
 def test_the_rest_of_a_sentence_cut_at_a_line_break_is_a_fragment() -> None:

@@ -72,7 +72,7 @@ PRONOUNS = frozenset(
 CONNECTIVES = frozenset(
     "but however also and so yet still meanwhile nevertheless nonetheless moreover "
     "furthermore besides instead otherwise then thus hence therefore likewise similarly "
-    "indeed".split()
+    "indeed again".split()
 )
 
 class PointingBack(NamedTuple):
@@ -295,7 +295,8 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
 # English connectives of several words, before a comma ("As well, Intel has been ...").
 _CONNECTIVE_PHRASE = re.compile(
     r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
-    r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all)),",
+    r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
+    r"|In fact|In other words|Once again|Even then)),",
     re.IGNORECASE)
 # English openers that date a sentence from one told before it ("Less than two weeks
 # later, Timmons was arrested", "The next day,", "Earlier,"); not "Later Tuesday".

@@ -895,7 +895,9 @@ def _msrp_stories(rows: list[dict[str, Any]], rng: random.Random
         a = "\n".join([others[0]["s1"], others[1]["s1"], r["s1"]])
         b = "\n".join([r["s2"], others[2]["s2"], others[3]["s2"]])
         start = len(others[0]["s1"]) + len(others[1]["s1"]) + 2
-        idx = next(i for i, sp in enumerate(split_sentence_spans(a)) if sp.start >= start)
+        # the sentence that holds s1's start (a stray opening mark at the end of the
+        # line before joins it: text.sentences)
+        idx = next(i for i, sp in enumerate(split_sentence_spans(a)) if sp.end > start)
         out.append(([StoryArticle(1, a, "one"), StoryArticle(2, b, "two")], idx))
     return out
 

@@ -92,14 +92,16 @@ from storydesk.summarize.multi import (  # noqa: E402
     sentence_matrix,  # noqa: E402
     story_sources,
 )
+from storydesk.summarize.names import (  # noqa: E402
+    NAME_RUN,
+    bare_names,
+    full_names,
+    last_name,
+    name_before_introduction,
+)
 from storydesk.summarize.provenance import FactJudge  # noqa: E402
 from storydesk.summarize.readability import (  # noqa: E402
-    _NAME_RUN,
     POINTING_BACK,
-    _bare_names,
-    _full_names,
-    _last_name,
-    name_before_introduction,
     opening_connective,
     opening_pronoun,
     rules_language,
@@ -616,21 +618,21 @@ def surname_never_introduced(texts: list[str], summ: list[Any]) -> bool:
     from storydesk.extract.entity_models import first_name
 
     stop = stopwords("en")
-    in_full = set().union(*(_full_names(s.text) for s in summ)) if summ else set()
+    in_full = set().union(*(full_names(s.text) for s in summ)) if summ else set()
     for s in summ:
         if s.origin is None:
             continue
         art = texts[s.origin[0]]
         people = set()
-        for m in _NAME_RUN.finditer(art):
+        for m in NAME_RUN.finditer(art):
             parts = m.group().split()
             while parts and parts[0].lower() in stop:
                 parts.pop(0)
             before = art[max(0, m.start() - 12):m.start()].split()[-1:]
             if len(parts) >= 2 and (first_name(parts[0].rstrip(".")) or any(
                     w.lower().rstrip(".") in _TITLED for w in [parts[0], *before])):
-                people.add(_last_name(parts[-1]))
-        if (_bare_names(s.text) - in_full) & people:
+                people.add(last_name(parts[-1]))
+        if (bare_names(s.text) - in_full) & people:
             return True
     return False
 

@@ -6,11 +6,11 @@ import pytest
 
 from storydesk.summarize import StoryArticle, split_sentences, summarize_story
 from storydesk.summarize.multi import summary_sources
+from storydesk.summarize.names import name_before_introduction
 from storydesk.summarize.provenance import FactJudge, stating_sentences, word_match
 from storydesk.summarize.readability import (
     first_person_without_speaker,
     fragment_reason,
-    name_before_introduction,
     needs_predecessor,
     opening_connective,
     opening_pronoun,

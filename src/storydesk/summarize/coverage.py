@@ -44,15 +44,13 @@ import numpy as np
 from storydesk.settings import CoverageParams
 from storydesk.text import stem, stopwords, word_count, words
 
+from .names import bare_names, full_names, name_before_introduction
 from .provenance import FactJudge
 from .readability import (
     _HAS_QUOTE,
-    _bare_names,
-    _full_names,
     asks_question,
     fragment_reason,
     inside_quotation,
-    name_before_introduction,
     needs_predecessor,
 )
 from .redundancy import RedundancyParams, Repeats
@@ -513,15 +511,15 @@ def _order(
 
 def _introduce_names(units: Sequence[Unit], order: list[int], language: str | None) -> list[int]:
     """A unit that writes a name in full moves up to just before the first unit that uses
-    the name alone (:func:`.readability.name_before_introduction`), the opening staying
+    the name alone (:func:`.names.name_before_introduction`), the opening staying
     first; not when the unit itself uses alone a name that a unit it would pass writes in
     full (two units naming each other's people keep their order)."""
     order = list(order)
     for _ in range(len(order)):
         texts = [units[k].text for k in order]
         for _name, i, j in name_before_introduction(texts, language):
-            passed = set().union(*(_full_names(t) for t in texts[i:j]))
-            if i >= 1 and not (_bare_names(texts[j]) & passed):
+            passed = set().union(*(full_names(t) for t in texts[i:j]))
+            if i >= 1 and not (bare_names(texts[j]) & passed):
                 order.insert(i, order.pop(j))
                 break
         else:

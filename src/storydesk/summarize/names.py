@@ -16,6 +16,10 @@ with no "Canadian" alone as a person, is not a name); the summary's articles giv
 full name. The tagger runs only on an article whose summary sentence uses alone a name
 the article also ends a longer name with. Names outside English are left as they are
 (:func:`.readability.english_rules`).
+
+The module also holds what a name written in full and a name used alone are
+(:func:`full_names`, :func:`bare_names`), which the summary's order reads too
+(:func:`name_before_introduction`).
 """
 
 from __future__ import annotations
@@ -24,17 +28,74 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from storydesk.text import word_count
+from storydesk.text import stopwords, word_count
 
-from .readability import (
-    _bare_names,
-    _bare_words,
-    _full_names,
-    _last_name,
-    english_rules,
-)
+from .readability import english_rules
 
-__all__ = ["needs_full_name", "person_names", "write_names_in_full"]
+__all__ = ["bare_names", "full_names", "name_before_introduction", "needs_full_name",
+           "person_names", "write_names_in_full"]
+
+# A name written in full: two or more capitalised words (or initials) in a row; its last
+# word is the one a later mention uses alone ("Jack Ketsoyan" ... "Ketsoyan").
+CAPITALISED = re.compile(r"[A-Z][\w'’-]*[a-z][\w'’-]*")
+_NAME_WORD = rf"(?:{CAPITALISED.pattern}|[A-Z]\.)"
+NAME_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD})+")
+
+
+def last_name(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word)
+
+
+def full_names(sentence: str) -> set[str]:
+    """Last words of the names the sentence writes in full (a leading stop word such as
+    "The" or "In" is not part of a name)."""
+    stop = stopwords("en")
+    out: set[str] = set()
+    for m in NAME_RUN.finditer(sentence):
+        parts = m.group().split()
+        while parts and parts[0].lower() in stop:
+            parts.pop(0)
+        if len(parts) >= 2:
+            out.add(last_name(parts[-1]))
+    return out
+
+
+def bare_words(sentence: str) -> list[re.Match[str]]:
+    """Capitalised words that stand alone, in order: no capitalised word or initial next
+    to them."""
+    runs = [(m.start(), m.end()) for m in NAME_RUN.finditer(sentence)]
+    return [m for m in CAPITALISED.finditer(sentence)
+            if not any(a <= m.start() < b for a, b in runs)]
+
+
+def bare_names(sentence: str) -> set[str]:
+    """The names of :func:`bare_words` (a possessive "'s" off)."""
+    return {last_name(m.group()) for m in bare_words(sentence)}
+
+
+def name_before_introduction(
+    sentences: Sequence[str], language: str | None = None
+) -> list[tuple[str, int, int]]:
+    """Names a summary uses alone before it writes them in full: (name, index of the
+    sentence using it alone, index of the first sentence writing it in full), for each
+    name whose first mention is bare and whose full form comes later (English rules:
+    :func:`english_rules`; a name never written in full is not counted: nothing says it
+    is a surname)."""
+    if not english_rules(language):
+        return []
+    full = [full_names(t) for t in sentences]
+    bare = [bare_names(t) for t in sentences]
+    out: list[tuple[str, int, int]] = []
+    seen: set[str] = set()
+    for i, names in enumerate(bare):
+        for name in sorted(names - seen):
+            if any(name in full[j] for j in range(i + 1)):
+                continue
+            later = next((j for j in range(i + 1, len(sentences)) if name in full[j]), None)
+            if later is not None:
+                out.append((name, i, later))
+        seen |= names | full[i]
+    return out
 
 _MAX_WORDS = 4  # a person's name longer than this is read as something else
 # A word of a person's name written in full: capitalised, or an initial ("van" and "of"
@@ -57,7 +118,7 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     other: Counter[str] = Counter()  # ... tagged a place or an organisation
     for name, kind in mentions(text, "crf-en"):
         parts = name.split()
-        surname = _last_name(parts[-1])
+        surname = last_name(parts[-1])
         if len(parts) == 1:
             (alone if kind == "person" else other)[surname] += 1
         elif kind == "person" and len(parts) <= _MAX_WORDS and \
@@ -78,15 +139,15 @@ def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
     """The first word of ``text`` that is ``surname`` alone (outside a run of names, not
     after "the", "van" or a word in capitals: "the Clinton administration", "INS
     Sukanya")."""
-    return next((m for m in _bare_words(text) if _last_name(m.group()) == surname
+    return next((m for m in bare_words(text) if last_name(m.group()) == surname
                  and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()])), None)
 
 
 def needs_full_name(sentence: str, article: str) -> bool:
     """Whether ``sentence`` uses alone a name that its ``article`` also writes as the end
     of a longer name: worth tagging the article for (cheap, before the tagger)."""
-    bare = _bare_names(sentence) - _full_names(sentence)
-    return bool(bare and bare & _full_names(article))
+    bare = bare_names(sentence) - full_names(sentence)
+    return bool(bare and bare & full_names(article))
 
 
 def write_names_in_full(
@@ -109,10 +170,10 @@ def write_names_in_full(
     introduced: set[str] = set()
     for k, text in enumerate(texts):
         if names[k] is None:
-            introduced |= _full_names(text)
+            introduced |= full_names(text)
             continue
         for surname, full in sorted(known.items()):
-            if surname in clash or surname in introduced or surname in _full_names(text):
+            if surname in clash or surname in introduced or surname in full_names(text):
                 continue
             m = _bare_mention(out[k], surname)
             if m is None:
@@ -123,5 +184,5 @@ def write_names_in_full(
             out[k] = out[k][:m.start()] + full + out[k][m.start() + len(surname):]
             used += extra
             introduced.add(surname)
-        introduced |= _full_names(out[k])
+        introduced |= full_names(out[k])
     return out

@@ -57,7 +57,6 @@ __all__ = [
     "fragment_reason",
     "needs_predecessor",
     "summary_problems",
-    "name_before_introduction",
 ]
 
 # First words that point back to something said before. "It" and "There" open many
@@ -650,69 +649,4 @@ def summary_problems(
         if asks_question(text):
             out.append(f"sentence {k + 1} asks a question: {text[:60]!r}")
         prev = origin
-    return out
-
-
-# A name written in full: two or more capitalised words (or initials) in a row; its last
-# word is the one a later mention uses alone ("Jack Ketsoyan" ... "Ketsoyan").
-_CAPITALISED = re.compile(r"[A-Z][\w'’-]*[a-z][\w'’-]*")
-_NAME_WORD = rf"(?:{_CAPITALISED.pattern}|[A-Z]\.)"
-_NAME_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD})+")
-
-
-def _last_name(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word)
-
-
-def _full_names(sentence: str) -> set[str]:
-    """Last words of the names the sentence writes in full (a leading stop word such as
-    "The" or "In" is not part of a name)."""
-    from storydesk.text import stopwords
-
-    stop = stopwords("en")
-    out: set[str] = set()
-    for m in _NAME_RUN.finditer(sentence):
-        parts = m.group().split()
-        while parts and parts[0].lower() in stop:
-            parts.pop(0)
-        if len(parts) >= 2:
-            out.add(_last_name(parts[-1]))
-    return out
-
-
-def _bare_words(sentence: str) -> list[re.Match[str]]:
-    """Capitalised words that stand alone, in order: no capitalised word or initial next
-    to them."""
-    runs = [(m.start(), m.end()) for m in _NAME_RUN.finditer(sentence)]
-    return [m for m in _CAPITALISED.finditer(sentence)
-            if not any(a <= m.start() < b for a, b in runs)]
-
-
-def _bare_names(sentence: str) -> set[str]:
-    """The names of :func:`_bare_words` (a possessive "'s" off)."""
-    return {_last_name(m.group()) for m in _bare_words(sentence)}
-
-
-def name_before_introduction(
-    sentences: Sequence[str], language: str | None = None
-) -> list[tuple[str, int, int]]:
-    """Names a summary uses alone before it writes them in full: (name, index of the
-    sentence using it alone, index of the first sentence writing it in full), for each
-    name whose first mention is bare and whose full form comes later (English rules:
-    :func:`english_rules`; a name never written in full is not counted: nothing says it
-    is a surname)."""
-    if not english_rules(language):
-        return []
-    full = [_full_names(t) for t in sentences]
-    bare = [_bare_names(t) for t in sentences]
-    out: list[tuple[str, int, int]] = []
-    seen: set[str] = set()
-    for i, names in enumerate(bare):
-        for name in sorted(names - seen):
-            if any(name in full[j] for j in range(i + 1)):
-                continue
-            later = next((j for j in range(i + 1, len(sentences)) if name in full[j]), None)
-            if later is not None:
-                out.append((name, i, later))
-        seen |= names | full[i]
     return out

@@ -84,6 +84,13 @@ def test_sentence_splitting_is_linear_on_one_long_paragraph() -> None:
     assert elapsed < 1.0, f"{elapsed:.2f} s for 400 KB"
 
 
+def test_splitting_is_linear_with_many_marks_set_apart() -> None:
+    text = 'He said it was over. "\n' * 20_000  # 460 KB, a closing mark on every line
+    t = time.perf_counter()
+    assert len(split_sentences(text)) == 20_000
+    assert time.perf_counter() - t < 2.0
+
+
 def test_cjk_splitting_is_linear() -> None:
     text = "卡尔斯克港周一重新开放，市长表示船只将会返回。" * 20_000
     t = time.perf_counter()

@@ -291,31 +291,38 @@ def _attach_lone_quotes(spans: list[Span], text: str) -> list[Span]:
     if not any(_LONE_QUOTE.fullmatch(s.text) for s in spans):
         return spans
     out: list[Span] = []
-    carry: int | None = None  # start of an opening mark waiting for its sentence
+    waiting: Span | None = None  # an opening mark waiting for the sentence after it
+    counted = 0  # the marks below are counted in text[:counted]
+    straight = curly_open = curly_close = 0
     for sp in spans:
-        if carry is not None:
-            sp = Span(carry, sp.end, re.sub(r"\s*\n\s*", " ", text[carry:sp.end]))
-            carry = None
+        if waiting is not None:
+            sp = Span(waiting.start, sp.end,
+                      re.sub(r"\s*\n\s*", " ", text[waiting.start:sp.end]))
+            waiting = None
         if not _LONE_QUOTE.fullmatch(sp.text):
             out.append(sp)
             continue
-        line = text[:sp.start]
+        before = text[counted:sp.start]  # each stretch of text is counted once: linear
+        straight += before.count('"')
+        curly_open += before.count("“")
+        curly_close += before.count("”")
+        counted = sp.start
         mark = sp.text.strip()[0]
         if mark == '"':
-            closing = line.count('"') % 2 == 1
+            closing = straight % 2 == 1
         elif mark == "“":
-            closing = line.count("“") > line.count("”")
+            closing = curly_open > curly_close
         else:
             closing = mark in "”’»"
         if closing and out and "\n" not in text[out[-1].end:sp.start]:
             prev = out.pop()
             out.append(Span(prev.start, sp.end, prev.text + text[prev.end:sp.end]))
         elif not closing and mark in "\"“‘«":
-            carry = sp.start
+            waiting = sp
         else:
             out.append(sp)
-    if carry is not None:
-        out.append(Span(carry, len(text.rstrip()), text[carry:].strip()))
+    if waiting is not None:
+        out.append(waiting)
     return out
 
 

@@ -77,6 +77,10 @@ def test_rules_on_single_sentences() -> None:
     assert opening_pronoun("They’re expected to vote on Monday.") == "they"
     assert opening_pronoun("That's why the vote failed.") == "that"
     assert opening_pronoun("Here's what happened at the dam.") is None
+    # the others, of a group told before
+    assert opening_pronoun("Other residents were moved to the school.") == "other"
+    assert opening_pronoun("Others waited at the harbour.") == "others"
+    assert opening_pronoun("Other than the dam, nothing was damaged.") is None
     assert quote_without_speaker('"Nobody should go back before Thursday."')
     assert not quote_without_speaker('"Nobody should go back," the mayor said.')
     assert not quote_without_speaker('The mayor told reporters: "Nobody should go back."')

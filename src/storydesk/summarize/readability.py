@@ -245,11 +245,13 @@ def opens_with_quote(sentence: str) -> bool:
 # produced American Pie ...", "Both men were charged").
 _GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
                            r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
-# ... one of them ("One lived near the camp", "Among them is ...", "Two of them ...").
+# ... one of them ("One lived near the camp", "Among them is ...", "Two of them ..."), or
+# the others ("Other e-mails call for ...", "Others kicked out the windows").
 _ONE_OF_THEM = re.compile(
     r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
     r"remained|suffered|became)\b)|Among them\b|(?:Of|(?:Many|Some|Most|All|"
-    r"None|Each|Several|One|Two|Three|Four|Both) of) them\b)")
+    r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
+    r"|Other(?= [a-z][\w-]*s\b)|Others\b)")
 # "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
 # his works have been translated ..."; not "After Smith resigned, he ...").
 _PRONOUN_AFTER_PHRASE = re.compile(

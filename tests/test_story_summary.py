@@ -449,6 +449,8 @@ def test_a_time_told_from_the_sentence_before_points_back() -> None:
         assert opening_connective(s) is None, s
     assert opening_connective("In fact, the harbour never closed.") == "in fact"
     assert opening_connective("Again, the ferry could not dock.") == "again"
+    assert opening_connective("Since then, the ferry has not docked.") == "since then"
+    assert opening_connective("At that point, the mayor left.") == "at that point"
 
 
 def test_the_rest_of_a_sentence_cut_at_a_line_break_is_a_fragment() -> None:
@@ -457,3 +459,6 @@ def test_the_rest_of_a_sentence_cut_at_a_line_break_is_a_fragment() -> None:
     assert fragment_reason(", dann hätten die Flammen sich ausgebreitet.", language="de") == \
         "goes on from the sentence before"
     assert fragment_reason("(Reuters) The Karsk harbour reopened on Monday.") is None
+    assert fragment_reason("NOTES: Karsk FC's keeper left with a knee injury.") == \
+        "opens with a label"
+    assert fragment_reason("READ MORE: Karsk harbour reopens.") == "opens with a label"

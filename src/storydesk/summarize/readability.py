@@ -300,14 +300,16 @@ _CONNECTIVE_PHRASE = re.compile(
     r"|In fact|In other words|Once again|Even then)),",
     re.IGNORECASE)
 # English openers that date a sentence from one told before it ("Less than two weeks
-# later, Timmons was arrested", "The next day,", "Earlier,"); not "Later Tuesday".
+# later, Timmons was arrested", "The next day,", "Earlier,", "Since then,", "At that
+# point,"); not "Later Tuesday".
 _RELATIVE_TIME = re.compile(
     r"\s*((?:(?:less than|more than|about|some|just|only|nearly|almost)\s+)?"
     r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|\d+)\s+)?"
     r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:later|earlier|before|after)"
     r"|later|earlier|afterwards?|soon after|shortly after(?:wards?)?"
     r"|the (?:next|following|previous) (?:day|morning|evening|night|week|month|year)"
-    r"|the day (?:before|after))\s*,",
+    r"|the day (?:before|after)|at that (?:point|time|moment)|at the time|by that time"
+    r"|by then|until then|since then|before that|after that)\s*,",
     re.IGNORECASE)
 _LONGEST_CONNECTIVE = max(c.count(" ") + 1 for pb in POINTING_BACK.values()
                           for c in pb.connectives)
@@ -569,6 +571,9 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
 # The rest of a sentence cut at a line break: an opening bracket and a comma after it,
 # or a comma, semicolon or colon first ("(EYP MCF), a consulting company ...").
 _GOES_ON = re.compile(r"\s*(?:[(（\[][^)）\]]{0,80}[)）\]]\s*)?[,;:，；：]")
+# A label in capitals before a colon: a page's section, a note, a dateline ("NOTES:",
+# "READ MORE:", "UPDATED:", "JAMMU:").
+_LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
 
 
 def fragment_reason(sentence: str, caseless: bool = False,
@@ -584,6 +589,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "ends inside brackets"  # cut at a dot inside them: "at a depth of 10 km (6."
     if _GOES_ON.match(s):
         return "goes on from the sentence before"  # "(EYP MCF), a consulting company ..."
+    if _LABEL.match(s):
+        return "opens with a label"  # "NOTES: Chiefs WR Terrance Copper ...", "READ MORE:"
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

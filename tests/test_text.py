@@ -247,3 +247,12 @@ def test_plural_titles_and_a_weekday_after_a_company_are_no_sentence_end() -> No
         "Karsk Shipping Inc. Tuesday laid out its plans.", "Shares rose."]
     assert split_sentences("He founded Karsk Shipping Inc. The firm grew.") == [
         "He founded Karsk Shipping Inc.", "The firm grew."]
+
+
+def test_a_spaced_am_or_pm_before_a_day_or_a_time_zone_ends_no_sentence() -> None:
+    assert split_sentences("Crews were called at 3: 30 a. m. Tuesday to the harbour. They came.") \
+        == ["Crews were called at 3: 30 a. m. Tuesday to the harbour.", "They came."]
+    assert split_sentences("The call is at 4: 45 p. m. EST today. Shares rose.") == [
+        "The call is at 4: 45 p. m. EST today.", "Shares rose."]
+    assert split_sentences("The mayor left about 3 p. m. Deputies stayed.") == [
+        "The mayor left about 3 p. m.", "Deputies stayed."]

@@ -64,6 +64,8 @@ ALWAYS = frozenset("e.g i.e vs v cf approx ca c incl viz al".split())
 # not before a weekday ("America Online Inc. Tuesday laid out the details").
 FINAL_OK = frozenset("inc corp co ltd llc plc bros etc jr sr".split())
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset("january february march april may june july august september october"
+                   " november december".split())
 # Words that often begin a sentence: an initial or acronym before one is taken as an end.
 STARTERS = frozenset(
     "the a an he she it they we i you his her their its our this that these those there"
@@ -86,6 +88,8 @@ _CAND = re.compile(
 )
 _OPENERS = "\"'“‘«([`「『（《"
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+# A letter and a dot before the word: a dotted abbreviation a tokenizer spaced ("a. m.").
+_SPACED_INITIAL = re.compile(r"(?<![\w.])[A-Za-z]\.\s+$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
 _NON_SPACE = re.compile(r"\S")
 _ANY_DIGIT = re.compile(r"\d")
@@ -207,6 +211,11 @@ def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
         single = len(key) == 1 and before[:1].isupper()
         if (single or _ACRONYM.match(key)) and nxt_clean.lower() not in STARTERS:
             return None
+        if len(key) == 1 and _SPACED_INITIAL.search(
+                line, max(0, start - len(before) - 5), start - len(before)) and (
+                nxt_clean.lower() in WEEKDAYS or nxt_clean.lower() in MONTHS
+                or re.fullmatch(r"[A-Z]{2,4}", nxt_clean)):
+            return None  # "3: 30 a. m. Tuesday that ...", "5: 40 p. m. ET" (spaced a.m.)
     return end
 
 

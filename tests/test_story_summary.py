@@ -462,3 +462,21 @@ def test_the_rest_of_a_sentence_cut_at_a_line_break_is_a_fragment() -> None:
     assert fragment_reason("NOTES: Karsk FC's keeper left with a knee injury.") == \
         "opens with a label"
     assert fragment_reason("READ MORE: Karsk harbour reopens.") == "opens with a label"
+
+
+def test_a_quotation_whose_speaker_comes_after_it_is_not_paired_with_the_sentence_before() -> None:
+    from storydesk.settings import CoverageParams
+    from storydesk.summarize.coverage import build_units
+    from storydesk.summarize.readability import quote_runs_on
+
+    assert quote_runs_on('"The ferry turned back towards the harbour.')
+    assert not quote_runs_on('"The ferry turned back," the captain said.')
+    texts = ["The Karsk ferry was caught in the storm on Monday.",
+             '"The ferry turned back towards the harbour.',
+             'All 212 passengers were safe, " the captain said.']
+    units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
+    assert [u.indices for u in units] == [(0,)]  # not the quotation without its speaker
+    texts[1:] = ['"The ferry turned back towards the harbour," the captain said.',
+                 "The storm passed by the evening."]
+    units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
+    assert [u.indices for u in units] == [(0,), (0, 1), (2,)]

@@ -52,6 +52,7 @@ from .readability import (
     fragment_reason,
     inside_quotation,
     needs_predecessor,
+    quote_runs_on,
 )
 from .redundancy import RedundancyParams, Repeats
 from .single import display_text
@@ -117,7 +118,8 @@ def build_units(
         if not params.pairs or prev is None or (a, i - 1) in quoted \
                 or needs_predecessor(shown_of[(a, i - 1)], lang) \
                 or fragment_reason(shown_of[(a, i - 1)], language=lang) \
-                or asks_question(shown_of[(a, i - 1)]):
+                or asks_question(shown_of[(a, i - 1)]) \
+                or quote_runs_on(shown):
             continue
         texts = (prev[1], t)
         units.append(

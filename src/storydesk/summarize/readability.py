@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from storydesk.text import base_language, words
 
-from .single import _QUOTE_START, _TERMINAL
+from .single import _QUOTE_START, _TERMINAL, close_quotation
 
 __all__ = [
     "PRONOUNS",
@@ -49,6 +49,7 @@ __all__ = [
     "opens_with_quote",
     "continues_quote",
     "inside_quotation",
+    "quote_runs_on",
     "asks_question",
     "opening_pronoun",
     "opening_connective",
@@ -350,8 +351,8 @@ def continues_quote(sentence: str) -> bool:
     openers = s.count("“") + s.count("``") + s.count("«")
     if closers or openers:
         return closers > openers
-    first = s.find('"')
-    return s.count('"') % 2 == 1 and first > 0 and s[first - 1] in ".!?,;"
+    first = s.find('"')  # a tokenizer's space may stand before it: 'safe, " he said.'
+    return s.count('"') % 2 == 1 and first > 0 and s[:first].rstrip()[-1:] in tuple(".!?,;")
 
 
 # A double quotation mark (straight, curly, guillemet, PTB ``/''), and one after the
@@ -457,6 +458,15 @@ def _first_person(text: str) -> bool:
             continue  # "Ask Me Anything": a title; a capitalised We / My opens a sentence
         return True
     return False
+
+
+def quote_runs_on(sentence: str) -> bool:
+    """It opens with a quotation that goes on into the next sentence (``"The warship
+    altered course and challenged them.`` ... ``..., " said Captain Nambiar.``): its
+    speaker, if any, is named after it, so the sentence before it cannot supply one (a
+    sentence that introduces it ends on a colon, which no summary shows)."""
+    s = sentence.strip()
+    return opens_with_quote(s) and close_quotation(s) != s
 
 
 def first_person_without_speaker(sentence: str) -> bool:

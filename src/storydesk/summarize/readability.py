@@ -36,7 +36,14 @@ from typing import NamedTuple
 
 from storydesk.text import base_language, words
 
-from .single import _QUOTE_START, _TERMINAL, close_quotation
+from .single import (
+    _CLOSES_AT_END,
+    _QUOTE_MARK,
+    _QUOTE_START,
+    _TERMINAL,
+    close_quotation,
+    open_quotations,
+)
 
 __all__ = [
     "PRONOUNS",
@@ -345,7 +352,7 @@ def continues_quote(sentence: str) -> bool:
     s = sentence.strip()
     if opens_with_quote(s):
         return False
-    if _CLOSES_AT_END.search(s) and len(_DOUBLE_MARK.findall(s)) == 1:
+    if _CLOSES_AT_END.search(s) and len(_QUOTE_MARK.findall(s)) == 1:
         return True  # its one mark ends it: ``... everyone there. "``, ``... girl. “``
     closers = s.count("”") + s.count("''") + s.count("»")
     openers = s.count("“") + s.count("``") + s.count("«")
@@ -353,17 +360,6 @@ def continues_quote(sentence: str) -> bool:
         return closers > openers
     first = s.find('"')  # a tokenizer's space may stand before it: 'safe, " he said.'
     return s.count('"') % 2 == 1 and first > 0 and s[:first].rstrip()[-1:] in tuple(".!?,;")
-
-
-# A double quotation mark (straight, curly, guillemet, PTB ``/''), and one after the
-# sentence's final punctuation, a tokenizer's space allowed between them.
-_DOUBLE_MARK = re.compile(r"``|''|[\"“”«»„]")
-_CLOSES_AT_END = re.compile(r"[.!?,;]\s*(?:''|[\"“”»])$")
-# Opening marks and the marks that close them (German „...“ and »...«, French «...»).
-# A quotation opened in an earlier sentence ("*") closes with any of them.
-_CLOSERS: dict[str, tuple[str, ...]] = {
-    "“": ("”",), "„": ("“", "”"), "«": ("»",), "»": ("«",), "``": ("''",), '"': ('"',),
-    "*": ("”", "“", "''", "»", "«", '"')}
 
 
 # Sentences a quotation is held open over at most (:func:`inside_quotation`).
@@ -386,16 +382,7 @@ def inside_quotation(sentences: Sequence[str]) -> list[bool]:
         starts = opens_with_quote(s)
         inside = bool(open_for) and not starts
         out.append(inside)
-        stack = ["*"] if inside else []  # the open quotations' opening marks
-        for m in _DOUBLE_MARK.finditer(s):
-            mark = m.group()
-            if stack and (mark in _CLOSERS[stack[-1]] or mark == "\"" or (
-                    m.end() == len(s) and _CLOSES_AT_END.search(s))):
-                stack.pop()
-            elif mark in _CLOSERS:
-                stack.append(mark)
-        depth = len(stack)
-        if not depth:
+        if not open_quotations(s, carried=inside):
             open_for = 0
         elif inside:
             open_for = open_for + 1 if open_for < QUOTATION_SPAN else 0

@@ -43,6 +43,7 @@ __all__ = [
     "is_summary_sentence",
     "display_text",
     "close_quotation",
+    "open_quotations",
     "CHROME",
     "CHROME_ANYWHERE",
 ]
@@ -100,8 +101,34 @@ def display_text(sentence: str) -> str:
     return out or sentence
 
 
-# Opening quotation marks and the mark that closes each.
-_CLOSING_MARK = {'"': '"', "“": "”", "``": "''", "«": "»", "„": "“"}
+# Quotation marks (straight, curly, guillemets, „German“, PTB ``/''); an opening mark and
+# the marks that close it (German „...“ and »...«, French «...»); "*": a quotation an
+# earlier sentence opened, which any of them closes.
+_QUOTE_MARK = re.compile(r"``|''|[\"“”«»„]")
+_CLOSERS: dict[str, tuple[str, ...]] = {
+    '"': ('"',), "“": ("”",), "„": ("“", "”"), "«": ("»",), "»": ("«",), "``": ("''",),
+    "*": ("”", "“", "''", "»", "«", '"')}
+# A mark after the sentence's final punctuation, a tokenizer's space allowed: it closes.
+_CLOSES_AT_END = re.compile(r"[.!?,;]\s*(?:''|[\"“”»])$")
+
+
+def open_quotations(sentence: str, carried: bool = False) -> list[str]:
+    """The opening marks of the quotations ``sentence`` leaves open, innermost last;
+    ``carried``: it begins inside a quotation an earlier sentence opened ("*"). A mark
+    closes the innermost quotation when it is one of its closers, a straight mark, or the
+    mark after the final punctuation (``... everyone there. "``); a closing mark of
+    another kind closes it too; any other opening mark opens one."""
+    s = sentence.strip()
+    stack = ["*"] if carried else []
+    for m in _QUOTE_MARK.finditer(s):
+        mark = m.group()
+        final = m.end() == len(s) and _CLOSES_AT_END.search(s) is not None
+        if stack and (mark in _CLOSERS[stack[-1]] or mark == '"' or final
+                      or mark not in _CLOSERS):
+            stack.pop()
+        elif mark in _CLOSERS and not final:
+            stack.append(mark)
+    return stack
 
 
 def close_quotation(sentence: str) -> str:
@@ -112,16 +139,8 @@ def close_quotation(sentence: str) -> str:
     s = sentence.rstrip()
     if not _TERMINAL.search(s):
         return sentence
-    stack: list[str] = []
-    for m in re.finditer(r"``|''|[\"“”«»„]", s):
-        mark = m.group()
-        if stack and mark == _CLOSING_MARK.get(stack[-1]):
-            stack.pop()
-        elif mark in _CLOSING_MARK:
-            stack.append(mark)
-        elif stack:
-            stack.pop()  # a closing mark of another kind
-    return s + _CLOSING_MARK[stack[0]] if len(stack) == 1 else sentence
+    left = open_quotations(s)
+    return s + _CLOSERS[left[0]][0] if len(left) == 1 else sentence
 
 
 def is_summary_sentence(

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from storydesk.extract.dates import find_dates
 from storydesk.text import mend_numbers
+from storydesk.text.sentences import MONTHS, WEEKDAYS
 
 __all__ = ["Quantity", "DateMention", "Quote", "quantities", "dates", "quotes", "strip_dateline"]
 
@@ -94,9 +95,7 @@ _TIME = re.compile(
     r"|(?<![\d:.])(?P<h2>[0-2]?\d):(?P<m2>[0-5]\d)(?![\d:])",
     re.IGNORECASE,
 )
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december"
-    .split())}
+_MONTHS = {m: i + 1 for i, m in enumerate(MONTHS)}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MON_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
@@ -105,8 +104,7 @@ _PARTIAL = re.compile(
     rf"|\b(?P<m2>{_MON_RE})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY = re.compile(r"\b(?:on|last|this|late on|early on|since)\s+(?P<w>" + "|".join(_WEEKDAYS)
+_WEEKDAY = re.compile(r"\b(?:on|last|this|late on|early on|since)\s+(?P<w>" + "|".join(WEEKDAYS)
                       + r")\b(?!,?\s+(?:\d|" + _MON_RE + r"))", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?P<w>yesterday|today|tonight)\b", re.IGNORECASE)
 _DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,}(?:,[^.\n]{0,60}?)?\s*(?:[-–—]{1,2}|:)\s+")
@@ -305,7 +303,7 @@ def _date_spans(text: str, today: date | None) -> list[tuple[int, int, str | Non
         for m in _WEEKDAY.finditer(text):
             if taken[m.start("w")]:
                 continue
-            wd = _WEEKDAYS.index(m.group("w").lower())
+            wd = WEEKDAYS.index(m.group("w").lower())
             back = (today.weekday() - wd) % 7
             spans.append((m.start("w"), m.end("w"), (today - timedelta(days=back)).isoformat()))
         for m in _RELATIVE.finditer(text):

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from storydesk.text import base_language, words
+from storydesk.text.sentences import MONTHS, WEEKDAYS
 
 from .single import (
     _CLOSES_AT_END,
@@ -174,10 +175,8 @@ POINTING_BACK: dict[str, PointingBack] = {
 
 _DEMONSTRATIVES = frozenset("this that these those".split())
 _TIME_WORDS = frozenset(
-    """morning afternoon evening night week weekend month year season summer winter spring
-    autumn fall monday tuesday wednesday thursday friday saturday sunday january
-    february march april may june july august september october november december""".split()
-)
+    "morning afternoon evening night week weekend month year season summer winter spring"
+    " autumn fall".split()) | frozenset(WEEKDAYS) | frozenset(MONTHS)
 _SECOND_WORD = re.compile(r"^\W*[A-Za-z]+\s+([A-Za-z]+)")
 _FIRST_WORD = re.compile(r"^\W*([A-Za-z]+(?:['’][a-z]+)?)")
 # A quotation: `` and '' as in PTB-tokenised text, „German“ (or ”), »German«,

@@ -63,9 +63,11 @@ ALWAYS = frozenset("e.g i.e vs v cf approx ca c incl viz al".split())
 # May end a sentence; an end only before a capitalised word (cased) or a sentence starter,
 # not before a weekday ("America Online Inc. Tuesday laid out the details").
 FINAL_OK = frozenset("inc corp co ltd llc plc bros etc jr sr".split())
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-MONTHS = frozenset("january february march april may june july august september october"
-                   " november december".split())
+# English day and month names, lower case, in calendar order (compare.details reads
+# their places).
+WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = tuple("january february march april may june july august september october"
+               " november december".split())
 # Words that often begin a sentence: an initial or acronym before one is taken as an end.
 STARTERS = frozenset(
     "the a an he she it they we i you his her their its our this that these those there"

@@ -98,34 +98,48 @@ def build_units(
     """Units from eligible sentences ``(article, index, rank, text)`` in article order;
     ``languages``: each article's language, by article index (None: English)."""
     by_key = {(a, i): (r, t) for a, i, r, t in sentences}
-    # each sentence read as the summary shows it: without a dateline before it
-    shown_of = {(a, i): display_text(t) for a, i, _, t in sentences}
     quoted = _inside_quotation(sentences)
+
+    def lang_of(a: int) -> str | None:
+        return languages[a] if languages is not None else None
+
+    # each sentence read once, as the summary shows it (without a dateline before it):
+    # whether it is whole, whether it reads on its own, its size and its concepts
+    whole: dict[tuple[int, int], bool] = {}
+    alone: dict[tuple[int, int], bool] = {}
+    size: dict[tuple[int, int], int] = {}
+    runs_on: set[tuple[int, int]] = set()
+    for a, i, _, t in sentences:
+        shown, lang = display_text(t), lang_of(a)
+        whole[(a, i)] = not (fragment_reason(shown, language=lang) or asks_question(shown))
+        alone[(a, i)] = (a, i) not in quoted and not needs_predecessor(shown, lang)
+        size[(a, i)] = word_count(t, lang)
+        if quote_runs_on(shown):
+            runs_on.add((a, i))
+    concepts: dict[tuple[int, int], frozenset[str]] = {}
+
+    def concepts_at(a: int, i: int) -> frozenset[str]:
+        if (a, i) not in concepts:
+            concepts[(a, i)] = concepts_of(by_key[(a, i)][1], lang_of(a))
+        return concepts[(a, i)]
+
     units: list[Unit] = []
     for a, i, r, t in sentences:
-        lang = languages[a] if languages is not None else None
-        size = word_count(t, lang)
-        shown = shown_of[(a, i)]
-        if fragment_reason(shown, language=lang) or asks_question(shown) \
-                or size < params.min_words:
+        key, before = (a, i), (a, i - 1)
+        if not whole[key] or size[key] < params.min_words:
             continue
         if not params.quotes and _HAS_QUOTE.search(t):
             continue
-        if (a, i) not in quoted and not needs_predecessor(shown, lang):
-            units.append(Unit(a, (i,), (t,), r, size, concepts_of(t, lang)))
+        if alone[key]:
+            units.append(Unit(a, (i,), (t,), r, size[key], concepts_at(a, i)))
             continue
-        prev = by_key.get((a, i - 1))
-        if not params.pairs or prev is None or (a, i - 1) in quoted \
-                or needs_predecessor(shown_of[(a, i - 1)], lang) \
-                or fragment_reason(shown_of[(a, i - 1)], language=lang) \
-                or asks_question(shown_of[(a, i - 1)]) \
-                or quote_runs_on(shown):
+        # it leans on the sentence before it: the two together, where that one reads on
+        # its own, is whole, and is not where the quotation's speaker would be
+        if not params.pairs or before not in by_key or not alone[before] \
+                or not whole[before] or key in runs_on:
             continue
-        texts = (prev[1], t)
-        units.append(
-            Unit(a, (i - 1, i), texts, prev[0], size + word_count(prev[1], lang),
-                 concepts_of(prev[1], lang) | concepts_of(t, lang))
-        )
+        units.append(Unit(a, (i - 1, i), (by_key[before][1], t), by_key[before][0],
+                          size[key] + size[before], concepts_at(*before) | concepts_at(a, i)))
     return units
 
 

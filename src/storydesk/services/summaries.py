@@ -44,6 +44,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 10: first-person and pronoun-attributed quotations need their predecessor (English)
 # 11: decimals a tokenizer broke kept whole; a surname's first mention written in full;
 #     more pointing-back openers and fragments (English); sentences read without dateline
+# 12: quotations over several sentences kept with their speaker; questions left out; one
+#     article opening per event; more openers, fragments and splitter ends
 SUMMARIZER_VERSION = "12"
 
 

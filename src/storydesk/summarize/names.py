@@ -32,8 +32,9 @@ from storydesk.text import stopwords, word_count
 
 from .readability import english_rules
 
-__all__ = ["bare_names", "full_names", "name_before_introduction", "needs_full_name",
-           "person_names", "write_names_in_full"]
+__all__ = ["CAPITALISED", "NAME_RUN", "bare_names", "bare_words", "full_names", "last_name",
+           "name_before_introduction", "needs_full_name", "person_names",
+           "write_names_in_full"]
 
 # A name written in full: two or more capitalised words (or initials) in a row; its last
 # word is the one a later mention uses alone ("Jack Ketsoyan" ... "Ketsoyan").
@@ -43,6 +44,7 @@ NAME_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD})+")
 
 
 def last_name(word: str) -> str:
+    """A name's word without a possessive ("Ketsoyan's" -> "Ketsoyan")."""
     return re.sub(r"['’]s?$", "", word)
 
 
@@ -96,6 +98,7 @@ def name_before_introduction(
                 out.append((name, i, later))
         seen |= names | full[i]
     return out
+
 
 _MAX_WORDS = 4  # a person's name longer than this is read as something else
 # A word of a person's name written in full: capitalised, or an initial ("van" and "of"

@@ -356,7 +356,6 @@ def summarize_article(
     order = sorted(scores, key=lambda i: (-scores[i], i))
     lengths = {i: word_count(p.spans[i].text) for i in order}
     chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy)
-    order = sorted(chosen)
     # a quotation left open is closed unless the sentence after it, shown next, goes on
     return [(i, display_text(p.spans[i].text) if i + 1 in chosen
-             else close_quotation(display_text(p.spans[i].text))) for i in order]
+             else close_quotation(display_text(p.spans[i].text))) for i in sorted(chosen)]

@@ -7,10 +7,12 @@ candidate ends (``.``, ``!``, ``?``, ellipses, the Arabic ``؟`` and ``۔``, the
 * the CJK full stops and marks ``。！？`` always end a sentence, with or without a space
   after them (Chinese and Japanese write none);
 
-* titles before a name (``Mr.``, ``Dr.``, ``Gen.``, ``St.``) never end a sentence;
+* titles before a name (``Mr.``, ``Dr.``, ``Gen.``, ``St.``, ``Reps.``) never end a sentence;
 * months and ``No.`` do not end one before a number (``Jan. 5``, ``No. 10``);
 * an initial (``J. R. R. Tolkien``) or a dotted acronym (``U.S.``, ``a.m.``) ends one only
-  before a word that usually starts a sentence (``The``, ``He``, ``But`` ...);
+  before a word that usually starts a sentence (``The``, ``He``, ``But`` ...); a spaced
+  ``a. m.`` / ``p. m.`` ends none before a weekday, a month or a time zone (``3: 30 a. m.
+  Tuesday``, ``4: 45 p. m. EST``), nor does ``Inc.`` before a weekday;
 * in normally cased text a candidate followed by a lower-case word is no end
   (``"Why?" he asked``, ``approx. five``);
 * decimals and amounts (``3.5``, ``$1.2``) are never candidates (no space after the dot),
@@ -20,6 +22,11 @@ candidate ends (``.``, ``!``, ``?``, ellipses, the Arabic ``؟`` and ``۔``, the
   (``pointed a. 38 caliber``; :func:`mend_numbers` writes them whole again);
 * a dot glued to the next sentence (``$10.9bn.For the year``), as in some scraped text,
   is an end when a lower-case word stops there and a capitalised word starts after it.
+
+Closing marks after a space where only a closing mark can stand (tokenized ``''``, ``”``,
+French ``»``) end with the sentence before them. A piece that is only quotation marks
+(tokenized text's ``... everyone there. "`` at a line's end) joins the sentence it belongs
+to (:func:`_attach_lone_quotes`).
 
 Lines are hard breaks, except a line that runs on into a lower-case one (hard-wrapped text).
 Text with almost no capitals (lower-cased corpora such as CNN/DailyMail as distributed,
@@ -92,6 +99,7 @@ _OPENERS = "\"'“‘«([`「『（《"
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 # A letter and a dot before the word: a dotted abbreviation a tokenizer spaced ("a. m.").
 _SPACED_INITIAL = re.compile(r"(?<![\w.])[A-Za-z]\.\s+$")
+_TIME_ZONE = re.compile(r"[A-Z]{2,4}")  # "ET", "EST", "GMT", "PST"
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
 _NON_SPACE = re.compile(r"\S")
 _ANY_DIGIT = re.compile(r"\d")
@@ -216,7 +224,7 @@ def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
         if len(key) == 1 and _SPACED_INITIAL.search(
                 line, max(0, start - len(before) - 5), start - len(before)) and (
                 nxt_clean.lower() in WEEKDAYS or nxt_clean.lower() in MONTHS
-                or re.fullmatch(r"[A-Z]{2,4}", nxt_clean)):
+                or _TIME_ZONE.fullmatch(nxt_clean)):
             return None  # "3: 30 a. m. Tuesday that ...", "5: 40 p. m. ET" (spaced a.m.)
     return end
 

@@ -93,11 +93,11 @@ from storydesk.summarize.multi import (  # noqa: E402
     story_sources,
 )
 from storydesk.summarize.names import (  # noqa: E402
-    NAME_RUN,
     bare_names,
     full_names,
     last_name,
     name_before_introduction,
+    names_in_full,
 )
 from storydesk.summarize.provenance import FactJudge  # noqa: E402
 from storydesk.summarize.readability import (  # noqa: E402
@@ -109,7 +109,7 @@ from storydesk.summarize.readability import (  # noqa: E402
 )
 from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
-from storydesk.text import split_sentence_spans, stopwords  # noqa: E402
+from storydesk.text import split_sentence_spans  # noqa: E402
 from storydesk.text.sentences import TITLES  # noqa: E402
 
 # (text, expected sentences). Written for this bench; not from any corpus.
@@ -569,6 +569,12 @@ def _ecb_stories(data: Path) -> list[list[str]]:
     return [v for _, v in sorted(by.items())]
 
 
+@functools.lru_cache(maxsize=4096)
+def _spans(text: str) -> list[Any]:
+    """The splitter's spans of an article (the counts below read each article often)."""
+    return split_sentence_spans(text)
+
+
 def cut_at_figure(texts: list[str], summ: list[Any]) -> bool:
     """Whether a summary sentence is cut inside a figure or a bracket: it ends inside
     brackets, or ends on a figure and a dot where its article goes on with a digit
@@ -577,8 +583,7 @@ def cut_at_figure(texts: list[str], summ: list[Any]) -> bool:
     for s in summ:
         if s.origin is None:
             continue
-        spans = split_sentence_spans(texts[s.origin[0]])
-        sp = spans[s.origin[1]]
+        sp = _spans(texts[s.origin[0]])[s.origin[1]]
         after = texts[s.origin[0]][sp.end:sp.end + 4]
         if sp.text.rfind("(") > sp.text.rfind(")") or (
                 re.search(r"\d\.$", sp.text) and re.match(r"\s*\d", after)):
@@ -597,7 +602,7 @@ def starts_inside_quotation(texts: list[str], summ: list[Any]) -> bool:
     for s in summ:
         o = s.origin
         if o is not None and prev != (o[0], o[1] - 1):
-            sp = split_sentence_spans(texts[o[0]])[o[1]]
+            sp = _spans(texts[o[0]])[o[1]]
             before = texts[o[0]][:sp.start]
             if (before.count('"') % 2 or before.count("“") > before.count("”")
                     or before.count("``") > before.count("''")):
@@ -617,20 +622,16 @@ def surname_never_introduced(texts: list[str], summ: list[Any]) -> bool:
     Read apart from the summariser's tagger-based rule (:mod:`storydesk.summarize.names`)."""
     from storydesk.extract.entity_models import first_name
 
-    stop = stopwords("en")
     in_full = set().union(*(full_names(s.text) for s in summ)) if summ else set()
     for s in summ:
         if s.origin is None:
             continue
         art = texts[s.origin[0]]
         people = set()
-        for m in NAME_RUN.finditer(art):
-            parts = m.group().split()
-            while parts and parts[0].lower() in stop:
-                parts.pop(0)
-            before = art[max(0, m.start() - 12):m.start()].split()[-1:]
-            if len(parts) >= 2 and (first_name(parts[0].rstrip(".")) or any(
-                    w.lower().rstrip(".") in _TITLED for w in [parts[0], *before])):
+        for start, parts in names_in_full(art):
+            before = art[max(0, start - 12):start].split()[-1:]
+            if first_name(parts[0].rstrip(".")) or any(
+                    w.lower().rstrip(".") in _TITLED for w in [parts[0], *before]):
                 people.add(last_name(parts[-1]))
         if (bare_names(s.text) - in_full) & people:
             return True

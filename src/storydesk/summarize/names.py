@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from storydesk.text import stopwords, word_count
 
 from .readability import english_rules
 
 __all__ = ["CAPITALISED", "NAME_RUN", "bare_names", "bare_words", "full_names", "last_name",
-           "name_before_introduction", "needs_full_name", "person_names",
+           "name_before_introduction", "names_in_full", "needs_full_name", "person_names",
            "write_names_in_full"]
 
 # A name written in full: two or more capitalised words (or initials) in a row; its last
@@ -48,18 +48,21 @@ def last_name(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
 
 
-def full_names(sentence: str) -> set[str]:
-    """Last words of the names the sentence writes in full (a leading stop word such as
-    "The" or "In" is not part of a name)."""
+def names_in_full(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The names ``text`` writes in full: (where the run of capitalised words starts, the
+    name's words), a leading stop word such as "The" or "In" not part of the name."""
     stop = stopwords("en")
-    out: set[str] = set()
-    for m in NAME_RUN.finditer(sentence):
+    for m in NAME_RUN.finditer(text):
         parts = m.group().split()
         while parts and parts[0].lower() in stop:
             parts.pop(0)
         if len(parts) >= 2:
-            out.add(last_name(parts[-1]))
-    return out
+            yield m.start(), parts
+
+
+def full_names(sentence: str) -> set[str]:
+    """Last words of the names the sentence writes in full (:func:`names_in_full`)."""
+    return {last_name(parts[-1]) for _, parts in names_in_full(sentence)}
 
 
 def bare_words(sentence: str) -> list[re.Match[str]]:

@@ -34,6 +34,7 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -270,6 +271,12 @@ class _Similarity:
         rows = [r for j in chosen for r in self.rows[j]]
         return any(self.rep.retells(x, rows) for x in self.rows[k])
 
+    @functools.cached_property
+    def centroid(self) -> np.ndarray:
+        """The unit-length mean of the units' sentence rows: the story's centroid."""
+        c = self.vectors.mean(axis=0)
+        return c / (np.linalg.norm(c) or 1.0)
+
     def event_terms(self, k: int) -> set[str]:
         """The story's event words that unit ``k`` uses (:mod:`.redundancy`)."""
         ev = self.rep.events
@@ -498,8 +505,7 @@ _WHEN = re.compile(
 def _lead_key(units: Sequence[Unit], sim: _Similarity) -> Callable[[int], tuple[bool, float]]:
     """What a unit is worth as the summary's first sentence, what happened: whether it
     says when (:data:`_WHEN`), then its cosine to the story's TF-IDF centroid."""
-    centroid = sim.vectors.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
+    centroid = sim.centroid
 
     def key(k: int) -> tuple[bool, float]:
         return bool(_WHEN.search(units[k].texts[0])), float(sim.vectors[sim.starts[k]] @ centroid)

@@ -364,7 +364,7 @@ def test_the_middle_of_a_quotation_is_not_shown_without_its_speaker() -> None:
     # a new paragraph of the same quotation opens again; a stray mark is not held open
     assert inside_quotation(['"We will rebuild.', '"We always have," she said.',
                              "The port reopened."]) == [False, False, False]
-    assert inside_quotation(['A stray " mark.'] + ["The port reopened."] * 6) == [
+    assert inside_quotation(['A stray "Mark.'] + ["The port reopened."] * 6) == [
         False, True, True, True, True, False, False]
     # German „...“ and »...« close with their own marks
     assert inside_quotation(["Er sagte: „Wir bauen neu.“", "Der Hafen ist offen.",
@@ -480,3 +480,13 @@ def test_a_quotation_whose_speaker_comes_after_it_is_not_paired_with_the_sentenc
                  "The storm passed by the evening."]
     units = build_units([(0, i, i, t) for i, t in enumerate(texts)], CoverageParams())
     assert [u.indices for u in units] == [(0,), (0, 1), (2,)]
+
+
+def test_a_straight_mark_before_punctuation_or_a_lower_case_word_opens_no_quotation() -> None:
+    from storydesk.summarize.readability import inside_quotation
+
+    # it closes a quotation opened sentences before, as scraped and translated text has it
+    assert inside_quotation(['a celebrare la festa religiosa", ha detto il sindaco.',
+                             "Ha aggiunto che il porto resta aperto."]) == [False, False]
+    assert inside_quotation(['Mayor Brandt said, "The port stays open.',
+                             "It will reopen on Monday.\""]) == [False, True]

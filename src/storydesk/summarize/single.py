@@ -108,6 +108,10 @@ _QUOTE_MARK = re.compile(r"``|''|[\"“”«»„]")
 _CLOSERS: dict[str, tuple[str, ...]] = {
     '"': ('"',), "“": ("”",), "„": ("“", "”"), "«": ("»",), "»": ("«",), "``": ("''",),
     "*": ("”", "“", "''", "»", "«", '"')}
+# What follows a straight mark that closes a quotation: punctuation, the end, or a space
+# and a lower-case word ('... religiosa", ha detto Lao.', '... edilmiştir" denildi.').
+# With none open, such a mark closes one an earlier sentence opened: it opens none.
+_ENDS_QUOTE = re.compile(r"\s*(?:[,.;:!?…]|$)|\s+[a-zß-ÿа-яё]")
 # A mark after the sentence's final punctuation, a tokenizer's space allowed: it closes.
 _CLOSES_AT_END = re.compile(r"[.!?,;]\s*(?:''|[\"“”»])$")
 
@@ -117,7 +121,8 @@ def open_quotations(sentence: str, carried: bool = False) -> list[str]:
     ``carried``: it begins inside a quotation an earlier sentence opened ("*"). A mark
     closes the innermost quotation when it is one of its closers, a straight mark, or the
     mark after the final punctuation (``... everyone there. "``); a closing mark of
-    another kind closes it too; any other opening mark opens one."""
+    another kind closes it too; any other opening mark opens one, but a straight mark
+    followed by punctuation or a lower-case word opens none (:data:`_ENDS_QUOTE`)."""
     s = sentence.strip()
     stack = ["*"] if carried else []
     for m in _QUOTE_MARK.finditer(s):
@@ -126,7 +131,8 @@ def open_quotations(sentence: str, carried: bool = False) -> list[str]:
         if stack and (mark in _CLOSERS[stack[-1]] or mark == '"' or final
                       or mark not in _CLOSERS):
             stack.pop()
-        elif mark in _CLOSERS and not final:
+        elif mark in _CLOSERS and not final and not (
+                mark == '"' and _ENDS_QUOTE.match(s, m.end())):
             stack.append(mark)
     return stack
 

@@ -99,7 +99,7 @@ HAND_BEFORE = {
 # whole: the one that changed was read again (ecbplus 23, still arguable). Then with
 # quotations whose speaker comes after them: the 7 that changed were read again (ecbplus
 # 12 none -> clear, 39 clear -> arguable). Then with one reading of quotation marks for
-# the summariser (single.open_quotations): the one that changed was read again (ecbplus
+# the summariser (marks.open_quotations): the one that changed was read again (ecbplus
 # 55, still clear); and with a straight mark before punctuation opening no quotation:
 # ecbplus 83, still clear.
 HAND_NOW = {

@@ -387,7 +387,7 @@ def test_the_middle_of_a_quotation_is_not_shown_without_its_speaker() -> None:
 
 
 def test_a_quotation_shown_without_its_next_sentence_is_closed() -> None:
-    from storydesk.summarize.single import close_quotation
+    from storydesk.summarize.marks import close_quotation
 
     assert close_quotation('Mayor Brandt said: "The harbour is open.') == \
         'Mayor Brandt said: "The harbour is open."'

@@ -38,6 +38,7 @@ from storydesk.settings import StoryParams
 from storydesk.text import Span, is_caseless, split_sentence_spans, word_count
 
 from .coverage import build_units, concept_weights, select_units
+from .marks import close_quotation
 from .names import needs_full_name, person_names, write_names_in_full
 from .provenance import (
     FactJudge,
@@ -52,7 +53,6 @@ from .readability import english_rules
 from .single import (
     SummaryParams,
     _is_headline,
-    close_quotation,
     display_text,
     is_summary_sentence,
     summarize_article,

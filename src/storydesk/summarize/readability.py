@@ -37,11 +37,11 @@ from typing import NamedTuple
 from storydesk.text import base_language, words
 from storydesk.text.sentences import MONTHS, WEEKDAYS
 
-from .single import (
-    _CLOSES_AT_END,
-    _QUOTE_MARK,
-    _QUOTE_START,
-    _TERMINAL,
+from .marks import (
+    CLOSES_AT_END,
+    QUOTE_MARK,
+    QUOTE_START,
+    TERMINAL,
     close_quotation,
     open_quotations,
 )
@@ -245,7 +245,7 @@ def _first_word(sentence: str) -> str:
 
 def opens_with_quote(sentence: str) -> bool:
     """The sentence starts inside quotation marks (``“...``, ``"...``, `` ``...``)."""
-    return bool(_QUOTE_START.match(sentence))
+    return bool(QUOTE_START.match(sentence))
 
 
 # English openers that count people or things named before ("The two directed and
@@ -351,7 +351,7 @@ def continues_quote(sentence: str) -> bool:
     s = sentence.strip()
     if opens_with_quote(s):
         return False
-    if _CLOSES_AT_END.search(s) and len(_QUOTE_MARK.findall(s)) == 1:
+    if CLOSES_AT_END.search(s) and len(QUOTE_MARK.findall(s)) == 1:
         return True  # its one mark ends it: ``... everyone there. "``, ``... girl. “``
     closers = s.count("”") + s.count("''") + s.count("»")
     openers = s.count("“") + s.count("``") + s.count("«")
@@ -579,7 +579,7 @@ def fragment_reason(sentence: str, caseless: bool = False,
     ...), or None when it is a whole sentence. Beyond final punctuation and brackets the
     rules are English (:func:`english_rules`)."""
     s = sentence.strip()
-    if not _TERMINAL.search(s):
+    if not TERMINAL.search(s):
         return "no final punctuation"
     if max(s.rfind("("), s.rfind("（")) > max(s.rfind(")"), s.rfind("）")):
         return "ends inside brackets"  # cut at a dot inside them: "at a depth of 10 km (6."

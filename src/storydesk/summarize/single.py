@@ -36,14 +36,14 @@ from storydesk.text import (
     word_count,
 )
 
+from .marks import QUOTE_START, TERMINAL, close_quotation
+
 __all__ = [
     "SummaryParams",
     "summarize_article",
     "score_sentences",
     "is_summary_sentence",
     "display_text",
-    "close_quotation",
-    "open_quotations",
     "CHROME",
     "CHROME_ANYWHERE",
 ]
@@ -51,9 +51,6 @@ __all__ = [
 
 DEFAULT_PARAMS = SummaryParams()
 
-_QUOTE_START = re.compile(r"\s*(?:[\"“‘«]|``|'(?=\s|[A-Za-z]))")
-# final punctuation, closing marks after it, a tokenizer's space before one ("... there. \"")
-_TERMINAL = re.compile(r"[.!?…؟۔।。！？][\"'”’»)\]」』）》]*$|[.!?…]\s*(?:''|[\"”»])$")
 CHROME = re.compile(
     r"^(?:by\b|updated\b|published\b|posted\b|last (?:updated|modified)\b|photo\b|image\b"
     r"|picture\b|pictured\b|caption\b|file photo|credit\b|click here|read more|follow\b"
@@ -101,54 +98,6 @@ def display_text(sentence: str) -> str:
     return out or sentence
 
 
-# Quotation marks (straight, curly, guillemets, „German“, PTB ``/''); an opening mark and
-# the marks that close it (German „...“ and »...«, French «...»); "*": a quotation an
-# earlier sentence opened, which any of them closes.
-_QUOTE_MARK = re.compile(r"``|''|[\"“”«»„]")
-_CLOSERS: dict[str, tuple[str, ...]] = {
-    '"': ('"',), "“": ("”",), "„": ("“", "”"), "«": ("»",), "»": ("«",), "``": ("''",),
-    "*": ("”", "“", "''", "»", "«", '"')}
-# What follows a straight mark that closes a quotation: punctuation, the end, or a space
-# and a lower-case word ('... religiosa", ha detto Lao.', '... edilmiştir" denildi.').
-# With none open, such a mark closes one an earlier sentence opened: it opens none.
-_ENDS_QUOTE = re.compile(r"\s*(?:[,.;:!?…]|$)|\s+[a-zß-ÿа-яё]")
-# A mark after the sentence's final punctuation, a tokenizer's space allowed: it closes.
-_CLOSES_AT_END = re.compile(r"[.!?,;]\s*(?:''|[\"“”»])$")
-
-
-def open_quotations(sentence: str, carried: bool = False) -> list[str]:
-    """The opening marks of the quotations ``sentence`` leaves open, innermost last;
-    ``carried``: it begins inside a quotation an earlier sentence opened ("*"). A mark
-    closes the innermost quotation when it is one of its closers, a straight mark, or the
-    mark after the final punctuation (``... everyone there. "``); a closing mark of
-    another kind closes it too; any other opening mark opens one, but a straight mark
-    followed by punctuation or a lower-case word opens none (:data:`_ENDS_QUOTE`)."""
-    s = sentence.strip()
-    stack = ["*"] if carried else []
-    for m in _QUOTE_MARK.finditer(s):
-        mark = m.group()
-        final = m.end() == len(s) and _CLOSES_AT_END.search(s) is not None
-        if stack and (mark in _CLOSERS[stack[-1]] or mark == '"' or final
-                      or mark not in _CLOSERS):
-            stack.pop()
-        elif mark in _CLOSERS and not final and not (
-                mark == '"' and _ENDS_QUOTE.match(s, m.end())):
-            stack.append(mark)
-    return stack
-
-
-def close_quotation(sentence: str) -> str:
-    """The sentence with the one quotation it opens and leaves open closed after its
-    final punctuation (``Hodler said, "No, I don't resign.`` -> ``... resign."``): a
-    quotation that runs on into the article's next sentence, shown without it. Unchanged
-    when no quotation, or more than one, is left open."""
-    s = sentence.rstrip()
-    if not _TERMINAL.search(s):
-        return sentence
-    left = open_quotations(s)
-    return s + _CLOSERS[left[0]][0] if len(left) == 1 else sentence
-
-
 def is_summary_sentence(
     sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS
 ) -> bool:
@@ -158,7 +107,7 @@ def is_summary_sentence(
     n_words = word_count(s)
     if n_words < params.min_words or n_words > params.max_words:
         return False
-    if not _TERMINAL.search(s):
+    if not TERMINAL.search(s):
         return False  # a headline, a caption or a sentence cut short
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
@@ -178,7 +127,7 @@ def _is_headline(span: Span, spans: list[Span], text: str) -> bool:
     if span is not spans[0]:
         return False
     after = text[span.end : span.end + 2]
-    return "\n" in after and not _TERMINAL.search(span.text) and word_count(span.text) <= 25
+    return "\n" in after and not TERMINAL.search(span.text) and word_count(span.text) <= 25
 
 
 def _tfidf(
@@ -278,7 +227,7 @@ def _scores(p: _Prepared, params: SummaryParams, k: float = 3.0) -> dict[int, fl
             s += params.keyword_weight * kw[i]
         if graph:
             s += params.graph_weight * graph[i]
-        if params.quote_penalty and _QUOTE_START.match(p.spans[i].text):
+        if params.quote_penalty and QUOTE_START.match(p.spans[i].text):
             s -= params.quote_penalty
         out[i] = s
     return out

@@ -77,7 +77,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storydesk.compare.judge import judge_matrix  # noqa: E402
 from storydesk.services.comparisons import summary_judge  # noqa: E402
-from storydesk.settings import Settings  # noqa: E402
+from storydesk.settings import Settings, SummaryParams  # noqa: E402
 from storydesk.summarize import (  # noqa: E402
     StoryParams,  # noqa: E402
     baselines,  # noqa: E402
@@ -86,7 +86,12 @@ from storydesk.summarize import (  # noqa: E402
     summarize_story,
 )
 from storydesk.summarize.coverage import CoverageParams  # noqa: E402
-from storydesk.summarize.evaluate import evaluate, rouge_recall, truncate_words  # noqa: E402
+from storydesk.summarize.evaluate import (  # noqa: E402
+    evaluate,
+    rouge_recall,
+    storydesk_system,
+    truncate_words,
+)
 from storydesk.summarize.multi import (  # noqa: E402
     StoryArticle,
     sentence_matrix,  # noqa: E402
@@ -263,7 +268,9 @@ def fmt_ci(r: dict[str, Any]) -> str:
 
 
 def rouge_section(data: Path, bbc_n: int | None, report: dict[str, Any]) -> None:
-    baselines = {**sumy_systems(), **newspaper_system()}
+    # storydesk as before every sentence had to read on its own (SummaryParams.read_alone)
+    leaning = {"storydesk, leaning allowed": storydesk_system(SummaryParams(read_alone=False))}
+    baselines = {**leaning, **sumy_systems(), **newspaper_system()}
     cnn = read_jsonl(data / "summaries" / "cnndm100.jsonl")
     t = time.perf_counter()
     res = evaluate(cnn, n_sentences=3, systems=baselines)

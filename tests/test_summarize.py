@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from storydesk.settings import SummaryParams
 from storydesk.summarize import (
     StoryArticle,
     split_sentence_spans,
@@ -240,3 +241,41 @@ def test_story_empty_and_single() -> None:
     assert all(s.sources[0][0] == 7 and len(s.sources) == 1 for s in out)
     one = summarize_story([(1, "A single sentence about the storm that hit the coast.")])
     assert len(one) == 1 and one[0].sources == [(1, 0)]
+
+
+_LEANING = (
+    "The harbour authority of Port Adler closed the north quay on Monday after a crane "
+    "collapsed onto a cargo ship. "
+    "Dock workers had warned about cracks for months, according to their union. "
+    "It said the crane collapse at the north quay of the Port Adler harbour could have "
+    "killed dock workers on the cargo ship. "
+    "The weather on Monday was calm. "
+    "A ferry to the islands left on time. "
+    "\"The crane at the north quay had cracks, and the harbour authority knew,\" said "
+    "union leader Piet Vos. "
+    "\"Dock workers on the cargo ship could have died.\" "
+    "The authority said the crane collapse at the north quay is being investigated. "
+    "Shipping lines said delays at the Port Adler harbour would be short."
+)
+
+
+def test_article_summary_reads_on_its_own() -> None:
+    from storydesk.summarize.readability import summary_problems
+
+    def problems(params: SummaryParams) -> list[str]:
+        summ = summarize_article(_LEANING, 3, params=params)
+        return summary_problems([(t, (0, i)) for i, t in summ])
+
+    # without the rule, "It said ..." is shown after a sentence that is not its own
+    assert problems(SummaryParams(read_alone=False))
+    summ = summarize_article(_LEANING, 3)
+    assert [i for i, _ in summ] == [0, 1, 2]  # "It said" comes with the union's sentence
+    assert not problems(SummaryParams())
+
+
+def test_article_summary_fills_when_few_sentences_read_alone() -> None:
+    # a thread of sentences that each lean on the one before: the best of them still fill
+    text = ("Port Adler's ferry left late on Monday. " + " ".join(
+        f"But the {w} crew said it had waited for the harbour master's signal." for w in
+        ("first", "second", "third", "fourth")))
+    assert len(summarize_article(text, 3)) == 3

@@ -215,6 +215,9 @@ class SummaryParams:
     min_words: int = 6  # a shorter sentence is a fragment, a caption or a byline
     max_words: int = 80  # a longer one is a run-on list or a splitting accident
     max_redundancy: float = 0.6  # cosine above which a sentence repeats one already taken
+    # Every sentence reads on its own (summarize.readability): no fragment or question,
+    # and one that leans on the sentence before it only right after that sentence.
+    read_alone: bool = True
 
 
 @dataclass(frozen=True)

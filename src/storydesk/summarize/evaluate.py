@@ -19,6 +19,7 @@ from storydesk.text.sentences import split_sentences
 from .single import SummaryParams, display_text, summarize_article
 
 __all__ = [
+    "storydesk_system",
     "evaluate", "reference_sentences", "rouge_scores", "rouge_recall", "truncate_words", "lead_n",
 ]
 
@@ -82,7 +83,8 @@ def lead_n(row: Mapping[str, Any], n: int | None, words: int | None) -> list[str
     return out
 
 
-def _storydesk(params: SummaryParams | None) -> System:
+def storydesk_system(params: SummaryParams | None) -> System:
+    """storydesk's article summariser with ``params`` (None: the defaults) as a System."""
     def run(row: Mapping[str, Any], n: int | None, words: int | None) -> list[str]:
         kw = {"params": params} if params is not None else {}
         return [t for _, t in summarize_article(row["text"], n_sentences=n or 3, words=words, **kw)]
@@ -119,7 +121,7 @@ def evaluate(
     "rouge1_ci" ...: [low, high] (95% bootstrap), "n": documents}}`` with keys
     ``storydesk``, ``lead3`` and one per entry of ``systems``.
     """
-    runners: dict[str, System] = {"storydesk": _storydesk(params), "lead3": lead_n}
+    runners: dict[str, System] = {"storydesk": storydesk_system(params), "lead3": lead_n}
     runners.update(systems or {})
     per: dict[str, dict[str, list[float]]] = {k: {m: [] for m in METRICS} for k in runners}
     for row in rows:

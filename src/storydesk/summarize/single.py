@@ -37,6 +37,7 @@ from storydesk.text import (
 )
 
 from .marks import QUOTE_START, TERMINAL, close_quotation
+from .readability import asks_question, fragment_reason, inside_quotation, needs_predecessor
 
 __all__ = [
     "SummaryParams",
@@ -163,6 +164,26 @@ class _Prepared:
     title: dict[str, float] | None
     caseless: bool
     bags: dict[int, Counter[str]]
+    leans: set[int]  # eligible span indices shown only right after the sentence before
+
+
+def _readable(spans: list[Span], eligible: list[int], caseless: bool,
+              language: str | None) -> tuple[list[int], set[int]]:
+    """The eligible sentences that are whole (no fragment, no question in the summary's
+    own voice: :mod:`.readability`), and those of them that lean on the sentence before
+    (an opening pronoun, connective or quotation, the middle of a quotation ...): as
+    :func:`.coverage.build_units` reads a story's sentences."""
+    inside = inside_quotation([s.text for s in spans])
+    whole: list[int] = []
+    leans: set[int] = set()
+    for i in eligible:
+        shown = display_text(spans[i].text)
+        if fragment_reason(shown, caseless, language) or asks_question(shown):
+            continue
+        whole.append(i)
+        if inside[i] or needs_predecessor(shown, language):
+            leans.add(i)
+    return whole, leans
 
 
 def _prepare(text: str, params: SummaryParams, title: str | None = None,
@@ -175,6 +196,9 @@ def _prepare(text: str, params: SummaryParams, title: str | None = None,
         for i, s in enumerate(spans)
         if i != title_idx and is_summary_sentence(s.text, caseless, params)
     ]
+    leans: set[int] = set()
+    if params.read_alone:
+        eligible, leans = _readable(spans, eligible, caseless, language)
     bags = [Counter(content_terms(spans[i].text, language)) for i in eligible]
     if title_idx is not None:
         title = spans[title_idx].text
@@ -188,6 +212,7 @@ def _prepare(text: str, params: SummaryParams, title: str | None = None,
         title,
         caseless,
         dict(zip(eligible, bags, strict=False)),
+        leans,
     )
 
 
@@ -273,18 +298,34 @@ def _select(
     n_sentences: int,
     words: int | None,
     max_redundancy: float,
+    leans: frozenset[int] | set[int] = frozenset(),
+    chosen: list[int] | None = None,
 ) -> list[int]:
-    chosen: list[int] = []
-    used = 0
+    """Best first, skipping a sentence over the budget or close to a sentence taken. A
+    sentence of ``leans`` comes with the sentence before it, when that one is eligible
+    and reads on its own, and is skipped when the two do not fit. ``chosen``: the
+    sentences already taken."""
+    chosen = list(chosen or [])
+    used = sum(lengths[k] for k in chosen)
     for i in order:
+        if i in chosen:
+            continue
         if words is None and len(chosen) >= n_sentences:
             break
-        if words is not None and used + lengths[i] > words:
+        take = [i]
+        if i in leans and i - 1 not in chosen:
+            if i - 1 not in vectors or i - 1 in leans:
+                continue
+            take = [i - 1, i]
+        size = sum(lengths[k] for k in take)
+        if words is not None and used + size > words:
             continue
-        if any(cosine(vectors[i], vectors[j]) > max_redundancy for j in chosen):
+        if words is None and len(chosen) + len(take) > n_sentences:
             continue
-        chosen.append(i)
-        used += lengths[i]
+        if any(cosine(vectors[k], vectors[j]) > max_redundancy for k in take for j in chosen):
+            continue
+        chosen.extend(take)
+        used += size
     return chosen
 
 
@@ -310,7 +351,13 @@ def summarize_article(
     scores = _scores(p, params, k)
     order = sorted(scores, key=lambda i: (-scores[i], i))
     lengths = {i: word_count(p.spans[i].text) for i in order}
-    chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy)
+    chosen = _select(order, p.vectors, lengths, n_sentences, words, params.max_redundancy,
+                     p.leans)
+    if p.leans and len(chosen) < (n_sentences if words is None else 1):
+        # too few sentences read on their own (a column in the first person, a thread
+        # of quotations): the best of the others fill the summary, as without the rule
+        chosen = _select(order, p.vectors, lengths, n_sentences, words,
+                         params.max_redundancy, chosen=chosen)
     # a quotation left open is closed unless the sentence after it, shown next, goes on
     return [(i, display_text(p.spans[i].text) if i + 1 in chosen
              else close_quotation(display_text(p.spans[i].text))) for i in sorted(chosen)]

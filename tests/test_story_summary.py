@@ -490,3 +490,30 @@ def test_a_straight_mark_before_punctuation_or_a_lower_case_word_opens_no_quotat
                              "Ha aggiunto che il porto resta aperto."]) == [False, False]
     assert inside_quotation(['Mayor Brandt said, "The port stays open.',
                              "It will reopen on Monday.\""]) == [False, True]
+
+
+def test_a_reply_or_an_aside_leans_on_the_sentence_before() -> None:
+    for s in ("Right, the harbour never had a second crane.", "Well, the ferry left anyway.",
+              "No, the mayor did not resign.", "Of course, the pier stayed shut.",
+              "That said, the harbour master was hopeful."):
+        assert opening_connective(s) is not None and needs_predecessor(s), s
+    assert opening_connective("No one was hurt in the collapse.") is None
+    assert fragment_reason("(Fares on the north line have risen too.)") == "an aside in brackets"
+    assert fragment_reason("(Fares auf der Nordlinie sind gestiegen.)", language="de") == \
+        "an aside in brackets"
+    assert fragment_reason("Fares rose (as the harbour expected).") is None
+
+
+def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
+    from storydesk.summarize.single import is_summary_sentence
+
+    for s in ("(Photo by Ana Lind/Getty Images) Karsk Harbour FC signed a new goalkeeper.",
+              "The mayor toured the pier during a visit: Getty The mayor was criticised later.",
+              "Police said the diver was found. media_camera Ana Lind, 20, was a student.",
+              "Image copyright Meridian Image caption Thousands marched to the harbour.",
+              "Karsk Harbour FC: why the loss hurts KARSK, OSTMARK - MARCH 17: Ana Lind of "
+              "Karsk Harbour FC walks off the field."):
+        assert not is_summary_sentence(s), s
+    for s in ("The photo agency Getty said it would appeal the ruling on Monday.",
+              "Lind, a former AP photographer, said the pictures of the pier were real."):
+        assert is_summary_sentence(s), s

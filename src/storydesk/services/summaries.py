@@ -46,7 +46,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     more pointing-back openers and fragments (English); sentences read without dateline
 # 12: quotations over several sentences kept with their speaker; questions left out; one
 #     article opening per event; more openers, fragments and splitter ends
-SUMMARIZER_VERSION = "12"
+# 13: an article's summary (and a one-article story's) reads on its own too
+SUMMARIZER_VERSION = "13"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -304,7 +304,9 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
 _CONNECTIVE_PHRASE = re.compile(
     r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
     r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
-    r"|In fact|In other words|Once again|Even then)),",
+    r"|In fact|In other words|Once again|Even then|That said|Of course|Then again"
+    # a reply to what was said before ("Right, unborn females ...", "Well, ...")
+    r"|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
     re.IGNORECASE)
 # English openers that date a sentence from one told before it ("Less than two weeks
 # later, Timmons was arrested", "The next day,", "Earlier,", "Since then,", "At that
@@ -567,6 +569,8 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
 # The rest of a sentence cut at a line break: an opening bracket and a comma after it,
 # or a comma, semicolon or colon first ("(EYP MCF), a consulting company ...").
 _GOES_ON = re.compile(r"\s*(?:[(（\[][^)）\]]{0,80}[)）\]]\s*)?[,;:，；：]")
+# A whole sentence in brackets: an aside to the sentence before it.
+_ASIDE = re.compile(r"[(（\[][^()（）\[\]]*[)）\]]$")
 # A label in capitals before a colon: a page's section, a note, a dateline ("NOTES:",
 # "READ MORE:", "UPDATED:", "JAMMU:").
 _LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
@@ -583,6 +587,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "no final punctuation"
     if max(s.rfind("("), s.rfind("（")) > max(s.rfind(")"), s.rfind("）")):
         return "ends inside brackets"  # cut at a dot inside them: "at a depth of 10 km (6."
+    if _ASIDE.match(s):
+        return "an aside in brackets"  # "(Prices on the West Coast have skewed higher.)"
     if _GOES_ON.match(s):
         return "goes on from the sentence before"  # "(EYP MCF), a consulting company ..."
     if _LABEL.match(s):

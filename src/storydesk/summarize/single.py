@@ -60,7 +60,14 @@ CHROME = re.compile(
 )
 CHROME_ANYWHERE = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:est|edt|gmt|bst|cet|et|pt|utc)\b|\|\s|\bclick here\b"
-    r"|\bscroll down for video\b|\bget a summary\b|\bnext article\b|\bprevious article\b",
+    r"|\bscroll down for video\b|\bget a summary\b|\bnext article\b|\bprevious article\b"
+    # a photo's credit or caption glued to a sentence ("(Photo by Rey Del Rio/Getty
+    # Images) Detroit Lions ...", "... visit to the UK: Getty Donald Trump has ...",
+    # "media_camera Charlie Noxon, 20, ...", "Image copyright EPA Image caption ...")
+    r"|\((?:photo|image|picture|foto)s?(?: by| credit| courtesy|:)|\bgetty images\b|:\s*getty\b"
+    r"|\bap photo\b|\bshutterstock\b|\bmedia_camera\b|\bimage (?:copyright|caption|credit)\b"
+    # a photo agency's caption: "DETROIT, MI - NOVEMBER 17: Damon Harrison #98 ..."
+    r"|(?-i:\b[A-Z][A-Z.'\- ]{2,}, [A-Z][A-Za-z.\- ]{1,30} - [A-Z]{3,9}\.? \d{1,2}:)",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(

@@ -279,3 +279,32 @@ def test_article_summary_fills_when_few_sentences_read_alone() -> None:
         f"But the {w} crew said it had waited for the harbour master's signal." for w in
         ("first", "second", "third", "fourth")))
     assert len(summarize_article(text, 3)) == 3
+
+
+def test_a_headline_glued_to_the_lead_is_not_shown() -> None:
+    from storydesk.summarize.single import article_spans
+
+    # line breaks lost: a title-case headline glued to the lead is the headline
+    spans, title = article_spans("Karsk Ferry To Resume Service On Monday After Storm The ferry "
+                                 "to the islands will sail again on Monday. Tickets are on sale.")
+    assert title == 0
+    # a headline glued to the lead's dateline goes with the dateline
+    spans, title = article_spans("Karsk ferry to resume service after storm KARSK, Ostmark "
+                                 "(Meridian Wire) — The ferry will sail again on Monday. "
+                                 "Tickets are on sale.")
+    assert title is None and spans[0].text == "The ferry will sail again on Monday."
+    assert summarize_article("Karsk ferry to resume service after storm KARSK (Meridian Wire) - "
+                             "The ferry to the islands will sail again on Monday after the "
+                             "storm. Tickets are on sale.", 1) == \
+        [(0, "The ferry to the islands will sail again on Monday after the storm.")]
+    # a name with a capitalised small word in a sentence is not a headline
+    for text in ("The Port Of Karsk Authority said on Monday that the ferry would sail.",
+                 "U.S. - Ostmark talks on the ferry ended on Monday without a deal."):
+        spans, title = article_spans(text)
+        assert title is None and spans[0].text == text
+    # a photo agency's caption left after the dateline is chrome
+    spans, _ = article_spans("Why Karsk lost KARSK, OSTMARK - MARCH 17: Ana Lind of Karsk walks "
+                             "off the field after the loss. The coach was angry.")
+    from storydesk.summarize.single import is_summary_sentence
+
+    assert not is_summary_sentence(spans[0].text)

@@ -30,6 +30,9 @@ def test_first_bare_mention_written_in_full_within_budget() -> None:
         ["Jose Morales spoke.", "Morales left."]
     assert write_names_in_full(["It was the Morales family home."], [names]) == \
         ["It was the Morales family home."]
+    # after a quoted nickname, the surname ends a name written in full
+    nick = 'Fans cheered for Jose "Snacks" Morales on Monday.'
+    assert write_names_in_full([nick], [names]) == [nick]
     # the first mention is written in full even where its own article does not name
     # the person in full; an article not in English keeps its names as written
     texts = ["A photograph of Morales was shown.", "Jose Morales is not a suspect."]

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from storydesk.settings import StoryParams
-from storydesk.text import Span, is_caseless, split_sentence_spans, word_count
+from storydesk.text import Span, is_caseless, word_count
 
 from .coverage import build_units, concept_weights, select_units
 from .marks import close_quotation
@@ -52,7 +52,7 @@ from .provenance import (
 from .readability import english_rules
 from .single import (
     SummaryParams,
-    _is_headline,
+    article_spans,
     display_text,
     is_summary_sentence,
     summarize_article,
@@ -140,11 +140,10 @@ def _sentences(
     """Eligible sentences of the articles (``split``: their sentence spans, if at hand)."""
     sents: list[_Sent] = []
     for ai, a in enumerate(arts):
-        spans = split[ai] if split is not None else split_sentence_spans(a.text)
+        spans, title = article_spans(a.text, split[ai] if split is not None else None)
         if not spans:
             continue
         caseless = is_caseless(a.text)
-        title = 0 if _is_headline(spans[0], spans, a.text) else None
         rank = 0
         for i, s in enumerate(spans):
             if i != title and is_summary_sentence(s.text, caseless, sp):
@@ -294,7 +293,7 @@ def summarize_story(
                                           language=a.language)
         ]
     cp = params.coverage
-    split = [split_sentence_spans(a.text) for a in arts]
+    split = [article_spans(a.text)[0] for a in arts]
     sents = _sentences(arts, params.sentence, split)
     units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp,
                         [a.language for a in arts])

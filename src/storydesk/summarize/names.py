@@ -107,9 +107,10 @@ _MAX_WORDS = 4  # a person's name longer than this is read as something else
 # A word of a person's name written in full: capitalised, or an initial ("van" and "of"
 # make it something else: "Church of Jesus Christ of Latter").
 _NAME_PART = re.compile(r"[A-Z][a-z][\w'’-]*|[A-Z]\.")
-# Before a surname used alone: nothing that makes it part of a longer name.
+# Before a surname used alone: nothing that makes it part of a longer name (a quoted
+# nickname too: 'Damon "Snacks" Harrison').
 _NAME_BEFORE = re.compile(
-    r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al))\s+$")
+    r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al)|[A-Za-z][\"”’'])\s+$")
 
 
 def person_names(text: str, language: str | None = None) -> dict[str, str]:
@@ -143,8 +144,8 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
 
 def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
     """The first word of ``text`` that is ``surname`` alone (outside a run of names, not
-    after "the", "van" or a word in capitals: "the Clinton administration", "INS
-    Sukanya")."""
+    after "the", "van", a word in capitals or a quoted nickname: "the Clinton
+    administration", "INS Sukanya", 'Damon "Snacks" Harrison')."""
     return next((m for m in bare_words(text) if last_name(m.group()) == surname
                  and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()])), None)
 

@@ -45,6 +45,7 @@ __all__ = [
     "score_sentences",
     "is_summary_sentence",
     "display_text",
+    "article_spans",
     "CHROME",
     "CHROME_ANYWHERE",
 ]
@@ -67,7 +68,10 @@ CHROME_ANYWHERE = re.compile(
     r"|\((?:photo|image|picture|foto)s?(?: by| credit| courtesy|:)|\bgetty images\b|:\s*getty\b"
     r"|\bap photo\b|\bshutterstock\b|\bmedia_camera\b|\bimage (?:copyright|caption|credit)\b"
     # a photo agency's caption: "DETROIT, MI - NOVEMBER 17: Damon Harrison #98 ..."
-    r"|(?-i:\b[A-Z][A-Z.'\- ]{2,}, [A-Z][A-Za-z.\- ]{1,30} - [A-Z]{3,9}\.? \d{1,2}:)",
+    r"|(?-i:\b[A-Z][A-Z.'\- ]{2,}, [A-Z][A-Za-z.\- ]{1,30} - [A-Z]{3,9}\.? \d{1,2}:)"
+    r"|(?-i:^[A-Z]{3,9}\.? \d{1,2}:\s)"
+    # a video player's button glued to the text ("... play now CLOSE At 30 years old")
+    r"|(?-i:\bCLOSE (?=[A-Z][a-z]))",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
@@ -138,6 +142,57 @@ def _is_headline(span: Span, spans: list[Span], text: str) -> bool:
     return "\n" in after and not TERMINAL.search(span.text) and word_count(span.text) <= 25
 
 
+# Words a headline in title case capitalises and a sentence does not ("Thousands Ring In
+# 2020 At Grand Park", "Menthol Cigarettes To Be Made Illegal This Year").
+_TITLE_WORDS = frozenset(
+    "Of The In To For And A An At On With Is Are As By From Over After Into Up Out Off "
+    "About Vs Be Was Will Has Have Not".split())
+
+
+def _glued_title(sentence: str) -> bool:
+    """The first sentence opens with a headline in title case glued to the lead, as text
+    whose line breaks were lost prints it ("Menthol Cigarettes To Be Made Illegal This Year
+    New laws are set to ..."): a run of at least 5 capitalised words holding at least two
+    capitalised small words after its first, and at least 3 words after the run."""
+    words = sentence.split()
+    run = small = 0
+    for w in words[:30]:
+        core = w.strip("\"'“”‘’:,()-–—")
+        if core and not (core[0].isupper() or core[0].isdigit()):
+            break
+        run += 1
+        small += run > 1 and core in _TITLE_WORDS
+    return run >= 5 and small >= 2 and len(words) - run >= 3
+
+
+# A headline glued to the lead's dateline: a place in capitals after it, with a region
+# (and a date) or an outlet in brackets, then a dash ("Golden Globes will serve
+# plant-based meal at awards ceremony LOS ANGELES (AP) — The Golden Globes ...").
+_GLUED_DATELINE = re.compile(
+    r"(?:[^.!?]|(?<=[A-Z])\.){10,200}?\s[A-Z][A-Z.'’]+(?:\s[A-Z][A-Z.'’]+)*"
+    r"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*(?:,\s[A-Z][a-z]{2,8}\.?\s\d{1,2}"
+    r"(?:,\s\d{4})?)?(?:\s*\([^()]{2,40}\))?|\s*\([^()]{2,40}\))\s*(?:--|—|–|-)\s*(?=[A-Z])")
+
+
+def article_spans(text: str, spans: list[Span] | None = None) -> tuple[list[Span], int | None]:
+    """An article's sentence spans as the summarisers read them (``spans``: the text's
+    split, if at hand) and the index of its headline, or None. The headline is a first
+    line with no final punctuation before a line break, or a first sentence that opens
+    with a headline in title case (:func:`_glued_title`). A headline glued to the lead's
+    dateline is taken off the first sentence with the dateline, the sentence's index
+    unchanged."""
+    spans = list(split_sentence_spans(text) if spans is None else spans)
+    if not spans:
+        return spans, None
+    first = spans[0]
+    if _is_headline(first, spans, text) or _glued_title(first.text):
+        return spans, 0
+    m = _GLUED_DATELINE.match(first.text)
+    if m:
+        spans[0] = Span(first.start + m.end(), first.end, first.text[m.end():])
+    return spans, None
+
+
 def _tfidf(
     bags: list[Counter[str]], extra: list[Counter[str]] | None = None
 ) -> list[dict[str, float]]:
@@ -195,9 +250,8 @@ def _readable(spans: list[Span], eligible: list[int], caseless: bool,
 
 def _prepare(text: str, params: SummaryParams, title: str | None = None,
              language: str | None = None) -> _Prepared:
-    spans = split_sentence_spans(text)
+    spans, title_idx = article_spans(text)
     caseless = is_caseless(text)
-    title_idx = 0 if spans and _is_headline(spans[0], spans, text) else None
     eligible = [
         i
         for i, s in enumerate(spans)

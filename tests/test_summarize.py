@@ -293,6 +293,9 @@ def test_a_headline_glued_to_the_lead_is_not_shown() -> None:
                                  "(Meridian Wire) — The ferry will sail again on Monday. "
                                  "Tickets are on sale.")
     assert title is None and spans[0].text == "The ferry will sail again on Monday."
+    spans, title = article_spans("Mayor: no new ferry before she gets the facts CLOSE Mayor "
+                                 "Ana Lind said she would not buy a ferry. Tickets are on sale.")
+    assert title is None and spans[0].text == "Mayor Ana Lind said she would not buy a ferry."
     assert summarize_article("Karsk ferry to resume service after storm KARSK (Meridian Wire) - "
                              "The ferry to the islands will sail again on Monday after the "
                              "storm. Tickets are on sale.", 1) == \

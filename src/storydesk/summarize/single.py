@@ -171,7 +171,9 @@ def _glued_title(sentence: str) -> bool:
 _GLUED_DATELINE = re.compile(
     r"(?:[^.!?]|(?<=[A-Z])\.){10,200}?\s[A-Z][A-Z.'’]+(?:\s[A-Z][A-Z.'’]+)*"
     r"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*(?:,\s[A-Z][a-z]{2,8}\.?\s\d{1,2}"
-    r"(?:,\s\d{4})?)?(?:\s*\([^()]{2,40}\))?|\s*\([^()]{2,40}\))\s*(?:--|—|–|-)\s*(?=[A-Z])")
+    r"(?:,\s\d{4})?)?(?:\s*\([^()]{2,40}\))?|\s*\([^()]{2,40}\))\s*(?:--|—|–|-)\s*(?=[A-Z])"
+    # ... or to the lead by a video player's button ("... on gambling CLOSE Gov. Kay Ivey")
+    r"|(?:[^.!?]|(?<=[A-Z])\.){10,200}?\sCLOSE\s+(?=[A-Z])")
 
 
 def article_spans(text: str, spans: list[Span] | None = None) -> tuple[list[Span], int | None]:

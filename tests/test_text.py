@@ -256,3 +256,14 @@ def test_a_spaced_am_or_pm_before_a_day_or_a_time_zone_ends_no_sentence() -> Non
         "The call is at 4: 45 p. m. EST today.", "Shares rose."]
     assert split_sentences("The mayor left about 3 p. m. Deputies stayed.") == [
         "The mayor left about 3 p. m.", "Deputies stayed."]
+
+
+def test_a_title_at_the_end_of_a_line_goes_on_with_the_name() -> None:
+    assert split_sentences("It was a shock,” Karsk police Const.\nIvo Marr told reporters.\n"
+                           "He left.") == [
+        "It was a shock,” Karsk police Const. Ivo Marr told reporters.", "He left."]
+    assert split_sentences("Karsk police Const. Ivo Marr spoke. He left.") == [
+        "Karsk police Const. Ivo Marr spoke.", "He left."]
+    # a street at the end of a line is no title
+    assert split_sentences("The shop is on Harbour St.\nThe owner left.") == [
+        "The shop is on Harbour St.", "The owner left."]

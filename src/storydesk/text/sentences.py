@@ -57,9 +57,13 @@ class Span:
 # Titles written before a name: never the end of a sentence.
 TITLES = frozenset(
     "mr mrs ms messrs mme dr prof gen col lt sgt capt cmdr adm maj brig cpl pvt rep sen gov"
-    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq"
+    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq const cst"
     " reps sens drs profs gens govs".split()  # plurals: "the names of Reps. Robert Livingston"
 )
+# Titles only ever written before a name: one ending a line goes on with the next line
+# when that line opens with a capital ("Vancouver police Const.\nTim Fanning told ...").
+NAME_TITLES = TITLES - {"sr", "jr", "st", "mt", "ft", "esq"}
+_TITLE_AT_END = re.compile(r"(?<![\w.])([A-Za-z]+)\.$")
 # Not an end before a number.
 BEFORE_NUMBER = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec no nos vol p pp fig art ch sec para"
@@ -264,13 +268,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
         chunk = text[s:e]
         if not chunk.strip():
             continue
+        single = bool(blocks) and text[blocks[-1][1] : s].count("\n") == 1
+        tail = text[max(blocks[-1][0], blocks[-1][1] - _WINDOW) : blocks[-1][1]].rstrip() \
+            if blocks else ""
+        title = _TITLE_AT_END.search(tail) if single else None
         if (
-            blocks
-            and text[blocks[-1][1] : s].count("\n") == 1
+            single
             and chunk.lstrip()[:1].islower()
-            and text[max(blocks[-1][0], blocks[-1][1] - _WINDOW) : blocks[-1][1]].rstrip()[-1:]
-            not in ('.', '!', '?', ':', '"', '”', '’')
-        ):
+            and tail[-1:] not in ('.', '!', '?', ':', '"', '”', '’')
+        ) or (title and title.group(1).lower() in NAME_TITLES and chunk.lstrip()[:1].isupper()):
             blocks[-1] = (blocks[-1][0], e)
         else:
             blocks.append((s, e))

@@ -519,3 +519,10 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
     for s in ("The photo agency Getty said it would appeal the ruling on Monday.",
               "Lind, a former AP photographer, said the pictures of the pier were real."):
         assert is_summary_sentence(s), s
+
+
+def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None:
+    assert needs_predecessor("The ferry will sail again once the pier is mended, he said.")
+    assert needs_predecessor("The new law falls short of what the harbour needs, she wrote.")
+    assert not needs_predecessor("The ferry will sail again on Monday, the harbour master said.")
+    assert not needs_predecessor("Ana Lind said he would sail again on Monday.")

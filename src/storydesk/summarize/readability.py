@@ -509,7 +509,16 @@ _EN_PRONOUN_SPEAKER = re.compile(
 _CAP_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
+# Reported speech put to a pronoun at its end ("... the rescue operations are underway,
+# he said.", "... falls short, she wrote."): the speaker was named before.
+_EN_SAID_BY_PRONOUN = re.compile(
+    r",\s*(?:he|she|they)\s+(?:said|says|added|adds|told [\w ]{1,30}|explained|noted|stressed"
+    r"|insisted|wrote|warned|argued)\s*\.[\"”']?$")
+
+
 def _english_pronoun_speaker(sentence: str) -> bool:
+    if _EN_SAID_BY_PRONOUN.search(sentence.rstrip()):
+        return True
     outside = _outside_quotation(sentence)
     if outside is None:
         return False
@@ -528,7 +537,8 @@ def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
     ("«...», dijo.") show no pronoun and are not caught. In English (where any opening
     quotation counts already, :func:`opens_with_quote`): a quotation anywhere put to "he
     said" / "she told" / "..., said he" with no name before the pronoun (``On attending
-    the APEC meeting, he said, ``It's difficult for me.''``)."""
+    the APEC meeting, he said, ``It's difficult for me.''``), or reported speech that ends
+    on one ("... the rescue operations are underway, he said.")."""
     if english_rules(language):
         return _english_pronoun_speaker(sentence)
     rules = POINTING_BACK.get(base_language(language) or "")

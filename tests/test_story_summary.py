@@ -526,3 +526,12 @@ def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None
     assert needs_predecessor("The new law falls short of what the harbour needs, she wrote.")
     assert not needs_predecessor("The ferry will sail again on Monday, the harbour master said.")
     assert not needs_predecessor("Ana Lind said he would sail again on Monday.")
+
+
+def test_a_description_that_only_names_what_was_said_before_leans_back() -> None:
+    for s in ("The exception was Karsk, which kept its ferry.", "The answer is far from clear.",
+              "The result strengthened the mayor's hand.", "The latter said no."):
+        assert opening_pronoun(s) is not None and needs_predecessor(s), s
+    for s in ("The reason for the delay was a storm.", "The results of the vote came late.",
+              "The exceptionally calm sea helped the divers."):
+        assert opening_pronoun(s) is None, s

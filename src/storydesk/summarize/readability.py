@@ -259,6 +259,12 @@ _ONE_OF_THEM = re.compile(
     r"remained|suffered|became)\b)|Among them\b|(?:Of|(?:Many|Some|Most|All|"
     r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
     r"|Other(?= [a-z][\w-]*s\b)|Others\b)")
+# ... a definite description that only names what a sentence before said ("The exception
+# was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
+# after it ("The reason for the delay ...", "The result of the vote ...").
+_LABEL_BACK = re.compile(
+    r"\s*[\"“‘'`]*(The (?:exception|answer|reason|result|difference|former|latter))\b"
+    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)")
 # "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
 # his works have been translated ..."; not "After Smith resigned, he ...").
 _PRONOUN_AFTER_PHRASE = re.compile(
@@ -273,7 +279,7 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     lang = base_language(language)
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=True)
-    for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _PRONOUN_AFTER_PHRASE):
+    for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE):
         m = pattern.match(sentence)
         if m:
             return m.group(1).lower()

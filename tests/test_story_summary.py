@@ -535,3 +535,17 @@ def test_a_description_that_only_names_what_was_said_before_leans_back() -> None
     for s in ("The reason for the delay was a storm.", "The results of the vote came late.",
               "The exceptionally calm sea helped the divers."):
         assert opening_pronoun(s) is None, s
+
+
+def test_a_document_introduced_or_a_police_appeal_is_no_summary_sentence() -> None:
+    from storydesk.summarize.single import is_summary_sentence
+
+    for s in ("Following are excerpts from the harbour report issued on Thursday: FINDING The "
+              "pier was unsafe.", "Here is the transcript of the mayor's announcement.",
+              "Anyone with information is asked to call Karsk police on 0845 125 2222."):
+        assert not is_summary_sentence(s), s
+    assert is_summary_sentence("The following year, the Karsk harbour reopened to ferries.")
+    for s in ("Previously, the date of the sailing was leaked.",
+              "Now, the company has to get serious about ferries."):
+        assert needs_predecessor(s), s
+    assert not needs_predecessor("Now the ferry sails twice a day.")

@@ -324,7 +324,7 @@ _RELATIVE_TIME = re.compile(
     r"|later|earlier|afterwards?|soon after|shortly after(?:wards?)?"
     r"|the (?:next|following|previous) (?:day|morning|evening|night|week|month|year)"
     r"|the day (?:before|after)|at that (?:point|time|moment)|at the time|by that time"
-    r"|by then|until then|since then|before that|after that)\s*,",
+    r"|by then|until then|since then|before that|after that|previously|now)\s*,",
     re.IGNORECASE)
 _LONGEST_CONNECTIVE = max(c.count(" ") + 1 for pb in POINTING_BACK.values()
                           for c in pb.connectives)

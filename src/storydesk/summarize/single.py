@@ -56,7 +56,11 @@ DEFAULT_PARAMS = SummaryParams()
 CHROME = re.compile(
     r"^(?:by\b|updated\b|published\b|posted\b|last (?:updated|modified)\b|photo\b|image\b"
     r"|picture\b|pictured\b|caption\b|file photo|credit\b|click here|read more|follow\b"
-    r"|share\b|watch\b|scroll down|advertisement|copyright|©|\(?(?:photo|image|video)\s*:)",
+    r"|share\b|watch\b|scroll down|advertisement|copyright|©|\(?(?:photo|image|video)\s*:"
+    # what introduces a document, and a police appeal ("Following are excerpts from the
+    # report: ...", "Anyone with information is asked to call ...")
+    r"|(?:following|here) (?:are|is) (?:(?:the )?excerpts|the (?:full )?text"
+    r"|an? (?:excerpt|transcript)|the transcript)|anyone with (?:any )?information\b)",
     re.IGNORECASE,
 )
 CHROME_ANYWHERE = re.compile(

@@ -511,6 +511,9 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
               "The mayor toured the pier during a visit: Getty The mayor was criticised later.",
               "Police said the diver was found. media_camera Ana Lind, 20, was a student.",
               "Image copyright Meridian Image caption Thousands marched to the harbour.",
+              "(Courtesy of Karsk Harbour) Ana Lind is the new harbour master of Karsk.",
+              "December 31, 2026 4 min read Opinions expressed by Meridian contributors are "
+              "their own.",
               "Karsk's goalkeeper is healthy enough to play now CLOSE At 30, Ana Lind said "
               "she has more football left in her.",
               "Karsk Harbour FC: why the loss hurts KARSK, OSTMARK - MARCH 17: Ana Lind of "

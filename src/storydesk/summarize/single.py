@@ -70,6 +70,8 @@ CHROME_ANYWHERE = re.compile(
     # Images) Detroit Lions ...", "... visit to the UK: Getty Donald Trump has ...",
     # "media_camera Charlie Noxon, 20, ...", "Image copyright EPA Image caption ...")
     r"|\((?:photo|image|picture|foto)s?(?: by| credit| courtesy|:)|\bgetty images\b|:\s*getty\b"
+    r"|\((?:photo |image )?courtesy\b|\b\d+\s*min(?:ute)?s? read\b"
+    r"|\bopinions expressed (?:by|in) .{0,80} (?:are|is) (?:their|his|her|the author.s) own\b"
     r"|\bap photo\b|\bshutterstock\b|\bmedia_camera\b|\bimage (?:copyright|caption|credit)\b"
     # a photo agency's caption: "DETROIT, MI - NOVEMBER 17: Damon Harrison #98 ..."
     r"|(?-i:\b[A-Z][A-Z.'\- ]{2,}, [A-Z][A-Za-z.\- ]{1,30} - [A-Z]{3,9}\.? \d{1,2}:)"

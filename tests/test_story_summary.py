@@ -559,3 +559,11 @@ def test_a_pronoun_after_a_phrase_of_place_or_time_leans_back() -> None:
               "In February, she became the first mayor to visit the pier."):
         assert opening_pronoun(s) in ("he", "she") and needs_predecessor(s), s
     assert opening_pronoun("After Ana Lind resigned, she left Karsk.") is None
+
+
+def test_the_second_person_without_a_speaker_leans_back() -> None:
+    assert needs_predecessor("You never see a ferry that fast in Karsk harbour.")
+    assert needs_predecessor("The pier is where the harbour makes you feel at home.")
+    assert not needs_predecessor("You can take the ferry now, the harbour master said.")
+    assert not needs_predecessor("The band's song Love You Forever topped the Karsk charts.")
+    assert needs_predecessor("If not, the mayor is expected to close the pier.")

@@ -315,6 +315,7 @@ _CONNECTIVE_PHRASE = re.compile(
     r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
     r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
     r"|In fact|In other words|Once again|Even then|That said|Of course|Then again"
+    r"|If so|If not|In that case|In any case|Either way"
     # a reply to what was said before ("Right, unborn females ...", "Well, ...")
     r"|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
     re.IGNORECASE)
@@ -467,13 +468,19 @@ def quote_runs_on(sentence: str) -> bool:
     return opens_with_quote(s) and close_quotation(s) != s
 
 
+# The second person: "You focus on winning.", "... the ones who made you feel good".
+_SECOND_PERSON = re.compile(r"^\W*You\b|\b(?:you|your|yours|yourself|yourselves)\b")
+
+
 def first_person_without_speaker(sentence: str) -> bool:
-    """It speaks in the first person outside any quotation marks (``I dated a million
-    guys, but I'm so happy ...``, ``We all knew this would happen``) and attributes
-    nothing (no "said", "told" ...): a quotation printed without its marks, or the
-    writer speaking, whom another outlet's summary cannot name. English."""
+    """It speaks in the first or second person outside any quotation marks (``I dated a
+    million guys, but I'm so happy ...``, ``We all knew this would happen``, ``You never
+    see that in man coverage``) and attributes nothing (no "said", "told" ...): a
+    quotation printed without its marks, or the writer speaking or addressing the reader,
+    whom another outlet's summary cannot name. English."""
     outside = _QUOTED.sub(" ", sentence)
-    return _first_person(outside) and not _ATTRIBUTION.search(outside)
+    return (_first_person(outside) or bool(_SECOND_PERSON.search(outside))) and \
+        not _ATTRIBUTION.search(outside)
 
 
 def english_rules(language: str | None) -> bool:

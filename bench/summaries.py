@@ -15,7 +15,10 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
    sentences of our splitter), sumy's LexRank, TextRank, LSA and Luhn and newspaper4k's
    summariser, all given our sentence splits (sumy and newspaper4k would otherwise need
    NLTK's punkt data, a download), and on CNN/DM the stored outputs of the published
-   systems in the ``systems`` field, each with storydesk and lead-3 on the same articles.
+   systems in the ``systems`` field, each with storydesk and lead-3 on the same articles;
+   storydesk also without the read-alone rule ("leaning allowed"). Then article summaries
+   that do not read on their own (:func:`article_readability_section`, ``--only
+   articles``): CNN/DM, 300 BBC articles and the scrapinghub pages, rule off and on.
 2. Sentence splitting: correctness on SPLIT_CASES (hand-written, below) for storydesk
    and pysbd; agreement with pysbd on real BBC text; articles per second.
 3. Speed: one article of about 1,000 words, and a story of 25 articles, ms on one core.
@@ -114,7 +117,7 @@ from storydesk.summarize.readability import (  # noqa: E402
 )
 from storydesk.summarize.redundancy import RedundancyParams  # noqa: E402
 from storydesk.summarize.single import is_summary_sentence  # noqa: E402
-from storydesk.text import split_sentence_spans  # noqa: E402
+from storydesk.text import is_caseless, split_sentence_spans  # noqa: E402
 from storydesk.text.sentences import TITLES  # noqa: E402
 
 # (text, expected sentences). Written for this bench; not from any corpus.
@@ -645,6 +648,55 @@ def surname_never_introduced(texts: list[str], summ: list[Any]) -> bool:
     return False
 
 
+def article_readability_section(data: Path, report: dict[str, Any], n: int = 3,
+                                show: int = 0) -> None:
+    """Article summaries (as an article, or a story of one article, shows them) that do not
+    read on their own (:func:`summary_problems`), with the read-alone rule (the default)
+    and without it, and those with a sentence that begins inside a quotation by the
+    article text's marks (:func:`starts_inside_quotation`: apart from the rules, and noisy
+    where a quotation's paragraphs are not marked again): CNN/DM 100, 300 BBC articles
+    (seed 5) and the scrapinghub pages' bodies (13 languages, each read in its detected
+    language)."""
+    import json as _json
+
+    from storydesk.extract.language import detect_language
+
+    bbc = read_jsonl(data / "summaries" / "bbc.jsonl")
+    random.Random(5).shuffle(bbc)
+    gt = _json.loads((data / "extraction" / "scrapinghub" / "ground-truth.json").read_text())
+    pages = [v["articleBody"] for _, v in sorted(gt.items()) if v["articleBody"].strip()]
+    sets = {"cnndm100": [(r["text"], "en") for r in read_jsonl(data / "summaries" /
+                                                               "cnndm100.jsonl")],
+            "bbc300": [(r["text"], "en") for r in bbc[:300]],
+            "scrapinghub": [(x, detect_language(x)) for x in pages]}
+    print(f"\n## Article summaries that do not read on their own ({n} sentences; leaning "
+          "allowed -> read-alone rule)")
+    out: dict[str, Any] = {}
+    for name, rows in sets.items():
+        counts: dict[str, int] = {}
+        for rule in ("off", "on"):
+            params = StoryParams(sentence=SummaryParams(read_alone=rule == "on"))
+            bad = quoted = made = 0
+            for text, lang in rows:
+                summ = summarize_story([StoryArticle(0, text, language=lang)], n_sentences=n,
+                                       params=params)
+                made += bool(summ)
+                probs = summary_problems([(s.text, s.origin) for s in summ],
+                                         is_caseless(text), lang)
+                bad += bool(probs)
+                quoted += starts_inside_quotation([text], summ)
+                if probs and rule == "on" and show:
+                    print("    " + " | ".join(s.text[:70] for s in summ))
+            counts[rule] = bad
+            counts[f"inside_quotation_{rule}"] = quoted
+            counts["summaries"] = made
+        print(f"  {name}: {len(rows)} articles, {counts['summaries']} summaries; problems "
+              f"{counts['off']} -> {counts['on']}; a sentence inside a quotation by the "
+              f"text's marks {counts['inside_quotation_off']} -> {counts['inside_quotation_on']}")
+        out[name] = {"articles": len(rows), **counts}
+    report["article_readability"] = out
+
+
 def readability_section(data: Path, report: dict[str, Any], n: int = 3,
                         show: int = 0, per_story: int = 0, draws: int = 1) -> None:
     """``per_story``: summarise ``per_story`` articles drawn from each story that has as
@@ -969,9 +1021,9 @@ def main() -> None:
                     help="print the problems of the first N summaries that do not read well")
     ap.add_argument("--msrp", type=int, default=0,
                     help="a random sample of N MSRP pairs for 'reported by' (0: all)")
-    ap.add_argument("--only", choices=["duc", "readability", "languages", "redundancy",
-                                       "repeats", "reported", "speed"],
-                    help="one story section")
+    ap.add_argument("--only", choices=["duc", "readability", "articles", "languages",
+                                       "redundancy", "repeats", "reported", "speed"],
+                    help="one section (articles: article summaries that read on their own)")
     ap.add_argument("--per-story", type=int, default=0,
                     help="readability: summarise N articles drawn from each story (a "
                          "3-outlet story: 3); 0: all of them")
@@ -988,6 +1040,7 @@ def main() -> None:
          "readability": lambda: readability_section(args.data, report, show=args.show,
                                                     per_story=args.per_story,
                                                     draws=args.draws),
+         "articles": lambda: article_readability_section(args.data, report, show=args.show),
          "languages": lambda: languages_section(args.data, report, show=args.show),
          "redundancy": lambda: redundancy_section(args.data, report, args.show),
          "repeats": lambda: repeats_section(args.data, report, args.show),
@@ -1014,6 +1067,7 @@ def main() -> None:
         speed_section(args.data, report)
     if not args.skip_rouge:
         rouge_section(args.data, args.bbc or None, report)
+        article_readability_section(args.data, report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
 

@@ -529,6 +529,9 @@ def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None
     assert needs_predecessor("The new law falls short of what the harbour needs, she wrote.")
     assert not needs_predecessor("The ferry will sail again on Monday, the harbour master said.")
     assert not needs_predecessor("Ana Lind said he would sail again on Monday.")
+    # the name the pronoun stands for opens the sentence
+    assert not needs_predecessor("Harbour master Ana Lind believes the ferry will sail "
+                                 "again once the pier is mended, she said.")
 
 
 def test_a_description_that_only_names_what_was_said_before_leans_back() -> None:

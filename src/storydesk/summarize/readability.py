@@ -533,8 +533,14 @@ _EN_SAID_BY_PRONOUN = re.compile(
     r"|insisted|wrote|warned|argued)\s*\.[\"”']?$")
 
 
+# A name of two capitalised words among a sentence's first words: the subject the
+# pronoun at its end can stand for ("Hewlett-Packard CEO Mark Hurd believes ..., he said.").
+_NAMED_SUBJECT = re.compile(
+    r"\W*(?:[\w'’.-]+\s+){0,5}?[A-Z][\w'’.-]*[a-z][\w'’.-]*\s+[A-Z][\w'’.-]*[a-z]")
+
+
 def _english_pronoun_speaker(sentence: str) -> bool:
-    if _EN_SAID_BY_PRONOUN.search(sentence.rstrip()):
+    if _EN_SAID_BY_PRONOUN.search(sentence.rstrip()) and not _NAMED_SUBJECT.match(sentence):
         return True
     outside = _outside_quotation(sentence)
     if outside is None:

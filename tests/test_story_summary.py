@@ -570,3 +570,11 @@ def test_the_second_person_without_a_speaker_leans_back() -> None:
     assert not needs_predecessor("You can take the ferry now, the harbour master said.")
     assert not needs_predecessor("The band's song Love You Forever topped the Karsk charts.")
     assert needs_predecessor("If not, the mayor is expected to close the pier.")
+
+
+def test_another_before_a_verb_and_all_this_lean_back() -> None:
+    for s in ("Another challenged the mayor for the harbour seat, and lost.",
+              "All this runs on one old crane.", "All of that happened on Monday."):
+        assert opening_pronoun(s) is not None and needs_predecessor(s), s
+    for s in ("Another storm struck Karsk on Tuesday.", "All the passengers survived."):
+        assert opening_pronoun(s) is None, s

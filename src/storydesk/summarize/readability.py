@@ -256,7 +256,8 @@ _GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pa
 # the others ("Other e-mails call for ...", "Others kicked out the windows").
 _ONE_OF_THEM = re.compile(
     r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
-    r"remained|suffered|became)\b)|Among them\b|(?:Of|(?:Many|Some|Most|All|"
+    r"remained|suffered|became)\b|(?<=Another)(?= [a-z]+ed\b))|Among them\b"
+    r"|All (?:of )?(?:this|that|these|those)\b|(?:Of|(?:Many|Some|Most|All|"
     r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
     r"|Other(?= [a-z][\w-]*s\b)|Others\b)")
 # ... a definite description that only names what a sentence before said ("The exception

@@ -505,7 +505,7 @@ def test_a_reply_or_an_aside_leans_on_the_sentence_before() -> None:
 
 
 def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
-    from storydesk.summarize.single import is_summary_sentence
+    from storydesk.summarize.single import CHROME, CHROME_ANYWHERE, is_summary_sentence
 
     for s in ("(Photo by Ana Lind/Getty Images) Karsk Harbour FC signed a new goalkeeper.",
               "The mayor toured the pier during a visit: Getty The mayor was criticised later.",
@@ -519,6 +519,7 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
               "Karsk Harbour FC: why the loss hurts KARSK, OSTMARK - MARCH 17: Ana Lind of "
               "Karsk Harbour FC walks off the field."):
         assert not is_summary_sentence(s), s
+        assert CHROME_ANYWHERE.search(s) or CHROME.match(s), s  # the pattern, not a hint
     for s in ("The photo agency Getty said it would appeal the ruling on Monday.",
               "Lind, a former AP photographer, said the pictures of the pier were real."):
         assert is_summary_sentence(s), s

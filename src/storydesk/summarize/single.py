@@ -48,6 +48,7 @@ __all__ = [
     "article_spans",
     "CHROME",
     "CHROME_ANYWHERE",
+    "chrome_anywhere",
 ]
 
 
@@ -80,6 +81,23 @@ CHROME_ANYWHERE = re.compile(
     r"|(?-i:\bCLOSE (?=[A-Z][a-z]))",
     re.IGNORECASE,
 )
+# What every match of CHROME_ANYWHERE holds (lower case, and "CLOSE" as written): a
+# sentence with none of them is not searched (most are not; the search is the slow part).
+# A pattern added above needs its hint here (tests/test_story_summary.py checks both).
+_ANYWHERE_HINTS = (
+    ":", "|", "click here", "scroll down", "get a summary", "next article", "previous article",
+    "(photo", "(image", "(picture", "(foto", "getty", "courtesy", "min read", "mins read",
+    "minute read", "minutes read", "opinions expressed", "ap photo", "shutterstock",
+    "media_camera", "image copyright", "image caption", "image credit")
+
+
+def chrome_anywhere(sentence: str) -> bool:
+    """Chrome inside a sentence (:data:`CHROME_ANYWHERE`): a time with its zone, a
+    separator, a button, a photo's credit or caption ..."""
+    low = sentence.lower()
+    if "CLOSE" not in sentence and not any(h in low for h in _ANYWHERE_HINTS):
+        return False
+    return CHROME_ANYWHERE.search(sentence) is not None
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.'\- ]{1,40},?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?)?"
     r"[(\[]\s*(?:cnn|reuters|ap|afp|upi|bloomberg|ians|pti|xinhua|tass|ria novosti)[^)\]]{0,40}"
@@ -130,7 +148,7 @@ def is_summary_sentence(
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
         return False  # starts in the middle of a sentence
-    if CHROME.match(s.lstrip("([\"'“‘`- ")) or CHROME_ANYWHERE.search(s):
+    if CHROME.match(s.lstrip("([\"'“‘`- ")) or chrome_anywhere(s):
         return False
     letters = sum(map(str.isalpha, s))
     if letters < 0.5 * len(s):

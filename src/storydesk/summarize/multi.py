@@ -135,12 +135,14 @@ def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
 
 
 def _sentences(
-    arts: list[StoryArticle], sp: SummaryParams, split: list[list[Span]] | None = None
+    arts: list[StoryArticle], sp: SummaryParams,
+    read: list[tuple[list[Span], int | None]] | None = None,
 ) -> list[_Sent]:
-    """Eligible sentences of the articles (``split``: their sentence spans, if at hand)."""
+    """Eligible sentences of the articles (``read``: each one's
+    :func:`~.single.article_spans`, if at hand)."""
     sents: list[_Sent] = []
     for ai, a in enumerate(arts):
-        spans, title = article_spans(a.text, split[ai] if split is not None else None)
+        spans, title = read[ai] if read is not None else article_spans(a.text)
         if not spans:
             continue
         caseless = is_caseless(a.text)
@@ -293,8 +295,9 @@ def summarize_story(
                                           language=a.language)
         ]
     cp = params.coverage
-    split = [article_spans(a.text)[0] for a in arts]
-    sents = _sentences(arts, params.sentence, split)
+    read = [article_spans(a.text) for a in arts]
+    split = [spans for spans, _ in read]
+    sents = _sentences(arts, params.sentence, read)
     units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp,
                         [a.language for a in arts])
     if not units:

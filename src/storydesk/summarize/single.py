@@ -98,6 +98,8 @@ def chrome_anywhere(sentence: str) -> bool:
     if "CLOSE" not in sentence and not any(h in low for h in _ANYWHERE_HINTS):
         return False
     return CHROME_ANYWHERE.search(sentence) is not None
+
+
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.'\- ]{1,40},?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?)?"
     r"[(\[]\s*(?:cnn|reuters|ap|afp|upi|bloomberg|ians|pti|xinhua|tass|ria novosti)[^)\]]{0,40}"

@@ -539,8 +539,10 @@ def test_a_description_that_only_names_what_was_said_before_leans_back() -> None
     for s in ("The exception was Karsk, which kept its ferry.", "The answer is far from clear.",
               "The result strengthened the mayor's hand.", "The latter said no."):
         assert opening_pronoun(s) is not None and needs_predecessor(s), s
+    assert opening_pronoun("The former said no, the latter yes.") == "the former"
     for s in ("The reason for the delay was a storm.", "The results of the vote came late.",
-              "The exceptionally calm sea helped the divers."):
+              "The exceptionally calm sea helped the divers.",
+              "The former harbour master of Karsk was arrested on Monday."):
         assert opening_pronoun(s) is None, s
 
 

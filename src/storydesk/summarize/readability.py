@@ -264,8 +264,11 @@ _ONE_OF_THEM = re.compile(
 # was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
 # after it ("The reason for the delay ...", "The result of the vote ...").
 _LABEL_BACK = re.compile(
-    r"\s*[\"“‘'`]*(The (?:exception|answer|reason|result|difference|former|latter))\b"
-    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)")
+    r"\s*[\"“‘'`]*(The (?:exception|answer|reason|result|difference|latter)\b"
+    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)"
+    # "The former" standing for someone, not describing him ("The former minister ...")
+    r"|The former(?=,|\s+(?:is|was|has|had|said|says|will|would|did|does|became|remains"
+    r"|remained)\b))")
 # "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
 # his works have been translated ..."; not "After Smith resigned, he ...").
 _PRONOUN_AFTER_PHRASE = re.compile(

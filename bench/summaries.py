@@ -51,7 +51,7 @@ with one scorer (rouge-score, Porter stemmer, ROUGE-Lsum on sentences one a line
 9. Pointing-back openers by language (:func:`languages_section`, ``--only languages``):
    SemEval-2022 same-story pairs (Overall <= 1.5, one language) as two-article story
    summaries of 3 sentences; per language, the share with a sentence opening on a
-   pointing-back word (readability.POINTING_BACK) without its article's sentence before
+   pointing-back word (pointing.POINTING_BACK) without its article's sentence before
    it, with that language's rules off and on.
 
 Story summaries here get the fact judge the desk gives them
@@ -107,9 +107,9 @@ from storydesk.summarize.names import (  # noqa: E402
     name_before_introduction,
     names_in_full,
 )
+from storydesk.summarize.pointing import POINTING_BACK  # noqa: E402
 from storydesk.summarize.provenance import FactJudge  # noqa: E402
 from storydesk.summarize.readability import (  # noqa: E402
-    POINTING_BACK,
     opening_connective,
     opening_pronoun,
     rules_language,
@@ -767,7 +767,7 @@ def _semeval_same_story(data: Path) -> dict[str, list[tuple[str, str]]]:
 
 
 def _dangling_opener(summ: list[Any], lang: str) -> bool:
-    """A summary sentence opens with a pointing-back word (readability.POINTING_BACK, or
+    """A summary sentence opens with a pointing-back word (pointing.POINTING_BACK, or
     the English lists) and the one before it is not its article's preceding sentence."""
     prev = None
     for s in summ:

@@ -1,4 +1,4 @@
-"""Pointing-back rules outside English (readability.POINTING_BACK) and the summary's
+"""Pointing-back rules outside English (pointing.POINTING_BACK) and the summary's
 note of the languages it has rules for. Every sentence here is made up for these tests."""
 
 from __future__ import annotations

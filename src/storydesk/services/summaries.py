@@ -39,7 +39,7 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # Bump when the summarisers change in a way that changes their output.
 # 6: story summary by concept coverage; "reported by" through the fact judge
 # 7: no fact said twice (containment, then the judge); the judge is passed in
-# 8: pointing-back rules in de, fr, es, it, pt, nl, ru, pl, tr (readability.POINTING_BACK)
+# 8: pointing-back rules in de, fr, es, it, pt, nl, ru, pl, tr (pointing.POINTING_BACK)
 # 9: event words from openings widened past a hook (RedundancyParams.event_lead)
 # 10: first-person and pronoun-attributed quotations need their predecessor (English)
 # 11: decimals a tokenizer broke kept whole; a surname's first mention written in full;

@@ -300,6 +300,17 @@ def test_a_headline_glued_to_the_lead_is_not_shown() -> None:
                              "The ferry to the islands will sail again on Monday after the "
                              "storm. Tickets are on sale.", 1) == \
         [(0, "The ferry to the islands will sail again on Monday after the storm.")]
+    # ... or to its outlet in brackets; a dateline alone is no headline
+    spans, _ = article_spans("Karsk ferry sails again after storm (MENAFN - Meridian Wire) "
+                             "The ferry to the islands sailed on Monday. Tickets are on sale.")
+    assert spans[0].text == "The ferry to the islands sailed on Monday."
+    spans, _ = article_spans("Ferry to sail again in Karsk, says mayor Karsk (AFP) - The ferry "
+                             "sails on Monday. Tickets are on sale.")
+    assert spans[0].text == "The ferry sails on Monday."
+    for text in ("KARSK, Ostmark (AP) - The ferry sailed again on Monday.",
+                 "The Karsk Harbour Authority (KHA) Director said on Monday the ferry sails."):
+        spans, _ = article_spans(text)
+        assert spans[0].text == text
     # a name with a capitalised small word in a sentence is not a headline
     for text in ("The Port Of Karsk Authority said on Monday that the ferry would sail.",
                  "U.S. - Ostmark talks on the ferry ended on Monday without a deal."):

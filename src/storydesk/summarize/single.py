@@ -202,12 +202,37 @@ _GLUED_DATELINE = re.compile(
     r"|(?:[^.!?]|(?<=[A-Z])\.){10,200}?\sCLOSE\s+(?=[A-Z])")
 
 
+# ... or before an agency in brackets ("Penguins rout Senators but lose Guentzel to injury
+# (MENAFN - Gulf Times) Evgeni Malkin scored ...", "... in virus fight Berlin (AFP) - German
+# leaders ..."), or any outlet in brackets followed by a dash; the headline has at least
+# two words in lower case (a dateline such as "BRUSSELS, Belgium (AP) -" is no headline).
+_AGENCIES = (r"(?:AP|AFP|CNN|Reuters|REUTERS|Bloomberg|UPI|Xinhua|IANS|PTI|[Dd]pa|DPA|MENAFN"
+             r"|KUNA|SDA|ANSA|EFE|Yonhap|TASS|BSS)")
+_GLUED_OUTLET = re.compile(
+    r"((?:[^.!?]|(?<=[A-Z])\.){10,200}?)\s\((?:" + _AGENCIES +
+    r"(?:\s*[-/]\s*[^()]{1,40})?\)\s*(?:(?:--|—|–|-)\s*)?"
+    r"|[A-Z][A-Za-z-]{1,10}(?:\s*[-/]\s*[^()]{1,40})?\)\s*(?:--|—|–|-)\s*)(?=[A-Z])")
+_LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][\w'’-]*")
+
+
+def _glued_headline_end(sentence: str) -> int:
+    """Where the lead begins in a first sentence that opens with a headline glued to its
+    dateline or outlet (:data:`_GLUED_DATELINE`, :data:`_GLUED_OUTLET`); 0: none."""
+    m = _GLUED_DATELINE.match(sentence)
+    if m:
+        return m.end()
+    m = _GLUED_OUTLET.match(sentence)
+    if m and len(_LOWER_WORD.findall(m.group(1))) >= 2 and not m.group(1)[:1].islower():
+        return m.end()
+    return 0
+
+
 def article_spans(text: str, spans: list[Span] | None = None) -> tuple[list[Span], int | None]:
     """An article's sentence spans as the summarisers read them (``spans``: the text's
     split, if at hand) and the index of its headline, or None. The headline is a first
     line with no final punctuation before a line break, or a first sentence that opens
     with a headline in title case (:func:`_glued_title`). A headline glued to the lead's
-    dateline is taken off the first sentence with the dateline, the sentence's index
+    dateline or outlet is taken off the first sentence with them, the sentence's index
     unchanged."""
     spans = list(split_sentence_spans(text) if spans is None else spans)
     if not spans:
@@ -215,9 +240,9 @@ def article_spans(text: str, spans: list[Span] | None = None) -> tuple[list[Span
     first = spans[0]
     if _is_headline(first, spans, text) or _glued_title(first.text):
         return spans, 0
-    m = _GLUED_DATELINE.match(first.text)
-    if m:
-        spans[0] = Span(first.start + m.end(), first.end, first.text[m.end():])
+    cut = _glued_headline_end(first.text)
+    if cut:
+        spans[0] = Span(first.start + cut, first.end, first.text[cut:])
     return spans, None
 
 

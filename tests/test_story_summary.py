@@ -581,3 +581,15 @@ def test_another_before_a_verb_and_all_this_lean_back() -> None:
         assert opening_pronoun(s) is not None and needs_predecessor(s), s
     for s in ("Another storm struck Karsk on Tuesday.", "All the passengers survived."):
         assert opening_pronoun(s) is None, s
+
+
+def test_a_story_in_lower_case_is_read_as_caseless() -> None:
+    # lower-cased text (as CNN/DM is distributed): no sentence is a fragment for its case
+    a = ("the karsk ferry sailed again on monday after a storm closed the harbour for a week . "
+         "harbour master ana lind said the pier had been mended overnight . "
+         "tickets for the first crossing sold out within an hour , the ferry company said .")
+    b = ("ferries returned to karsk harbour on monday , a week after the storm . "
+         "the pier was mended overnight , harbour master ana lind said . "
+         "the island school reopens on tuesday , the council said .")
+    summ = summarize_story([StoryArticle(0, a), StoryArticle(1, b)], n_sentences=3)
+    assert len(summ) == 3

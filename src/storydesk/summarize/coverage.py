@@ -47,14 +47,7 @@ from storydesk.text import stem, stopwords, word_count, words
 
 from .names import bare_names, full_names, name_before_introduction
 from .provenance import FactJudge
-from .readability import (
-    _HAS_QUOTE,
-    asks_question,
-    fragment_reason,
-    inside_quotation,
-    needs_predecessor,
-    quote_runs_on,
-)
+from .readability import _HAS_QUOTE, inside_quotation, quote_runs_on, reads
 from .redundancy import RedundancyParams, Repeats
 from .single import display_text
 
@@ -95,9 +88,12 @@ def concepts_of(text: str, language: str | None = None) -> frozenset[str]:
 def build_units(
     sentences: Sequence[tuple[int, int, int, str]], params: CoverageParams,
     languages: Sequence[str | None] | None = None,
+    caseless: Sequence[bool] | None = None,
 ) -> list[Unit]:
     """Units from eligible sentences ``(article, index, rank, text)`` in article order;
-    ``languages``: each article's language, by article index (None: English)."""
+    ``languages``: each article's language, by article index (None: English);
+    ``caseless``: whether each article's text has no case (lower-cased or a script
+    without case), by article index (None: all cased)."""
     by_key = {(a, i): (r, t) for a, i, r, t in sentences}
     quoted = _inside_quotation(sentences)
 
@@ -112,8 +108,8 @@ def build_units(
     runs_on: set[tuple[int, int]] = set()
     for a, i, _, t in sentences:
         shown, lang = display_text(t), lang_of(a)
-        whole[(a, i)] = not (fragment_reason(shown, language=lang) or asks_question(shown))
-        alone[(a, i)] = (a, i) not in quoted and not needs_predecessor(shown, lang)
+        whole[(a, i)], leans = reads(shown, bool(caseless and caseless[a]), lang)
+        alone[(a, i)] = (a, i) not in quoted and not leans
         size[(a, i)] = word_count(t, lang)
         if quote_runs_on(shown):
             runs_on.add((a, i))

@@ -137,18 +137,20 @@ def _as_articles(articles: Iterable[Any]) -> list[StoryArticle]:
 def _sentences(
     arts: list[StoryArticle], sp: SummaryParams,
     read: list[tuple[list[Span], int | None]] | None = None,
+    caseless: list[bool] | None = None,
 ) -> list[_Sent]:
     """Eligible sentences of the articles (``read``: each one's
-    :func:`~.single.article_spans`, if at hand)."""
+    :func:`~.single.article_spans`, ``caseless``: each one's :func:`is_caseless`, if at
+    hand)."""
     sents: list[_Sent] = []
     for ai, a in enumerate(arts):
         spans, title = read[ai] if read is not None else article_spans(a.text)
         if not spans:
             continue
-        caseless = is_caseless(a.text)
+        no_case = caseless[ai] if caseless is not None else is_caseless(a.text)
         rank = 0
         for i, s in enumerate(spans):
-            if i != title and is_summary_sentence(s.text, caseless, sp):
+            if i != title and is_summary_sentence(s.text, no_case, sp):
                 sents.append(_Sent(ai, i, rank, s.text, word_count(s.text), a.language))
                 rank += 1
     return sents
@@ -297,9 +299,10 @@ def summarize_story(
     cp = params.coverage
     read = [article_spans(a.text) for a in arts]
     split = [spans for spans, _ in read]
-    sents = _sentences(arts, params.sentence, read)
+    caseless = [is_caseless(a.text) for a in arts]
+    sents = _sentences(arts, params.sentence, read, caseless)
     units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp,
-                        [a.language for a in arts])
+                        [a.language for a in arts], caseless)
     if not units:
         return []
     budget = words if words is not None else n_sentences * cp.words_per_sentence

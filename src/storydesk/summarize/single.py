@@ -37,7 +37,7 @@ from storydesk.text import (
 )
 
 from .marks import QUOTE_START, TERMINAL, close_quotation
-from .readability import asks_question, fragment_reason, inside_quotation, needs_predecessor
+from .readability import inside_quotation, reads
 
 __all__ = [
     "SummaryParams",
@@ -292,11 +292,11 @@ def _readable(spans: list[Span], eligible: list[int], caseless: bool,
     whole: list[int] = []
     leans: set[int] = set()
     for i in eligible:
-        shown = display_text(spans[i].text)
-        if fragment_reason(shown, caseless, language) or asks_question(shown):
+        ok, leaning = reads(display_text(spans[i].text), caseless, language)
+        if not ok:
             continue
         whole.append(i)
-        if inside[i] or needs_predecessor(shown, language):
+        if inside[i] or leaning:
             leans.add(i)
     return whole, leans
 

@@ -657,13 +657,11 @@ def article_readability_section(data: Path, report: dict[str, Any], n: int = 3,
     where a quotation's paragraphs are not marked again): CNN/DM 100, 300 BBC articles
     (seed 5) and the scrapinghub pages' bodies (13 languages, each read in its detected
     language)."""
-    import json as _json
-
     from storydesk.extract.language import detect_language
 
     bbc = read_jsonl(data / "summaries" / "bbc.jsonl")
     random.Random(5).shuffle(bbc)
-    gt = _json.loads((data / "extraction" / "scrapinghub" / "ground-truth.json").read_text())
+    gt = json.loads((data / "extraction" / "scrapinghub" / "ground-truth.json").read_text())
     pages = [v["articleBody"] for _, v in sorted(gt.items()) if v["articleBody"].strip()]
     sets = {"cnndm100": [(r["text"], "en") for r in read_jsonl(data / "summaries" /
                                                                "cnndm100.jsonl")],

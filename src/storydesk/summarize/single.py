@@ -100,9 +100,13 @@ def chrome_anywhere(sentence: str) -> bool:
     return CHROME_ANYWHERE.search(sentence) is not None
 
 
+# News agencies whose name in brackets marks a dateline ("LONDON (Reuters) -", "Berlin
+# (dpa) -", "(MENAFN - Gulf Times)"), read in any case.
+_AGENCY = (r"(?i:cnn|reuters|ap|afp|upi|bloomberg|ians|pti|xinhua|tass|ria novosti|menafn"
+           r"|kuna|sda|ansa|efe|yonhap|bss|dpa)")
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.'\- ]{1,40},?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2},?\s*)?)?"
-    r"[(\[]\s*(?:cnn|reuters|ap|afp|upi|bloomberg|ians|pti|xinhua|tass|ria novosti)[^)\]]{0,40}"
+    r"[(\[]\s*" + _AGENCY + r"[^)\]]{0,40}"
     r"[)\]]\s*(?:--|—|–|-|:|_)?\s*"
     r"|^\s*-lrb-\s*cnn\s*-rrb-\s*(?:--\s*)?"
     r"|^\s*[A-Z][A-Z.'\- ]{2,30}\s*(?:(?:--|—|–)\s+|_\s+(?=(?-i:[A-Z])))",
@@ -194,22 +198,23 @@ def _glued_title(sentence: str) -> bool:
 # A headline glued to the lead's dateline: a place in capitals after it, with a region
 # (and a date) or an outlet in brackets, then a dash ("Golden Globes will serve
 # plant-based meal at awards ceremony LOS ANGELES (AP) — The Golden Globes ...").
+# What a glued headline is: 10 to 200 characters with no final punctuation (a dot only
+# after a capital: "U.S.").
+_HEADLINE = r"(?:[^.!?]|(?<=[A-Z])\.){10,200}?"
 _GLUED_DATELINE = re.compile(
-    r"(?:[^.!?]|(?<=[A-Z])\.){10,200}?\s[A-Z][A-Z.'’]+(?:\s[A-Z][A-Z.'’]+)*"
+    _HEADLINE + r"\s[A-Z][A-Z.'’]+(?:\s[A-Z][A-Z.'’]+)*"
     r"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)*(?:,\s[A-Z][a-z]{2,8}\.?\s\d{1,2}"
     r"(?:,\s\d{4})?)?(?:\s*\([^()]{2,40}\))?|\s*\([^()]{2,40}\))\s*(?:--|—|–|-)\s*(?=[A-Z])"
     # ... or to the lead by a video player's button ("... on gambling CLOSE Gov. Kay Ivey")
-    r"|(?:[^.!?]|(?<=[A-Z])\.){10,200}?\sCLOSE\s+(?=[A-Z])")
+    r"|" + _HEADLINE + r"\sCLOSE\s+(?=[A-Z])")
 
 
 # ... or before an agency in brackets ("Penguins rout Senators but lose Guentzel to injury
 # (MENAFN - Gulf Times) Evgeni Malkin scored ...", "... in virus fight Berlin (AFP) - German
 # leaders ..."), or any outlet in brackets followed by a dash; the headline has at least
 # two words in lower case (a dateline such as "BRUSSELS, Belgium (AP) -" is no headline).
-_AGENCIES = (r"(?:AP|AFP|CNN|Reuters|REUTERS|Bloomberg|UPI|Xinhua|IANS|PTI|[Dd]pa|DPA|MENAFN"
-             r"|KUNA|SDA|ANSA|EFE|Yonhap|TASS|BSS)")
 _GLUED_OUTLET = re.compile(
-    r"((?:[^.!?]|(?<=[A-Z])\.){10,200}?)\s\((?:" + _AGENCIES +
+    r"(" + _HEADLINE + r")\s\((?:" + _AGENCY +
     r"(?:\s*[-/]\s*[^()]{1,40})?\)\s*(?:(?:--|—|–|-)\s*)?"
     r"|[A-Z][A-Za-z-]{1,10}(?:\s*[-/]\s*[^()]{1,40})?\)\s*(?:--|—|–|-)\s*)(?=[A-Z])")
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][\w'’-]*")

@@ -314,3 +314,35 @@ def test_openings_widen_when_the_outlets_open_on_a_hook() -> None:
     narrow = Repeats(texts, params=RedundancyParams(event_lead=1))
     narrow.set_openings(leads)
     assert not narrow.retells(6, [5])
+
+
+def test_an_article_copying_another_adds_no_support() -> None:
+    """Outlets carrying one wire story are one source of its words: an article whose
+    sentences are another's word for word (case, spacing and punctuation aside) gives its
+    concepts no weight, so three copies of one article do not outvote what two
+    independent outlets agree on; an article sharing one sentence is no copy."""
+    from storydesk.summarize.coverage import concept_weights
+
+    copy = ("Ivo Marsk, the Dawn party leader, was detained in Tarvo on Monday.\n"
+            "His lawyer Hanna Lis called the charges absurd and politically motivated.")
+    other = ("Police detained the opposition leader Ivo Marsk in Tarvo.\n"
+             "The Justice Ministry accused the leader of embezzling charity money.")
+    other2 = ("Ivo Marsk was detained by police in Tarvo.\n"
+              "The Justice Ministry accused the opposition leader of embezzling charity money.")
+    texts = [copy, copy.upper().replace(",", " ,"), copy, other, other2]
+    sents = [(a, i, i, t) for a, text in enumerate(texts)
+             for i, t in enumerate(split_sentences(text))]
+    params = CoverageParams(min_df=2)
+    units = build_units(sents, params)
+    weights = concept_weights(units, len(texts), params)
+    assert "charg absurd" not in weights  # one source, however many copies
+    assert weights["justic ministri"] >= 2 and weights["ivo marsk"] >= 3
+    # with copies counted (copy_share 0), each is an outlet
+    counted = CoverageParams(min_df=2, copy_share=0.0)
+    assert "charg absurd" in concept_weights(build_units(sents, counted), len(texts), counted)
+    # one sentence in common is no copy: both articles count
+    shared = [copy, other.split("\n")[0] + "\n" + copy.split("\n")[1]]
+    sents = [(a, i, i, t) for a, text in enumerate(shared)
+             for i, t in enumerate(split_sentences(text))]
+    assert "charg absurd" in concept_weights(build_units(sents, params), 2, params)
+

@@ -257,6 +257,10 @@ class CoverageParams:
     # A concept is a bigram used by at least this many articles (by n - 1 in a story of
     # n <= min_df articles, and at least 2).
     min_df: int = 3
+    # An article of which at least this share of sentences are another's, word for word
+    # (one wire story carried by several outlets), adds nothing to how many use a concept
+    # (coverage.copied_articles; 0: every article counts).
+    copy_share: float = 0.8
     position_bonus: float = 1.0  # added weight per article using a concept in its lead
     lead_sentences: int = 3  # an article's lead: its first eligible sentences
     prior_weight: float = 0.01  # tie-breaker per unit: 1 / (1 + rank) of its first sentence

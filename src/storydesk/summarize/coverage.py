@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storydesk.dedup import text_fingerprint
 from storydesk.settings import CoverageParams
 from storydesk.text import stem, stopwords, word_count, words
 
@@ -64,6 +65,8 @@ class Unit:
     rank: int  # eligible rank of the first sentence in its article
     words: int
     concepts: frozenset[str]
+    # the concepts it lends weight to: none when its article copies an earlier one
+    support: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -120,6 +123,12 @@ def build_units(
             concepts[(a, i)] = concepts_of(by_key[(a, i)][1], lang_of(a))
         return concepts[(a, i)]
 
+    copies = copied_articles(sentences, params.copy_share)
+
+    def support(a: int, *idx: int) -> frozenset[str]:
+        return frozenset() if a in copies else \
+            frozenset().union(*(concepts_at(a, i) for i in idx))
+
     units: list[Unit] = []
     for a, i, r, t in sentences:
         key, before = (a, i), (a, i - 1)
@@ -128,7 +137,7 @@ def build_units(
         if not params.quotes and _HAS_QUOTE.search(t):
             continue
         if alone[key]:
-            units.append(Unit(a, (i,), (t,), r, size[key], concepts_at(a, i)))
+            units.append(Unit(a, (i,), (t,), r, size[key], concepts_at(a, i), support(a, i)))
             continue
         # it leans on the sentence before it: the two together, where that one reads on
         # its own, is whole, and is not where the quotation's speaker would be
@@ -136,7 +145,8 @@ def build_units(
                 or not whole[before] or key in runs_on:
             continue
         units.append(Unit(a, (i - 1, i), (by_key[before][1], t), by_key[before][0],
-                          size[key] + size[before], concepts_at(*before) | concepts_at(a, i)))
+                          size[key] + size[before], concepts_at(*before) | concepts_at(a, i),
+                          support(a, i - 1, i)))
     return units
 
 
@@ -155,6 +165,21 @@ def _inside_quotation(sentences: Sequence[tuple[int, int, int, str]]) -> set[tup
     return out
 
 
+def copied_articles(sentences: Sequence[tuple[int, int, int, str]], share: float) -> set[int]:
+    """The articles that copy an earlier one: at least ``share`` of their eligible
+    sentences ``(article, index, rank, text)`` are found word for word (case, spacing and
+    punctuation aside: :func:`storydesk.dedup.text_fingerprint`) in one article before
+    them. Outlets carrying one wire story are one source of its words (0: none)."""
+    if share <= 0:
+        return set()
+    prints: dict[int, set[str]] = {}
+    for a, _, _, t in sentences:
+        prints.setdefault(a, set()).add(text_fingerprint(t))
+    order = list(prints)
+    return {b for n, b in enumerate(order)
+            if any(len(prints[b] & prints[a]) >= share * len(prints[b]) for a in order[:n])}
+
+
 def concept_weights(
     units: Sequence[Unit], n_articles: int, params: CoverageParams
 ) -> dict[str, float]:
@@ -162,9 +187,9 @@ def concept_weights(
     per_article: dict[int, set[str]] = {}
     lead: dict[int, set[str]] = {}
     for u in units:
-        per_article.setdefault(u.article, set()).update(u.concepts)
+        per_article.setdefault(u.article, set()).update(u.support)
         if u.rank < params.lead_sentences:
-            lead.setdefault(u.article, set()).update(u.concepts)
+            lead.setdefault(u.article, set()).update(u.support)
     df: Counter[str] = Counter()
     for cs in per_article.values():
         df.update(cs)

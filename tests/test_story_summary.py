@@ -567,6 +567,16 @@ def test_a_pronoun_after_a_phrase_of_place_or_time_leans_back() -> None:
     assert opening_pronoun("After Ana Lind resigned, she left Karsk.") is None
 
 
+def test_a_pronoun_subject_of_an_opening_clause_leans_back() -> None:
+    for s in ("When he turned he saw the fire on the pier.",
+              "As they stepped off the Karsk ferry, one after the other, they looked sad.",
+              "Although her term ends in May, the mayor opened the pier."):
+        assert opening_pronoun(s) in ("he", "they", "her") and needs_predecessor(s), s
+    # a name after the clause is whom the pronoun stands for
+    assert not needs_predecessor("After she left the clinic, Ana Lind flew to Karsk.")
+    assert not needs_predecessor("When it comes to ferries, Karsk has three.")
+
+
 def test_the_second_person_without_a_speaker_leans_back() -> None:
     assert needs_predecessor("You never see a ferry that fast in Karsk harbour.")
     assert needs_predecessor("The pier is where the harbour makes you feel at home.")

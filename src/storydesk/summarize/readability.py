@@ -170,6 +170,13 @@ _PRONOUN_AFTER_PHRASE = re.compile(
     r"|(?:In|At|On|Near|Outside|Inside|Across|Throughout)(?: [\w'’.-]+){1,8})"
     r", ((?:he|she|his|her)(?=\s))")
 
+# ... or as the subject of an opening clause ("When he turned he saw fire.", "As they
+# stepped outside ..."); not when a name follows the clause, which the pronoun then
+# stands for ("After she left the clinic, Lindsay Lohan checked into ...").
+_PRONOUN_IN_CLAUSE = re.compile(
+    r"\s*(?:When|As|After|Before|Because|Although|Though|While|Since|Once|Until|Unless|If)"
+    r" ((?:he|she|they|his|her|their|him|them)\b)(?![^,]*, [A-Z])")
+
 
 def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     """The pronoun or demonstrative the sentence opens with ("He", "This", "Their", "The
@@ -179,7 +186,8 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     lang = base_language(language)
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=True)
-    for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE):
+    for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE,
+                    _PRONOUN_IN_CLAUSE):
         m = pattern.match(sentence)
         if m:
             return m.group(1).lower()

@@ -108,13 +108,17 @@ HAND_BEFORE = {
 # were read again (duc2004 8 none -> clear: the beating and the charges told twice;
 # duc2004 38 none -> arguable; ecbplus 63 and 66 arguable -> clear: a specification told
 # twice; ecbplus 12, 60, 85 still clear, 79 still arguable; duc2004 19, 40, ecbplus 8
-# still none).
+# still none). Then (2026-12-07, a later stop) with an article that copies another adding
+# no weight to concepts and a pronoun subject of an opening clause leaning back: the 28
+# that changed (19 DUC, 9 ECB+) were read again (duc2004 7 clear -> arguable: Islamic
+# Jihad and Hamas each claiming the bombing; duc2004 2, 37, ecbplus 21, 63, 85 still
+# clear; ecbplus 73 still arguable; the other 21 still none).
 HAND_NOW = {
-    "clear": {("duc2004", k) for k in (2, 7, 8, 37)} | {("ecbplus", k) for k in (
+    "clear": {("duc2004", k) for k in (2, 8, 37)} | {("ecbplus", k) for k in (
         2, 10, 11, 12, 14, 16, 17, 18, 19, 20, 21, 24, 26, 28, 30, 31, 34, 35, 36, 40, 41,
         42, 44, 45, 48, 54, 55, 56, 57, 58, 60, 61, 62, 63, 66, 72, 74, 75, 76, 80, 82, 83,
         85)},
-    "arguable": {("duc2004", k) for k in (11, 14, 38)} | {("ecbplus", k) for k in (
+    "arguable": {("duc2004", k) for k in (7, 11, 14, 38)} | {("ecbplus", k) for k in (
         0, 4, 6, 9, 15, 23, 25, 29, 39, 52, 64, 68, 70, 73, 77, 79)},
 }
 

@@ -47,7 +47,9 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 12: quotations over several sentences kept with their speaker; questions left out; one
 #     article opening per event; more openers, fragments and splitter ends
 # 13: an article's summary (and a one-article story's) reads on its own too
-SUMMARIZER_VERSION = "13"
+# 14: an article copying another word for word (one wire story carried twice) adds no
+#     weight to concepts; a pronoun subject of an opening clause leans back
+SUMMARIZER_VERSION = "14"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -577,6 +577,30 @@ def test_a_pronoun_subject_of_an_opening_clause_leans_back() -> None:
     assert not needs_predecessor("When it comes to ferries, Karsk has three.")
 
 
+def test_neither_of_what_was_told_leans_back() -> None:
+    for s in ("Neither claim could be confirmed independently.",
+              "Neither side expects the Karsk pier to reopen soon.",
+              "Neither did the harbour master of Karsk."):
+        assert needs_predecessor(s), s
+    for s in ("Neither Ana Lind nor the mayor would comment.",
+              "Neither the harbour nor the pier was damaged."):
+        assert not needs_predecessor(s), s
+
+
+def test_the_end_of_a_sequence_and_a_list_item_lean_back() -> None:
+    from storydesk.summarize.single import display_text
+
+    for s in ("Finally, the harbour board agreed to ban night fishing.",
+              "Lastly, the ferries were checked.",
+              "_ Finally, the harbour board agreed to ban night fishing.",
+              "_ Also, the pier will close at night."):
+        assert needs_predecessor(s), s
+    # AP's list dash is not shown
+    assert display_text("_ Ferries would dock at the new pier.") == \
+        "Ferries would dock at the new pier."
+    assert display_text("Karsk_harbour reopened.") == "Karsk_harbour reopened."
+
+
 def test_the_second_person_without_a_speaker_leans_back() -> None:
     assert needs_predecessor("You never see a ferry that fast in Karsk harbour.")
     assert needs_predecessor("The pier is where the harbour makes you feel at home.")

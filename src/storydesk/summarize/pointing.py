@@ -15,12 +15,12 @@ PRONOUNS = frozenset(
     "he she it they him her his hers its their theirs them we us our this these those "
     "that such".split()
 )
-# Openers that answer the previous sentence. "That" / "This" + noun are demonstratives
-# and are in PRONOUNS.
+# Openers that answer the previous sentence, or end a sequence told before it ("Finally,
+# the players agreed ..."). "That" / "This" + noun are demonstratives and are in PRONOUNS.
 CONNECTIVES = frozenset(
     "but however also and so yet still meanwhile nevertheless nonetheless moreover "
     "furthermore besides instead otherwise then thus hence therefore likewise similarly "
-    "indeed again".split()
+    "indeed again finally lastly".split()
 )
 
 class PointingBack(NamedTuple):

@@ -69,8 +69,8 @@ _DEMONSTRATIVES = frozenset("this that these those".split())
 _TIME_WORDS = frozenset(
     "morning afternoon evening night week weekend month year season summer winter spring"
     " autumn fall".split()) | frozenset(WEEKDAYS) | frozenset(MONTHS)
-_SECOND_WORD = re.compile(r"^\W*[A-Za-z]+\s+([A-Za-z]+)")
-_FIRST_WORD = re.compile(r"^\W*([A-Za-z]+(?:['’][a-z]+)?)")
+_SECOND_WORD = re.compile(r"^[\W_]*[A-Za-z]+\s+([A-Za-z]+)")
+_FIRST_WORD = re.compile(r"^[\W_]*([A-Za-z]+(?:['’][a-z]+)?)")
 # A quotation: `` and '' as in PTB-tokenised text, „German“ (or ”), »German«,
 # «guillemets», curly and straight double quotes.
 _QUOTED = re.compile(
@@ -145,13 +145,16 @@ def opens_with_quote(sentence: str) -> bool:
 _GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
                            r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
 # ... one of them ("One lived near the camp", "Among them is ...", "Two of them ..."), or
-# the others ("Other e-mails call for ...", "Others kicked out the windows").
+# the others ("Other e-mails call for ...", "Others kicked out the windows"), or neither.
 _ONE_OF_THEM = re.compile(
     r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
     r"remained|suffered|became)\b|(?<=Another)(?= [a-z]+ed\b))|Among them\b"
     r"|All (?:of )?(?:this|that|these|those)\b|(?:Of|(?:Many|Some|Most|All|"
     r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
-    r"|Other(?= [a-z][\w-]*s\b)|Others\b)")
+    r"|Other(?= [a-z][\w-]*s\b)|Others\b"
+    # ... or neither of them ("Neither side is predicting progress", "Neither claim could
+    # be confirmed", "Neither did ..."; not "Neither Exxon or Mobil would comment")
+    r"|Neither\b(?!(?: \S+){1,4} n?or\b))")
 # ... a definite description that only names what a sentence before said ("The exception
 # was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
 # after it ("The reason for the delay ...", "The result of the vote ...").

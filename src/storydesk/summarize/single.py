@@ -126,11 +126,17 @@ _DATELINE_CAPS = re.compile(
 _SPACED_CLOSE = re.compile(r"([.!?…])\s+([\"”])$")
 
 
+# The dash before an item of a list in AP and NYT copy ("_ Teams would get a right of
+# first refusal ...").
+_LIST_DASH = re.compile(r"^_\s+(?=\S)")
+
+
 def display_text(sentence: str) -> str:
-    """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -"),
+    """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -")
+    or list dash ("_ "),
     decimals a tokenizer broke written whole ("$27. 5 million": :func:`mend_numbers`), a
     closing quotation mark a tokenizer set apart put back ("marriages. \"")."""
-    sentence = mend_numbers(sentence)
+    sentence = _LIST_DASH.sub("", mend_numbers(sentence), count=1)
     out = _DATELINE.sub("", sentence, count=1)
     if out == sentence:
         out = _DATELINE_CAPS.sub("", sentence, count=1)

@@ -340,6 +340,12 @@ def test_an_article_copying_another_adds_no_support() -> None:
     # with copies counted (copy_share 0), each is an outlet
     counted = CoverageParams(min_df=2, copy_share=0.0)
     assert "charg absurd" in concept_weights(build_units(sents, counted), len(texts), counted)
+    # a copy is not one of the story's articles either: three sources, so two agreeing
+    # is enough (the floor of a story of n <= min_df articles is n - 1)
+    four = [(a, i, i, t) for a, text in enumerate([copy, copy, other, other2])
+            for i, t in enumerate(split_sentences(text))]
+    assert "justic ministri" in concept_weights(build_units(four, CoverageParams()), 4,
+                                                CoverageParams())
     # one sentence in common is no copy: both articles count
     shared = [copy, other.split("\n")[0] + "\n" + copy.split("\n")[1]]
     sents = [(a, i, i, t) for a, text in enumerate(shared)

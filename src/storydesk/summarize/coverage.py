@@ -65,8 +65,8 @@ class Unit:
     rank: int  # eligible rank of the first sentence in its article
     words: int
     concepts: frozenset[str]
-    # the concepts it lends weight to: none when its article copies an earlier one
-    support: frozenset[str] = frozenset()
+    # its article copies an earlier one (copied_articles): it lends its concepts no weight
+    copy: bool = False
 
     @property
     def text(self) -> str:
@@ -125,10 +125,6 @@ def build_units(
 
     copies = copied_articles(sentences, params.copy_share)
 
-    def support(a: int, *idx: int) -> frozenset[str]:
-        return frozenset() if a in copies else \
-            frozenset().union(*(concepts_at(a, i) for i in idx))
-
     units: list[Unit] = []
     for a, i, r, t in sentences:
         key, before = (a, i), (a, i - 1)
@@ -137,7 +133,7 @@ def build_units(
         if not params.quotes and _HAS_QUOTE.search(t):
             continue
         if alone[key]:
-            units.append(Unit(a, (i,), (t,), r, size[key], concepts_at(a, i), support(a, i)))
+            units.append(Unit(a, (i,), (t,), r, size[key], concepts_at(a, i), a in copies))
             continue
         # it leans on the sentence before it: the two together, where that one reads on
         # its own, is whole, and is not where the quotation's speaker would be
@@ -146,7 +142,7 @@ def build_units(
             continue
         units.append(Unit(a, (i - 1, i), (by_key[before][1], t), by_key[before][0],
                           size[key] + size[before], concepts_at(*before) | concepts_at(a, i),
-                          support(a, i - 1, i)))
+                          a in copies))
     return units
 
 
@@ -183,20 +179,25 @@ def copied_articles(sentences: Sequence[tuple[int, int, int, str]], share: float
 def concept_weights(
     units: Sequence[Unit], n_articles: int, params: CoverageParams
 ) -> dict[str, float]:
-    """Concept -> weight: articles using it, plus the lead bonus (see the module doc)."""
+    """Concept -> weight: articles using it, plus the lead bonus (see the module doc); an
+    article that copies another counts for neither, nor among the ``n_articles``."""
     per_article: dict[int, set[str]] = {}
     lead: dict[int, set[str]] = {}
+    copies: set[int] = set()
     for u in units:
-        per_article.setdefault(u.article, set()).update(u.support)
+        if u.copy:
+            copies.add(u.article)
+            continue
+        per_article.setdefault(u.article, set()).update(u.concepts)
         if u.rank < params.lead_sentences:
-            lead.setdefault(u.article, set()).update(u.support)
+            lead.setdefault(u.article, set()).update(u.concepts)
     df: Counter[str] = Counter()
     for cs in per_article.values():
         df.update(cs)
     ldf: Counter[str] = Counter()
     for cs in lead.values():
         ldf.update(cs)
-    floor = min(params.min_df, max(2, n_articles - 1))
+    floor = min(params.min_df, max(2, n_articles - len(copies) - 1))
     return {c: d + params.position_bonus * ldf[c] for c, d in df.items() if d >= floor}
 
 

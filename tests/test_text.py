@@ -267,3 +267,9 @@ def test_a_title_at_the_end_of_a_line_goes_on_with_the_name() -> None:
     # a street at the end of a line is no title
     assert split_sentences("The shop is on Harbour St.\nThe owner left.") == [
         "The shop is on Harbour St.", "The owner left."]
+
+
+def test_military_and_church_titles_stay_with_their_names() -> None:
+    assert split_sentences("The tribunal cleared Cmndr. Ivo Marr of the Karsk Army. "
+                           "Msgr. Ana Lind spoke.") == [
+        "The tribunal cleared Cmndr. Ivo Marr of the Karsk Army.", "Msgr. Ana Lind spoke."]

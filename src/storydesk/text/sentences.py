@@ -57,7 +57,8 @@ class Span:
 # Titles written before a name: never the end of a sentence.
 TITLES = frozenset(
     "mr mrs ms messrs mme dr prof gen col lt sgt capt cmdr adm maj brig cpl pvt rep sen gov"
-    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq const cst"
+    " pres supt insp det rev fr sr jr st mt ft hon atty gen lieut esq const cst cmndr comdr"
+    " cdr msgr spc pfc"
     " reps sens drs profs gens govs".split()  # plurals: "the names of Reps. Robert Livingston"
 )
 # Titles only ever written before a name: one ending a line goes on with the next line

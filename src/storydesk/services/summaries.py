@@ -48,7 +48,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     article opening per event; more openers, fragments and splitter ends
 # 13: an article's summary (and a one-article story's) reads on its own too
 # 14: an article copying another word for word (one wire story carried twice) adds no
-#     weight to concepts; a pronoun subject of an opening clause leans back
+#     weight to concepts; a pronoun subject of an opening clause, "Neither ...", "Finally,"
+#     lean back; Cmndr. and Msgr. are titles
 SUMMARIZER_VERSION = "14"
 
 

@@ -133,9 +133,9 @@ _LIST_DASH = re.compile(r"^_\s+(?=\S)")
 
 def display_text(sentence: str) -> str:
     """A sentence as shown in a summary: without a leading dateline ("LONDON (Reuters) -")
-    or list dash ("_ "),
-    decimals a tokenizer broke written whole ("$27. 5 million": :func:`mend_numbers`), a
-    closing quotation mark a tokenizer set apart put back ("marriages. \"")."""
+    or list dash ("_ "), decimals a tokenizer broke written whole ("$27. 5 million":
+    :func:`mend_numbers`), a closing quotation mark a tokenizer set apart put back
+    ("marriages. \"")."""
     sentence = _LIST_DASH.sub("", mend_numbers(sentence), count=1)
     out = _DATELINE.sub("", sentence, count=1)
     if out == sentence:

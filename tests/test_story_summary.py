@@ -81,6 +81,9 @@ def test_rules_on_single_sentences() -> None:
     assert opening_pronoun("Other residents were moved to the school.") == "other"
     assert opening_pronoun("Others waited at the harbour.") == "others"
     assert opening_pronoun("Other than the dam, nothing was damaged.") is None
+    assert opening_pronoun("Seven others on board were taken to a hospital.") == "seven others"
+    assert opening_pronoun("The others escaped.") == "the others"
+    assert opening_pronoun("Seven people on board were taken to a hospital.") is None
     assert quote_without_speaker('"Nobody should go back before Thursday."')
     assert not quote_without_speaker('"Nobody should go back," the mayor said.')
     assert not quote_without_speaker('The mayor told reporters: "Nobody should go back."')

@@ -145,13 +145,16 @@ def opens_with_quote(sentence: str) -> bool:
 _GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
                            r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
 # ... one of them ("One lived near the camp", "Among them is ...", "Two of them ..."), or
-# the others ("Other e-mails call for ...", "Others kicked out the windows"), or neither.
+# the others ("Other e-mails call for ...", "Others kicked out the windows", "Seven others
+# on board were taken to a hospital"), or neither.
 _ONE_OF_THEM = re.compile(
     r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
     r"remained|suffered|became)\b|(?<=Another)(?= [a-z]+ed\b))|Among them\b"
     r"|All (?:of )?(?:this|that|these|those)\b|(?:Of|(?:Many|Some|Most|All|"
     r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
     r"|Other(?= [a-z][\w-]*s\b)|Others\b"
+    r"|(?:The|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Several|Many|Some"
+    r"|Most|Few|Dozens|Hundreds|Thousands|\d[\d,]*) (?:of the )?others\b"
     # ... or neither of them ("Neither side is predicting progress", "Neither claim could
     # be confirmed", "Neither did ..."; not "Neither Exxon or Mobil would comment")
     r"|Neither\b(?!(?: \S+){1,4} n?or\b))")

@@ -113,14 +113,17 @@ HAND_BEFORE = {
 # that changed (19 DUC, 9 ECB+) were read again (duc2004 7 clear -> arguable: Islamic
 # Jihad and Hamas each claiming the bombing; duc2004 2, 37, ecbplus 21, 63, 85 still
 # clear; ecbplus 73 still arguable; the other 21 still none); then with Cmndr. a title:
-# duc2004 33, still none.
+# duc2004 33, still none. Then with "Seven others ..." and a noun that only stands for a
+# step told before ("The decision came ...") leaning back: the 9 that changed were read
+# again (ecbplus 59 none -> arguable: Capaldi's casting told in two sentences; duc2004 7
+# still arguable; the other 7 still none).
 HAND_NOW = {
     "clear": {("duc2004", k) for k in (2, 8, 37)} | {("ecbplus", k) for k in (
         2, 10, 11, 12, 14, 16, 17, 18, 19, 20, 21, 24, 26, 28, 30, 31, 34, 35, 36, 40, 41,
         42, 44, 45, 48, 54, 55, 56, 57, 58, 60, 61, 62, 63, 66, 72, 74, 75, 76, 80, 82, 83,
         85)},
     "arguable": {("duc2004", k) for k in (7, 11, 14, 38)} | {("ecbplus", k) for k in (
-        0, 4, 6, 9, 15, 23, 25, 29, 39, 52, 64, 68, 70, 73, 77, 79)},
+        0, 4, 6, 9, 15, 23, 25, 29, 39, 52, 59, 64, 68, 70, 73, 77, 79)},
 }
 
 

@@ -590,6 +590,18 @@ def test_neither_of_what_was_told_leans_back() -> None:
         assert not needs_predecessor(s), s
 
 
+def test_a_noun_that_only_stands_for_a_step_told_before_leans_back() -> None:
+    for s in ("The decision came less than three hours after the pier collapsed.",
+              "The procedure is part of the Karsk harbour agreement.",
+              "The deal, which makes Ana Lind harbour master, ended the dispute.",
+              "The attack took place on Tuesday near the Karsk pier."):
+        assert needs_predecessor(s), s
+    for s in ("The decision to close the Karsk pier angered fishermen.",
+              "The attack on the Karsk pier killed two guards.",
+              "The ruling party of Karsk won the vote."):
+        assert not needs_predecessor(s), s
+
+
 def test_the_end_of_a_sequence_and_a_list_item_lean_back() -> None:
     from storydesk.summarize.single import display_text
 

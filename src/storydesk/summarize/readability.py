@@ -166,7 +166,17 @@ _LABEL_BACK = re.compile(
     r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)"
     # "The former" standing for someone, not describing him ("The former minister ...")
     r"|The former(?=,|\s+(?:is|was|has|had|said|says|will|would|did|does|became|remains"
-    r"|remained)\b))")
+    r"|remained)\b)"
+    # ... or a step, a document or an event told before, named by a noun that only stands
+    # for it ("The decision came less than three hours after ...", "The procedure is part
+    # of the Wye River agreement", "The declaration addresses ...", "The move followed
+    # ..."); not with what it names after it ("The decision to close the pier ...")
+    r"|The (?:decision|move|request|declaration|procedure|plan|proposal|announcement"
+    r"|statement|measure|step|agreement|deal|accord|letter|order|verdict|offer|warning"
+    r"|appeal|visit|remarks|comments|purchase|acquisition|merger|transaction|bill|vote"
+    r"|resolution|settlement|attack|bombing|killing|shooting|incident)\b"
+    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in|by|on|with|at|over|against|and"
+    r"|or)\b))")
 # "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
 # his works have been translated ..."; not "After Smith resigned, he ...").
 _PRONOUN_AFTER_PHRASE = re.compile(

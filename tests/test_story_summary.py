@@ -580,36 +580,39 @@ def test_a_pronoun_subject_of_an_opening_clause_leans_back() -> None:
     assert not needs_predecessor("When it comes to ferries, Karsk has three.")
 
 
-def test_neither_of_what_was_told_leans_back() -> None:
-    for s in ("Neither claim could be confirmed independently.",
-              "Neither side expects the Karsk pier to reopen soon.",
-              "Neither did the harbour master of Karsk."):
+def _lean(leaning: tuple[str, ...], alone: tuple[str, ...] = ()) -> None:
+    """Each of ``leaning`` needs the sentence before it; none of ``alone`` does."""
+    for s in leaning:
         assert needs_predecessor(s), s
-    for s in ("Neither Ana Lind nor the mayor would comment.",
-              "Neither the harbour nor the pier was damaged."):
+    for s in alone:
         assert not needs_predecessor(s), s
+
+
+def test_neither_of_what_was_told_leans_back() -> None:
+    _lean(("Neither claim could be confirmed independently.",
+           "Neither side expects the Karsk pier to reopen soon.",
+           "Neither did the harbour master of Karsk."),
+          ("Neither Ana Lind nor the mayor would comment.",
+           "Neither the harbour nor the pier was damaged."))
 
 
 def test_a_noun_that_only_stands_for_a_step_told_before_leans_back() -> None:
-    for s in ("The decision came less than three hours after the pier collapsed.",
-              "The procedure is part of the Karsk harbour agreement.",
-              "The deal, which makes Ana Lind harbour master, ended the dispute.",
-              "The attack took place on Tuesday near the Karsk pier."):
-        assert needs_predecessor(s), s
-    for s in ("The decision to close the Karsk pier angered fishermen.",
-              "The attack on the Karsk pier killed two guards.",
-              "The ruling party of Karsk won the vote."):
-        assert not needs_predecessor(s), s
+    _lean(("The decision came less than three hours after the pier collapsed.",
+           "The procedure is part of the Karsk harbour agreement.",
+           "The deal, which makes Ana Lind harbour master, ended the dispute.",
+           "The attack took place on Tuesday near the Karsk pier."),
+          ("The decision to close the Karsk pier angered fishermen.",
+           "The attack on the Karsk pier killed two guards.",
+           "The ruling party of Karsk won the vote."))
 
 
 def test_the_end_of_a_sequence_and_a_list_item_lean_back() -> None:
     from storydesk.summarize.single import display_text
 
-    for s in ("Finally, the harbour board agreed to ban night fishing.",
-              "Lastly, the ferries were checked.",
-              "_ Finally, the harbour board agreed to ban night fishing.",
-              "_ Also, the pier will close at night."):
-        assert needs_predecessor(s), s
+    _lean(("Finally, the harbour board agreed to ban night fishing.",
+           "Lastly, the ferries were checked.",
+           "_ Finally, the harbour board agreed to ban night fishing.",
+           "_ Also, the pier will close at night."))
     # AP's list dash is not shown
     assert display_text("_ Ferries would dock at the new pier.") == \
         "Ferries would dock at the new pier."

@@ -352,3 +352,49 @@ def test_an_article_copying_another_adds_no_support() -> None:
              for i, t in enumerate(split_sentences(text))]
     assert "charg absurd" in concept_weights(build_units(sents, params), 2, params)
 
+
+
+def test_the_lazy_greedy_chooses_what_testing_every_unit_would() -> None:
+    """coverage._fill keeps units in a heap under their last gain; a plain greedy that
+    tests every unit at every step (the first of equals winning) chooses the same, over
+    the fictional stories at several budgets."""
+    from storydesk.summarize import coverage as cov
+
+    def plain(units, pool, weights, sim, max_words, max_sentences, params, chosen):
+        chosen, out = list(chosen), set()
+        while True:
+            covered = set().union(*(units[k].concepts for k in chosen))
+            used = sum(units[k].words for k in chosen)
+            best, best_gain = -1, 0.0
+            for k in pool:
+                u = units[k]
+                if k in out or k in chosen:
+                    continue
+                if used + u.words > max_words or any(
+                        cov._conflict(units, sim, k, j, params, judge=False) for j in chosen) \
+                        or sim.covered(k, chosen) or sim.retells(k, chosen):
+                    out.add(k)
+                    continue
+                g = (sum(weights.get(c, 0.0) for c in u.concepts - covered)
+                     + params.prior_weight * cov._prior(u)) / u.words**params.length_exponent
+                if g > best_gain:
+                    best, best_gain = k, g
+            if best < 0:
+                return chosen
+            if chosen and sim.judged_repeat(best, chosen):
+                out.add(best)
+                continue
+            chosen.append(best)
+
+    params = CoverageParams()
+    for texts in ([F1, F2, F3], ODUM, [F1, F2, F3, *ODUM]):
+        sents = [(a, i, i, t) for a, text in enumerate(texts)
+                 for i, t in enumerate(split_sentences(text))]
+        units = build_units(sents, params)
+        rows = sum(len(u.indices) for u in units)
+        sim = cov._Similarity(np.eye(rows), units, params.redundancy)
+        weights = cov.concept_weights(units, len(texts), params)
+        pool = list(range(len(units)))
+        for words in (15, 30, 60, 120, 400):
+            assert cov._fill(units, pool, weights, sim, words, None, params, []) == \
+                plain(units, pool, weights, sim, words, None, params, [])

@@ -35,6 +35,7 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
 from __future__ import annotations
 
 import functools
+import heapq
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -442,48 +443,59 @@ def _fill(
     max_words: int, max_sentences: int | None, params: CoverageParams, chosen: list[int],
 ) -> list[int]:
     """Greedy budgeted coverage from ``chosen``: the unit of ``pool`` adding the most
-    uncovered concept weight per word, while one fits and repeats nothing taken."""
+    uncovered concept weight per word (the first in ``pool`` of equals), while one fits
+    and repeats nothing taken.
+
+    Lazily evaluated (Minoux's accelerated greedy): a unit's gain only falls as the
+    chosen units cover more, so units wait in a heap under the gain they last had, and
+    only the top one is tested and its gain made current; it is taken when that still
+    tops the heap. This chooses what testing every unit at every step would."""
     chosen = list(chosen)
     covered: set[str] = set().union(*(units[k].concepts for k in chosen))
     used = sum(units[k].words for k in chosen)
     sents = sum(len(units[k].indices) for k in chosen)
-    repeated: set[int] = set()  # units the fact judge deems a repeat of a chosen one
+
+    def gain(k: int) -> float:
+        u = units[k]
+        g = sum(weights.get(c, 0.0) for c in u.concepts - covered)
+        return (g + params.prior_weight * _prior(u)) / u.words**params.length_exponent
+
     # A unit out once stays out (the budget only shrinks, the chosen units only grow:
     # a conflict, a covered sentence or a retelling stays one), and a unit is tested for
     # a conflict only against the units chosen since it was last looked at.
-    out: set[int] = set()
     seen: dict[int, int] = {}
-    while True:
-        best, best_gain = -1, 0.0
-        for k in pool:
-            if k in out or k in chosen or k in repeated:
-                continue
-            u = units[k]
-            if used + u.words > max_words or (
-                    max_sentences is not None and sents + len(u.indices) > max_sentences):
-                out.add(k)
-                continue
-            if any(_conflict(units, sim, k, j, params, judge=False)
-                   for j in chosen[seen.get(k, 0):]):
-                out.add(k)
-                continue
-            seen[k] = len(chosen)
-            if sim.covered(k, chosen) or sim.retells(k, chosen):
-                out.add(k)
-                continue
-            gain = sum(weights.get(c, 0.0) for c in u.concepts - covered)
-            gain = (gain + params.prior_weight * _prior(u)) / u.words**params.length_exponent
-            if gain > best_gain:
-                best, best_gain = k, gain
-        if best < 0:
-            return chosen
-        if chosen and sim.judged_repeat(best, chosen):  # the judge only for the best
-            repeated.add(best)
+
+    def fits(k: int) -> bool:
+        u = units[k]
+        if used + u.words > max_words or (
+                max_sentences is not None and sents + len(u.indices) > max_sentences):
+            return False
+        if any(_conflict(units, sim, k, j, params, judge=False)
+               for j in chosen[seen.get(k, 0):]):
+            return False
+        seen[k] = len(chosen)
+        return not (sim.covered(k, chosen) or sim.retells(k, chosen))
+
+    taken = set(chosen)
+    heap = [(-gain(k), place, k) for place, k in enumerate(pool) if k not in taken]
+    heapq.heapify(heap)
+    while heap:
+        _, place, k = heapq.heappop(heap)
+        if not fits(k):
             continue
-        chosen.append(best)
-        covered |= units[best].concepts
-        used += units[best].words
-        sents += len(units[best].indices)
+        g = gain(k)
+        if heap and (-g, place) > heap[0][:2]:
+            heapq.heappush(heap, (-g, place, k))  # another may gain more now
+            continue
+        if g <= 0:
+            return chosen
+        if chosen and sim.judged_repeat(k, chosen):  # the judge only for the best
+            continue
+        chosen.append(k)
+        covered |= units[k].concepts
+        used += units[k].words
+        sents += len(units[k].indices)
+    return chosen
 
 
 def _one_opening(

@@ -20,10 +20,11 @@ After Gillick & Favre (2009, ICSI's DUC/TAC summariser), with no model and no tr
    TF-IDF cosine is above ``max_redundancy``, or that state one fact by the repeat test
    of :mod:`.redundancy` (one sentence contained in the other, or in the taken ones
    together, with no number or name of its own; or, with a fact judge given, partly
-   contained and judged one fact) are never both taken. The greedy cover asks the judge
-   only about the unit it is about to take, and also skips a unit that tells a taken
-   one's event again in other words (the story's event words, read off the articles'
-   openings: :meth:`.redundancy.Repeats.retells`; not in the integer program).
+   contained and judged one fact) are never both taken. The greedy cover (evaluated
+   lazily: :func:`_fill`) asks the judge only about the unit it is about to take, and
+   also skips a unit that tells a taken one's event again in other words (the story's
+   event words, read off the articles' openings: :meth:`.redundancy.Repeats.retells`;
+   not in the integer program).
 4. **Order.** What happened first: of the chosen units that open their article, one that
    says when (a weekday, a month, "yesterday", "this morning" ...), closest to the story's
    TF-IDF centroid; then what the outlets add, in the articles'

@@ -17,6 +17,22 @@ def test_person_names_are_the_taggers_people() -> None:
     assert person_names("Jose Morales fue asesinado en su casa.", "es") == {}
 
 
+def test_a_name_written_in_full_once_counts_when_its_first_word_is_no_english_word(
+        monkeypatch) -> None:
+    """An unlisted first name written once ("Zdravko Mucic" in a DUC report) still gives
+    the surname its full name, unless the first word is one the article writes in lower
+    case, a stop word or an English word's form ("Both ...", "Describing ...") (the
+    tagger's mentions given, as it tagged them in DUC and ECB+ reports)."""
+    import storydesk.extract.entity_models as em
+
+    for first, kept in (("Tavrek", True), ("Both", False), ("Describing", False),
+                        ("Tall", False)):
+        found = [(f"{first} Olund", "person"), ("Olund", "person")]
+        monkeypatch.setattr(em, "mentions", lambda text, model, found=found: found)
+        body = f"{first} Olund spoke. Olund left. A tall man waited."
+        assert ("Olund" in person_names(body)) is kept, first
+
+
 def test_first_bare_mention_written_in_full_within_budget() -> None:
     names = {"Morales": "Jose Morales"}
     texts = ["A jail officer was shot on Monday.", "Morales was shot outside his home.",

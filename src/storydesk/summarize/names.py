@@ -9,13 +9,14 @@ mention is written in full ("Jose Escalante was shot ...") while the word budget
 
 "Names in full": the English entity tagger (``crf-en``) tags the run a person; its words
 are capitalised or initials, two to four; it opens on a first name of the tagger's
-gazetteer or the article writes it twice ("Committee Democrats", a tagger's error, is
-neither); the article gives the surname no other full name, and tags it alone as a
-person at least once and at least half as often as anything else ("Royal Canadian",
-with no "Canadian" alone as a person, is not a name); the summary's articles give it one
-full name. The tagger runs only on an article whose summary sentence uses alone a name
-the article also ends a longer name with. Names outside English are left as they are
-(:func:`.readability.english_rules`).
+gazetteer, the article writes it twice, or its first word is one the article never writes
+in lower case, no stop word and of no English word's form ("Committee Democrats", a
+tagger's error, is none of these); the article gives the surname no other full name, and
+tags it alone as a person at least once and at least half as often as anything else
+("Royal Canadian", with no "Canadian" alone as a person, is not a name); the summary's
+articles give it one full name. The tagger runs only on an article whose summary sentence
+uses alone a name the article also ends a longer name with. Names outside English are
+left as they are (:func:`.readability.english_rules`).
 
 The module also holds what a name written in full and a name used alone are
 (:func:`full_names`, :func:`bare_names`), which the summary's order reads too
@@ -113,6 +114,10 @@ _NAME_BEFORE = re.compile(
     r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al)|[A-Za-z][\"”’'])\s+$")
 
 
+# Endings of English words rather than first names ("Describing", "Reportedly").
+_WORD_FORM = re.compile(r"(?:ing|ed|ly|tion|ment|ness)$")
+
+
 def person_names(text: str, language: str | None = None) -> dict[str, str]:
     """Surname -> the full name an article's ``text`` gives a person (see the module
     doc); empty outside English."""
@@ -132,13 +137,24 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
                 all(_NAME_PART.fullmatch(w) for w in parts):
             found.setdefault(surname, Counter())[" ".join([*parts[:-1], surname])] += 1
     out = {}
+    lower: set[str] | None = None
     for surname, forms in found.items():
         [(full, n)] = forms.items() if len(forms) == 1 else [("", 0)]
+        if not full or alone[surname] < 1 or 2 * alone[surname] < other[surname]:
+            continue
         # used alone as a person, at least half as often as anything else; a listed
-        # first name, or a name the tagger found twice ("Committee Democrats" is neither)
-        if full and alone[surname] >= 1 and 2 * alone[surname] >= other[surname] and \
-                (n >= 2 or first_name(full.split()[0])):
-            out[surname] = full
+        # first name, a name the tagger found twice, or a first word the article never
+        # writes in lower case and that has no English word's form ("Zdravko Mucic";
+        # "Committee Democrats", "Both Ranariddh", "Describing Yida" are none of these)
+        first = full.split()[0]
+        if n < 2 and not first_name(first):
+            if lower is None:
+                lower = {w for w in re.findall(r"\b[a-z][\w'’-]*", text)}
+            word = first.lower()
+            if word in lower or word in stopwords("en") or len(word.rstrip(".")) < 2 \
+                    or _WORD_FORM.search(word):
+                continue
+        out[surname] = full
     return out
 
 

@@ -609,10 +609,11 @@ def test_a_noun_that_only_stands_for_a_step_told_before_leans_back() -> None:
 def test_the_end_of_a_sequence_and_a_list_item_lean_back() -> None:
     from storydesk.summarize.single import display_text
 
+    # an AP list item is read as a summary shows it, without its dash (display_text)
     _lean(("Finally, the harbour board agreed to ban night fishing.",
            "Lastly, the ferries were checked.",
-           "_ Finally, the harbour board agreed to ban night fishing.",
-           "_ Also, the pier will close at night."))
+           display_text("_ Finally, the harbour board agreed to ban night fishing."),
+           display_text("_ Also, the pier will close at night.")))
     # AP's list dash is not shown
     assert display_text("_ Ferries would dock at the new pier.") == \
         "Ferries would dock at the new pier."

@@ -69,8 +69,8 @@ _DEMONSTRATIVES = frozenset("this that these those".split())
 _TIME_WORDS = frozenset(
     "morning afternoon evening night week weekend month year season summer winter spring"
     " autumn fall".split()) | frozenset(WEEKDAYS) | frozenset(MONTHS)
-_SECOND_WORD = re.compile(r"^[\W_]*[A-Za-z]+\s+([A-Za-z]+)")
-_FIRST_WORD = re.compile(r"^[\W_]*([A-Za-z]+(?:['’][a-z]+)?)")
+_SECOND_WORD = re.compile(r"^\W*[A-Za-z]+\s+([A-Za-z]+)")
+_FIRST_WORD = re.compile(r"^\W*([A-Za-z]+(?:['’][a-z]+)?)")
 # A quotation: `` and '' as in PTB-tokenised text, „German“ (or ”), »German«,
 # «guillemets», curly and straight double quotes.
 _QUOTED = re.compile(

@@ -214,6 +214,7 @@ def select_units(
     judge: FactJudge | None = None,
     languages: Sequence[str | None] | None = None,
     context: Sequence[tuple[str, str | None]] | None = None,
+    weights: dict[str, float] | None = None,
 ) -> list[int]:
     """Indices of the chosen units, in the order shown (see the module doc). ``vectors``:
     unit-length TF-IDF rows of the units' sentences, unit after unit, for the redundancy
@@ -222,8 +223,10 @@ def select_units(
     ``judge``: the fact judge, asked about pairs the containment filter passes
     (:mod:`.redundancy`); ``languages``: each article's language (None: English);
     ``context``: the story's sentences (text, language), the IDF of the repeat test
-    (default: the units' sentences)."""
-    weights = concept_weights(units, n_articles, params)
+    (default: the units' sentences); ``weights``: :func:`concept_weights` of the units,
+    when the caller has them."""
+    if weights is None:
+        weights = concept_weights(units, n_articles, params)
     if not weights:  # too few articles agree on anything: unigram-free fallback, by prior
         weights = {c: 1.0 for u in units for c in u.concepts}
     fits = [k for k, u in enumerate(units)

@@ -316,11 +316,11 @@ def summarize_story(
     time_rank = [0] * len(arts)
     for r, k in enumerate(by_time):
         time_rank[k] = r
+    weights = concept_weights(units, len(arts), cp)
     chosen = select_units(units, len(arts), vecs, budget, max_sentences, cp, time_rank, judge,
                           [a.language for a in arts],
                           [(sp.text, a.language) for a, spans in zip(arts, split, strict=True)
-                           for sp in spans])
-    weights = concept_weights(units, len(arts), cp)
+                           for sp in spans], weights)
     shown = [
         (arts[units[k].article].id, i, t,
          sum(weights.get(c, 0.0) for c in units[k].concepts))

@@ -258,18 +258,20 @@ def test_a_spaced_am_or_pm_before_a_day_or_a_time_zone_ends_no_sentence() -> Non
         "The mayor left about 3 p. m.", "Deputies stayed."]
 
 
-def test_a_title_at_the_end_of_a_line_goes_on_with_the_name() -> None:
-    assert split_sentences("It was a shock,” Karsk police Const.\nIvo Marr told reporters.\n"
-                           "He left.") == [
-        "It was a shock,” Karsk police Const. Ivo Marr told reporters.", "He left."]
-    assert split_sentences("Karsk police Const. Ivo Marr spoke. He left.") == [
-        "Karsk police Const. Ivo Marr spoke.", "He left."]
-    # a street at the end of a line is no title
-    assert split_sentences("The shop is on Harbour St.\nThe owner left.") == [
-        "The shop is on Harbour St.", "The owner left."]
+# (text, its sentences): a title keeps its name, at the end of a line too; a street does
+# not go on with the next line.
+TITLE_CASES = [
+    ("It was a shock,” Karsk police Const.\nIvo Marr told reporters.\nHe left.",
+     ["It was a shock,” Karsk police Const. Ivo Marr told reporters.", "He left."]),
+    ("Karsk police Const. Ivo Marr spoke. He left.",
+     ["Karsk police Const. Ivo Marr spoke.", "He left."]),
+    ("The shop is on Harbour St.\nThe owner left.",
+     ["The shop is on Harbour St.", "The owner left."]),
+    ("The tribunal cleared Cmndr. Ivo Marr of the Karsk Army. Msgr. Ana Lind spoke.",
+     ["The tribunal cleared Cmndr. Ivo Marr of the Karsk Army.", "Msgr. Ana Lind spoke."]),
+]
 
 
-def test_military_and_church_titles_stay_with_their_names() -> None:
-    assert split_sentences("The tribunal cleared Cmndr. Ivo Marr of the Karsk Army. "
-                           "Msgr. Ana Lind spoke.") == [
-        "The tribunal cleared Cmndr. Ivo Marr of the Karsk Army.", "Msgr. Ana Lind spoke."]
+@pytest.mark.parametrize(("text", "sentences"), TITLE_CASES)
+def test_a_title_stays_with_its_name(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text) == sentences

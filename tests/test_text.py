@@ -269,6 +269,14 @@ TITLE_CASES = [
      ["The shop is on Harbour St.", "The owner left."]),
     ("The tribunal cleared Cmndr. Ivo Marr of the Karsk Army. Msgr. Ana Lind spoke.",
      ["The tribunal cleared Cmndr. Ivo Marr of the Karsk Army.", "Msgr. Ana Lind spoke."]),
+    # a title word the text writes as part of a name ends a sentence there, and only there
+    ("Talks went on with Premier Oda Sen. The envoy left. Oda Sen said no. Sen. Ivo Marr spoke.",
+     ["Talks went on with Premier Oda Sen.", "The envoy left.", "Oda Sen said no.",
+      "Sen. Ivo Marr spoke."]),
+    ("Talks went on with Premier Oda Sen. The envoy left.",
+     ["Talks went on with Premier Oda Sen. The envoy left."]),
+    ("Republican Sen. Ivo Marr spoke. Republican leaders agreed.",
+     ["Republican Sen. Ivo Marr spoke.", "Republican leaders agreed."]),
 ]
 
 

@@ -7,7 +7,10 @@ candidate ends (``.``, ``!``, ``?``, ellipses, the Arabic ``؟`` and ``۔``, the
 * the CJK full stops and marks ``。！？`` always end a sentence, with or without a space
   after them (Chinese and Japanese write none);
 
-* titles before a name (``Mr.``, ``Dr.``, ``Gen.``, ``St.``, ``Reps.``) never end a sentence;
+* titles before a name (``Mr.``, ``Dr.``, ``Gen.``, ``St.``, ``Reps.``) never end a sentence,
+  unless the text writes the word as part of a name, after the same capitalised word and
+  with no dot ("Prime Minister Hun Sen. The opposition ..." where it also writes "Hun Sen
+  said");
 * months and ``No.`` do not end one before a number (``Jan. 5``, ``No. 10``);
 * an initial (``J. R. R. Tolkien``) or a dotted acronym (``U.S.``, ``a.m.``) ends one only
   before a word that usually starts a sentence (``The``, ``He``, ``But`` ...); a spaced
@@ -170,9 +173,33 @@ def _word_before(line: str, start: int) -> str:
     return line[i:end]
 
 
-def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
+class _NamePairs:
+    """Title words a text writes as part of a name: "Hun Sen said" makes "Hun Sen." an
+    end there. Read off the whole text once, when a title after a capitalised word first
+    comes up."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pairs: frozenset[str] | None = None
+
+    def has(self, prev: str, title: str) -> bool:
+        if self.pairs is None:
+            self.pairs = frozenset(
+                f"{m[1]} {m[2]}" for m in _TITLE_AS_NAME.finditer(self.text))
+        return f"{prev} {title}" in self.pairs
+
+
+# A capitalised word and a title word written capitalised with no dot after it.
+_TITLE_WORDS = "|".join(sorted((t.capitalize() for t in TITLES), key=len, reverse=True))
+_TITLE_AS_NAME = re.compile(rf"(?<![\w'’-])([A-Z][\w'’-]*) ({_TITLE_WORDS})(?![\w.])")
+_PREV_NAME = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*) $")
+
+
+def _is_end(line: str, start: int, end: int, caseless: bool,
+            names: _NamePairs | None = None) -> int | None:
     """Where the candidate line[start:end] (terminator plus closers) ends a sentence:
-    an offset in ``line``, or None when it is no end."""
+    an offset in ``line``, or None when it is no end; ``names``: the text's title words
+    written as part of a name."""
     term = line[start:end]
     if term[0] in CJK_TERMINATORS or _NON_SPACE.search(line, end) is None:
         return end
@@ -218,7 +245,11 @@ def _is_end(line: str, start: int, end: int, caseless: bool) -> int | None:
         if key in ALWAYS:
             return None
         if key in TITLES and (first.isupper() or first.isdigit()):
-            return None
+            at = start - len(before)
+            prev = _PREV_NAME.search(line, max(0, at - _WINDOW), at)
+            if names is None or prev is None or not names.has(prev[1], before):
+                return None
+            return end
         if key in BEFORE_NUMBER and first.isdigit():
             return None
         if key in FINAL_OK:
@@ -291,11 +322,12 @@ def split_sentence_spans(text: str, lang: str | None = None) -> list[Span]:
         return []
     caseless = is_caseless(text, lang)
     spans: list[Span] = []
+    names = _NamePairs(text)
     for bs, be in _lines(text):
         line = text[bs:be]
         cur = 0
         for m in _CAND.finditer(line):
-            cut = _is_end(line, m.start(), m.end(), caseless)
+            cut = _is_end(line, m.start(), m.end(), caseless, names)
             if cut is not None and cut > cur:
                 _add(spans, text, bs + cur, bs + cut)
                 cur = cut

@@ -180,7 +180,8 @@ _LABEL_BACK = re.compile(
 # "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
 # his works have been translated ..."; not "After Smith resigned, he ...").
 _PRONOUN_AFTER_PHRASE = re.compile(
-    r"\s*(?:[A-Z][a-z]*(?: [a-z0-9][\w'’-]*){0,7}"
+    # (a tokenizer's spaced hyphen counts as a word: "After a quarter - century of ...")
+    r"\s*(?:[A-Z][a-z]*(?: (?:[a-z0-9][\w'’-]*|-)){0,7}"
     # ... or a phrase of place or time, whatever it names ("In Atlanta's posh Buckhead
     # neighborhood, he shot ...", "In February, he also became ...")
     r"|(?:In|At|On|Near|Outside|Inside|Across|Throughout)(?: [\w'’.-]+){1,8})"

@@ -33,6 +33,35 @@ def test_a_name_written_in_full_once_counts_when_its_first_word_is_no_english_wo
         assert ("Olund" in person_names(body)) is kept, first
 
 
+def test_a_listed_first_name_counts_where_the_tagger_reads_the_surname_as_a_company(
+        monkeypatch) -> None:
+    """The tagger reads rare surnames alone as companies ("Ford", "Brandau" in ECB+
+    reports): a full name opening on a listed first name still counts, unless the surname
+    opens a longer name too ("Ford Motor Co."); a full name tagged a place counts with a
+    listed first name ("Juan Antonio Samaranch"); a generation ("III") is no surname."""
+    import storydesk.extract.entity_models as em
+
+    def names(body: str, found: list[tuple[str, str]]) -> dict[str, str]:
+        monkeypatch.setattr(em, "mentions", lambda text, model: found)
+        return person_names(body)
+
+    assert names("Phil Ford scored. Ford left.",
+                 [("Phil Ford", "person"), ("Ford", "organisation")]) == {"Ford": "Phil Ford"}
+    assert names("Phil Ford scored. Ford Motor Co. paid.",
+                 [("Phil Ford", "person"), ("Ford", "organisation")]) == {}
+    assert names("Tavrek Ford scored. Ford left.",  # no listed first name
+                 [("Tavrek Ford", "person"), ("Ford", "organisation")]) == {}
+    assert names("Juan Antonio Olund spoke. Olund left.",
+                 [("Juan Antonio Olund", "place"), ("Olund", "person")]) == \
+        {"Olund": "Juan Antonio Olund"}
+    assert names("Tavrek Olund spoke. Olund left.",
+                 [("Tavrek Olund", "place"), ("Olund", "person")]) == {}
+    # the son and his mother: two full names, so neither
+    assert names("Anthony Olund III fled. Michele Olund wept. Olund was caught.",
+                 [("Anthony Olund III", "person"), ("Michele Olund", "person"),
+                  ("Olund", "organisation")]) == {}
+
+
 def test_first_bare_mention_written_in_full_within_budget() -> None:
     names = {"Morales": "Jose Morales"}
     texts = ["A jail officer was shot on Monday.", "Morales was shot outside his home.",
@@ -46,6 +75,11 @@ def test_first_bare_mention_written_in_full_within_budget() -> None:
         ["Jose Morales spoke.", "Morales left."]
     assert write_names_in_full(["It was the Morales family home."], [names]) == \
         ["It was the Morales family home."]
+    # before "administration" or "era" it names a time or a body, not the person
+    assert write_names_in_full(["A Morales administration rule fell."], [names]) == \
+        ["A Morales administration rule fell."]
+    assert write_names_in_full(["Morales's campaign ended."], [names]) == \
+        ["Jose Morales's campaign ended."]
     # after a quoted nickname, the surname ends a name written in full
     nick = 'Fans cheered for Jose "Snacks" Morales on Monday.'
     assert write_names_in_full([nick], [names]) == [nick]

@@ -11,12 +11,18 @@ mention is written in full ("Jose Escalante was shot ...") while the word budget
 are capitalised or initials, two to four; it opens on a first name of the tagger's
 gazetteer, the article writes it twice, or its first word is one the article never writes
 in lower case, no stop word and of no English word's form ("Committee Democrats", a
-tagger's error, is none of these); the article gives the surname no other full name, and
-tags it alone as a person at least once and at least half as often as anything else
-("Royal Canadian", with no "Canadian" alone as a person, is not a name); the summary's
-articles give it one full name. The tagger runs only on an article whose summary sentence
-uses alone a name the article also ends a longer name with. Names outside English are
-left as they are (:func:`.readability.english_rules`).
+tagger's error, is none of these); the article gives the surname no other full name
+(a generation such as "III" is no part of it), and tags it alone as a person at least
+once and at least half as often as anything else ("Royal Canadian", with no "Canadian"
+alone as a person, is not a name), or the name opens on a listed first name and the
+surname begins no longer name ("Phil Ford" counts where the tagger reads "Ford" alone as
+a company, not beside "Ford Motor Co."); a name tagged a place or a company counts only
+with a listed first name and the surname alone tagged a person ("Juan Antonio
+Samaranch"); the summary's articles give it one full name. A surname before
+"administration", "era" and the like is left as it is ("a Bush administration rule").
+The tagger runs only on an article whose summary sentence uses alone a name the article
+also ends a longer name with. Names outside English are left as they are
+(:func:`.readability.english_rules`).
 
 The module also holds what a name written in full and a name used alone are
 (:func:`full_names`, :func:`bare_names`), which the summary's order reads too
@@ -114,6 +120,15 @@ _NAME_BEFORE = re.compile(
     r"(?:\b[Tt]he|\b[A-Z]{2,}|\b(?:van|von|de|da|di|del|der|le|la|bin|al)|[A-Za-z][\"”’'])\s+$")
 
 
+# What follows a surname in a full name ("Anthony LaCalamita III", "Hank Williams Jr.").
+_SUFFIXES = frozenset("Jr Sr II III IV".split())
+
+# After a surname used alone: it names a time or a body, not the person ("a Bush
+# administration regulation", "the Nixon era").
+_NAME_AS_LABEL = re.compile(
+    r"\s+(?:administration|administrations|era|years|presidency|government|cabinet"
+    r"|campaign|camp|White House)\b")
+
 # Endings of English words rather than first names ("Describing", "Reportedly").
 _WORD_FORM = re.compile(r"(?:ing|ed|ly|tion|ment|ness)$")
 
@@ -125,29 +140,45 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
         return {}
     from storydesk.extract.entity_models import first_name, mentions
 
-    found: dict[str, Counter[str]] = {}
+    found: dict[str, Counter[str]] = {}  # full names tagged a person
+    untyped: dict[str, Counter[str]] = {}  # ... tagged something else
     alone: Counter[str] = Counter()  # the surname alone, tagged a person
     other: Counter[str] = Counter()  # ... tagged a place or an organisation
     for name, kind in mentions(text, "crf-en"):
         parts = name.split()
+        if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES:
+            parts.pop()  # "Anthony LaCalamita III" is Anthony LaCalamita
         surname = last_name(parts[-1])
         if len(parts) == 1:
             (alone if kind == "person" else other)[surname] += 1
-        elif kind == "person" and len(parts) <= _MAX_WORDS and \
-                all(_NAME_PART.fullmatch(w) for w in parts):
-            found.setdefault(surname, Counter())[" ".join([*parts[:-1], surname])] += 1
+        elif len(parts) <= _MAX_WORDS and all(_NAME_PART.fullmatch(w) for w in parts):
+            (found if kind == "person" else untyped).setdefault(surname, Counter())[
+                " ".join([*parts[:-1], surname])] += 1
     out = {}
     lower: set[str] | None = None
-    for surname, forms in found.items():
+    for surname in found.keys() | untyped.keys():
+        forms = found.get(surname) or untyped[surname]
         [(full, n)] = forms.items() if len(forms) == 1 else [("", 0)]
-        if not full or alone[surname] < 1 or 2 * alone[surname] < other[surname]:
+        if not full:
             continue
-        # used alone as a person, at least half as often as anything else; a listed
-        # first name, a name the tagger found twice, or a first word the article never
-        # writes in lower case and that has no English word's form ("Zdravko Mucic";
-        # "Committee Democrats", "Both Ranariddh", "Describing Yida" are none of these)
         first = full.split()[0]
-        if n < 2 and not first_name(first):
+        listed = first_name(first)
+        # the surname alone tagged a person, at least half as often as anything else
+        # ("Royal Canadian", with no "Canadian" alone as a person, is not a name); or a
+        # full name tagged a person that opens on a listed first name, its surname in no
+        # other run of capitalised words ("Phil Ford", where the tagger reads "Ford"
+        # alone as a company; not beside "Ford Motor Co.")
+        if not (alone[surname] >= 1 and 2 * alone[surname] >= other[surname]) and not (
+                surname in found and listed and _only_as_surname(text, surname)):
+            continue
+        # a full name the tagger reads as a place or a company counts only with a listed
+        # first name ("Juan Antonio Samaranch")
+        if surname not in found and not listed:
+            continue
+        # a listed first name, a name the tagger found twice, or a first word the article
+        # never writes in lower case and that has no English word's form ("Zdravko
+        # Mucic"; "Committee Democrats", "Both Ranariddh", "Describing Yida" are none)
+        if n < 2 and not listed:
             if lower is None:
                 lower = {w for w in re.findall(r"\b[a-z][\w'’-]*", text)}
             word = first.lower()
@@ -158,12 +189,25 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     return out
 
 
+def _only_as_surname(text: str, surname: str) -> bool:
+    """Every run of capitalised words in ``text`` holding ``surname`` ends with it ("Phil
+    Ford", not "Ford Motor Co.")."""
+    for m in NAME_RUN.finditer(text):
+        words = [last_name(w) for w in m.group().split()]
+        if surname in words[:-1]:
+            return False
+    return True
+
+
 def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
     """The first word of ``text`` that is ``surname`` alone (outside a run of names, not
     after "the", "van", a word in capitals or a quoted nickname: "the Clinton
-    administration", "INS Sukanya", 'Damon "Snacks" Harrison')."""
+    administration", "INS Sukanya", 'Damon "Snacks" Harrison'; not before "administration"
+    or "era": "a Bush administration regulation")."""
     return next((m for m in bare_words(text) if last_name(m.group()) == surname
-                 and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()])), None)
+                 and not _NAME_BEFORE.search(text[max(0, m.start() - 8):m.start()])
+                 and not (m.group() == surname and _NAME_AS_LABEL.match(text, m.end()))),
+                None)
 
 
 def needs_full_name(sentence: str, article: str) -> bool:

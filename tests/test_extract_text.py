@@ -308,3 +308,31 @@ def test_find_date_line():
     assert find_date_line("Date: 28 January 2024 Moscow - The long sentence goes on and on.") == (
         "2024-01-28", "Moscow - The long sentence goes on and on.")
     assert find_date_line("Title\nNo date here.") == (None, "Title\nNo date here.")
+
+
+# (sentence, a site's notice?): notices in the languages of the labelled pages, glued to
+# a headline too; news about cookies, personal data or data protection is none
+NOTICES = [
+    ("We use cookies to give you the best experience on our website.", True),
+    ("Karsk Ferry Sinks Cookie Settings You can change your cookie settings at any time.",
+     True),
+    ("Wir verwenden auf unserer Webseite Cookies, um das Angebot zu verbessern.", True),
+    ("Weitere Informationen finden Sie in unserer Datenschutzerklärung.", True),
+    ("Szczegółowy opis przetwarzania danych można znaleźć w polityce prywatności.", True),
+    ("Por favor revise nuestra Política de Privacidad.", True),
+    ("Sitemizi kullanmaya devam ederek çerezleri kullanmamıza izin veriyorsunuz.", True),
+    ("Мы используем файлы cookie, чтобы сайт работал лучше.", True),
+    ("The Karsk bakery makes cookies and crackers for the whole region.", False),
+    ("Spyware on the ferry's computers stole passengers' personal data.", False),
+    ("Seit Beginn der DSGVO wurden in Karsk 22 Geldbußen verhängt.", False),
+    ("The harbour board uses a website to post sailing times.", False),
+]
+
+
+@pytest.mark.parametrize(("sentence", "notice"), NOTICES)
+def test_a_site_notice_about_cookies_or_personal_data(sentence: str, notice: bool) -> None:
+    from storydesk.extract.chrome import is_site_notice, may_hold_notice
+
+    assert is_site_notice(sentence) is notice
+    if notice:
+        assert may_hold_notice(sentence)

@@ -322,3 +322,20 @@ def test_a_headline_glued_to_the_lead_is_not_shown() -> None:
     from storydesk.summarize.single import is_summary_sentence
 
     assert not is_summary_sentence(spans[0].text)
+
+
+def test_a_site_notice_is_never_a_summary_sentence() -> None:
+    """A cookie notice glued to an article (scraped pages) stays out of its summary and
+    out of a story's, in any language the notice rules know."""
+    from storydesk.summarize.single import is_summary_sentence
+
+    notice = "Wir verwenden auf unserer Webseite Cookies, um das Angebot zu verbessern."
+    assert not is_summary_sentence(notice)
+    assert is_summary_sentence(notice, notices=False)  # the article was found to hold none
+    text = ("Die Fähre nach Karsk ist am Montag im Hafen gesunken. " + notice +
+            " Alle zwölf Passagiere wurden gerettet, sagte die Polizei. "
+            "Die Ursache des Unglücks ist noch unklar.")
+    for summ in (summarize_article(text, n_sentences=3, language="de"),
+                 [s.text for s in summarize_story([StoryArticle(1, text, language="de")],
+                                                   n_sentences=3)]):
+        assert summ and not any("Cookies" in s for s in summ), summ

@@ -160,6 +160,69 @@ _KEYWORD = [re.compile(p) for _, p in KEYWORD_LINES]
 _KEYS = re.compile("|".join(re.escape(k) for keys, _ in KEYWORD_LINES for k in keys))
 
 
+# A site's notice about cookies and personal data, read inside any sentence (such
+# notices come glued to a page's headline or body, where no line test sees them), in the
+# languages of the labelled pages (en, de, es, fr, it, pl, ru, tr): what it is about ...
+_NOTICE_TOPIC = re.compile(
+    r"cookie|çerez|ciastecz|\bкуки\b|privacy[ -]?polic|datenschutz|polity\w* prywatno"
+    r"|política de privacidad|politique de confidentialit|informativa (?:sulla )?privacy"
+    r"|gizlilik politika|политик\w* конфиденциальност|personal (?:data|information)"
+    r"|personenbezogen\w* daten|\bdan\w* osobow|datos personales|données personnelles"
+    r"|dati personali|kişisel veri|персональн\w+ данн|\b(?:gdpr|dsgvo|rodo|rgpd|kvkk)\b"
+    r"|datenverarbeitung|przetwarzani\w* (?:twoich )?danych|tratamiento de (?:sus )?datos"
+    r"|traitement de\w* (?:vos )?données|trattamento dei dati")
+# ... and how it speaks to the reader: the site itself, consent, where to read more, an
+# account (news about cookies or personal data does none of these: "Kraft makes Oreo
+# cookies", "spyware steals personal data", "DSGVO-Bußgelder deutlich gestiegen")
+_NOTICE_VOICE = re.compile(
+    r"\b(?:our|this) (?:web ?)?(?:site|page|portal)\b|\byou (?:agree|consent|accept)\b"
+    r"|\byour (?:browser|consent|account|settings)\b|\bwe (?:use|collect|process)\b"
+    r"|\bunsere[rnms]? (?:web ?)?(?:seite|site|website|internetauftritt|angebot|datenschutz)"
+    r"|\b(?:sie stimmen|ihre zustimmung|wir (?:verwenden|setzen|nutzen)|sammeln wir"
+    r"|finden sie|siehe)\b|akzeptier|\bnasz\w* (?:witryn|stron|serwis|polityk)|\bzbieramy\b"
+    r"|\btwoj\w* dan|chcieliby\w* poinformowa|wyra\w* zgod|można znaleźć|znajdziesz"
+    r"|zakładając konto|\bnuestr[oa] (?:sitio|web|página|portal|política)\b|\brecopilamos\b"
+    r"|\bsu (?:información|cuenta)\b|\bacepta|\bpor favor revise\b|\bnotre (?:site|politique)"
+    r"|\bce site\b|\bnous utilisons\b|\bvos données\b|\baccepte|\bnostr[oa] (?:sito"
+    r"|informativa)\b|\bquesto sito\b|\butilizziamo\b|\baccett|\bsitemiz|kullanmaya devam"
+    r"|inceleyebilirsiniz|\bkabul|на нашем сайте|\bэтот сайт|\bмы используем|\bсоглас")
+# ... or cookies with a site, a browser, settings or personalised content ("Für eine
+# aktivierte Nutzung der Webseite werden Cookies benötigt.")
+_COOKIE_VOICE = re.compile(
+    r"web ?site|webseite|\bseite\b|\bsites?\b|browser|przeglądar|navegador|navigateur"
+    r"|tarayıcı|settings|einstellungen|third[- ]party|show you|personali[sz]"
+    r"|personalisierung")
+
+
+# What every match of _NOTICE_TOPIC holds: a sentence with none is not searched.
+_NOTICE_HINTS = (
+    "cooki", "çerez", "ciastecz", "куки", "priva", "prywat", "datenschutz", "confidential",
+    "конфиденц", "personal", "personen", "osobow", "personnel", "kişisel", "персональн",
+    "gdpr", "dsgvo", "rodo", "rgpd", "kvkk", "datenverarbeitung", "przetwarzan",
+    "tratamiento", "traitement", "trattamento", "gizlilik")
+
+
+def may_hold_notice(text: str) -> bool:
+    """Whether ``text`` (an article, or one sentence) holds a word every site notice
+    holds: a cheap test, so that an article without one need not be read sentence by
+    sentence (:func:`is_site_notice`)."""
+    low = text.lower()
+    return any(h in low for h in _NOTICE_HINTS)
+
+
+def is_site_notice(sentence: str) -> bool:
+    """Whether a sentence is a site's notice about cookies or personal data ("Wir
+    verwenden auf unserer Webseite Cookies ...", "Szczegółowy opis procesu
+    przetwarzania danych można znaleźć w polityce prywatności."): it names cookies,
+    a privacy policy or personal data and speaks to the reader as the site does."""
+    if not may_hold_notice(sentence):
+        return False
+    low = sentence.lower()
+    return _NOTICE_TOPIC.search(low) is not None and (
+        _NOTICE_VOICE.search(low) is not None
+        or ("cookie" in low and _COOKIE_VOICE.search(low) is not None))
+
+
 def line_key(line: str) -> str:
     """A line's identity for counting repeats: lower case, digits and punctuation
     collapsed, whitespace collapsed ("Share  on X (12)" -> "share on x 0")."""

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from storydesk.extract.chrome import may_hold_notice
 from storydesk.settings import StoryParams
 from storydesk.text import Span, is_caseless, word_count
 
@@ -148,9 +149,10 @@ def _sentences(
         if not spans:
             continue
         no_case = caseless[ai] if caseless is not None else is_caseless(a.text)
+        notices = may_hold_notice(a.text)
         rank = 0
         for i, s in enumerate(spans):
-            if i != title and is_summary_sentence(s.text, no_case, sp):
+            if i != title and is_summary_sentence(s.text, no_case, sp, notices):
                 sents.append(_Sent(ai, i, rank, s.text, word_count(s.text), a.language))
                 rank += 1
     return sents

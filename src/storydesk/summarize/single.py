@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from storydesk.extract.chrome import is_site_notice, may_hold_notice
 from storydesk.settings import SummaryParams
 from storydesk.text import (
     Span,
@@ -147,10 +148,13 @@ def display_text(sentence: str) -> str:
 
 
 def is_summary_sentence(
-    sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS
+    sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS,
+    notices: bool = True,
 ) -> bool:
     """Whether a sentence can stand in a summary: a whole sentence, not chrome, a
-    caption, a byline or a dateline fragment."""
+    caption, a byline, a dateline fragment or a site's notice about cookies or personal
+    data (``notices``: whether to look for one; False where :func:`may_hold_notice` of
+    the whole article said no)."""
     s = sentence.strip()
     n_words = word_count(s)
     if n_words < params.min_words or n_words > params.max_words:
@@ -161,6 +165,8 @@ def is_summary_sentence(
     if not caseless and first.islower():
         return False  # starts in the middle of a sentence
     if CHROME.match(s.lstrip("([\"'“‘`- ")) or chrome_anywhere(s):
+        return False
+    if notices and is_site_notice(s):
         return False
     letters = sum(map(str.isalpha, s))
     if letters < 0.5 * len(s):
@@ -316,10 +322,11 @@ def _prepare(text: str, params: SummaryParams, title: str | None = None,
              language: str | None = None) -> _Prepared:
     spans, title_idx = article_spans(text)
     caseless = is_caseless(text)
+    notices = may_hold_notice(text)
     eligible = [
         i
         for i, s in enumerate(spans)
-        if i != title_idx and is_summary_sentence(s.text, caseless, params)
+        if i != title_idx and is_summary_sentence(s.text, caseless, params, notices)
     ]
     leans: set[int] = set()
     if params.read_alone:

@@ -638,6 +638,25 @@ def test_another_before_a_verb_and_all_this_lean_back() -> None:
         assert opening_pronoun(s) is None, s
 
 
+def test_an_age_even_and_a_clause_before_a_pronoun_lean_back() -> None:
+    _lean(("On Saturday, the 26-year-old was handed the keys to the Karsk ferry.",
+           "The 55 - year - old is a popular choice, judging by the harbour's chatter.",
+           "Even Mayor Ana Lind conceded that the pier was unsafe.",
+           "Even conservative councillors seemed ready to overlook the cost.",
+           "In recent appearances in court, where he faces charges of fraud, he wore a "
+           "neck brace."),
+          ("The 26-year-old actor Ivo Marr was handed the keys to the Karsk ferry.",
+           "Even before the vote, the pier was closed.", "Even if the pier opens, few will come.",
+           "On Thursday night, when Ana Lind resigned, her colleagues stood to applaud."))
+
+
+def test_the_writers_own_saying_attributes_nothing() -> None:
+    # "As I said ..." is the writer's voice, no quotation's speaker
+    assert first_person_without_speaker("As I said many times in my review, Ivo Marr's "
+                                        "direction was the best of the film.")
+    assert not first_person_without_speaker("I will not resign, Mayor Ana Lind said.")
+
+
 def test_a_story_in_lower_case_is_read_as_caseless() -> None:
     # lower-cased text (as CNN/DM is distributed): no sentence is a fragment for its case
     a = ("the karsk ferry sailed again on monday after a storm closed the harbour for a week . "

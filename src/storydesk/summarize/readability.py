@@ -185,7 +185,18 @@ _PRONOUN_AFTER_PHRASE = re.compile(
     # ... or a phrase of place or time, whatever it names ("In Atlanta's posh Buckhead
     # neighborhood, he shot ...", "In February, he also became ...")
     r"|(?:In|At|On|Near|Outside|Inside|Across|Throughout)(?: [\w'’.-]+){1,8})"
+    # ... a clause about it naming no one ("In recent appearances in court, where he is
+    # facing charges of corruption, he was seen with a black eye")
+    r"(?:, (?:where|when|which|who|whose)(?: (?:[a-z0-9][\w'’-]*|-)){1,20})?"
     r", ((?:he|she|his|her)(?=\s))")
+# "The 26-year-old" standing for someone named before ("On Saturday, the 26-year-old was
+# handed the keys to the Tardis ...", "When the 26-year-old unknown was unveiled ..."),
+# not before a name ("The 26-year-old actor Matt Smith ...").
+_AGE_BACK = re.compile(
+    r"\s*(?:(?:On|In|At|Last|This|Earlier|Later) [\w'’-]+(?: [\w'’-]+)?, "
+    r"|(?:When|As|After|Before|Since|While|Because|Although|Though|If) )?"
+    r"([Tt]he \d+\s*-\s*year\s*-\s*old)(?: [a-z]+)?(?=,|\s+(?:was|is|has|had|said|says"
+    r"|will|would|who|did|does|also|then|now|later|told|added|remains|became|faces|died)\b)")
 
 # ... or as the subject of an opening clause ("When he turned he saw fire.", "As they
 # stepped outside ..."); not when a name follows the clause, which the pronoun then
@@ -204,7 +215,7 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=True)
     for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE,
-                    _PRONOUN_IN_CLAUSE):
+                    _PRONOUN_IN_CLAUSE, _AGE_BACK):
         m = pattern.match(sentence)
         if m:
             return m.group(1).lower()
@@ -227,8 +238,18 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
     w = _first_word(sentence)
     if w in CONNECTIVES:
         return w
-    m = _CONNECTIVE_PHRASE.match(sentence) or _RELATIVE_TIME.match(sentence)
+    m = _CONNECTIVE_PHRASE.match(sentence) or _RELATIVE_TIME.match(sentence) or \
+        _EVEN.match(sentence)
     return m.group(1).lower() if m else None
+
+
+# "Even" before whom or what it singles out of others told before ("Even Speaker Newt
+# Gingrich conceded ...", "Even IBM ... will ultimately feel the pressure"); not before a
+# clause or a time ("Even before the vote, ...", "Even if ...", "Even though ...").
+_EVEN = re.compile(
+    r"\s*(Even)\s+(?!(?:before|after|if|though|as|when|while|where|with|without|in|at|on"
+    r"|for|by|during|under|more|less|now|then|today|so|worse|better|the|a|an|still)\b)"
+    r"(?![a-z]+(?:ly|ing)\b)")
 
 
 # English connectives of several words, before a comma ("As well, Intel has been ...").
@@ -398,10 +419,18 @@ def first_person_without_speaker(sentence: str) -> bool:
     million guys, but I'm so happy ...``, ``We all knew this would happen``, ``You never
     see that in man coverage``) and attributes nothing (no "said", "told" ...): a
     quotation printed without its marks, or the writer speaking or addressing the reader,
-    whom another outlet's summary cannot name. English."""
+    whom another outlet's summary cannot name; the writer's own "As I said ..." attributes
+    nothing. English."""
     outside = _QUOTED.sub(" ", sentence)
     return (_first_person(outside) or bool(_SECOND_PERSON.search(outside))) and \
-        not _ATTRIBUTION.search(outside)
+        not _ATTRIBUTION.search(_OWN_SAYING.sub(" ", outside))
+
+
+# The writer's own saying, which attributes nothing ("As I said many times in my review,
+# ...", "as we reported last week").
+_OWN_SAYING = re.compile(
+    r"\b(?:I|[Ww]e)(?:['’]ve| have| had)?(?: \w+ly)? (?:said|say|wrote|write|told|noted"
+    r"|argued|mentioned|explained|predicted|suggested|warned|reported|stated)\b")
 
 
 def english_rules(language: str | None) -> bool:

@@ -650,6 +650,14 @@ def test_an_age_even_and_a_clause_before_a_pronoun_lean_back() -> None:
            "On Thursday night, when Ana Lind resigned, her colleagues stood to applaud."))
 
 
+def test_speech_put_to_someone_described_before_leans_back() -> None:
+    _lean(("Relief teams were sent to the harbour, the official said.",
+           "Two crew members were rescued, the statement added.",
+           "The broadcast was monitored in Karsk."),
+          ("Relief teams were sent to the harbour, an official said.",
+           "The broadcast of the debate drew two million viewers."))
+
+
 def test_the_writers_own_saying_attributes_nothing() -> None:
     # "As I said ..." is the writer's voice, no quotation's speaker
     assert first_person_without_speaker("As I said many times in my review, Ivo Marr's "

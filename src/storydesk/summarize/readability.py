@@ -174,7 +174,7 @@ _LABEL_BACK = re.compile(
     r"|The (?:decision|move|request|declaration|procedure|plan|proposal|announcement"
     r"|statement|measure|step|agreement|deal|accord|letter|order|verdict|offer|warning"
     r"|appeal|visit|remarks|comments|purchase|acquisition|merger|transaction|bill|vote"
-    r"|resolution|settlement|attack|bombing|killing|shooting|incident)\b"
+    r"|resolution|settlement|attack|bombing|killing|shooting|incident|broadcast)\b"
     r"(?!\s+(?:of|for|to|behind|why|that|from|between|in|by|on|with|at|over|against|and"
     r"|or)\b))")
 # "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
@@ -477,10 +477,13 @@ _CAP_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 # Reported speech put to a pronoun at its end ("... the rescue operations are underway,
-# he said.", "... falls short, she wrote."): the speaker was named before.
+# he said.", "... falls short, she wrote."), or to someone described as named before
+# ("... dispatched to the quake site, the official said.", "the spokeswoman said"; not
+# "an official said"): the speaker was named before.
 _EN_SAID_BY_PRONOUN = re.compile(
-    r",\s*(?:he|she|they)\s+(?:said|says|added|adds|told [\w ]{1,30}|explained|noted|stressed"
-    r"|insisted|wrote|warned|argued)\s*\.[\"”']?$")
+    r",\s*(?:he|she|they|the (?:official|spokesman|spokeswoman|spokesperson|source|officer"
+    r"|aide|diplomat|witness|statement|report))\s+(?:said|says|added|adds|told [\w ]{1,30}"
+    r"|explained|noted|stressed|insisted|wrote|warned|argued)\s*\.[\"”']?$")
 
 
 # A name of two capitalised words among a sentence's first words: the subject the

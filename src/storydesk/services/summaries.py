@@ -50,7 +50,10 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 14: an article copying another word for word (one wire story carried twice) adds no
 #     weight to concepts; a pronoun subject of an opening clause, "Neither ...", "Finally,"
 #     lean back; Cmndr. and Msgr. are titles
-SUMMARIZER_VERSION = "14"
+# 15: a site's cookie or privacy notice is no summary sentence; "Hun Sen." ends a sentence
+#     where the text writes "Hun Sen said"; more surnames written in full; "the
+#     26-year-old", "Even ...", "..., the official said." lean back
+SUMMARIZER_VERSION = "15"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -237,3 +237,22 @@ def test_judge_between_a_mask_judges_only_its_pairs_with_the_same_probabilities(
     assert np.allclose(some[mask], full[mask])
     assert not some[~mask].any()
     assert full[0, 0] > 0.5 and full[1, 1] > 0
+
+
+def test_overlaps_counted_on_sets_equal_the_binary_matrix_ones() -> None:
+    """The pair features count shared items on sets; the binary term matrix's row dot
+    products (what they were read from before) are the oracle."""
+    import random
+
+    import numpy as np
+
+    from storydesk.compare.judge import _binary, _rowdot, _set_overlap
+
+    rng = random.Random(3)
+    bags = [[rng.choice("abcdefghij") for _ in range(rng.randrange(0, 12))] for _ in range(40)]
+    i = np.array([rng.randrange(40) for _ in range(200)])
+    j = np.array([rng.randrange(40) for _ in range(200)])
+    inter, n = _set_overlap(bags, i, j)
+    b = _binary(bags)
+    assert np.array_equal(inter, _rowdot(b, i, j))
+    assert np.array_equal(n, np.asarray(b.sum(axis=1)).ravel().astype(np.float64))

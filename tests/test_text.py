@@ -283,3 +283,18 @@ TITLE_CASES = [
 @pytest.mark.parametrize(("text", "sentences"), TITLE_CASES)
 def test_a_title_stays_with_its_name(text: str, sentences: list[str]) -> None:
     assert split_sentences(text) == sentences
+
+
+def test_content_terms_of_a_sentence_are_kept_and_given_as_a_new_list() -> None:
+    """The terms of a short text are cached; each caller gets its own list, and a long
+    text is read each time."""
+    from storydesk.text import content_terms
+    from storydesk.text.terms import forget_sentence_terms
+
+    forget_sentence_terms()
+    a = content_terms("The harbour of Karsk reopened on Monday.")
+    a.append("x")
+    assert content_terms("The harbour of Karsk reopened on Monday.") == \
+        ["harbour", "karsk", "reopen", "monday"]
+    long = "The harbour of Karsk reopened. " * 60
+    assert content_terms(long) == ["harbour", "karsk", "reopen"] * 60

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from .languages import base_language
 from .stems import stem, stemmer_language, stems
 from .stopwords import stopwords
 from .tokens import words
 
-__all__ = ["content_terms", "index_terms", "split_word"]
+__all__ = ["content_terms", "forget_sentence_terms", "index_terms", "split_word"]
 
 # Languages whose short elided articles and pronouns come before an apostrophe
 # (l'homme, dell'anno, qu'il): the word is what follows it.
@@ -30,9 +32,31 @@ def split_word(low: str, lang: str | None) -> list[str]:
     return out
 
 
+# A sentence's terms are asked for by several stages in turn (the summariser's units,
+# its repeat test, provenance): those of short texts are kept.
+_CACHED_CHARS = 1000
+
+
 def content_terms(text: str, lang: str | None = None) -> list[str]:
     """The stemmed content words of ``text`` in order: lower-cased, stop words of
     ``lang`` left out, stemmed in ``lang`` (English when None)."""
+    if len(text) <= _CACHED_CHARS:
+        return list(_sentence_terms(text, lang))
+    return _content_terms(text, lang)
+
+
+@functools.lru_cache(maxsize=16384)
+def _sentence_terms(text: str, lang: str | None) -> tuple[str, ...]:
+    return tuple(_content_terms(text, lang))
+
+
+def forget_sentence_terms() -> None:
+    """Empty the cache of short texts' terms (a benchmark's run that must not find the
+    terms of the run before it)."""
+    _sentence_terms.cache_clear()
+
+
+def _content_terms(text: str, lang: str | None) -> list[str]:
     stop = stopwords(lang)
     algorithm = stemmer_language(lang)
     out: list[str] = []

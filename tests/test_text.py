@@ -277,6 +277,9 @@ TITLE_CASES = [
      ["Talks went on with Premier Oda Sen. The envoy left."]),
     ("Republican Sen. Ivo Marr spoke. Republican leaders agreed.",
      ["Republican Sen. Ivo Marr spoke.", "Republican leaders agreed."]),
+    # a street is no name: "Harbour St" written without its dot is no end elsewhere
+    ("Harbour St closed early. The Harbour St. Gazette said so.",
+     ["Harbour St closed early.", "The Harbour St. Gazette said so."]),
 ]
 
 

@@ -190,7 +190,9 @@ class _NamePairs:
 
 
 # A capitalised word and a title word written capitalised with no dot after it.
-_TITLE_WORDS = "|".join(sorted((t.capitalize() for t in TITLES), key=len, reverse=True))
+# (not the places' "St", "Mt", "Ft": "Wall St closed" and "the Wall St. Journal")
+_TITLE_WORDS = "|".join(sorted((t.capitalize() for t in TITLES - {"st", "mt", "ft"}),
+                               key=len, reverse=True))
 _TITLE_AS_NAME = re.compile(rf"(?<![\w'’-])([A-Z][\w'’-]*) ({_TITLE_WORDS})(?![\w.])")
 _PREV_NAME = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*) $")
 

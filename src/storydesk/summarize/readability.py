@@ -248,7 +248,7 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
 # clause or a time ("Even before the vote, ...", "Even if ...", "Even though ...").
 _EVEN = re.compile(
     r"\s*(Even)\s+(?!(?:before|after|if|though|as|when|while|where|with|without|in|at|on"
-    r"|for|by|during|under|more|less|now|then|today|so|worse|better|the|a|an|still)\b)"
+    r"|for|by|during|under|more|less|now|then|today|so|worse|better|the|a|an)\b)"
     r"(?![a-z]+(?:ly|ing)\b)")
 
 

@@ -29,7 +29,8 @@ def test_short_load_run_has_no_errors(tmp_path: Path) -> None:
     summary = result.summary()
     assert result.errors == [], result.errors[:5]
     # the load ran: every client came back more than once (a slow 2-core machine served
-    # 32 requests in this run, a faster one well over 40; rates are bench/load.py's)
+    # 32 to 40 requests in this run, the code before this floor too; rates are
+    # bench/load.py's)
     assert summary["requests"] >= 2 * 8, summary
     assert summary["statuses"].get(201, 0) >= 1  # writes went through under load
     assert summary["p99_ms"] is not None

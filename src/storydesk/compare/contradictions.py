@@ -101,13 +101,11 @@ def _not_a_fact(text: str) -> bool:
     """A line that states no fact of the story: a publication or update stamp ("Updated
     10:32 a.m. EST", "December 15th, 2008, 7:35 am", a line that is a date and little
     more), a web address, a site's notice about cookies or personal data."""
-    from storydesk.extract.chrome import is_site_notice
     from storydesk.summarize.single import CHROME, chrome_anywhere
 
     from .details import _mask_dates
 
-    if CHROME.match(text.strip()) or chrome_anywhere(text) or _URL.search(text) \
-            or is_site_notice(text):
+    if CHROME.match(text.strip()) or chrome_anywhere(text) or _URL.search(text):
         return True
     if _STAMP.search(text):
         return True

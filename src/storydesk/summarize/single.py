@@ -92,9 +92,14 @@ _ANYWHERE_HINTS = (
     "media_camera", "image copyright", "image caption", "image credit")
 
 
-def chrome_anywhere(sentence: str) -> bool:
+def chrome_anywhere(sentence: str, notices: bool = True) -> bool:
     """Chrome inside a sentence (:data:`CHROME_ANYWHERE`): a time with its zone, a
-    separator, a button, a photo's credit or caption ..."""
+    separator, a button, a photo's credit or caption ...; or a site's notice about
+    cookies or personal data (:func:`~storydesk.extract.chrome.is_site_notice`;
+    ``notices`` False: not looked for, where :func:`may_hold_notice` of the whole article
+    said no)."""
+    if notices and is_site_notice(sentence):
+        return True
     low = sentence.lower()
     if "CLOSE" not in sentence and not any(h in low for h in _ANYWHERE_HINTS):
         return False
@@ -151,10 +156,9 @@ def is_summary_sentence(
     sentence: str, caseless: bool = False, params: SummaryParams = DEFAULT_PARAMS,
     notices: bool = True,
 ) -> bool:
-    """Whether a sentence can stand in a summary: a whole sentence, not chrome, a
-    caption, a byline, a dateline fragment or a site's notice about cookies or personal
-    data (``notices``: whether to look for one; False where :func:`may_hold_notice` of
-    the whole article said no)."""
+    """Whether a sentence can stand in a summary: a whole sentence, not chrome (a site's
+    notice about cookies or personal data too, unless ``notices`` is False: see
+    :func:`chrome_anywhere`), a caption, a byline or a dateline fragment."""
     s = sentence.strip()
     n_words = word_count(s)
     if n_words < params.min_words or n_words > params.max_words:
@@ -164,9 +168,7 @@ def is_summary_sentence(
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
         return False  # starts in the middle of a sentence
-    if CHROME.match(s.lstrip("([\"'“‘`- ")) or chrome_anywhere(s):
-        return False
-    if notices and is_site_notice(s):
+    if CHROME.match(s.lstrip("([\"'“‘`- ")) or chrome_anywhere(s, notices):
         return False
     letters = sum(map(str.isalpha, s))
     if letters < 0.5 * len(s):

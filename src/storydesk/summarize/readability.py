@@ -80,15 +80,14 @@ _QUOTED = re.compile(
 )
 _HAS_QUOTE = re.compile(r"``|''|[\"“”«»]")
 # Words that attribute speech or writing to a speaker.
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|say|saying|told|tells|tell|asked|asks|added|adds|stated|states"
+_SAYING = (
+    r"(?:said|says|say|saying|told|tells|tell|asked|asks|added|adds|stated|states"
     r"|declared|announced|wrote|writes|according|quoted|quoting|insisted|argued|argues"
     r"|explained|noted|warned|replied|claimed|claims|called|calls|described|describes"
     r"|urged|promised|vowed|admitted|acknowledged|conceded|recalled|remarked|testified"
     r"|reported|reports|commented|continued|predicted|stressed|suggested|contended"
-    r"|concluded|observed|complained|denied|pledged|accus\w*|demand\w*|calling)\b",
-    re.IGNORECASE,
-)
+    r"|concluded|observed|complained|denied|pledged|accus\w*|demand\w*|calling)")
+_ATTRIBUTION = re.compile(rf"\b{_SAYING}\b", re.IGNORECASE)
 # A verb cue, for the fragment check without a tagger: a form of be/have/do, a modal, a
 # common irregular past, or an -ed / -s / -ing form after the first word.
 _VERB_WORDS = frozenset(
@@ -142,6 +141,13 @@ def opens_with_quote(sentence: str) -> bool:
 
 # English openers that count people or things named before ("The two directed and
 # produced American Pie ...", "Both men were charged").
+# A subordinating word opening a clause before the main one ("When ...", "After ...").
+_CLAUSE_OPENER = (r"(?:When|As|After|Before|Because|Although|Though|While|Since|Once|Until"
+                  r"|Unless|If)")
+# What follows a description that stands as a subject for someone told before ("The
+# former was ...", "the 26-year-old said ..."; not "The former minister ...").
+_AS_SUBJECT = (r"(?=,|\s+(?:is|was|has|had|said|says|will|would|who|did|does|also|then|now"
+               r"|later|told|added|became|remains|remained|faces|died)\b)")
 _GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
                            r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
 # ... one of them ("One lived near the camp", "Among them is ...", "Two of them ..."), or
@@ -165,8 +171,7 @@ _LABEL_BACK = re.compile(
     r"\s*[\"“‘'`]*(The (?:exception|answer|reason|result|difference|latter)\b"
     r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)"
     # "The former" standing for someone, not describing him ("The former minister ...")
-    r"|The former(?=,|\s+(?:is|was|has|had|said|says|will|would|did|does|became|remains"
-    r"|remained)\b)"
+    rf"|The former{_AS_SUBJECT}"
     # ... or a step, a document or an event told before, named by a noun that only stands
     # for it ("The decision came less than three hours after ...", "The procedure is part
     # of the Wye River agreement", "The declaration addresses ...", "The move followed
@@ -194,16 +199,14 @@ _PRONOUN_AFTER_PHRASE = re.compile(
 # not before a name ("The 26-year-old actor Matt Smith ...").
 _AGE_BACK = re.compile(
     r"\s*(?:(?:On|In|At|Last|This|Earlier|Later) [\w'’-]+(?: [\w'’-]+)?, "
-    r"|(?:When|As|After|Before|Since|While|Because|Although|Though|If) )?"
-    r"([Tt]he \d+\s*-\s*year\s*-\s*old)(?: [a-z]+)?(?=,|\s+(?:was|is|has|had|said|says"
-    r"|will|would|who|did|does|also|then|now|later|told|added|remains|became|faces|died)\b)")
+    rf"|{_CLAUSE_OPENER} )?"
+    rf"([Tt]he \d+\s*-\s*year\s*-\s*old)(?: [a-z]+)?{_AS_SUBJECT}")
 
 # ... or as the subject of an opening clause ("When he turned he saw fire.", "As they
 # stepped outside ..."); not when a name follows the clause, which the pronoun then
 # stands for ("After she left the clinic, Lindsay Lohan checked into ...").
 _PRONOUN_IN_CLAUSE = re.compile(
-    r"\s*(?:When|As|After|Before|Because|Although|Though|While|Since|Once|Until|Unless|If)"
-    r" ((?:he|she|they|his|her|their|him|them)\b)(?![^,]*, [A-Z])")
+    rf"\s*{_CLAUSE_OPENER} ((?:he|she|they|his|her|their|him|them)\b)(?![^,]*, [A-Z])")
 
 
 def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
@@ -429,8 +432,7 @@ def first_person_without_speaker(sentence: str) -> bool:
 # The writer's own saying, which attributes nothing ("As I said many times in my review,
 # ...", "as we reported last week").
 _OWN_SAYING = re.compile(
-    r"\b(?:I|[Ww]e)(?:['’]ve| have| had)?(?: \w+ly)? (?:said|say|wrote|write|told|noted"
-    r"|argued|mentioned|explained|predicted|suggested|warned|reported|stated)\b")
+    rf"\b(?:I|[Ww]e)(?:['’]ve| have| had)?(?: \w+ly)? (?i:{_SAYING}|mentioned|write)\b")
 
 
 def english_rules(language: str | None) -> bool:

@@ -301,3 +301,27 @@ def test_content_terms_of_a_sentence_are_kept_and_given_as_a_new_list() -> None:
         ["harbour", "karsk", "reopen", "monday"]
     long = "The harbour of Karsk reopened. " * 60
     assert content_terms(long) == ["harbour", "karsk", "reopen"] * 60
+
+
+def test_a_sentence_cache_keeps_short_texts_until_forgotten() -> None:
+    """sentence_cache: one call per short text and language until forget_sentence_terms;
+    a long text is read each time."""
+    from storydesk.text import forget_sentence_terms, sentence_cache
+
+    calls: list[tuple[str, str | None]] = []
+
+    @sentence_cache
+    def read(text: str, lang: str | None) -> int:
+        calls.append((text, lang))
+        return len(text)
+
+    assert read("Karsk reopened.") == read("Karsk reopened.") == 15
+    assert read("Karsk reopened.", "de") == 15
+    assert calls == [("Karsk reopened.", None), ("Karsk reopened.", "de")]
+    long = "x" * 1001
+    read(long)
+    read(long)
+    assert calls.count((long, None)) == 2
+    forget_sentence_terms()
+    read("Karsk reopened.")
+    assert calls.count(("Karsk reopened.", None)) == 2

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from storydesk.text import stems, stopwords, words
+from storydesk.text import sentence_cache, stems, stopwords, words
 
 __all__ = ["FEATURES", "SentenceTokens", "sentence_tokens", "pair_features", "judge_pairs",
            "judge_matrix", "judge_matrices", "judge_between", "load_judge", "evaluate_facts",
@@ -77,10 +77,12 @@ class SentenceTokens:
 CAPITAL = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*")  # a capitalised word
 
 
+@sentence_cache
 def sentence_tokens(text: str, language: str | None = None) -> SentenceTokens:
     """The one place where the judge tokenises and stems: the text layer's words, stop
     words and stems for ``language`` (None: English); the paraphrase lexicon for
-    canonical terms."""
+    canonical terms. Kept for short texts (the summariser asks about one sentence against
+    several in turn)."""
     from vaderSentiment.vaderSentiment import NEGATE
 
     from .details import strip_dateline

@@ -56,9 +56,9 @@ _TENS = {w for w, v in _NUMBERS.items() if 20 <= v <= 90 and v % 10 == 0}
 
 
 @functools.cache
-def lexicon() -> tuple[dict[tuple[str, ...], str], int]:
-    """Stemmed phrase -> meaning ("~name") from ``data/paraphrases.tsv``, and the longest
-    phrase's length in words."""
+def lexicon() -> tuple[dict[tuple[str, ...], str], dict[str, int]]:
+    """Stemmed phrase -> meaning ("~name") from ``data/paraphrases.tsv``, and for each
+    stem that opens a phrase, the longest such phrase's length in words."""
     table: dict[tuple[str, ...], str] = {}
     for line in LEXICON.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -68,7 +68,10 @@ def lexicon() -> tuple[dict[tuple[str, ...], str], int]:
             words = tuple(stem(w, "en") for w in _TOKEN.findall(v.strip().lower()))
             if words:
                 table.setdefault(words, f"~{name.strip()}")
-    return table, max(map(len, table), default=1)
+    longest: dict[str, int] = {}
+    for words in table:
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return table, longest
 
 
 def _number(tok: str) -> str:
@@ -108,7 +111,7 @@ def canonical_terms(text: str, language: str | None = None) -> list[str]:
             out.append(str(v))
             i += 1
             continue
-        for n in range(min(longest, len(toks) - i), 0, -1):
+        for n in range(min(longest.get(stems[i], 0), len(toks) - i), 0, -1):
             meaning = table.get(tuple(stems[i:i + n]))
             if meaning:
                 out.append(meaning)

@@ -87,15 +87,17 @@ def sentence_matrix(
     optionally, ``.language``), IDF over these sentences (dense: a story has at most a few
     thousand sentences and a few thousand distinct words after stop words). ``terms``
     reads a sentence's terms in its language."""
-    bags = [Counter(terms(s.text, getattr(s, "language", None))) for s in sents]
     vocab: dict[str, int] = {}
-    for b in bags:
-        for t in b:
-            vocab.setdefault(t, len(vocab))
+    rows: list[int] = []
+    cols: list[int] = []
+    counts: list[int] = []
+    for r, s in enumerate(sents):
+        for t, c in Counter(terms(s.text, getattr(s, "language", None))).items():
+            rows.append(r)
+            cols.append(vocab.setdefault(t, len(vocab)))
+            counts.append(c)
     x = np.zeros((len(sents), max(1, len(vocab))), dtype=np.float32)
-    for r, b in enumerate(bags):
-        for t, c in b.items():
-            x[r, vocab[t]] = 1.0 + np.log(c)
+    x[rows, cols] = 1.0 + np.log(np.asarray(counts, dtype=np.int64))
     if len(sents):
         df = (x > 0).sum(axis=0)
         x *= np.log((len(sents) + 1) / (df + 0.5)).astype(np.float32)

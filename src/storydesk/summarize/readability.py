@@ -558,11 +558,12 @@ def reads(sentence: str, caseless: bool = False,
           language: str | None = None) -> tuple[bool, bool]:
     """How a summary may use a sentence as shown (without its dateline): whether it is
     whole (no fragment, no question in the summary's own voice) and whether it leans on
-    the sentence before it (:func:`needs_predecessor`; the middle of a quotation is read
-    apart, over the article's sentences: :func:`inside_quotation`). The article summary
-    and the story summary read every sentence through this."""
+    the sentence before it (:func:`needs_predecessor`, read only for a whole sentence:
+    False for another; the middle of a quotation is read apart, over the article's
+    sentences: :func:`inside_quotation`). The article summary and the story summary read
+    every sentence through this."""
     whole = not (fragment_reason(sentence, caseless, language) or asks_question(sentence))
-    return whole, needs_predecessor(sentence, language)
+    return whole, whole and needs_predecessor(sentence, language)
 
 
 # The rest of a sentence cut at a line break: an opening bracket and a comma after it,

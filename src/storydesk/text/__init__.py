@@ -13,7 +13,7 @@ from .normalize import repair_text
 from .sentences import Span, is_caseless, mend_numbers, split_sentence_spans, split_sentences
 from .stems import STEMMED_LANGUAGES, stem, stems
 from .stopwords import stopwords
-from .terms import content_terms, index_terms
+from .terms import content_terms, forget_sentence_terms, index_terms, sentence_cache
 from .tokens import has_cjk, trailing_run, word_count, word_spans, word_starts, words
 from .translit import translit_key
 
@@ -22,11 +22,13 @@ __all__ = [
     "Span",
     "base_language",
     "content_terms",
+    "forget_sentence_terms",
     "has_cjk",
     "index_terms",
     "is_caseless",
     "mend_numbers",
     "repair_text",
+    "sentence_cache",
     "split_sentence_spans",
     "split_sentences",
     "stem",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .languages import base_language
 from .stems import stem, stemmer_language, stems
 from .stopwords import stopwords
 from .tokens import words
 
-__all__ = ["content_terms", "forget_sentence_terms", "index_terms", "split_word"]
+__all__ = ["content_terms", "forget_sentence_terms", "index_terms", "sentence_cache",
+           "split_word"]
 
 # Languages whose short elided articles and pronouns come before an apostrophe
 # (l'homme, dell'anno, qu'il): the word is what follows it.
@@ -33,27 +36,39 @@ def split_word(low: str, lang: str | None) -> list[str]:
 
 
 # A sentence's terms are asked for by several stages in turn (the summariser's units,
-# its repeat test, provenance): those of short texts are kept.
+# its repeat test, provenance, the fact judge's tokens): what is read off a short text is
+# kept (sentence_cache).
 _CACHED_CHARS = 1000
+_CACHES: list[Any] = []
+
+_T = TypeVar("_T")
+
+
+def sentence_cache(fn: Callable[[str, str | None], _T]) -> Callable[[str, str | None], _T]:
+    """``fn(text, lang)`` kept for the last 16,384 texts of at most 1,000 characters (what
+    it returns must not be changed by its callers); :func:`forget_sentence_terms` empties
+    every such cache."""
+    cached = functools.lru_cache(maxsize=16384)(fn)
+    _CACHES.append(cached)
+
+    @functools.wraps(fn)
+    def call(text: str, lang: str | None = None) -> _T:
+        return cached(text, lang) if len(text) <= _CACHED_CHARS else fn(text, lang)
+
+    return call
 
 
 def content_terms(text: str, lang: str | None = None) -> list[str]:
     """The stemmed content words of ``text`` in order: lower-cased, stop words of
     ``lang`` left out, stemmed in ``lang`` (English when None)."""
-    if len(text) <= _CACHED_CHARS:
-        return list(_sentence_terms(text, lang))
-    return _content_terms(text, lang)
-
-
-@functools.lru_cache(maxsize=16384)
-def _sentence_terms(text: str, lang: str | None) -> tuple[str, ...]:
-    return tuple(_content_terms(text, lang))
+    return list(_sentence_terms(text, lang))
 
 
 def forget_sentence_terms() -> None:
-    """Empty the cache of short texts' terms (a benchmark's run that must not find the
-    terms of the run before it)."""
-    _sentence_terms.cache_clear()
+    """Empty the caches of short texts' terms and tokens (:func:`sentence_cache`: a
+    benchmark's run that must not find the terms of the run before it)."""
+    for cached in _CACHES:
+        cached.cache_clear()
 
 
 def _content_terms(text: str, lang: str | None) -> list[str]:
@@ -69,6 +84,11 @@ def _content_terms(text: str, lang: str | None) -> list[str]:
                 continue
             out.append(stem(part, lang) if algorithm else part)
     return out
+
+
+@sentence_cache
+def _sentence_terms(text: str, lang: str | None) -> tuple[str, ...]:
+    return tuple(_content_terms(text, lang))
 
 
 def index_terms(text: str, lang: str | None = None) -> list[str]:

@@ -105,3 +105,27 @@ def test_story_summary_writes_a_surname_its_article_names_in_full() -> None:
     [g] = summarize_story([StoryArticle(1, a), StoryArticle(2, b, language="de")],
                           n_sentences=1)
     assert g.origin == (2, 0) and g.text.startswith("Morales was shot")
+
+
+def test_a_full_name_whose_surname_the_tagger_reads_alone_as_nothing(monkeypatch) -> None:
+    """"Vishwanand Subryan" ... "Subryan is charged ..." in an ECB+ report: the tagger
+    tags the full name a person once and the surname alone as nothing. It counts where the
+    article uses the surname alone and the first word only before it; not where the
+    surname follows "the" ("Congress Democrats" ... "the Democrats"), where the first word
+    stands without it ("Congolese troops"), or where either is tagged as anything else."""
+    import storydesk.extract.entity_models as em
+
+    def names(body: str, found: list[tuple[str, str]]) -> dict[str, str]:
+        monkeypatch.setattr(em, "mentions", lambda text, model: found)
+        return person_names(body)
+
+    assert names("Police arrested Tavrek Olund, 23. Olund is charged with manslaughter.",
+                 [("Tavrek Olund", "person")]) == {"Olund": "Tavrek Olund"}
+    assert names("Tavrek Olund spoke. The Olund left.", [("Tavrek Olund", "person")]) == {}
+    assert names("Tavrek Olund spoke. Tavrek troops left. Olund stayed.",
+                 [("Tavrek Olund", "person")]) == {}
+    assert names("Tavrek Olund spoke. Olund stayed.",
+                 [("Tavrek Olund", "person"), ("Tavrek Olund", "place")]) == {}
+    assert names("Tavrek Olund spoke. Olund stayed.",
+                 [("Tavrek Olund", "person"), ("Olund", "organisation")]) == {}
+    assert names("Tavrek Olund spoke. Nobody else did.", [("Tavrek Olund", "person")]) == {}

@@ -169,7 +169,8 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
         # other run of capitalised words ("Phil Ford", where the tagger reads "Ford"
         # alone as a company; not beside "Ford Motor Co.")
         if not (alone[surname] >= 1 and 2 * alone[surname] >= other[surname]) and not (
-                surname in found and listed and _only_as_surname(text, surname)):
+                surname in found and listed and _only_as_surname(text, surname)) and not (
+                _never_else(text, surname, full, found, untyped, other)):
             continue
         # a full name the tagger reads as a place or a company counts only with a listed
         # first name ("Juan Antonio Samaranch")
@@ -187,6 +188,26 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
                 continue
         out[surname] = full
     return out
+
+
+def _never_else(text: str, surname: str, full: str, found: dict[str, Counter[str]],
+                untyped: dict[str, Counter[str]], other: Counter[str]) -> bool:
+    """A full name the tagger reads only as a person, of which it reads neither word as
+    anything else, is one where the article uses the surname alone and writes the first
+    word only before it ("Vishwanand Subryan" ... "Subryan is charged with ...", where the
+    tagger tags "Subryan" alone as nothing): the article uses the surname alone, never
+    after "the", "a", "this" ...
+    ("Congress Democrats" ... "the Democrats"), never in another run of capitalised
+    words."""
+    if surname not in found or surname in untyped or other[surname]:
+        return False
+    first, second = full.split()[0], full.split()[1]
+    return _only_as_surname(text, surname) and _bare_mention(text, surname) is not None \
+        and not re.search(rf"\b{_DETERMINER}\s+{re.escape(surname)}\b", text) and \
+        not re.search(rf"\b{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
+
+
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)"
 
 
 def _only_as_surname(text: str, surname: str) -> bool:

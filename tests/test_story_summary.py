@@ -675,3 +675,19 @@ def test_a_story_in_lower_case_is_read_as_caseless() -> None:
          "the island school reopens on tuesday , the council said .")
     summ = summarize_story([StoryArticle(0, a), StoryArticle(1, b)], n_sentences=3)
     assert len(summ) == 3
+
+
+def test_a_connective_after_the_first_phrase_a_concession_and_a_bare_agreement_lean_back(
+        ) -> None:
+    _lean(("The harbour board, however, struggled to say what it wanted.",
+           "Unlike the ferry, though, the pier was never repaired.",
+           "The mayor, too, acknowledged that the pier was unsafe.",
+           "True, the ferry had bad losses early in the season.",
+           "Mayor Ana Lind agreed.",
+           "In a statement, the harbour master, Ivo Marr, and the mayor, Ana Lind, disagreed."),
+          ("The ferry, the pier and the harbour were sold, the board said.",
+           "True Value opened a shop on the pier.",
+           "The harbour was sold in March as agreed.",
+           "Few councillors expected everyone to agree."))
+    assert summary_problems([("Mayor Ana Lind agreed.", (1, 4))]) == [
+        "sentence 1 agreed with what it does not say: 'Mayor Ana Lind agreed.'"]

@@ -53,7 +53,9 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 15: a site's cookie or privacy notice is no summary sentence; "Hun Sen." ends a sentence
 #     where the text writes "Hun Sen said"; more surnames written in full; "the
 #     26-year-old", "Even ...", "..., the official said." lean back
-SUMMARIZER_VERSION = "15"
+# 16: "The protesters, however, ...", "True, ...", "Williams agreed." lean back; surnames
+#     the tagger reads alone as nothing written in full
+SUMMARIZER_VERSION = "16"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -9,7 +9,9 @@ is a fragment. These rules say so from the sentence's own words, with no model:
 * :func:`opens_with_quote`: the sentence starts inside quotation marks;
   :func:`continues_quote`: it ends a quotation opened in an earlier sentence.
 * :func:`opening_pronoun`: the first word is a pronoun or demonstrative that points back.
-* :func:`opening_connective`: the first word answers the previous sentence.
+* :func:`opening_connective`: the first word answers the previous sentence, or a
+  connective set off after the first phrase does ("The protesters, however, ..."); a
+  sentence that agrees or disagrees and says not with what ("Williams agreed.") leans too.
 * :func:`quote_without_speaker`: it holds a quotation and no attribution outside it.
 * :func:`fragment_reason`: no verb cue, starts in lower case or with a figure, ends on a
   lone initial, a lone digit or a function word, is in title case (a headline), or has no
@@ -234,7 +236,8 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
 
 def opening_connective(sentence: str, language: str | None = None) -> str | None:
     """The connective the sentence opens with ("But", "However"; "Тем не менее", "Sin
-    embargo" by :data:`POINTING_BACK`), lower case, or None."""
+    embargo" by :data:`POINTING_BACK`), or sets off after its first phrase in English
+    ("The protesters, however, ..."), lower case, or None."""
     lang = base_language(language)
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=False)
@@ -242,8 +245,21 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
     if w in CONNECTIVES:
         return w
     m = _CONNECTIVE_PHRASE.match(sentence) or _RELATIVE_TIME.match(sentence) or \
-        _EVEN.match(sentence)
+        _EVEN.match(sentence) or _CONNECTIVE_INSIDE.match(sentence)
     return m.group(1).lower() if m else None
+
+
+# A connective set off after the sentence's first phrase answers the previous sentence
+# as an opening one does ("The protesters, however, struggle ...", "Unlike Elvis, though,
+# Page never got bloated.", "Budig, too, acknowledged ...").
+_CONNECTIVE_INSIDE = re.compile(
+    r"\s*(?![\"“‘'`])[^,;:\"“”]{1,60}?, (however|though|nevertheless|nonetheless|meanwhile"
+    r"|instead|in turn|too),")
+# Agreeing or not, with nothing said of with what ("Williams agreed.", "In a statement,
+# the commerce secretary, Gary Locke, ... agreed."; not "as agreed", "to agree").
+_AGREES_WITH_BEFORE = re.compile(
+    r"(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
+    r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$")
 
 
 # "Even" before whom or what it singles out of others told before ("Even Speaker Newt
@@ -261,6 +277,8 @@ _CONNECTIVE_PHRASE = re.compile(
     r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
     r"|In fact|In other words|Once again|Even then|That said|Of course|Then again"
     r"|If so|If not|In that case|In any case|Either way"
+    # a concession to what was said before ("True, Jackman held his own ...")
+    r"|True|Granted|Admittedly|To be sure"
     # a reply to what was said before ("Right, unborn females ...", "Well, ...")
     r"|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
     re.IGNORECASE)
@@ -551,6 +569,7 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
         or quote_without_speaker(sentence)
         or first_person_without_speaker(sentence)
         or quote_with_pronoun_speaker(sentence, language)
+        or _AGREES_WITH_BEFORE.search(sentence)
     )
 
 
@@ -654,6 +673,10 @@ def summary_problems(
         pron = opening_pronoun(text, language) or opening_connective(text, language)
         if pron and not follows:
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
+        agrees = english and _AGREES_WITH_BEFORE.search(text)
+        if agrees and not follows:
+            out.append(f"sentence {k + 1} {agrees.group(1)} with what it does not say: "
+                       f"{text[:60]!r}")
         reason = fragment_reason(text, caseless, language)
         if reason:
             out.append(f"sentence {k + 1} is a fragment ({reason}): {text[:60]!r}")

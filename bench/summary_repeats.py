@@ -123,13 +123,17 @@ HAND_BEFORE = {
 # last sentence; ecbplus 11, 31, 58, 66 still clear; 59, 70 still arguable; duc2004 23
 # still none); then with speech put to "the official" and "The broadcast" leaning back:
 # ecbplus 4 arguable -> none (the pirates' nationalities no longer told twice), ecbplus
-# 18 still clear.
+# 18 still clear. Then (2026-12-07, the next stop) with connectives set off after the first
+# phrase, bare agreements, "they" and "the two men" after an opening phrase leaning back
+# and more surnames written in full: the 6 that changed were read again (duc2004 0
+# arguable -> none: "After a three-month impasse, they agreed ..." no longer tells the
+# coalition deal again; ecbplus 2, 21, 85 still clear; duc2004 34, ecbplus 53 still none).
 HAND_NOW = {
     "clear": {("duc2004", k) for k in (2, 8, 37)} | {("ecbplus", k) for k in (
         2, 10, 11, 12, 14, 16, 17, 18, 19, 20, 21, 24, 26, 28, 30, 31, 34, 35, 36, 40, 41,
         42, 44, 45, 48, 54, 55, 56, 57, 58, 60, 61, 62, 63, 66, 72, 74, 75, 76, 80, 82, 83,
         85)},
-    "arguable": {("duc2004", k) for k in (0, 7, 11, 14, 38)} | {("ecbplus", k) for k in (
+    "arguable": {("duc2004", k) for k in (7, 11, 14, 38)} | {("ecbplus", k) for k in (
         0, 6, 9, 15, 23, 25, 29, 39, 52, 59, 64, 68, 70, 73, 77, 79)},
 }
 

@@ -691,3 +691,13 @@ def test_a_connective_after_the_first_phrase_a_concession_and_a_bare_agreement_l
            "Few councillors expected everyone to agree."))
     assert summary_problems([("Mayor Ana Lind agreed.", (1, 4))]) == [
         "sentence 1 agreed with what it does not say: 'Mayor Ana Lind agreed.'"]
+
+
+def test_they_or_a_group_after_an_opening_phrase_lean_back() -> None:
+    _lean(("As a gift, they gave the mayor a model of the ferry.",
+           "Tuesday, they could not come to such an accord.",
+           "According to the harbour police, the two men lured the guard outside.",
+           "Beneath a desk, the three curled up and kept quiet."),
+          ("When people move to Karsk, they find the harbour busy.",
+           "Although many councillors back the pier, they fear the cost.",
+           "In the final, the two-time champion lost to Ivo Marr."))

@@ -1,12 +1,16 @@
 """The words that point back to something said before when they open a sentence, by
 language: the tables the readability rules (:mod:`.readability`) read. English has its
-pronouns and connectives here, and rules of several words in :mod:`.readability`."""
+pronouns and connectives here, and its patterns of several words ("According to the
+police, the two men ...", "The protesters, however, ...")."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
-__all__ = ["PRONOUNS", "CONNECTIVES", "POINTING_BACK", "PointingBack"]
+__all__ = ["CONNECTIVES", "EN_AGREES_WITH_BEFORE", "EN_CONNECTIVE_PHRASES", "EN_GROUP_WORD",
+           "EN_POINTING_PHRASES", "EN_THEY_AFTER_PHRASE", "POINTING_BACK", "PRONOUNS",
+           "PointingBack"]
 
 # First words that point back to something said before. "It" and "There" open many
 # self-contained sentences ("It is raining", "There were ..."); "It" is counted (it
@@ -112,3 +116,143 @@ POINTING_BACK: dict[str, PointingBack] = {
               "öte_yandan bununla_birlikte",
               "yıl hafta sabah akşam gün ay gece sezon yaz kış kez an sırada"),
 }
+
+
+# -- English patterns of several words (read by .readability) -------------------------------
+
+# A subordinating word opening a clause before the main one ("When ...", "After ...").
+_CLAUSE_OPENER = (r"(?:When|As|After|Before|Because|Although|Though|While|Since|Once|Until"
+                  r"|Unless|If)")
+# What follows a description that stands as a subject for someone told before ("The
+# former was ...", "the 26-year-old said ..."; not "The former minister ...").
+_AS_SUBJECT = (r"(?=,|\s+(?:is|was|has|had|said|says|will|would|who|did|does|also|then|now"
+               r"|later|told|added|became|remains|remained|faces|died)\b)")
+# English openers that count people or things named before ("The two directed and
+# produced American Pie ...", "Both men were charged").
+_GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
+                           r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
+# ... one of them ("One lived near the camp", "Among them is ...", "Two of them ..."), or
+# the others ("Other e-mails call for ...", "Others kicked out the windows", "Seven others
+# on board were taken to a hospital"), or neither.
+_ONE_OF_THEM = re.compile(
+    r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
+    r"remained|suffered|became)\b|(?<=Another)(?= [a-z]+ed\b))|Among them\b"
+    r"|All (?:of )?(?:this|that|these|those)\b|(?:Of|(?:Many|Some|Most|All|"
+    r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
+    r"|Other(?= [a-z][\w-]*s\b)|Others\b"
+    r"|(?:The|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Several|Many|Some"
+    r"|Most|Few|Dozens|Hundreds|Thousands|\d[\d,]*) (?:of the )?others\b"
+    # ... or neither of them ("Neither side is predicting progress", "Neither claim could
+    # be confirmed", "Neither did ..."; not "Neither Exxon or Mobil would comment")
+    r"|Neither\b(?!(?: \S+){1,4} n?or\b))")
+# ... a definite description that only names what a sentence before said ("The exception
+# was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
+# after it ("The reason for the delay ...", "The result of the vote ...").
+_LABEL_BACK = re.compile(
+    r"\s*[\"“‘'`]*(The (?:exception|answer|reason|result|difference|latter)\b"
+    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)"
+    # "The former" standing for someone, not describing him ("The former minister ...")
+    rf"|The former{_AS_SUBJECT}"
+    # ... or a step, a document or an event told before, named by a noun that only stands
+    # for it ("The decision came less than three hours after ...", "The procedure is part
+    # of the Wye River agreement", "The declaration addresses ...", "The move followed
+    # ..."); not with what it names after it ("The decision to close the pier ...")
+    r"|The (?:decision|move|request|declaration|procedure|plan|proposal|announcement"
+    r"|statement|measure|step|agreement|deal|accord|letter|order|verdict|offer|warning"
+    r"|appeal|visit|remarks|comments|purchase|acquisition|merger|transaction|bill|vote"
+    r"|resolution|settlement|attack|bombing|killing|shooting|incident|broadcast)\b"
+    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in|by|on|with|at|over|against|and"
+    r"|or)\b))")
+# "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
+# his works have been translated ..."; not "After Smith resigned, he ...").
+_OPENING_PHRASE = (
+    # (a tokenizer's spaced hyphen counts as a word: "After a quarter - century of ...")
+    r"(?:[A-Z][a-z]*(?: (?:[a-z0-9][\w'’-]*|-)){0,7}"
+    # ... or a phrase of place or time, whatever it names ("In Atlanta's posh Buckhead
+    # neighborhood, he shot ...", "In February, he also became ...")
+    r"|(?:In|At|On|Near|Outside|Inside|Across|Throughout)(?: [\w'’.-]+){1,8})"
+    # ... a clause about it naming no one ("In recent appearances in court, where he is
+    # facing charges of corruption, he was seen with a black eye")
+    r"(?:, (?:where|when|which|who|whose)(?: (?:[a-z0-9][\w'’-]*|-)){1,20})?")
+_PRONOUN_AFTER_PHRASE = re.compile(rf"\s*{_OPENING_PHRASE}, ((?:he|she|his|her)(?=\s))")
+# ... and "they", "their", "them" after such a phrase holding no plural or group noun
+# they could stand for ("As a gift, they gave John Paul a spacesuit.", "Tuesday, they
+# could not come to such an accord."; not "When people transfer ..., they find ...").
+_THEY_AFTER_PHRASE = re.compile(rf"\s*({_OPENING_PHRASE}), ((?:they|their|them)(?=\s))")
+# ... and a group told before ("According to the local police, the two men lured ...",
+# "Beneath a desk, the three curled up"; not "the two-time champion").
+_GROUP_AFTER_PHRASE = re.compile(
+    rf"\s*{_OPENING_PHRASE}, (the (?:two|three|four|pair|couple|trio|duo))(?![-'’\w])(?! of\b)")
+_GROUP_WORD = re.compile(
+    r"\b(?:[a-z]+[^siu'’\W]s|people|police|staff|public|team|government|crowd|family"
+    r"|couple|pair|both|all|each|many|some|most|others|everyone|men|women|children|army"
+    r"|party|group|company|firm|club)\b", re.IGNORECASE)
+# "The 26-year-old" standing for someone named before ("On Saturday, the 26-year-old was
+# handed the keys to the Tardis ...", "When the 26-year-old unknown was unveiled ..."),
+# not before a name ("The 26-year-old actor Matt Smith ...").
+_AGE_BACK = re.compile(
+    r"\s*(?:(?:On|In|At|Last|This|Earlier|Later) [\w'’-]+(?: [\w'’-]+)?, "
+    rf"|{_CLAUSE_OPENER} )?"
+    rf"([Tt]he \d+\s*-\s*year\s*-\s*old)(?: [a-z]+)?{_AS_SUBJECT}")
+
+# ... or as the subject of an opening clause ("When he turned he saw fire.", "As they
+# stepped outside ..."); not when a name follows the clause, which the pronoun then
+# stands for ("After she left the clinic, Lindsay Lohan checked into ...").
+_PRONOUN_IN_CLAUSE = re.compile(
+    rf"\s*{_CLAUSE_OPENER} ((?:he|she|they|his|her|their|him|them)\b)(?![^,]*, [A-Z])")
+
+# A connective set off after the sentence's first phrase answers the previous sentence
+# as an opening one does ("The protesters, however, struggle ...", "Unlike Elvis, though,
+# Page never got bloated.", "Budig, too, acknowledged ...").
+_CONNECTIVE_INSIDE = re.compile(
+    r"\s*(?![\"“‘'`])[^,;:\"“”]{1,60}?, (however|though|nevertheless|nonetheless|meanwhile"
+    r"|instead|in turn|too),")
+# Agreeing or not, with nothing said of with what ("Williams agreed.", "In a statement,
+# the commerce secretary, Gary Locke, ... agreed."; not "as agreed", "to agree").
+EN_AGREES_WITH_BEFORE = re.compile(
+    r"(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
+    r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$")
+
+
+# "Even" before whom or what it singles out of others told before ("Even Speaker Newt
+# Gingrich conceded ...", "Even IBM ... will ultimately feel the pressure"); not before a
+# clause or a time ("Even before the vote, ...", "Even if ...", "Even though ...").
+_EVEN = re.compile(
+    r"\s*(Even)\s+(?!(?:before|after|if|though|as|when|while|where|with|without|in|at|on"
+    r"|for|by|during|under|more|less|now|then|today|so|worse|better|the|a|an)\b)"
+    r"(?![a-z]+(?:ly|ing)\b)")
+
+
+# English connectives of several words, before a comma ("As well, Intel has been ...").
+_CONNECTIVE_PHRASE = re.compile(
+    r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
+    r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
+    r"|In fact|In other words|Once again|Even then|That said|Of course|Then again"
+    r"|If so|If not|In that case|In any case|Either way"
+    # a concession to what was said before ("True, Jackman held his own ...")
+    r"|True|Granted|Admittedly|To be sure"
+    # a reply to what was said before ("Right, unborn females ...", "Well, ...")
+    r"|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
+    re.IGNORECASE)
+# English openers that date a sentence from one told before it ("Less than two weeks
+# later, Timmons was arrested", "The next day,", "Earlier,", "Since then,", "At that
+# point,"); not "Later Tuesday".
+_RELATIVE_TIME = re.compile(
+    r"\s*((?:(?:less than|more than|about|some|just|only|nearly|almost)\s+)?"
+    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|\d+)\s+)?"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:later|earlier|before|after)"
+    r"|later|earlier|afterwards?|soon after|shortly after(?:wards?)?"
+    r"|the (?:next|following|previous) (?:day|morning|evening|night|week|month|year)"
+    r"|the day (?:before|after)|at that (?:point|time|moment)|at the time|by that time"
+    r"|by then|until then|since then|before that|after that|previously|now)\s*,",
+    re.IGNORECASE)
+
+
+# What an English sentence opens with that stands for someone or something told before:
+# each pattern's first group is the word or phrase (:func:`.readability.opening_pronoun`).
+EN_POINTING_PHRASES = (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE,
+                       _PRONOUN_IN_CLAUSE, _AGE_BACK, _GROUP_AFTER_PHRASE)
+EN_THEY_AFTER_PHRASE = _THEY_AFTER_PHRASE
+EN_GROUP_WORD = _GROUP_WORD
+# ... and the connectives of several words (:func:`.readability.opening_connective`).
+EN_CONNECTIVE_PHRASES = (_CONNECTIVE_PHRASE, _RELATIVE_TIME, _EVEN, _CONNECTIVE_INSIDE)

@@ -46,7 +46,16 @@ from .marks import (
     close_quotation,
     open_quotations,
 )
-from .pointing import CONNECTIVES, POINTING_BACK, PRONOUNS
+from .pointing import (
+    CONNECTIVES,
+    EN_AGREES_WITH_BEFORE,
+    EN_CONNECTIVE_PHRASES,
+    EN_GROUP_WORD,
+    EN_POINTING_PHRASES,
+    EN_THEY_AFTER_PHRASE,
+    POINTING_BACK,
+    PRONOUNS,
+)
 
 __all__ = [
     "rules_language",
@@ -141,76 +150,6 @@ def opens_with_quote(sentence: str) -> bool:
     return bool(QUOTE_START.match(sentence))
 
 
-# English openers that count people or things named before ("The two directed and
-# produced American Pie ...", "Both men were charged").
-# A subordinating word opening a clause before the main one ("When ...", "After ...").
-_CLAUSE_OPENER = (r"(?:When|As|After|Before|Because|Although|Though|While|Since|Once|Until"
-                  r"|Unless|If)")
-# What follows a description that stands as a subject for someone told before ("The
-# former was ...", "the 26-year-old said ..."; not "The former minister ...").
-_AS_SUBJECT = (r"(?=,|\s+(?:is|was|has|had|said|says|will|would|who|did|does|also|then|now"
-               r"|later|told|added|became|remains|remained|faces|died)\b)")
-_GROUP_OPENER = re.compile(r"\s*[\"“‘'`]*((?:The|These) (?:two|three|four|pair|couple|trio|duo)"
-                           r"|Both)\b(?! of\b)(?! [A-Z])")  # not "Both Lott and Gingrich"
-# ... one of them ("One lived near the camp", "Among them is ...", "Two of them ..."), or
-# the others ("Other e-mails call for ...", "Others kicked out the windows", "Seven others
-# on board were taken to a hospital"), or neither.
-_ONE_OF_THEM = re.compile(
-    r"\s*((?:One|Another|The other)(?= (?:was|is|were|are|had|has|lived|died|said|told|"
-    r"remained|suffered|became)\b|(?<=Another)(?= [a-z]+ed\b))|Among them\b"
-    r"|All (?:of )?(?:this|that|these|those)\b|(?:Of|(?:Many|Some|Most|All|"
-    r"None|Each|Several|One|Two|Three|Four|Both) of) them\b"
-    r"|Other(?= [a-z][\w-]*s\b)|Others\b"
-    r"|(?:The|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Several|Many|Some"
-    r"|Most|Few|Dozens|Hundreds|Thousands|\d[\d,]*) (?:of the )?others\b"
-    # ... or neither of them ("Neither side is predicting progress", "Neither claim could
-    # be confirmed", "Neither did ..."; not "Neither Exxon or Mobil would comment")
-    r"|Neither\b(?!(?: \S+){1,4} n?or\b))")
-# ... a definite description that only names what a sentence before said ("The exception
-# was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
-# after it ("The reason for the delay ...", "The result of the vote ...").
-_LABEL_BACK = re.compile(
-    r"\s*[\"“‘'`]*(The (?:exception|answer|reason|result|difference|latter)\b"
-    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in)\b)"
-    # "The former" standing for someone, not describing him ("The former minister ...")
-    rf"|The former{_AS_SUBJECT}"
-    # ... or a step, a document or an event told before, named by a noun that only stands
-    # for it ("The decision came less than three hours after ...", "The procedure is part
-    # of the Wye River agreement", "The declaration addresses ...", "The move followed
-    # ..."); not with what it names after it ("The decision to close the pier ...")
-    r"|The (?:decision|move|request|declaration|procedure|plan|proposal|announcement"
-    r"|statement|measure|step|agreement|deal|accord|letter|order|verdict|offer|warning"
-    r"|appeal|visit|remarks|comments|purchase|acquisition|merger|transaction|bill|vote"
-    r"|resolution|settlement|attack|bombing|killing|shooting|incident|broadcast)\b"
-    r"(?!\s+(?:of|for|to|behind|why|that|from|between|in|by|on|with|at|over|against|and"
-    r"|or)\b))")
-# "he", "she", "his" or "her" after an opening phrase that names no one ("Since the 1980s,
-# his works have been translated ..."; not "After Smith resigned, he ...").
-_PRONOUN_AFTER_PHRASE = re.compile(
-    # (a tokenizer's spaced hyphen counts as a word: "After a quarter - century of ...")
-    r"\s*(?:[A-Z][a-z]*(?: (?:[a-z0-9][\w'’-]*|-)){0,7}"
-    # ... or a phrase of place or time, whatever it names ("In Atlanta's posh Buckhead
-    # neighborhood, he shot ...", "In February, he also became ...")
-    r"|(?:In|At|On|Near|Outside|Inside|Across|Throughout)(?: [\w'’.-]+){1,8})"
-    # ... a clause about it naming no one ("In recent appearances in court, where he is
-    # facing charges of corruption, he was seen with a black eye")
-    r"(?:, (?:where|when|which|who|whose)(?: (?:[a-z0-9][\w'’-]*|-)){1,20})?"
-    r", ((?:he|she|his|her)(?=\s))")
-# "The 26-year-old" standing for someone named before ("On Saturday, the 26-year-old was
-# handed the keys to the Tardis ...", "When the 26-year-old unknown was unveiled ..."),
-# not before a name ("The 26-year-old actor Matt Smith ...").
-_AGE_BACK = re.compile(
-    r"\s*(?:(?:On|In|At|Last|This|Earlier|Later) [\w'’-]+(?: [\w'’-]+)?, "
-    rf"|{_CLAUSE_OPENER} )?"
-    rf"([Tt]he \d+\s*-\s*year\s*-\s*old)(?: [a-z]+)?{_AS_SUBJECT}")
-
-# ... or as the subject of an opening clause ("When he turned he saw fire.", "As they
-# stepped outside ..."); not when a name follows the clause, which the pronoun then
-# stands for ("After she left the clinic, Lindsay Lohan checked into ...").
-_PRONOUN_IN_CLAUSE = re.compile(
-    rf"\s*{_CLAUSE_OPENER} ((?:he|she|they|his|her|their|him|them)\b)(?![^,]*, [A-Z])")
-
-
 def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     """The pronoun or demonstrative the sentence opens with ("He", "This", "Their", "The
     two", "Both"; "Sie", "Это" by :data:`POINTING_BACK`), or None (also in a language
@@ -219,11 +158,13 @@ def opening_pronoun(sentence: str, language: str | None = None) -> str | None:
     lang = base_language(language)
     if lang not in (None, "en"):
         return _opening_words(sentence, lang, pronouns=True)
-    for pattern in (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE,
-                    _PRONOUN_IN_CLAUSE, _AGE_BACK):
+    for pattern in EN_POINTING_PHRASES:
         m = pattern.match(sentence)
         if m:
             return m.group(1).lower()
+    m = EN_THEY_AFTER_PHRASE.match(sentence)
+    if m and not EN_GROUP_WORD.search(m.group(1)):
+        return m.group(2).lower()
     w = re.split(r"['’]", _first_word(sentence), maxsplit=1)[0]  # "He's", "They're", "That's"
     if w not in PRONOUNS:
         return None
@@ -244,56 +185,13 @@ def opening_connective(sentence: str, language: str | None = None) -> str | None
     w = _first_word(sentence)
     if w in CONNECTIVES:
         return w
-    m = _CONNECTIVE_PHRASE.match(sentence) or _RELATIVE_TIME.match(sentence) or \
-        _EVEN.match(sentence) or _CONNECTIVE_INSIDE.match(sentence)
-    return m.group(1).lower() if m else None
+    for pattern in EN_CONNECTIVE_PHRASES:
+        m = pattern.match(sentence)
+        if m:
+            return m.group(1).lower()
+    return None
 
 
-# A connective set off after the sentence's first phrase answers the previous sentence
-# as an opening one does ("The protesters, however, struggle ...", "Unlike Elvis, though,
-# Page never got bloated.", "Budig, too, acknowledged ...").
-_CONNECTIVE_INSIDE = re.compile(
-    r"\s*(?![\"“‘'`])[^,;:\"“”]{1,60}?, (however|though|nevertheless|nonetheless|meanwhile"
-    r"|instead|in turn|too),")
-# Agreeing or not, with nothing said of with what ("Williams agreed.", "In a statement,
-# the commerce secretary, Gary Locke, ... agreed."; not "as agreed", "to agree").
-_AGREES_WITH_BEFORE = re.compile(
-    r"(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
-    r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$")
-
-
-# "Even" before whom or what it singles out of others told before ("Even Speaker Newt
-# Gingrich conceded ...", "Even IBM ... will ultimately feel the pressure"); not before a
-# clause or a time ("Even before the vote, ...", "Even if ...", "Even though ...").
-_EVEN = re.compile(
-    r"\s*(Even)\s+(?!(?:before|after|if|though|as|when|while|where|with|without|in|at|on"
-    r"|for|by|during|under|more|less|now|then|today|so|worse|better|the|a|an)\b)"
-    r"(?![a-z]+(?:ly|ing)\b)")
-
-
-# English connectives of several words, before a comma ("As well, Intel has been ...").
-_CONNECTIVE_PHRASE = re.compile(
-    r"\s*((?:As well|In addition|On the other hand|At the same time|By contrast|In contrast"
-    r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
-    r"|In fact|In other words|Once again|Even then|That said|Of course|Then again"
-    r"|If so|If not|In that case|In any case|Either way"
-    # a concession to what was said before ("True, Jackman held his own ...")
-    r"|True|Granted|Admittedly|To be sure"
-    # a reply to what was said before ("Right, unborn females ...", "Well, ...")
-    r"|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
-    re.IGNORECASE)
-# English openers that date a sentence from one told before it ("Less than two weeks
-# later, Timmons was arrested", "The next day,", "Earlier,", "Since then,", "At that
-# point,"); not "Later Tuesday".
-_RELATIVE_TIME = re.compile(
-    r"\s*((?:(?:less than|more than|about|some|just|only|nearly|almost)\s+)?"
-    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|\d+)\s+)?"
-    r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:later|earlier|before|after)"
-    r"|later|earlier|afterwards?|soon after|shortly after(?:wards?)?"
-    r"|the (?:next|following|previous) (?:day|morning|evening|night|week|month|year)"
-    r"|the day (?:before|after)|at that (?:point|time|moment)|at the time|by that time"
-    r"|by then|until then|since then|before that|after that|previously|now)\s*,",
-    re.IGNORECASE)
 _LONGEST_CONNECTIVE = max(c.count(" ") + 1 for pb in POINTING_BACK.values()
                           for c in pb.connectives)
 # Opening quotation marks of other languages too: „German“, ‚single‘, »guillemets«.
@@ -569,7 +467,7 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
         or quote_without_speaker(sentence)
         or first_person_without_speaker(sentence)
         or quote_with_pronoun_speaker(sentence, language)
-        or _AGREES_WITH_BEFORE.search(sentence)
+        or EN_AGREES_WITH_BEFORE.search(sentence)
     )
 
 
@@ -673,7 +571,7 @@ def summary_problems(
         pron = opening_pronoun(text, language) or opening_connective(text, language)
         if pron and not follows:
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
-        agrees = english and _AGREES_WITH_BEFORE.search(text)
+        agrees = english and EN_AGREES_WITH_BEFORE.search(text)
         if agrees and not follows:
             out.append(f"sentence {k + 1} {agrees.group(1)} with what it does not say: "
                        f"{text[:60]!r}")

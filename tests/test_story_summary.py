@@ -684,13 +684,18 @@ def test_a_connective_after_the_first_phrase_a_concession_and_a_bare_agreement_l
            "The mayor, too, acknowledged that the pier was unsafe.",
            "True, the ferry had bad losses early in the season.",
            "Mayor Ana Lind agreed.",
-           "In a statement, the harbour master, Ivo Marr, and the mayor, Ana Lind, disagreed."),
+           "In a statement, the harbour master, Ivo Marr, and the mayor, Ana Lind, disagreed.",
+           "In Karsk, Olmland, however, the ferry kept sailing.",
+           "Not even his feud with the mayor tarnished his image.",
+           "The harbour board refused, to avoid appearing biased."),
           ("The ferry, the pier and the harbour were sold, the board said.",
            "True Value opened a shop on the pier.",
            "The harbour was sold in March as agreed.",
-           "Few councillors expected everyone to agree."))
+           "Few councillors expected everyone to agree.",
+           "Ivo Marr offered to sell the pier but the board refused.",
+           "The harbour board declined to comment."))
     assert summary_problems([("Mayor Ana Lind agreed.", (1, 4))]) == [
-        "sentence 1 agreed with what it does not say: 'Mayor Ana Lind agreed.'"]
+        "sentence 1 does not say what it answers ('agreed'): 'Mayor Ana Lind agreed.'"]
 
 
 def test_they_or_a_group_after_an_opening_phrase_lean_back() -> None:

@@ -205,20 +205,24 @@ _PRONOUN_IN_CLAUSE = re.compile(
 # as an opening one does ("The protesters, however, struggle ...", "Unlike Elvis, though,
 # Page never got bloated.", "Budig, too, acknowledged ...").
 _CONNECTIVE_INSIDE = re.compile(
-    r"\s*(?![\"“‘'`])[^,;:\"“”]{1,60}?, (however|though|nevertheless|nonetheless|meanwhile"
+    r"\s*(?![\"“‘'`])[^;:\"“”]{1,60}?, (however|though|nevertheless|nonetheless|meanwhile"
     r"|instead|in turn|too),")
 # Agreeing or not, with nothing said of with what ("Williams agreed.", "In a statement,
-# the commerce secretary, Gary Locke, ... agreed."; not "as agreed", "to agree").
+# the commerce secretary, Gary Locke, ... agreed."; not "as agreed", "to agree"), or
+# refusing what the sentence does not say ("The panel refused, to avoid appearing
+# biased."; not "... offered to plead guilty but prosecutors had refused.").
 EN_AGREES_WITH_BEFORE = re.compile(
-    r"(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
+    r"^(?:(?! but | and )[^,;])*?\b(refused|declined)(?:\.[\"”'’]?\s*$|, (?:to|saying|citing)\b)"
+    r"|(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
     r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$")
 
 
-# "Even" before whom or what it singles out of others told before ("Even Speaker Newt
-# Gingrich conceded ...", "Even IBM ... will ultimately feel the pressure"); not before a
-# clause or a time ("Even before the vote, ...", "Even if ...", "Even though ...").
+# "Even" or "Not even" before whom or what it singles out of others told before ("Even
+# Speaker Newt Gingrich conceded ...", "Not even his alliance with Yilmaz ...", "Even IBM
+# ... will ultimately feel the pressure"); not before a clause or a time ("Even before
+# the vote, ...", "Even if ...", "Even though ...").
 _EVEN = re.compile(
-    r"\s*(Even)\s+(?!(?:before|after|if|though|as|when|while|where|with|without|in|at|on"
+    r"\s*(Not even|Even)\s+(?!(?:before|after|if|though|as|when|while|where|with|without|in|at|on"
     r"|for|by|during|under|more|less|now|then|today|so|worse|better|the|a|an)\b)"
     r"(?![a-z]+(?:ly|ing)\b)")
 

@@ -573,8 +573,8 @@ def summary_problems(
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
         agrees = english and EN_AGREES_WITH_BEFORE.search(text)
         if agrees and not follows:
-            out.append(f"sentence {k + 1} {agrees.group(1)} with what it does not say: "
-                       f"{text[:60]!r}")
+            out.append(f"sentence {k + 1} does not say what it answers "
+                       f"({agrees.group(agrees.lastindex or 0)!r}): {text[:60]!r}")
         reason = fragment_reason(text, caseless, language)
         if reason:
             out.append(f"sentence {k + 1} is a fragment ({reason}): {text[:60]!r}")

@@ -311,7 +311,7 @@ def test_a_sentence_cache_keeps_short_texts_until_forgotten() -> None:
     calls: list[tuple[str, str | None]] = []
 
     @sentence_cache
-    def read(text: str, lang: str | None) -> int:
+    def read(text: str, lang: str | None = None) -> int:
         calls.append((text, lang))
         return len(text)
 

@@ -190,24 +190,25 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     return out
 
 
+# Before a surname used alone: a determiner makes it a noun ("the Democrats").
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)"
+
+
 def _never_else(text: str, surname: str, full: str, found: dict[str, Counter[str]],
                 untyped: dict[str, Counter[str]], other: Counter[str]) -> bool:
-    """A full name the tagger reads only as a person, of which it reads neither word as
-    anything else, is one where the article uses the surname alone and writes the first
-    word only before it ("Vishwanand Subryan" ... "Subryan is charged with ...", where the
-    tagger tags "Subryan" alone as nothing): the article uses the surname alone, never
-    after "the", "a", "this" ...
-    ("Congress Democrats" ... "the Democrats"), never in another run of capitalised
-    words."""
+    """A full name the tagger reads only as a person, and whose surname alone it reads as
+    nothing else, where the article uses the surname alone (never after "the", "a",
+    "this" ...: "House Democrats" ... "the Democrats"; in no other run of capitalised
+    words) and writes the first word only before the second ("Vishwanand Subryan" ...
+    "Subryan is charged with ...", where the tagger tags "Subryan" alone as nothing;
+    not "Congolese Tutsis" beside "Congolese troops")."""
     if surname not in found or surname in untyped or other[surname]:
         return False
-    first, second = full.split()[0], full.split()[1]
+    first, second = full.split()[:2]
     return _only_as_surname(text, surname) and _bare_mention(text, surname) is not None \
         and not re.search(rf"\b{_DETERMINER}\s+{re.escape(surname)}\b", text) and \
-        not re.search(rf"\b{re.escape(first)}\b(?!\s+{re.escape(second)}\b)", text)
-
-
-_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)"
+        not re.search(rf"(?<!\w){re.escape(first)}(?!\w)(?!\s+{re.escape(second)}(?!\w))",
+                      text)
 
 
 def _only_as_surname(text: str, surname: str) -> bool:

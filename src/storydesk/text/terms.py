@@ -44,16 +44,18 @@ _CACHES: list[Any] = []
 _T = TypeVar("_T")
 
 
-def sentence_cache(fn: Callable[[str, str | None], _T]) -> Callable[[str, str | None], _T]:
-    """``fn(text, lang)`` kept for the last 16,384 texts of at most 1,000 characters (what
-    it returns must not be changed by its callers); :func:`forget_sentence_terms` empties
-    every such cache."""
+def sentence_cache(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """``fn(text, ...)`` kept for the last 16,384 calls on texts of at most 1,000
+    characters (what it returns must not be changed by its callers; the other arguments
+    must be hashable); :func:`forget_sentence_terms` empties every such cache."""
     cached = functools.lru_cache(maxsize=16384)(fn)
     _CACHES.append(cached)
 
     @functools.wraps(fn)
-    def call(text: str, lang: str | None = None) -> _T:
-        return cached(text, lang) if len(text) <= _CACHED_CHARS else fn(text, lang)
+    def call(text: str, *args: Any, **kwargs: Any) -> _T:
+        if len(text) <= _CACHED_CHARS:
+            return cached(text, *args, **kwargs)
+        return fn(text, *args, **kwargs)
 
     return call
 

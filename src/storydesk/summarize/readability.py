@@ -11,7 +11,8 @@ is a fragment. These rules say so from the sentence's own words, with no model:
 * :func:`opening_pronoun`: the first word is a pronoun or demonstrative that points back.
 * :func:`opening_connective`: the first word answers the previous sentence, or a
   connective set off after the first phrase does ("The protesters, however, ..."); a
-  sentence that agrees or disagrees and says not with what ("Williams agreed.") leans too.
+  sentence that agrees, disagrees or refuses and does not say what ("Williams agreed.",
+  "The panel refused, to avoid appearing biased.") leans too.
 * :func:`quote_without_speaker`: it holds a quotation and no attribution outside it.
 * :func:`fragment_reason`: no verb cue, starts in lower case or with a figure, ends on a
   lone initial, a lone digit or a function word, is in title case (a headline), or has no

@@ -267,6 +267,7 @@ def test_character_ngram_cosines_equal_scikit_learns() -> None:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from storydesk.compare.char_grams import char_tfidf
     from storydesk.compare.judge import _char_matrix, _rowdot, sentence_tokens
     from storydesk.text import stopwords
 
@@ -286,3 +287,6 @@ def test_character_ngram_cosines_equal_scikit_learns() -> None:
     assert np.allclose(_rowdot(_char_matrix(texts, toks), i, j), _rowdot(oracle, i, j),
                        atol=1e-6)
     assert _char_matrix(["", "The."], [sentence_tokens(""), sentence_tokens("The.")]).nnz == 0
+    # " ox", "ox " and " ox " (shorter than a 5-gram: no more); an empty text, an empty row
+    assert char_tfidf([["ox"], []]).shape == (2, 3)
+    assert char_tfidf([["ox"], []])[1].nnz == 0

@@ -38,6 +38,8 @@ from scipy import sparse
 
 from storydesk.text import sentence_cache, stems, stopwords, words
 
+from .char_grams import char_tfidf
+
 __all__ = ["FEATURES", "SentenceTokens", "sentence_tokens", "pair_features", "judge_pairs",
            "judge_matrix", "judge_matrices", "judge_between", "load_judge", "evaluate_facts",
            "read_fact_pairs"]
@@ -141,63 +143,10 @@ def _tfidf(bags: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 
 
 def _char_matrix(texts: Sequence[str], toks: Sequence[SentenceTokens]) -> sparse.csr_matrix:
-    """Row-normalised TF-IDF of the content words' character 3- to 5-grams, each word
-    padded with a space (scikit-learn's ``TfidfVectorizer(analyzer="char_wb",
-    ngram_range=(3, 5), sublinear_tf=True)``, what the judge was fitted on; its values to
-    within 1e-7), IDF over ``texts``. A word's n-grams are read once per process."""
-    stop = stopwords(None)  # English: what the judge was fitted on
-    if len(_GRAM_NAMES) > _MAX_GRAMS:  # before any id is read: ids stay consistent
-        _GRAM_IDS.clear()
-        _GRAM_NAMES.clear()
-        _word_grams.cache_clear()
-    per = [[_word_grams(w) for w in t.words if w not in stop] for t in toks]
-    lens = np.array([sum(len(a) for a in ws) for ws in per], dtype=np.int64)
-    if not lens.sum():
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
-    ids, inv = np.unique(np.concatenate([a for ws in per for a in ws]), return_inverse=True)
-    rank = np.empty(len(ids), dtype=np.int64)  # columns in the n-grams' order, as sklearn's
-    rank[sorted(range(len(ids)), key=lambda k: _GRAM_NAMES[ids[k]])] = np.arange(len(ids))
-    x = sparse.csr_matrix((np.ones(len(inv), dtype=np.float32),
-                           (np.repeat(np.arange(len(toks)), lens), rank[inv.ravel()])),
-                          shape=(len(toks), len(ids)))
-    x.sum_duplicates()
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32) + np.float32(1.0)
-    idf = np.log(np.float32(len(toks) + 1) / df) + np.float32(1.0)
-    np.log(x.data, out=x.data)
-    x.data += np.float32(1.0)
-    x.data *= idf[x.indices]
-    per_row = np.diff(x.indptr)
-    norms = np.sqrt(np.bincount(np.repeat(np.arange(len(toks)), per_row),
-                                weights=x.data.astype(np.float64) ** 2, minlength=len(toks)))
-    norms[norms == 0] = 1.0
-    x.data = (x.data / np.repeat(norms, per_row)).astype(np.float32)
-    return x
-
-
-# Character n-grams seen so far, by id: a word's n-grams are kept as ids (_word_grams);
-# past _MAX_GRAMS both are emptied.
-_GRAM_IDS: dict[str, int] = {}
-_GRAM_NAMES: list[str] = []
-_MAX_GRAMS = 2_000_000
-
-
-@functools.lru_cache(maxsize=65536)
-def _word_grams(word: str) -> np.ndarray:
-    """Ids of a word's character 3- to 5-grams, the word padded with a space on either side
-    (a word shorter than an n-gram gives itself once, as scikit-learn's char_wb)."""
-    w = f" {word.lower()} "
-    out = []
-    for n in (3, 4, 5):
-        for start in range(max(1, len(w) - n + 1)):
-            g = w[start:start + n]
-            k = _GRAM_IDS.get(g)
-            if k is None:
-                k = _GRAM_IDS[g] = len(_GRAM_NAMES)
-                _GRAM_NAMES.append(g)
-            out.append(k)
-        if len(w) <= n:
-            break
-    return np.asarray(out, dtype=np.int64)
+    """:func:`.char_grams.char_tfidf` of each sentence's content words (English stop
+    words out: what the judge was fitted on)."""
+    stop = stopwords(None)
+    return char_tfidf([[w for w in t.words if w not in stop] for t in toks])
 
 
 _PREFIX = 4  # letters of a stem kept for the prefix overlap

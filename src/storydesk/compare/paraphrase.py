@@ -42,6 +42,7 @@ import numpy as np
 
 from storydesk.text import base_language, content_terms, stem, stopwords
 
+from .char_grams import char_tfidf
 from .details import _WORDNUM
 
 __all__ = ["METHODS", "LEXICON", "canonical_terms", "char_cosine"]
@@ -124,18 +125,13 @@ def canonical_terms(text: str, language: str | None = None) -> list[str]:
     return out
 
 
-def _content_words(text: str) -> str:
+def _content_words(text: str) -> list[str]:
     stop = stopwords("en")
-    return " ".join(w for w in _TOKEN.findall(text.lower()) if w not in stop)
+    return [w for w in _TOKEN.findall(text.lower()) if w not in stop]
 
 
 def char_cosine(texts: Sequence[str]) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    docs = [_content_words(t) for t in texts]
-    if not any(docs):
-        return np.zeros((len(texts), len(texts)), dtype=np.float32)
-    v = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                        dtype=np.float32)
-    x = v.fit_transform(docs)
+    """Cosines of the texts' character n-gram TF-IDF (:func:`.char_grams.char_tfidf` of
+    their content words)."""
+    x = char_tfidf([_content_words(t) for t in texts])
     return np.asarray((x @ x.T).todense(), dtype=np.float32)

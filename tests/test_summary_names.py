@@ -89,8 +89,13 @@ def test_first_bare_mention_written_in_full_within_budget() -> None:
     assert write_names_in_full(texts, [{}, names]) == \
         ["A photograph of Jose Morales was shown.", "Jose Morales is not a suspect."]
     assert write_names_in_full(texts[:1], [None]) == texts[:1]
-    # two articles giving one surname two full names: left alone
-    assert write_names_in_full(texts[:1], [{"Morales": "Ana Morales"}, names]) == texts[:1]
+    # two articles giving one surname two full names: the sentence's own article decides,
+    # and a sentence from a third article leaves it alone
+    assert write_names_in_full(texts[:1], [{"Morales": "Ana Morales"}, names]) == \
+        ["A photograph of Ana Morales was shown."]
+    assert write_names_in_full(["The pier closed.", texts[0]],
+                               [{"Morales": "Ana Morales"}, {}, names][:2]) == \
+        ["The pier closed.", "A photograph of Ana Morales was shown."]
 
 
 def test_story_summary_writes_a_surname_its_article_names_in_full() -> None:
@@ -129,3 +134,30 @@ def test_a_full_name_whose_surname_the_tagger_reads_alone_as_nothing(monkeypatch
     assert names("Tavrek Olund spoke. Olund stayed.",
                  [("Tavrek Olund", "person"), ("Olund", "organisation")]) == {}
     assert names("Tavrek Olund spoke. Nobody else did.", [("Tavrek Olund", "person")]) == {}
+
+
+def test_the_sentences_own_article_decides_between_two_full_names() -> None:
+    """Two of the summary's articles give one surname two full names: a sentence's own
+    article's full name is written, and a sentence whose article gives none leaves the
+    surname alone. A generation is no surname in a name written in full ("Tavrek Olund
+    Jr." introduces "Olund")."""
+    own, other = {"Olund": "Tavrek Olund"}, {"Olund": "Mira Olund"}
+    assert write_names_in_full(["The pier closed.", "Olund was charged."], [other, own]) == \
+        ["The pier closed.", "Tavrek Olund was charged."]
+    assert write_names_in_full(["The pier closed.", "The ferry sailed.", "Olund was charged."],
+                               [other, own, {}]) == \
+        ["The pier closed.", "The ferry sailed.", "Olund was charged."]
+    assert write_names_in_full(["Tavrek Olund Jr. fled.", "Olund was caught."], [own, own]) \
+        == ["Tavrek Olund Jr. fled.", "Olund was caught."]
+
+
+def test_a_full_name_from_another_of_the_summarys_articles() -> None:
+    """A sentence uses a surname alone and its own article never writes it in full;
+    another article the summary shows a sentence of does: that article is read for the
+    full name too."""
+    a = ("Olund was charged with arson in Karsk on Monday after the pier fire. Olund, a "
+         "ferry worker, denied setting the fire at the pier.")
+    b = ("A fire destroyed the old pier in Karsk on Sunday night, the harbour board said. "
+         "Police named the suspect as Peter Olund, a ferry worker. Olund was held overnight.")
+    texts = [s.text for s in summarize_story([(1, a), (2, b)], n_sentences=3)]
+    assert "Peter Olund was charged with arson in Karsk on Monday after the pier fire." in texts

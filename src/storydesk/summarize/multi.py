@@ -333,16 +333,17 @@ def summarize_story(
                             judge, x)
     outlet_of = {a.id: a.outlet or f"\x00{a.id}" for a in arts}
     # a surname used alone, written in full where the summary's articles name the person
+    # (any of them: the one full name may stand in another article than the sentence's)
     by_id = {a.id: a for a in arts}
     names: dict[int, dict[str, str] | None] = {}
     tagged: set[int] = set()
-    for aid, _, t, _ in shown:
+    for aid, _, _, _ in shown:
         a = by_id[aid]
         if not english_rules(a.language):
             names[aid] = None
             continue
         names.setdefault(aid, {})
-        if aid not in tagged and needs_full_name(t, a.text):
+        if aid not in tagged and any(needs_full_name(u, a.text) for _, _, u, _ in shown):
             names[aid] = person_names(a.text, a.language)
             tagged.add(aid)
     # a quotation left open is closed unless its article's next sentence is shown next

@@ -68,8 +68,10 @@ def names_in_full(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def full_names(sentence: str) -> set[str]:
-    """Last words of the names the sentence writes in full (:func:`names_in_full`)."""
-    return {last_name(parts[-1]) for _, parts in names_in_full(sentence)}
+    """Last words of the names the sentence writes in full (:func:`names_in_full`), a
+    generation left out ("Arcade Joseph Comeaux Jr." gives "Comeaux")."""
+    return {last_name(parts[-2] if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES
+                      else parts[-1]) for _, parts in names_in_full(sentence)}
 
 
 def bare_words(sentence: str) -> list[re.Match[str]]:
@@ -245,9 +247,10 @@ def write_names_in_full(
     """``texts``: a summary's sentences in order; ``names[k]``: :func:`person_names` of
     the article of sentence k, or None where that article's names are left as written
     (not English). The full names of all the summary's articles go together (a surname
-    they give two different full names is left alone), and the summary's first use of a
-    surname alone, before any sentence writes the name in full, becomes the full name,
-    while the summary stays within ``budget`` words (None: no limit)."""
+    they give two different full names is left alone, unless the sentence's own article
+    gives it one), and the summary's first use of a surname alone, before any sentence
+    writes the name in full, becomes the full name, while the summary stays within
+    ``budget`` words (None: no limit)."""
     known: dict[str, str] = {}
     clash: set[str] = set()
     for d in names:
@@ -261,8 +264,10 @@ def write_names_in_full(
         if names[k] is None:
             introduced |= full_names(text)
             continue
-        for surname, full in sorted(known.items()):
-            if surname in clash or surname in introduced or surname in full_names(text):
+        own = names[k] or {}
+        for surname, full in sorted((known | own).items()):
+            if (surname in clash and surname not in own) or surname in introduced \
+                    or surname in full_names(text):
                 continue
             m = _bare_mention(out[k], surname)
             if m is None:

@@ -40,7 +40,7 @@ from storydesk.text import Span, is_caseless, word_count
 
 from .coverage import build_units, concept_weights, select_units
 from .marks import close_quotation
-from .names import needs_full_name, person_names, write_names_in_full
+from .names import full_names, person_names, used_alone, write_names_in_full
 from .provenance import (
     FactJudge,
     SameFact,
@@ -335,17 +335,12 @@ def summarize_story(
     # a surname used alone, written in full where the summary's articles name the person
     # (any of them: the one full name may stand in another article than the sentence's)
     by_id = {a.id: a for a in arts}
+    alone = used_alone([t for _, _, t, _ in shown])
     names: dict[int, dict[str, str] | None] = {}
-    tagged: set[int] = set()
-    for aid, _, _, _ in shown:
+    for aid in dict.fromkeys(aid for aid, _, _, _ in shown):
         a = by_id[aid]
-        if not english_rules(a.language):
-            names[aid] = None
-            continue
-        names.setdefault(aid, {})
-        if aid not in tagged and any(needs_full_name(u, a.text) for _, _, u, _ in shown):
-            names[aid] = person_names(a.text, a.language)
-            tagged.add(aid)
+        names[aid] = None if not english_rules(a.language) else \
+            person_names(a.text, a.language) if alone & full_names(a.text) else {}
     # a quotation left open is closed unless its article's next sentence is shown next
     texts = write_names_in_full(
         [display_text(t) if k + 1 < len(shown) and shown[k + 1][:2] == (aid, i + 1)

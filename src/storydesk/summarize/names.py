@@ -20,8 +20,9 @@ a company, not beside "Ford Motor Co."); a name tagged a place or a company coun
 with a listed first name and the surname alone tagged a person ("Juan Antonio
 Samaranch"); the summary's articles give it one full name. A surname before
 "administration", "era" and the like is left as it is ("a Bush administration rule").
-The tagger runs only on an article whose summary sentence uses alone a name the article
-also ends a longer name with. Names outside English are left as they are
+The tagger runs only on an article of the summary that ends a longer name with a name
+some summary sentence uses alone (:func:`used_alone`); between two articles' full names
+the sentence's own article decides. Names outside English are left as they are
 (:func:`.readability.english_rules`).
 
 The module also holds what a name written in full and a name used alone are
@@ -40,7 +41,7 @@ from storydesk.text import stopwords, word_count
 from .readability import english_rules
 
 __all__ = ["CAPITALISED", "NAME_RUN", "bare_names", "bare_words", "full_names", "last_name",
-           "name_before_introduction", "names_in_full", "needs_full_name", "person_names",
+           "name_before_introduction", "names_in_full", "person_names", "used_alone",
            "write_names_in_full"]
 
 # A name written in full: two or more capitalised words (or initials) in a row; its last
@@ -234,11 +235,11 @@ def _bare_mention(text: str, surname: str) -> re.Match[str] | None:
                 None)
 
 
-def needs_full_name(sentence: str, article: str) -> bool:
-    """Whether ``sentence`` uses alone a name that its ``article`` also writes as the end
-    of a longer name: worth tagging the article for (cheap, before the tagger)."""
-    bare = bare_names(sentence) - full_names(sentence)
-    return bool(bare and bare & full_names(article))
+def used_alone(sentences: Sequence[str]) -> set[str]:
+    """The names the sentences use alone, each in a sentence that does not also write it
+    in full: those worth tagging an article for, where the article ends a longer name
+    with one (cheap, before the tagger)."""
+    return set().union(*(bare_names(s) - full_names(s) for s in sentences))
 
 
 def write_names_in_full(

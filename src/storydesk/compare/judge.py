@@ -142,7 +142,7 @@ def _tfidf(bags: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
 
 
-def _char_matrix(texts: Sequence[str], toks: Sequence[SentenceTokens]) -> sparse.csr_matrix:
+def _char_matrix(toks: Sequence[SentenceTokens]) -> sparse.csr_matrix:
     """:func:`.char_grams.char_tfidf` of each sentence's content words (English stop
     words out: what the judge was fitted on)."""
     stop = stopwords(None)
@@ -334,7 +334,7 @@ def pair_features(texts: Sequence[str], pairs: np.ndarray | Sequence[tuple[int, 
         out["length_ratio"] = np.where(np.maximum(nw[i], nw[j]) > 0, np.minimum(nw[i], nw[j])
                                        / np.maximum(np.maximum(nw[i], nw[j]), 1), 0.0)
     out["tfidf_cos"] = _rowdot(_tfidf([t.stems for t in toks]), i, j)
-    out["char_cos"] = _rowdot(_char_matrix(texts, toks), i, j)
+    out["char_cos"] = _rowdot(_char_matrix(toks), i, j)
     out["canon_cos"] = _rowdot(_tfidf([t.canon for t in toks]), i, j)
     out |= _sequence_features(toks, i, j)
     out |= _agreement_features(toks, i, j)

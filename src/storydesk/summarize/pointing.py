@@ -178,12 +178,12 @@ _PRONOUN_AFTER_PHRASE = re.compile(rf"\s*{_OPENING_PHRASE}, ((?:he|she|his|her)(
 # ... and "they", "their", "them" after such a phrase holding no plural or group noun
 # they could stand for ("As a gift, they gave John Paul a spacesuit.", "Tuesday, they
 # could not come to such an accord."; not "When people transfer ..., they find ...").
-_THEY_AFTER_PHRASE = re.compile(rf"\s*({_OPENING_PHRASE}), ((?:they|their|them)(?=\s))")
+EN_THEY_AFTER_PHRASE = re.compile(rf"\s*({_OPENING_PHRASE}), ((?:they|their|them)(?=\s))")
 # ... and a group told before ("According to the local police, the two men lured ...",
 # "Beneath a desk, the three curled up"; not "the two-time champion").
 _GROUP_AFTER_PHRASE = re.compile(
     rf"\s*{_OPENING_PHRASE}, (the (?:two|three|four|pair|couple|trio|duo))(?![-'’\w])(?! of\b)")
-_GROUP_WORD = re.compile(
+EN_GROUP_WORD = re.compile(
     r"\b(?:[a-z]+[^siu'’\W]s|people|police|staff|public|team|government|crowd|family"
     r"|couple|pair|both|all|each|many|some|most|others|everyone|men|women|children|army"
     r"|party|group|company|firm|club)\b", re.IGNORECASE)
@@ -256,7 +256,5 @@ _RELATIVE_TIME = re.compile(
 # each pattern's first group is the word or phrase (:func:`.readability.opening_pronoun`).
 EN_POINTING_PHRASES = (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE,
                        _PRONOUN_IN_CLAUSE, _AGE_BACK, _GROUP_AFTER_PHRASE)
-EN_THEY_AFTER_PHRASE = _THEY_AFTER_PHRASE
-EN_GROUP_WORD = _GROUP_WORD
 # ... and the connectives of several words (:func:`.readability.opening_connective`).
 EN_CONNECTIVE_PHRASES = (_CONNECTIVE_PHRASE, _RELATIVE_TIME, _EVEN, _CONNECTIVE_INSIDE)

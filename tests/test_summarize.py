@@ -167,6 +167,13 @@ def test_article_dateline_stripped() -> None:
         "The harbour reopened on Monday."
     # an aside between dashes is no dateline
     assert display_text("NASA _ the agency _ said so.") == "NASA _ the agency _ said so."
+    # a dateline is a place in capitals: a subject before an aside keeps its words
+    assert display_text("KARSK -- The harbour reopened on Monday.") == \
+        "The harbour reopened on Monday."
+    assert display_text("Four masked men -- two of them armed -- robbed the kiosk.") == \
+        "Four masked men -- two of them armed -- robbed the kiosk."
+    assert display_text("The ferries -- all three of them -- sailed.") == \
+        "The ferries -- all three of them -- sailed."
 
 
 # ------------------------------------------------------------------ story

@@ -115,7 +115,9 @@ _DATELINE = re.compile(
     r"[(\[]\s*" + _AGENCY + r"[^)\]]{0,40}"
     r"[)\]]\s*(?:--|—|–|-|:|_)?\s*"
     r"|^\s*-lrb-\s*cnn\s*-rrb-\s*(?:--\s*)?"
-    r"|^\s*[A-Z][A-Z.'\- ]{2,30}\s*(?:(?:--|—|–)\s+|_\s+(?=(?-i:[A-Z])))",
+    # a place in capitals ("WASHINGTON -- "); read case-sensitively, or "Four armed
+    # robbers -- two dressed as women -- made off ..." would lose its subject
+    r"|^\s*(?-i:[A-Z][A-Z.'\- ]{2,30})\s*(?:(?:--|—|–)\s+|_\s+(?=(?-i:[A-Z])))",
     re.IGNORECASE,
 )
 # "KARSK, Ostmark, March 18, 2026 (Meridian Wire) - ", "VELGRAD, 12 March 2026 /VSA/ -- ",

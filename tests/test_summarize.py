@@ -52,6 +52,12 @@ from storydesk.summarize import (
             "It ends at 5 p.m. on Friday. Come early.",
             ["It ends at 5 p.m. on Friday.", "Come early."],
         ),
+        (  # an aside set off by dashes after an abbreviation; an AP list item after a stop
+            "The pier of Karsk Co. _ the oldest in Ostmark _ closed. _ The ferry stopped too. "
+            "Rain fell at 5 p.m. -- the usual time.",
+            ["The pier of Karsk Co. _ the oldest in Ostmark _ closed.",
+             "_ The ferry stopped too.", "Rain fell at 5 p.m. -- the usual time."],
+        ),
         (
             "dr. lee went to the u.s. and canada . he returned .",
             ["dr. lee went to the u.s. and canada .", "he returned ."],

@@ -55,7 +55,10 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     26-year-old", "Even ...", "..., the official said." lean back
 # 16: "The protesters, however, ...", "True, ...", "Williams agreed." lean back; surnames
 #     the tagger reads alone as nothing written in full
-SUMMARIZER_VERSION = "16"
+# 17: a dateline is a place in capitals ("Four armed robbers -- ..." keeps its subject);
+#     an aside set off by dashes after an abbreviation ends no sentence ("Corp. _ the
+#     Sherman Act _ is brief")
+SUMMARIZER_VERSION = "17"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

@@ -110,6 +110,9 @@ _SPACED_INITIAL = re.compile(r"(?<![\w.])[A-Za-z]\.\s+$")
 _TIME_ZONE = re.compile(r"[A-Z]{2,4}")  # "ET", "EST", "GMT", "PST"
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[`「『（《]*(\S{0,64})")
 _NON_SPACE = re.compile(r"\S")
+# Dashes that set an aside off ("Corp. _ the Sherman Act of 1890 _ is brief"; AP and NYT copy
+# write "_").
+_ASIDE_DASHES = frozenset({"_", "--", "—", "–"})
 _ANY_DIGIT = re.compile(r"\d")
 # A decimal or a time broken by a space after its dot ("$27. 5 million", "8. 40am").
 _BROKEN_DECIMAL = re.compile(r"(?<![\d.,])([$€£¥]?\d{1,3})\. (\d{1,2})(?!\d)")
@@ -240,6 +243,8 @@ def _is_end(line: str, start: int, end: int, caseless: bool,
     # cased text
     if first.islower():
         return None
+    if nxt in _ASIDE_DASHES and _next_word(line, line.index(nxt, end) + len(nxt))[:1].islower():
+        return None  # "... on Microsoft Corp. _ the Sherman Antitrust Act _ is brief": an aside
     if ellipsis:
         return end if (first.isupper() or first in _OPENERS or first.isdigit()) else None
     if dot and before:

@@ -590,6 +590,23 @@ def _lean(leaning: tuple[str, ...], alone: tuple[str, ...] = ()) -> None:
         assert not needs_predecessor(s), s
 
 
+def test_what_is_told_beside_or_besides_earlier_news_leans_back() -> None:
+    _lean(("In another landslide, a farm road near Karsk was buried on Thursday.",
+           "In a separate report, the harbour board said the pier would stay shut.",
+           "At the same meeting, the mayor of Karsk promised new dykes.",
+           "The other ferry reached Port Adler before dawn.",
+           "The only other problem was a broken crane at the Karsk pier.",
+           "None of the other boats in the Karsk harbour was damaged.",
+           "Seven other fishermen were hiding in the Karsk boathouse.",
+           "Another 19 residents of Karsk were treated for cuts.",
+           "Rescuers pulled another five people from the Karsk ferry."),
+          ("The other day the Karsk harbour master retired after 30 years.",
+           "Ana Lind and other residents of Karsk asked for new dykes.",
+           "About 1,000 people marched in Karsk and another 1,000 in Port Adler.",
+           "The Karsk pier will stay shut for another three weeks.",
+           "In a statement on Friday, the harbour board of Karsk closed the pier."))
+
+
 def test_neither_of_what_was_told_leans_back() -> None:
     _lean(("Neither claim could be confirmed independently.",
            "Neither side expects the Karsk pier to reopen soon.",

@@ -145,6 +145,26 @@ _ONE_OF_THEM = re.compile(
     # ... or neither of them ("Neither side is predicting progress", "Neither claim could
     # be confirmed", "Neither did ..."; not "Neither Exxon or Mobil would comment")
     r"|Neither\b(?!(?: \S+){1,4} n?or\b))")
+# ... or what is told beside, besides or more than something told before: a phrase that
+# sets the sentence beside another ("In another mine explosion, ...", "In a separate
+# report, ...", "At the same protest, ...", "On other matters, ..."), the others of those
+# told ("The other landed next to the school", "The only other problem ...", "None of the
+# other teams ...", "Seven other workers were hiding ..."; not "The other day"), or more of
+# them ("Another 19 patients were treated ...", "Police said another 173 people were
+# injured"; not after a number of the sentence's own, "a crowd of 1,000 ... and another
+# 1,000", nor a time, "for another three weeks").
+_NUMBER_WORD = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
+                r"|thirty|forty|fifty|a dozen|dozens|hundreds|thousands|several|\d[\d,.]*)")
+_BESIDE_TOLD = re.compile(
+    r"\s*[\"“‘'`]*((?:In|On|At|During|From|According to) (?:another|a separate|other"
+    r"|the same)\b(?= [^,.;]{0,40},)"
+    r"|The (?:only )?other\b(?! (?:day|night|week|morning|evening)\b)"
+    r"|(?:None|Some|Many|Most|All|Each|Several|Few|One|Two|Three|Four|Five) of the other\b"
+    r"|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|forty|fifty|a dozen|dozens|hundreds|thousands|several|\d[\d,.]*) other\b"
+    r"|(?:[^\"“”.;\d]*?\s)?[Aa]nother " + _NUMBER_WORD + r"(?= [a-z])"
+    r"(?! (?:more )?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?"
+    r"|decades?|seasons?|times?)\b))")
 # ... a definite description that only names what a sentence before said ("The exception
 # was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
 # after it ("The reason for the delay ...", "The result of the vote ...").
@@ -254,7 +274,8 @@ _RELATIVE_TIME = re.compile(
 
 # What an English sentence opens with that stands for someone or something told before:
 # each pattern's first group is the word or phrase (:func:`.readability.opening_pronoun`).
-EN_POINTING_PHRASES = (_GROUP_OPENER, _ONE_OF_THEM, _LABEL_BACK, _PRONOUN_AFTER_PHRASE,
-                       _PRONOUN_IN_CLAUSE, _AGE_BACK, _GROUP_AFTER_PHRASE)
+EN_POINTING_PHRASES = (_GROUP_OPENER, _ONE_OF_THEM, _BESIDE_TOLD, _LABEL_BACK,
+                       _PRONOUN_AFTER_PHRASE, _PRONOUN_IN_CLAUSE, _AGE_BACK,
+                       _GROUP_AFTER_PHRASE)
 # ... and the connectives of several words (:func:`.readability.opening_connective`).
 EN_CONNECTIVE_PHRASES = (_CONNECTIVE_PHRASE, _RELATIVE_TIME, _EVEN, _CONNECTIVE_INSIDE)

@@ -403,6 +403,22 @@ def test_a_quotation_shown_without_its_next_sentence_is_closed() -> None:
         assert close_quotation(same) == same
 
 
+def test_a_quotation_over_sentences_shown_together_is_closed_after_the_last() -> None:
+    from storydesk.summarize.marks import close_runs
+
+    shown = ["Mayor Brandt said the pier was shut “because the crane is unsafe.",
+             "Nobody goes near it.", "The Karsk ferry sails on Monday."]
+    # the first two are one article's consecutive sentences; the article's third, which
+    # closes the quotation, is not shown
+    assert close_runs(shown, [True, False, False]) == [
+        shown[0], "Nobody goes near it.”", shown[2]]
+    # shown apart, the first is closed itself
+    assert close_runs(shown, [False, False, False]) == [
+        shown[0] + "”", shown[1], shown[2]]
+    closed = ['Brandt said: "The pier is shut."', "Nobody goes near it."]
+    assert close_runs(closed, [True, False]) == closed
+
+
 def test_a_question_asked_in_the_summarys_own_voice_is_left_out() -> None:
     from storydesk.settings import CoverageParams
     from storydesk.summarize.coverage import build_units

@@ -13,6 +13,7 @@ __all__ = [
     "CLOSES_AT_END",
     "open_quotations",
     "close_quotation",
+    "close_runs",
 ]
 
 # an opening quotation mark at the start of a sentence
@@ -67,3 +68,24 @@ def close_quotation(sentence: str) -> str:
         return sentence
     left = open_quotations(s)
     return s + CLOSERS[left[0]][0] if len(left) == 1 else sentence
+
+
+def close_runs(sentences: list[str], runs_on: list[bool]) -> list[str]:
+    """``sentences`` as a summary shows them, ``runs_on[k]`` True where sentence k is
+    followed, next in the summary, by its article's next sentence. A quotation left open
+    at the end of such a run is closed after the run's last sentence (:func:`close_quotation`
+    of the run read as one): "... selected “because we want the ceremony to be fun." then
+    "He can hold a stage." shows as "... He can hold a stage.”" when the article's
+    sentence closing the quotation is not shown."""
+    out: list[str] = []
+    run: list[str] = []
+    for s, on in zip(sentences, runs_on, strict=True):
+        run.append(s)
+        if on:
+            out.append(s)
+            continue
+        joined = " ".join(run)
+        closed = close_quotation(joined)
+        out.append(s.rstrip() + closed[len(joined.rstrip()):] if closed != joined else s)
+        run = []
+    return out

@@ -39,7 +39,7 @@ from storydesk.settings import StoryParams
 from storydesk.text import Span, is_caseless, word_count
 
 from .coverage import build_units, concept_weights, select_units
-from .marks import close_quotation
+from .marks import close_runs
 from .names import full_names, person_names, used_alone, write_names_in_full
 from .provenance import (
     FactJudge,
@@ -343,8 +343,9 @@ def summarize_story(
             person_names(a.text, a.language) if alone & full_names(a.text) else {}
     # a quotation left open is closed unless its article's next sentence is shown next
     texts = write_names_in_full(
-        [display_text(t) if k + 1 < len(shown) and shown[k + 1][:2] == (aid, i + 1)
-         else close_quotation(display_text(t)) for k, (aid, i, t, _) in enumerate(shown)],
+        close_runs([display_text(t) for _, _, t, _ in shown],
+                   [k + 1 < len(shown) and shown[k + 1][:2] == (aid, i + 1)
+                    for k, (aid, i, _, _) in enumerate(shown)]),
         [names[aid] for aid, _, _, _ in shown], words)
     return [
         SummarySentence(text, src, len({outlet_of[a] for a, _ in src}), w, origin=(aid, i))

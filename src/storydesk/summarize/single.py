@@ -37,7 +37,7 @@ from storydesk.text import (
     word_count,
 )
 
-from .marks import QUOTE_START, TERMINAL, close_quotation
+from .marks import QUOTE_START, TERMINAL, close_runs
 from .readability import inside_quotation, reads
 
 __all__ = [
@@ -495,5 +495,6 @@ def summarize_article(
         chosen = _select(order, p.vectors, lengths, n_sentences, words,
                          params.max_redundancy, chosen=chosen)
     # a quotation left open is closed unless the sentence after it, shown next, goes on
-    return [(i, display_text(p.spans[i].text) if i + 1 in chosen
-             else close_quotation(display_text(p.spans[i].text))) for i in sorted(chosen)]
+    shown = sorted(chosen)
+    return list(zip(shown, close_runs([display_text(p.spans[i].text) for i in shown],
+                                      [i + 1 in chosen for i in shown]), strict=True))

@@ -623,6 +623,17 @@ def test_what_is_told_beside_or_besides_earlier_news_leans_back() -> None:
            "In a statement on Friday, the harbour board of Karsk closed the pier."))
 
 
+def test_what_was_told_before_as_that_leans_back() -> None:
+    _lean(("In exchange for that, the Karsk council pays for the new crane.",
+           "To do that, the harbour board of Karsk hired two divers.",
+           "Three years after that, the Karsk pier was rebuilt.",
+           "The fishermen of Karsk are happy with that.",
+           "Two storms changed all that in March in Karsk."),
+          ("The Karsk council agreed that the crane was unsafe.",
+           "The fishermen of Karsk said that the pier was unsafe.",
+           "Three years after the flood, the Karsk pier was rebuilt."))
+
+
 def test_neither_of_what_was_told_leans_back() -> None:
     _lean(("Neither claim could be confirmed independently.",
            "Neither side expects the Karsk pier to reopen soon.",

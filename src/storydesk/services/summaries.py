@@ -59,7 +59,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     an aside set off by dashes after an abbreviation ends no sentence ("Corp. _ the
 #     Sherman Act _ is brief"); "In another mine explosion, ...", "The other ...", "Seven
 #     other workers ...", "Police said another 173 people ..." lean back; a quotation
-#     running on past a run of one article's sentences is closed after the run
+#     running on past a run of one article's sentences is closed after the run; "In
+#     exchange for that, ...", "... good with that." lean back
 SUMMARIZER_VERSION = "17"
 
 

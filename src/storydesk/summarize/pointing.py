@@ -234,7 +234,10 @@ _CONNECTIVE_INSIDE = re.compile(
 EN_AGREES_WITH_BEFORE = re.compile(
     r"^(?:(?! but | and )[^,;])*?\b(refused|declined)(?:\.[\"”'’]?\s*$|, (?:to|saying|citing)\b)"
     r"|(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
-    r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$")
+    r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$"
+    # ... or agreeing with or changing what was told before, as "that" ("The Angels
+    # apparently are good with that.", "Two big hits ... changed all that Saturday night")
+    r"|\b(?:with|about) (that)\.[\"”'’]?\s*$|\b(?:changed|ended) all (that)\b")
 
 
 # "Even" or "Not even" before whom or what it singles out of others told before ("Even
@@ -253,6 +256,10 @@ _CONNECTIVE_PHRASE = re.compile(
     r"|In turn|Even so|As a result|In the meantime|On top of that|What's more|After all"
     r"|In fact|In other words|Once again|Even then|That said|Of course|Then again"
     r"|If so|If not|In that case|In any case|Either way"
+    # what was told before, as "that" ("In exchange for that, Microsoft places ...", "To
+    # do that, it has brought in Sun ...")
+    r"|(?:To do|In exchange for|Because of|Despite|Besides|Beyond|Apart from|Aside from"
+    r"|Other than|In spite of|As a result of|On top of) (?:all )?(?:that|this)"
     # a concession to what was said before ("True, Jackman held his own ...")
     r"|True|Granted|Admittedly|To be sure"
     # a reply to what was said before ("Right, unborn females ...", "Well, ...")
@@ -265,6 +272,7 @@ _RELATIVE_TIME = re.compile(
     r"\s*((?:(?:less than|more than|about|some|just|only|nearly|almost)\s+)?"
     r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|\d+)\s+)?"
     r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:later|earlier|before|after)"
+    r"(?: that| this)?"  # "Three years after that, the state established ..."
     r"|later|earlier|afterwards?|soon after|shortly after(?:wards?)?"
     r"|the (?:next|following|previous) (?:day|morning|evening|night|week|month|year)"
     r"|the day (?:before|after)|at that (?:point|time|moment)|at the time|by that time"

@@ -52,6 +52,10 @@ from storydesk.summarize import (
             "It ends at 5 p.m. on Friday. Come early.",
             ["It ends at 5 p.m. on Friday.", "Come early."],
         ),
+        (  # a spaced "a. m." before a month written short (as ECB+ prints times)
+            "The pier closed at 1: 30 a. m. Feb. 1 in Karsk. It reopened.",
+            ["The pier closed at 1: 30 a. m. Feb. 1 in Karsk.", "It reopened."],
+        ),
         (  # an aside set off by dashes after an abbreviation; an AP list item after a stop
             "The pier of Karsk Co. _ the oldest in Ostmark _ closed. _ The ferry stopped too. "
             "Rain fell at 5 p.m. -- the usual time.",

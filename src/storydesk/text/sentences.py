@@ -68,11 +68,11 @@ TITLES = frozenset(
 # when that line opens with a capital ("Vancouver police Const.\nTim Fanning told ...").
 NAME_TITLES = TITLES - {"sr", "jr", "st", "mt", "ft", "esq"}
 _TITLE_AT_END = re.compile(r"(?<![\w.])([A-Za-z]+)\.$")
+# Months written short ("Jan. 5", "1: 30 a. m. Feb. 1 on state Route 94").
+_MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 # Not an end before a number.
-BEFORE_NUMBER = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec no nos vol p pp fig art ch sec para"
-    " op ed".split()
-)
+BEFORE_NUMBER = _MONTH_ABBREVIATIONS | frozenset(
+    "no nos vol p pp fig art ch sec para op ed".split())
 # Never an end.
 ALWAYS = frozenset("e.g i.e vs v cf approx ca c incl viz al".split())
 # May end a sentence; an end only before a capitalised word (cased) or a sentence starter,
@@ -267,7 +267,7 @@ def _is_end(line: str, start: int, end: int, caseless: bool,
         if len(key) == 1 and _SPACED_INITIAL.search(
                 line, max(0, start - len(before) - 5), start - len(before)) and (
                 nxt_clean.lower() in WEEKDAYS or nxt_clean.lower() in MONTHS
-                or _TIME_ZONE.fullmatch(nxt_clean)):
+                or nxt_clean.lower() in _MONTH_ABBREVIATIONS or _TIME_ZONE.fullmatch(nxt_clean)):
             return None  # "3: 30 a. m. Tuesday that ...", "5: 40 p. m. ET" (spaced a.m.)
     return end
 

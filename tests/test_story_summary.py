@@ -481,6 +481,14 @@ def test_the_rest_of_a_sentence_cut_at_a_line_break_is_a_fragment() -> None:
     assert fragment_reason("NOTES: Karsk FC's keeper left with a knee injury.") == \
         "opens with a label"
     assert fragment_reason("READ MORE: Karsk harbour reopens.") == "opens with a label"
+    # a teaser or a quotation cut off, in any language
+    for cut in ("The Karsk ferry was stopped when the storm hit the harbour of...",
+                "The mayor of Karsk said the pier would reopen within the …",
+                'Brandt said: "The harbour stays shut . . ."'):
+        assert fragment_reason(cut) == "ends on an ellipsis", cut
+    assert fragment_reason("Der Hafen von Karsk bleibt geschlossen …", language="de") == \
+        "ends on an ellipsis"
+    assert fragment_reason("The ferry paused... then sailed to Karsk.") is None
 
 
 def test_a_quotation_whose_speaker_comes_after_it_is_not_paired_with_the_sentence_before() -> None:

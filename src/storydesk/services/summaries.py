@@ -60,7 +60,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     Sherman Act _ is brief"), nor "a. m." before "Feb."; "In another mine explosion, ...", "The other ...", "Seven
 #     other workers ...", "Police said another 173 people ..." lean back; a quotation
 #     running on past a run of one article's sentences is closed after the run; "In
-#     exchange for that, ...", "... good with that." lean back
+#     exchange for that, ...", "... good with that." lean back; a sentence ending on an
+#     ellipsis is cut off (a fragment)
 SUMMARIZER_VERSION = "17"
 
 

@@ -491,6 +491,9 @@ _GOES_ON = re.compile(r"\s*(?:[(（\[][^)）\]]{0,80}[)）\]]\s*)?[,;:，；：]
 _ASIDE = re.compile(r"[(（\[][^()（）\[\]]*[)）\]]$")
 # A label in capitals before a colon: a page's section, a note, a dateline ("NOTES:",
 # "READ MORE:", "UPDATED:", "JAMMU:").
+# An ellipsis at the end, closing marks after it: a teaser or a quotation cut off ("...
+# when gunfire erupted outside...", "... within the …", "Mark Felt ...").
+_CUT_OFF = re.compile(r"(?:\.\s?\.\s?\.|…)[.\"'”’»)\]]*\s*$")
 _LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
 
 
@@ -511,6 +514,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "goes on from the sentence before"  # "(EYP MCF), a consulting company ..."
     if _LABEL.match(s):
         return "opens with a label"  # "NOTES: Chiefs WR Terrance Copper ...", "READ MORE:"
+    if _CUT_OFF.search(s):
+        return "ends on an ellipsis"  # a teaser cut off: "... will be former Portland Coach..."
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

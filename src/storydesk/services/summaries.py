@@ -58,11 +58,10 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 17: a dateline is a place in capitals ("Four armed robbers -- ..." keeps its subject);
 #     an aside set off by dashes after an abbreviation ends no sentence ("Corp. _ the
 #     Sherman Act _ is brief"), nor "a. m." before "Feb."; "In another mine explosion,
-#     ...", "The other ...", "Seven other workers ...", "Police said another 173 people
-#     ..." lean back; a quotation
-#     running on past a run of one article's sentences is closed after the run; "In
-#     exchange for that, ...", "... good with that." lean back; a sentence ending on an
-#     ellipsis is cut off (a fragment)
+#     ...", "The other ...", "Seven other workers ...", "In exchange for that, ...",
+#     "... good with that." lean back; a quotation running on past a run of one
+#     article's sentences is closed after the run; a sentence ending on an ellipsis is
+#     cut off (a fragment)
 SUMMARIZER_VERSION = "17"
 
 

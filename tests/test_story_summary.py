@@ -548,8 +548,14 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
         assert not is_summary_sentence(s), s
         assert CHROME_ANYWHERE.search(s) or CHROME.match(s), s  # the pattern, not a hint
     for s in ("The photo agency Getty said it would appeal the ruling on Monday.",
-              "Lind, a former AP photographer, said the pictures of the pier were real."):
+              "Lind, a former AP photographer, said the pictures of the pier were real.",
+              "The missing link between the two ferry lines of Karsk was a bridge."):
         assert is_summary_sentence(s), s
+    # a sentence pointing at the page's links
+    for s in ("The Karsk timetable is available from this link.",
+              "Passengers can register for updates on the ferry at the link below."):
+        assert not is_summary_sentence(s), s
+        assert CHROME_ANYWHERE.search(s), s
 
 
 def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None:

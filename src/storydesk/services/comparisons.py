@@ -36,7 +36,8 @@ COMPARE_VERSION = "6"  # 2: paraphrase-aware fact alignment; 3: scales (magnitud
 # 5: a site's cookie or privacy notice states no fact; the splitter's title ends
 # ("Cmndr.", "Msgr.", "Hun Sen." where the text writes "Hun Sen said"); 6: an aside set
 # off by dashes after an abbreviation ends no sentence ("Corp. _ the Sherman Act _ ..."),
-# nor a spaced "a. m." before a month written short ("1: 30 a. m. Feb. 1")
+# nor a spaced "a. m." before a month written short ("1: 30 a. m. Feb. 1"); a sentence
+# pointing at the page's links ("... at the link below.") states no fact
 KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
 
 

@@ -61,7 +61,7 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     ...", "The other ...", "Seven other workers ...", "In exchange for that, ...",
 #     "... good with that." lean back; a quotation running on past a run of one
 #     article's sentences is closed after the run; a sentence ending on an ellipsis is
-#     cut off (a fragment)
+#     cut off (a fragment); "... at the link below." is chrome
 SUMMARIZER_VERSION = "17"
 
 

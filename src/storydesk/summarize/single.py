@@ -68,6 +68,9 @@ CHROME = re.compile(
 CHROME_ANYWHERE = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:est|edt|gmt|bst|cet|et|pt|utc)\b|\|\s|\bclick here\b"
     r"|\bscroll down for video\b|\bget a summary\b|\bnext article\b|\bprevious article\b"
+    # a sentence pointing at the page's links ("The Fix It solution is available from this
+    # link.", "... register for updates on the Q10 at the link below.")
+    r"|\b(?:this|the following) link\b|\bthe links? below\b"
     # a photo's credit or caption glued to a sentence ("(Photo by Rey Del Rio/Getty
     # Images) Detroit Lions ...", "... visit to the UK: Getty Donald Trump has ...",
     # "media_camera Charlie Noxon, 20, ...", "Image copyright EPA Image caption ...")
@@ -87,6 +90,7 @@ CHROME_ANYWHERE = re.compile(
 # A pattern added above needs its hint here (tests/test_story_summary.py checks both).
 _ANYWHERE_HINTS = (
     ":", "|", "click here", "scroll down", "get a summary", "next article", "previous article",
+    " link",
     "(photo", "(image", "(picture", "(foto", "getty", "courtesy", "min read", "mins read",
     "minute read", "minutes read", "opinions expressed", "ap photo", "shutterstock",
     "media_camera", "image copyright", "image caption", "image credit")

@@ -642,10 +642,12 @@ def test_what_was_told_before_as_that_leans_back() -> None:
            "To do that, the harbour board of Karsk hired two divers.",
            "Three years after that, the Karsk pier was rebuilt.",
            "The fishermen of Karsk are happy with that.",
-           "Two storms changed all that in March in Karsk."),
+           "Two storms changed all that in March in Karsk.",
+           "The harbour board of Karsk said this would delay the new pier."),
           ("The Karsk council agreed that the crane was unsafe.",
            "The fishermen of Karsk said that the pier was unsafe.",
-           "Three years after the flood, the Karsk pier was rebuilt."))
+           "Three years after the flood, the Karsk pier was rebuilt.",
+           "The harbour board of Karsk said this week that the pier would reopen."))
 
 
 def test_neither_of_what_was_told_leans_back() -> None:

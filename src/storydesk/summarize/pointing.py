@@ -237,7 +237,12 @@ EN_AGREES_WITH_BEFORE = re.compile(
     r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$"
     # ... or agreeing with or changing what was told before, as "that" ("The Angels
     # apparently are good with that.", "Two big hits ... changed all that Saturday night")
-    r"|\b(?:with|about) (that)\.[\"”'’]?\s*$|\b(?:changed|ended) all (that)\b")
+    r"|\b(?:with|about) (that)\.[\"”'’]?\s*$|\b(?:changed|ended) all (that)\b"
+    # ... or saying of it, as "this" ("The union said this clearly addresses the league's
+    # desire ...", "White House officials said this would put off ...")
+    r"|\b(?:said|says|added|noted|argued|believes|believed|thinks|thought|insisted|warned"
+    r"|claimed) (?:that )?(this|these|those) (?:is|was|were|are|would|will|could|should"
+    r"|has|had|clearly|means|meant|shows|showed|makes|made|may|might)\b")
 
 
 # "Even" or "Not even" before whom or what it singles out of others told before ("Even

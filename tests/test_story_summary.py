@@ -605,10 +605,14 @@ def test_a_pronoun_after_a_phrase_of_place_or_time_leans_back() -> None:
 def test_a_pronoun_subject_of_an_opening_clause_leans_back() -> None:
     for s in ("When he turned he saw the fire on the pier.",
               "As they stepped off the Karsk ferry, one after the other, they looked sad.",
-              "Although her term ends in May, the mayor opened the pier."):
+              "Although her term ends in May, the mayor opened the pier.",
+              "The last time they were seen in Karsk, they were fishing off the pier.",
+              "Even though he was warned, the skipper sailed out of Karsk.",
+              "Whether they will come back to Karsk is anyone's guess."):
         assert opening_pronoun(s) in ("he", "they", "her") and needs_predecessor(s), s
     # a name after the clause is whom the pronoun stands for
     assert not needs_predecessor("After she left the clinic, Ana Lind flew to Karsk.")
+    assert not needs_predecessor("Even though he was warned, Ivo Brandt sailed out.")
     assert not needs_predecessor("When it comes to ferries, Karsk has three.")
 
 

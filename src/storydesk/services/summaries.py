@@ -59,7 +59,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     an aside set off by dashes after an abbreviation ends no sentence ("Corp. _ the
 #     Sherman Act _ is brief"), nor "a. m." before "Feb."; "In another mine explosion,
 #     ...", "The other ...", "Seven other workers ...", "In exchange for that, ...",
-#     "... good with that.", "The union said this clearly addresses ..." lean back; a
+#     "... good with that.", "The union said this clearly addresses ...", "The last time
+#     they were seen ..." lean back; a
 #     quotation running on past a run of one article's sentences is closed after the
 #     run; a sentence ending on an ellipsis is cut off (a fragment); "... at the link
 #     below." is chrome

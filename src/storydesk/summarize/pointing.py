@@ -122,7 +122,8 @@ POINTING_BACK: dict[str, PointingBack] = {
 
 # A subordinating word opening a clause before the main one ("When ...", "After ...").
 _CLAUSE_OPENER = (r"(?:When|As|After|Before|Because|Although|Though|While|Since|Once|Until"
-                  r"|Unless|If)")
+                  r"|Unless|If|Even though|Even if|Whether|Whenever|Now that|By the time"
+                  r"|(?:The (?:last|first|next)|Each|Every) time)")
 # What follows a description that stands as a subject for someone told before ("The
 # former was ...", "the 26-year-old said ..."; not "The former minister ...").
 _AS_SUBJECT = (r"(?=,|\s+(?:is|was|has|had|said|says|will|would|who|did|does|also|then|now"

@@ -130,7 +130,12 @@ HAND_BEFORE = {
 # coalition deal again; ecbplus 2, 21, 85 still clear; duc2004 38 still arguable;
 # duc2004 34, ecbplus 53 still none); then with every summary article read for full
 # names: 4 changed only by a name written in full (duc2004 21, 35, ecbplus 36, 77), their
-# labels unchanged.
+# labels unchanged. Then (2026-12-07, the next stop) with datelines read case-sensitively,
+# asides after an abbreviation kept in their sentence, "In another ...", "... good with
+# that." and an ellipsis at the end leaning back or cut off, and links as chrome: the 5
+# that changed were read again (ecbplus 0 still arguable: the Angels' offer in the first
+# and third sentences; ecbplus 26 still clear: the Harry Winston heist told by both
+# sentences; duc2004 43, 46 and ecbplus 67 still none).
 HAND_NOW = {
     "clear": {("duc2004", k) for k in (2, 8, 37)} | {("ecbplus", k) for k in (
         2, 10, 11, 12, 14, 16, 17, 18, 19, 20, 21, 24, 26, 28, 30, 31, 34, 35, 36, 40, 41,

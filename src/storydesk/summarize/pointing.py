@@ -231,19 +231,27 @@ _CONNECTIVE_INSIDE = re.compile(
 # Agreeing or not, with nothing said of with what ("Williams agreed.", "In a statement,
 # the commerce secretary, Gary Locke, ... agreed."; not "as agreed", "to agree"), or
 # refusing what the sentence does not say ("The panel refused, to avoid appearing
-# biased."; not "... offered to plead guilty but prosecutors had refused.").
-EN_AGREES_WITH_BEFORE = re.compile(
-    r"^(?:(?! but | and )[^,;])*?\b(refused|declined)(?:\.[\"”'’]?\s*$|, (?:to|saying|citing)\b)"
-    r"|(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
-    r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$"
+# biased."; not "... offered to plead guilty but prosecutors had refused."): each
+# pattern with the words one of which a sentence must hold for it to be searched (most
+# hold none; a search tries every position).
+EN_AGREES_WITH_BEFORE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("refused", "declined"), re.compile(
+        r"^(?:(?! but | and )[^,;])*?\b(refused|declined)"
+        r"(?:\.[\"”'’]?\s*$|, (?:to|saying|citing)\b)")),
+    (("agree", "concur"), re.compile(
+        r"(?<!\bas )(?<!\bto )(?<!\bearlier )(?<!\bpreviously )"
+        r"\b(agreed|agrees|concurred|concurs|disagreed|disagrees)\.[\"”'’]?\s*$")),
     # ... or agreeing with or changing what was told before, as "that" ("The Angels
     # apparently are good with that.", "Two big hits ... changed all that Saturday night")
-    r"|\b(?:with|about) (that)\.[\"”'’]?\s*$|\b(?:changed|ended) all (that)\b"
+    (("that",), re.compile(
+        r"\b(?:with|about) (that)\.[\"”'’]?\s*$|\b(?:changed|ended) all (that)\b")),
     # ... or saying of it, as "this" ("The union said this clearly addresses the league's
     # desire ...", "White House officials said this would put off ...")
-    r"|\b(?:said|says|added|noted|argued|believes|believed|thinks|thought|insisted|warned"
-    r"|claimed) (?:that )?(this|these|those) (?:is|was|were|are|would|will|could|should"
-    r"|has|had|clearly|means|meant|shows|showed|makes|made|may|might)\b")
+    (("this", "these", "those"), re.compile(
+        r"\b(?:said|says|added|noted|argued|believes|believed|thinks|thought|insisted|warned"
+        r"|claimed) (?:that )?(this|these|those) (?:is|was|were|are|would|will|could"
+        r"|should|has|had|clearly|means|meant|shows|showed|makes|made|may|might)\b")),
+)
 
 
 # "Even" or "Not even" before whom or what it singles out of others told before ("Even

@@ -69,6 +69,7 @@ __all__ = [
     "asks_question",
     "opening_pronoun",
     "opening_connective",
+    "answers_before",
     "quote_without_speaker",
     "english_rules",
     "fragment_reason",
@@ -448,6 +449,18 @@ def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:
     return any(w in rules.speakers for w in head[:4])
 
 
+def answers_before(sentence: str) -> re.Match[str] | None:
+    """Where an English sentence agrees, refuses or says something of what was told before
+    without saying what ("Williams agreed.", "... good with that.", "The union said this
+    clearly addresses ..."; :data:`.pointing.EN_AGREES_WITH_BEFORE`), or None."""
+    for hints, pattern in EN_AGREES_WITH_BEFORE:
+        if any(h in sentence for h in hints):
+            m = pattern.search(sentence)
+            if m:
+                return m
+    return None
+
+
 def needs_predecessor(sentence: str, language: str | None = None) -> bool:
     """It leans on the sentence before it: an opening quotation, pronoun or connective,
     the end of a quotation opened before, a quotation with no speaker in it or with a
@@ -468,7 +481,7 @@ def needs_predecessor(sentence: str, language: str | None = None) -> bool:
         or quote_without_speaker(sentence)
         or first_person_without_speaker(sentence)
         or quote_with_pronoun_speaker(sentence, language)
-        or EN_AGREES_WITH_BEFORE.search(sentence)
+        or answers_before(sentence)
     )
 
 
@@ -577,7 +590,7 @@ def summary_problems(
         pron = opening_pronoun(text, language) or opening_connective(text, language)
         if pron and not follows:
             out.append(f"sentence {k + 1} opens with {pron!r} without its referent: {text[:60]!r}")
-        agrees = english and EN_AGREES_WITH_BEFORE.search(text)
+        agrees = answers_before(text) if english else None
         if agrees and not follows:
             out.append(f"sentence {k + 1} does not say what it answers "
                        f"({agrees.group(agrees.lastindex or 0)!r}): {text[:60]!r}")

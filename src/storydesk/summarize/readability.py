@@ -538,7 +538,9 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "starts with a figure"
     if _INTERVIEW_MARK.match(s):
         return "an interview's question mark"
-    if _ENDS_MID.search(s):
+    # the pattern holds the sentence's end: searched in its last 64 characters (a search
+    # of the whole sentence tries every word)
+    if _ENDS_MID.search(s, max(0, len(s) - 64)):
         return "ends mid-sentence"
     if _NO_SUBJECT.match(s) and (
             _NOT_A_SUBJECT.match(s[s.index(",") + 1:]) if "," in s

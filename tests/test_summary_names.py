@@ -17,6 +17,21 @@ def test_person_names_are_the_taggers_people() -> None:
     assert person_names("Jose Morales fue asesinado en su casa.", "es") == {}
 
 
+def test_person_names_asked_for_some_surnames_reads_them_as_a_full_run() -> None:
+    from storydesk.extract.tagger import shipped_model
+
+    body = ("Police named the victim as Jose Morales, a jail officer. The Karsk harbour "
+            "reopened on Monday. Mayor Anna Lind spoke to reporters. Lind said the pier "
+            "was safe. Morales was shot outside his home in Brill, police said.")
+    full = person_names(body)
+    assert full == {"Morales": "Jose Morales", "Lind": "Anna Lind"}
+    assert person_names(body, None, {"Morales"}) == {"Morales": "Jose Morales"}
+    assert person_names(body, None, {"Lind"}) == {"Lind": "Anna Lind"}
+    # the tagger reads only the sentences holding an asked-for string, with the same names
+    spans = shipped_model("en").tag(body, None, {"Lind"})
+    assert {s.text for s in spans} == {"Anna Lind", "Lind"}
+
+
 def test_a_name_written_in_full_once_counts_when_its_first_word_is_no_english_word(
         monkeypatch) -> None:
     """An unlisted first name written once ("Zdravko Mucic" in a DUC report) still gives
@@ -28,7 +43,8 @@ def test_a_name_written_in_full_once_counts_when_its_first_word_is_no_english_wo
     for first, kept in (("Tavrek", True), ("Both", False), ("Describing", False),
                         ("Tall", False)):
         found = [(f"{first} Olund", "person"), ("Olund", "person")]
-        monkeypatch.setattr(em, "mentions", lambda text, model, found=found: found)
+        monkeypatch.setattr(em, "mentions",
+                            lambda text, model, lines_with=None, found=found: found)
         body = f"{first} Olund spoke. Olund left. A tall man waited."
         assert ("Olund" in person_names(body)) is kept, first
 
@@ -42,7 +58,7 @@ def test_a_listed_first_name_counts_where_the_tagger_reads_the_surname_as_a_comp
     import storydesk.extract.entity_models as em
 
     def names(body: str, found: list[tuple[str, str]]) -> dict[str, str]:
-        monkeypatch.setattr(em, "mentions", lambda text, model: found)
+        monkeypatch.setattr(em, "mentions", lambda text, model, lines_with=None: found)
         return person_names(body)
 
     assert names("Phil Ford scored. Ford left.",
@@ -121,7 +137,7 @@ def test_a_full_name_whose_surname_the_tagger_reads_alone_as_nothing(monkeypatch
     import storydesk.extract.entity_models as em
 
     def names(body: str, found: list[tuple[str, str]]) -> dict[str, str]:
-        monkeypatch.setattr(em, "mentions", lambda text, model: found)
+        monkeypatch.setattr(em, "mentions", lambda text, model, lines_with=None: found)
         return person_names(body)
 
     assert names("Police arrested Tavrek Olund, 23. Olund is charged with manslaughter.",

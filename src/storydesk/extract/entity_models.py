@@ -10,6 +10,7 @@ gives the raw (name, type) mentions of a tagger model, in text order, before
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -79,11 +80,12 @@ def _natasha_mentions(text: str) -> list[tuple[str, str]]:
     return [(text[a:b], t) for a, b, t in natasha_spans(text)]
 
 
-def _crf_mentions(text: str, name: str) -> list[tuple[str, str]]:
+def _crf_mentions(text: str, name: str,
+                  lines_with: Collection[str] | None = None) -> list[tuple[str, str]]:
     from storydesk.extract.tagger import shipped_model
 
     hints = natasha_spans(text) if name == "ru_natasha" else None
-    return [(s.text, s.type) for s in shipped_model(name).tag(text, hints)]
+    return [(s.text, s.type) for s in shipped_model(name).tag(text, hints, lines_with)]
 
 
 def first_name(word: str) -> bool:
@@ -94,15 +96,17 @@ def first_name(word: str) -> bool:
     return gaz is not None and "first" in gaz.word.get(word.lower(), ())
 
 
-def mentions(text: str, model: str) -> list[tuple[str, str]]:
+def mentions(text: str, model: str,
+             lines_with: Collection[str] | None = None) -> list[tuple[str, str]]:
     """Raw (name, type) mentions in ``text`` by ``model`` (see ``entities_model``),
-    types person/organisation/place, in text order; not yet canonical."""
+    types person/organisation/place, in text order; not yet canonical. ``lines_with``
+    (the CRF models): only from the sentences holding one of these strings in a token."""
     if model == "natasha":
         raw = _natasha_mentions(text)
     elif model == "natasha+crf-ru":
-        raw = _crf_mentions(text, "ru_natasha")
+        raw = _crf_mentions(text, "ru_natasha", lines_with)
     elif model.startswith("crf-"):
-        raw = _crf_mentions(text, model[4:])
+        raw = _crf_mentions(text, model[4:], lines_with)
     else:
         return []
     return [(n, TAG_TYPES[t]) for n, t in raw if t in TAG_TYPES]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -392,15 +392,19 @@ class CRF:
         self.feats = Featurizer(gaz, self.lower, encoded=True)
         self.path = path
 
-    def tag(self, text: str, hint_spans: Sequence[tuple[int, int, str]] | None = None) -> list[
-            Span]:
+    def tag(self, text: str, hint_spans: Sequence[tuple[int, int, str]] | None = None,
+            lines_with: Collection[str] | None = None) -> list[Span]:
         """Names in ``text``; ``hint_spans`` (start, end, type) from another tagger where
-        the model was trained with them."""
+        the model was trained with them; ``lines_with``: only the sentences holding one of
+        these strings in a token are tagged (read in the whole text's context: their
+        names are those of a full run)."""
         lines = tokenize(text)
         if not lines:
             return []
         hints = None if hint_spans is None else hint_labels(lines, hint_spans)
         need = [self._may_name(line, None if hints is None else hints[i])
+                and (lines_with is None
+                     or any(w in t.text for t in line for w in lines_with))
                 for i, line in enumerate(lines)]
         feats = self.feats.document(lines, hints, need)
         tags = [self._names(line, f) if ok else ["O"] * len(line)

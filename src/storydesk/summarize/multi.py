@@ -339,8 +339,9 @@ def summarize_story(
     names: dict[int, dict[str, str] | None] = {}
     for aid in dict.fromkeys(aid for aid, _, _, _ in shown):
         a = by_id[aid]
+        wanted = alone & full_names(a.text)  # the names worth tagging the article for
         names[aid] = None if not english_rules(a.language) else \
-            person_names(a.text, a.language) if alone & full_names(a.text) else {}
+            person_names(a.text, a.language, wanted) if wanted else {}
     # a quotation left open is closed unless its article's next sentence is shown next
     texts = write_names_in_full(
         close_runs([display_text(t) for _, _, t, _ in shown],

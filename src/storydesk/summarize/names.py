@@ -21,9 +21,10 @@ with a listed first name and the surname alone tagged a person ("Juan Antonio
 Samaranch"); the summary's articles give it one full name. A surname before
 "administration", "era" and the like is left as it is ("a Bush administration rule").
 The tagger runs only on an article of the summary that ends a longer name with a name
-some summary sentence uses alone (:func:`used_alone`); between two articles' full names
-the sentence's own article decides. Names outside English are left as they are
-(:func:`.readability.english_rules`).
+some summary sentence uses alone (:func:`used_alone`), and only on its sentences holding
+such a name (read in the whole article's context: the same names as a full run); between
+two articles' full names the sentence's own article decides. Names outside English are
+left as they are (:func:`.readability.english_rules`).
 
 The module also holds what a name written in full and a name used alone are
 (:func:`full_names`, :func:`bare_names`), which the summary's order reads too
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from storydesk.text import stopwords, word_count
 
@@ -136,9 +137,12 @@ _NAME_AS_LABEL = re.compile(
 _WORD_FORM = re.compile(r"(?:ing|ed|ly|tion|ment|ness)$")
 
 
-def person_names(text: str, language: str | None = None) -> dict[str, str]:
+def person_names(text: str, language: str | None = None,
+                 surnames: Collection[str] | None = None) -> dict[str, str]:
     """Surname -> the full name an article's ``text`` gives a person (see the module
-    doc); empty outside English."""
+    doc); empty outside English. ``surnames``: only these are asked for, and the tagger
+    reads only the sentences holding one (in the whole text's context, so each is read
+    as in a full run)."""
     if not english_rules(language):
         return {}
     from storydesk.extract.entity_models import first_name, mentions
@@ -147,7 +151,7 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     untyped: dict[str, Counter[str]] = {}  # ... tagged something else
     alone: Counter[str] = Counter()  # the surname alone, tagged a person
     other: Counter[str] = Counter()  # ... tagged a place or an organisation
-    for name, kind in mentions(text, "crf-en"):
+    for name, kind in mentions(text, "crf-en", surnames):
         parts = name.split()
         if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES:
             parts.pop()  # "Anthony LaCalamita III" is Anthony LaCalamita
@@ -160,6 +164,8 @@ def person_names(text: str, language: str | None = None) -> dict[str, str]:
     out = {}
     lower: set[str] | None = None
     for surname in found.keys() | untyped.keys():
+        if surnames is not None and surname not in surnames:
+            continue
         forms = found.get(surname) or untyped[surname]
         [(full, n)] = forms.items() if len(forms) == 1 else [("", 0)]
         if not full:

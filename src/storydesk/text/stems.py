@@ -2,10 +2,10 @@
 
 ``stem(word, lang)`` gives the Snowball stem of a lower-case word for the 30-odd
 languages Snowball covers; words of other languages come back unchanged.
-snowballstemmer is pure Python; with PyStemmer installed it uses its C stemmers by
-itself. Each (language, word) is stemmed once per process (bounded cache). A Snowball
-stemmer object keeps the word it works on, so each thread has its own: the reader's
-requests and its background pass stem at once.
+snowballstemmer is pure Python; PyStemmer, a dependency, gives it C stemmers of the same
+algorithms, which it uses by itself. Each (language, word) is stemmed once per process
+(bounded cache). A Snowball stemmer object keeps the word it works on, so each thread has
+its own: the reader's requests and its background pass stem at once.
 
 English gets a light stemmer instead (plural, ``-ed`` and ``-ing`` taken off, in the
 manner of Harman's S-stemmer): Porter2, more aggressive (``marine`` and ``marinate`` ->

@@ -369,15 +369,15 @@ def story_sources(
     ``params.judge_min_cosine`` or more). ``matrix``: :func:`sentence_matrix` of the
     candidates, when at hand."""
     x = matrix if matrix is not None else sentence_matrix([_Text(t) for _, t in candidates])
-    sources = summary_sources(candidates, shown,
-                              word_match([t for _, t in candidates], params.source_threshold, x))
+    row = {key: r for r, (key, _) in enumerate(candidates)}
+    similarity = x[[row[(aid, i)] for aid, i, _ in shown]] @ x.T
+    sources = summary_sources(candidates, shown, threshold=params.source_threshold,
+                              similarity=similarity)
     if judge is None:
         return sources
-    row = {key: r for r, (key, _) in enumerate(candidates)}
-    shown_rows = [row[(aid, i)] for aid, i, _ in shown]
     return judged_sources([t for _, _, t in shown], sources,
                           [(aid, i, t) for (aid, i), t in candidates], judge,
-                          x[shown_rows] @ x.T, params.judge_min_cosine, params.judge_per_article)
+                          similarity, params.judge_min_cosine, params.judge_per_article)
 
 
 def summary_sources(
@@ -385,13 +385,19 @@ def summary_sources(
     shown: Sequence[tuple[int, int, str]],
     same_fact: SameFact | None = None,
     threshold: float = StoryParams.source_threshold,
+    similarity: np.ndarray | None = None,
 ) -> list[list[tuple[int, int]]]:
     """For each summary sentence ``(article id, sentence index, text)``, every (article id,
     sentence index) among ``candidates`` (((article id, sentence index), text) of every
     sentence of the story's articles) that states it, by ``same_fact`` (a pairwise "same
     fact or not" judge; default :func:`.provenance.word_match` over the candidates at
     ``threshold``). The one place a fact judge plugs into the story summary's provenance
-    and its "reported by N of M" counts."""
+    and its "reported by N of M" counts. ``similarity``: the word match's cosines of the
+    shown sentences (rows) and the candidates (columns), when at hand: read at
+    ``threshold`` at once instead of pair by pair (no ``same_fact`` then)."""
+    if similarity is not None and same_fact is None:
+        return [sorted({candidates[r][0] for r in np.flatnonzero(similarity[k] >= threshold)}
+                       | {(aid, i)}) for k, (aid, i, _) in enumerate(shown)]
     judge = same_fact or word_match([t for _, t in candidates], threshold)
     return [
         sorted(stating_sentences(t, candidates, judge, shown=(aid, i)))

@@ -109,9 +109,10 @@ class Repeats:
         n = len(texts) if context is None else len(context)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) + 1.0 for t, d in df.items()}
         top = math.log(n + 1) + 1.0 + math.log(2)  # a term the context lacks: rarest
-        for c in self.claims:
-            for t in c.terms - self.idf.keys():
-                self.idf[t] = top
+        for c in self.claims:  # (not c.terms - self.idf.keys(): that copies every key)
+            for t in c.terms:
+                if t not in self.idf:
+                    self.idf[t] = top
         self.total = [sum(self.idf[t] for t in c.terms) for c in self.claims]
         self.params = params
         self.judge = judge

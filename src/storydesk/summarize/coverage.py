@@ -46,7 +46,7 @@ import numpy as np
 
 from storydesk.dedup import text_fingerprint
 from storydesk.settings import CoverageParams
-from storydesk.text import stem, stopwords, word_count, words
+from storydesk.text import stems, stopwords, word_count, words
 
 from .names import bare_names, full_names, name_before_introduction
 from .provenance import FactJudge
@@ -81,7 +81,7 @@ def concepts_of(text: str, language: str | None = None) -> frozenset[str]:
     (``full``): measured on DUC 2004, R-2 9.48 with a light stemmer, 9.62 with Porter2."""
     toks = [w.lower() for w in words(text, language)]
     stop = stopwords(language)
-    stemmed = [stem(w, language, full=True) for w in toks]
+    stemmed = stems(toks, language, full=True)
     is_stop = [w in stop for w in toks]
     return frozenset(
         f"{stemmed[i]} {stemmed[i + 1]}"

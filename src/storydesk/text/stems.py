@@ -105,9 +105,11 @@ def stem(word: str, lang: str | None = None, *, full: bool = False) -> str:
     return _stem(word, algorithm)
 
 
-def stems(words: Iterable[str], lang: str | None = None) -> list[str]:
-    """:func:`stem` of each word."""
+def stems(words: Iterable[str], lang: str | None = None, *, full: bool = False) -> list[str]:
+    """:func:`stem` of each word (the language looked up once)."""
     algorithm = stemmer_language(lang)
+    if full and algorithm == LIGHT_ENGLISH:
+        algorithm = "english"
     if algorithm is None:
         return list(words)
     return [w if not w or _DIGIT.search(w) else _stem(w, algorithm) for w in words]

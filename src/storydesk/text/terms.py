@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .languages import base_language
-from .stems import stem, stemmer_language, stems
+from .stems import stems
 from .stopwords import stopwords
 from .tokens import words
 
@@ -75,17 +75,15 @@ def forget_sentence_terms() -> None:
 
 def _content_terms(text: str, lang: str | None) -> list[str]:
     stop = stopwords(lang)
-    algorithm = stemmer_language(lang)
     out: list[str] = []
     for w in words(text, lang):
         low = w.lower()
         if low in stop:
             continue
         for part in split_word(low, lang) if ("-" in low or "'" in low or "’" in low) else (low,):
-            if part in stop:
-                continue
-            out.append(stem(part, lang) if algorithm else part)
-    return out
+            if part not in stop:
+                out.append(part)
+    return stems(out, lang)  # the language looked up once
 
 
 @sentence_cache

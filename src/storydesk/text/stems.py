@@ -92,14 +92,18 @@ def _stem(word: str, algorithm: str) -> str:
     return _stemmer(algorithm)(word)
 
 
+def _algorithm(lang: str | None, full: bool) -> str | None:
+    """The stemmer :func:`stem` uses for ``lang``: Porter2 for English with ``full``."""
+    algorithm = stemmer_language(lang)
+    return "english" if full and algorithm == LIGHT_ENGLISH else algorithm
+
+
 def stem(word: str, lang: str | None = None, *, full: bool = False) -> str:
     """The stem of a lower-case ``word`` in ``lang`` (English when None); the word itself
     where the language has no stemmer or the word holds a digit. ``full``: English by
     Porter2 (Snowball "english") instead of the light stemmer, as ROUGE-like matching
     of concepts wants ("elections" / "election", "attacked" / "attack")."""
-    algorithm = stemmer_language(lang)
-    if full and algorithm == LIGHT_ENGLISH:
-        algorithm = "english"
+    algorithm = _algorithm(lang, full)
     if algorithm is None or not word or _DIGIT.search(word):
         return word
     return _stem(word, algorithm)
@@ -107,9 +111,7 @@ def stem(word: str, lang: str | None = None, *, full: bool = False) -> str:
 
 def stems(words: Iterable[str], lang: str | None = None, *, full: bool = False) -> list[str]:
     """:func:`stem` of each word (the language looked up once)."""
-    algorithm = stemmer_language(lang)
-    if full and algorithm == LIGHT_ENGLISH:
-        algorithm = "english"
+    algorithm = _algorithm(lang, full)
     if algorithm is None:
         return list(words)
     return [w if not w or _DIGIT.search(w) else _stem(w, algorithm) for w in words]

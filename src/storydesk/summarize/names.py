@@ -72,8 +72,7 @@ def names_in_full(text: str) -> Iterator[tuple[int, list[str]]]:
 def full_names(sentence: str) -> set[str]:
     """Last words of the names the sentence writes in full (:func:`names_in_full`), a
     generation left out ("Arcade Joseph Comeaux Jr." gives "Comeaux")."""
-    return {last_name(parts[-2] if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES
-                      else parts[-1]) for _, parts in names_in_full(sentence)}
+    return {last_name(_without_generation(parts)[-1]) for _, parts in names_in_full(sentence)}
 
 
 def bare_words(sentence: str) -> list[re.Match[str]]:
@@ -127,6 +126,12 @@ _NAME_BEFORE = re.compile(
 # What follows a surname in a full name ("Anthony LaCalamita III", "Hank Williams Jr.").
 _SUFFIXES = frozenset("Jr Sr II III IV".split())
 
+
+def _without_generation(parts: list[str]) -> list[str]:
+    """A full name's words without a generation after the surname ("Anthony LaCalamita
+    III" is Anthony LaCalamita)."""
+    return parts[:-1] if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES else parts
+
 # After a surname used alone: it names a time or a body, not the person ("a Bush
 # administration regulation", "the Nixon era").
 _NAME_AS_LABEL = re.compile(
@@ -152,9 +157,7 @@ def person_names(text: str, language: str | None = None,
     alone: Counter[str] = Counter()  # the surname alone, tagged a person
     other: Counter[str] = Counter()  # ... tagged a place or an organisation
     for name, kind in mentions(text, "crf-en", surnames):
-        parts = name.split()
-        if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES:
-            parts.pop()  # "Anthony LaCalamita III" is Anthony LaCalamita
+        parts = _without_generation(name.split())
         surname = last_name(parts[-1])
         if len(parts) == 1:
             (alone if kind == "person" else other)[surname] += 1

@@ -10,9 +10,10 @@ is a fragment. These rules say so from the sentence's own words, with no model:
   :func:`continues_quote`: it ends a quotation opened in an earlier sentence.
 * :func:`opening_pronoun`: the first word is a pronoun or demonstrative that points back.
 * :func:`opening_connective`: the first word answers the previous sentence, or a
-  connective set off after the first phrase does ("The protesters, however, ..."); a
-  sentence that agrees, disagrees or refuses and does not say what ("Williams agreed.",
-  "The panel refused, to avoid appearing biased.") leans too.
+  connective set off after the first phrase does ("The protesters, however, ...").
+* :func:`answers_before`: it agrees, disagrees, refuses or says something of what was
+  told before without saying what ("Williams agreed.", "The panel refused, to avoid
+  appearing biased.", "The Angels apparently are good with that.").
 * :func:`quote_without_speaker`: it holds a quotation and no attribution outside it.
 * :func:`fragment_reason`: no verb cue, starts in lower case or with a figure, ends on a
   lone initial, a lone digit or a function word, is in title case (a headline), or has no
@@ -504,10 +505,10 @@ _GOES_ON = re.compile(r"\s*(?:[(（\[][^)）\]]{0,80}[)）\]]\s*)?[,;:，；：]
 _ASIDE = re.compile(r"[(（\[][^()（）\[\]]*[)）\]]$")
 # A label in capitals before a colon: a page's section, a note, a dateline ("NOTES:",
 # "READ MORE:", "UPDATED:", "JAMMU:").
+_LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
 # An ellipsis at the end, closing marks after it: a teaser or a quotation cut off ("...
 # when gunfire erupted outside...", "... within the …", "Mark Felt ...").
 _CUT_OFF = re.compile(r"(?:\.\s?\.\s?\.|…)[.\"'”’»)\]]*\s*$")
-_LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
 
 
 def fragment_reason(sentence: str, caseless: bool = False,

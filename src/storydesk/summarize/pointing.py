@@ -161,8 +161,7 @@ _BESIDE_TOLD = re.compile(
     r"|the same)\b(?= [^,.;]{0,40},)"
     r"|The (?:only )?other\b(?! (?:day|night|week|morning|evening)\b)"
     r"|(?:None|Some|Many|Most|All|Each|Several|Few|One|Two|Three|Four|Five) of the other\b"
-    r"|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
-    r"|forty|fifty|a dozen|dozens|hundreds|thousands|several|\d[\d,.]*) other\b"
+    r"|(?i:one|" + _NUMBER_WORD + r") other\b"
     r"|(?:[^\"“”.;\d]*?\s)?[Aa]nother " + _NUMBER_WORD + r"(?= [a-z])"
     r"(?! (?:more )?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?"
     r"|decades?|seasons?|times?)\b))")

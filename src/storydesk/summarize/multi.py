@@ -281,9 +281,10 @@ def summarize_story(
     sentences within ``n_sentences * words_per_sentence`` words, or with ``words`` set,
     within that many words; what happened first, then what the outlets add in time order.
     Each summary sentence lists every article sentence that states it by word match
-    (:func:`.provenance.word_match` at ``params.source_threshold``; see
-    :func:`summary_sources`) and, with ``judge`` (a :class:`~.provenance.FactJudge` the
-    caller passes in, such as the comparison's fitted judge), every article whose
+    (the cosine :func:`.provenance.word_match` reads, at ``params.source_threshold``,
+    read off one matrix: :func:`story_sources`) and, with ``judge`` (a
+    :class:`~.provenance.FactJudge` the caller passes in, such as the comparison's
+    fitted judge), every article whose
     sentence the judge deems the same fact (:func:`.provenance.judged_sources`). No fact
     is shown twice (:mod:`.redundancy`; the judge is asked about the pairs its
     containment filter passes).

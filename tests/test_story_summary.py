@@ -566,6 +566,17 @@ def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None
     # the name the pronoun stands for opens the sentence
     assert not needs_predecessor("Harbour master Ana Lind believes the ferry will sail "
                                  "again once the pier is mended, she said.")
+    # a name that is what is reported is not the speaker
+    for s in ("The Karsk Ferry Company is not sure what caused the delay, she said.",
+              "Ana Lind lived in that house on the pier, he said."):
+        assert needs_predecessor(s), s
+    # ... or within the sentence, or after an opening phrase that names no one
+    for s in ("The ferry, she said, will sail again once the pier is mended.",
+              "Karsk will mend the pier, he said, but only if the council pays.",
+              "Speaking to reporters, they said the ferry would sail on Monday."):
+        assert needs_predecessor(s), s
+    assert not needs_predecessor("While Lind could not say when, she noted that the ferry "
+                                 "would sail.")
 
 
 def test_a_description_that_only_names_what_was_said_before_leans_back() -> None:

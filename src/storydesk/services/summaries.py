@@ -64,7 +64,10 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     quotation running on past a run of one article's sentences is closed after the
 #     run; a sentence ending on an ellipsis is cut off (a fragment); "... at the link
 #     below." is chrome
-SUMMARIZER_VERSION = "17"
+# 18: reported speech put to a pronoun within the sentence ("ATI, he said, also ...") or
+#     after a name that is what is reported ("France Telecom isn't sure ..., she said.")
+#     leans back
+SUMMARIZER_VERSION = "18"
 
 
 # An input to summarise cannot be read (no such article, an unreadable file).

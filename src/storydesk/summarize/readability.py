@@ -407,10 +407,23 @@ _EN_SAID_BY_PRONOUN = re.compile(
     r"|explained|noted|stressed|insisted|wrote|warned|argued)\s*\.[\"”']?$")
 
 
-# A name of two capitalised words among a sentence's first words: the subject the
-# pronoun at its end can stand for ("Hewlett-Packard CEO Mark Hurd believes ..., he said.").
+# A name of two capitalised words among a sentence's first words, saying or thinking: the
+# speaker the pronoun at its end stands for ("Hewlett-Packard CEO Mark Hurd believes ...,
+# he said."); not a name that is what is reported ("France Telecom isn't sure what caused
+# the cut, she said.", "Catherine Gomes lived in that apartment, he said.").
 _NAMED_SUBJECT = re.compile(
-    r"\W*(?:[\w'’.-]+\s+){0,5}?[A-Z][\w'’.-]*[a-z][\w'’.-]*\s+[A-Z][\w'’.-]*[a-z]")
+    r"\W*(?:[\w'’.-]+\s+){0,5}?[A-Z][\w'’.-]*[a-z][\w'’.-]*\s+[A-Z][\w'’.-]*[a-z][\w'’.-]*"
+    rf"\s+(?:\w+ly\s+)?(?:{_SAYING}|believes|believed|thinks|thought|expects|hopes)\b")
+
+
+# Reported speech put to a pronoun after a comma, with no quotation: within the sentence
+# ("NASA will consider ideas ..., he said, but only if ...", "ATI, he said, also blends
+# in ...", "... qualifies, he says; the oil and gas driller ...": group 1, whoever is
+# named before), or after an opening phrase with no name before it ("Speaking to IRNA,
+# they said they had not received aid ...").
+_EN_PRONOUN_SAYS_MID = re.compile(
+    r",\s*(?:he|she|they)\s+(?:said|says|told|tells|added|adds|wrote|insisted|explained"
+    r"|noted|warned|stated|recalled|admitted|argued|stressed)\b(\s*[,;—–])?")
 
 
 def _english_pronoun_speaker(sentence: str) -> bool:
@@ -418,13 +431,18 @@ def _english_pronoun_speaker(sentence: str) -> bool:
         return True
     outside = _outside_quotation(sentence)
     if outside is None:
-        return False
+        m = _EN_PRONOUN_SAYS_MID.search(sentence)
+        return m is not None and (m.group(1) is not None or not _named_before(sentence,
+                                                                             m.start()))
     m = _EN_PRONOUN_SPEAKER.search(outside)
-    if m is None:
-        return False
-    before = _CAP_WORD.findall(outside[:m.start()])[1:]
-    return not any(w[0].isupper() and not w.isupper() and w.lower() not in _TIME_WORDS
-                   for w in before)
+    return m is not None and not _named_before(outside, m.start())
+
+
+def _named_before(text: str, end: int) -> bool:
+    """A name (a capitalised word after the first, not all capitals, not a day or month)
+    stands in ``text`` before ``end``."""
+    return any(w[0].isupper() and not w.isupper() and w.lower() not in _TIME_WORDS
+               for w in _CAP_WORD.findall(text[:end])[1:])
 
 
 def quote_with_pronoun_speaker(sentence: str, language: str | None) -> bool:

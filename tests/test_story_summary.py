@@ -562,6 +562,10 @@ def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None
     assert needs_predecessor("The ferry will sail again once the pier is mended, he said.")
     assert needs_predecessor("The new law falls short of what the harbour needs, she wrote.")
     assert not needs_predecessor("The ferry will sail again on Monday, the harbour master said.")
+    for s in ("The ferry will sail again on Monday, the newspaper reported.",
+              "No one was hurt, the station said."):
+        assert needs_predecessor(s), s
+    assert not needs_predecessor("No one was hurt, the police said.")
     assert not needs_predecessor("Ana Lind said he would sail again on Monday.")
     # the name the pronoun stands for opens the sentence
     assert not needs_predecessor("Harbour master Ana Lind believes the ferry will sail "

@@ -66,7 +66,7 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     below." is chrome
 # 18: reported speech put to a pronoun within the sentence ("ATI, he said, also ...") or
 #     after a name that is what is reported ("France Telecom isn't sure ..., she said.")
-#     leans back
+#     leans back, as does "..., the newspaper reported."
 SUMMARIZER_VERSION = "18"
 
 

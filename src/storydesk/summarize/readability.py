@@ -399,12 +399,14 @@ _CAP_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 # Reported speech put to a pronoun at its end ("... the rescue operations are underway,
 # he said.", "... falls short, she wrote."), or to someone described as named before
-# ("... dispatched to the quake site, the official said.", "the spokeswoman said"; not
-# "an official said"): the speaker was named before.
+# ("... dispatched to the quake site, the official said.", "the spokeswoman said", "...,
+# the newspaper reported."; not "an official said", nor "the police said"): the speaker
+# was named before.
 _EN_SAID_BY_PRONOUN = re.compile(
     r",\s*(?:he|she|they|the (?:official|spokesman|spokeswoman|spokesperson|source|officer"
-    r"|aide|diplomat|witness|statement|report))\s+(?:said|says|added|adds|told [\w ]{1,30}"
-    r"|explained|noted|stressed|insisted|wrote|warned|argued)\s*\.[\"”']?$")
+    r"|aide|diplomat|witness|statement|report|newspaper|paper|daily|magazine|station"
+    r"|broadcaster|agency|ministry))\s+(?:said|says|added|adds|told [\w ]{1,30}"
+    r"|explained|noted|stressed|insisted|wrote|warned|argued|reported)\s*\.[\"”']?$")
 
 
 # A name of two capitalised words among a sentence's first words, saying or thinking: the

@@ -583,6 +583,16 @@ def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None
                                  "would sail.")
 
 
+def test_it_or_them_after_an_opening_preposition_or_a_role_with_an_age_leans_back() -> None:
+    for s in ("In it, the mayor called on the council to mend the pier.",
+              "Without it, the ferry company is unlikely to sail before May.",
+              "The harbour master, 58, retired on Friday."):
+        assert needs_predecessor(s), s
+    for s in ("In its report, the council called for a new pier.",
+              "The harbour master Ana Lind, 58, retired on Friday."):
+        assert not needs_predecessor(s), s
+
+
 def test_a_description_that_only_names_what_was_said_before_leans_back() -> None:
     for s in ("The exception was Karsk, which kept its ferry.", "The answer is far from clear.",
               "The result strengthened the mayor's hand.", "The latter said no."):

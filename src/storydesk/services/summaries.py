@@ -66,7 +66,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     below." is chrome
 # 18: reported speech put to a pronoun within the sentence ("ATI, he said, also ...") or
 #     after a name that is what is reported ("France Telecom isn't sure ..., she said.")
-#     leans back, as does "..., the newspaper reported."
+#     leans back, as do "..., the newspaper reported.", "In it, ..." and "The actress,
+#     33, ..."
 SUMMARIZER_VERSION = "18"
 
 

@@ -209,11 +209,13 @@ EN_GROUP_WORD = re.compile(
     r"|party|group|company|firm|club)\b", re.IGNORECASE)
 # "The 26-year-old" standing for someone named before ("On Saturday, the 26-year-old was
 # handed the keys to the Tardis ...", "When the 26-year-old unknown was unveiled ..."),
-# not before a name ("The 26-year-old actor Matt Smith ...").
+# not before a name ("The 26-year-old actor Matt Smith ..."); or a role given an age
+# ("The actress, 33, reportedly headed to ...").
 _AGE_BACK = re.compile(
     r"\s*(?:(?:On|In|At|Last|This|Earlier|Later) [\w'’-]+(?: [\w'’-]+)?, "
     rf"|{_CLAUSE_OPENER} )?"
-    rf"([Tt]he \d+\s*-\s*year\s*-\s*old)(?: [a-z]+)?{_AS_SUBJECT}")
+    rf"([Tt]he \d+\s*-\s*year\s*-\s*old(?= [a-z]+{_AS_SUBJECT}|{_AS_SUBJECT})"
+    r"|[Tt]he [a-z]+(?: [a-z]+)?(?=, \d{1,3},))")
 
 # ... or as the subject of an opening clause ("When he turned he saw fire.", "As they
 # stepped outside ..."); not when a name follows the clause, which the pronoun then
@@ -273,6 +275,11 @@ _CONNECTIVE_PHRASE = re.compile(
     # do that, it has brought in Sun ...")
     r"|(?:To do|In exchange for|Because of|Despite|Besides|Beyond|Apart from|Aside from"
     r"|Other than|In spite of|As a result of|On top of) (?:all )?(?:that|this)"
+    # ... or as "it", "them", "him", "her" ("In it, the king called on ...", "Without
+    # it, the central bank is unlikely to ...", "With it, SeaMicro shrinks ...")
+    r"|(?:In|With|Without|For|Of|By|Under|Through|Despite|Against|Beyond|Unlike|Like"
+    r"|Besides|To|From|Among|On|At|After|Before|Behind|Beside|Inside|Within|Between"
+    r"|About|Around|Over|Except) (?:it|them|him|her)"
     # a concession to what was said before ("True, Jackman held his own ...")
     r"|True|Granted|Admittedly|To be sure"
     # a reply to what was said before ("Right, unborn females ...", "Well, ...")

@@ -795,3 +795,24 @@ def test_they_or_a_group_after_an_opening_phrase_lean_back() -> None:
           ("When people move to Karsk, they find the harbour busy.",
            "Although many councillors back the pier, they fear the cost.",
            "In the final, the two-time champion lost to Ivo Marr."))
+
+
+def test_a_quotation_runs_on_over_a_sentence_too_short_to_show() -> None:
+    # the middle of Lind's quotation, after "Boats sank." (too short to be a summary
+    # sentence), is still her words: never shown as the summary's own
+    inside = "The Karsk crew of twelve were treated for mild hypothermia at Velgrad " \
+             "General Hospital."
+    quoting = ("The Karsk ferry sank near the harbour on Monday, the coast guard said. "
+               f"Captain Ana Lind said: “We saw the storm coming. Boats sank. {inside} "
+               "We were lucky to reach them.” Repairs to the pier will take a month, "
+               "the harbour office said.")
+    others = [
+        "The Karsk ferry sank near the harbour on Monday in a storm. After a long night on "
+        "the water, the crew of twelve were treated for mild hypothermia at Velgrad General "
+        "Hospital, where doctors kept two of them overnight for observation.",
+        "The Karsk ferry sank near the harbour on Monday. Rescuers said the crew of twelve, "
+        "pulled from the sea after two hours, were treated for mild hypothermia at Velgrad "
+        "General Hospital and most went home on Tuesday evening.",
+    ]
+    summary = summarize_story(list(enumerate([quoting, *others])), n_sentences=4)
+    assert summary and inside not in [s.text for s in summary]

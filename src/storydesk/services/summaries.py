@@ -67,7 +67,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 18: reported speech put to a pronoun within the sentence ("ATI, he said, also ...") or
 #     after a name that is what is reported ("France Telecom isn't sure ..., she said.")
 #     leans back, as do "..., the newspaper reported.", "In it, ..." and "The actress,
-#     33, ..."
+#     33, ..."; a quotation is read over an article's every sentence, not only those
+#     long enough to show
 SUMMARIZER_VERSION = "18"
 
 

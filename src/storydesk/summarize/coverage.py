@@ -94,13 +94,17 @@ def build_units(
     sentences: Sequence[tuple[int, int, int, str]], params: CoverageParams,
     languages: Sequence[str | None] | None = None,
     caseless: Sequence[bool] | None = None,
+    quoted: set[tuple[int, int]] | None = None,
 ) -> list[Unit]:
     """Units from eligible sentences ``(article, index, rank, text)`` in article order;
     ``languages``: each article's language, by article index (None: English);
     ``caseless``: whether each article's text has no case (lower-cased or a script
-    without case), by article index (None: all cased)."""
+    without case), by article index (None: all cased); ``quoted``: (article, index) of
+    the sentences inside a quotation, read over each article's every sentence (None:
+    over each run of consecutive eligible ones)."""
     by_key = {(a, i): (r, t) for a, i, r, t in sentences}
-    quoted = _inside_quotation(sentences)
+    if quoted is None:
+        quoted = _inside_quotation(sentences)
 
     def lang_of(a: int) -> str | None:
         return languages[a] if languages is not None else None

@@ -50,7 +50,7 @@ from .provenance import (
     stating_sentences,
     word_match,
 )
-from .readability import english_rules
+from .readability import english_rules, inside_quotation
 from .single import (
     SummaryParams,
     article_spans,
@@ -304,8 +304,11 @@ def summarize_story(
     split = [spans for spans, _ in read]
     caseless = [is_caseless(a.text) for a in arts]
     sents = _sentences(arts, params.sentence, read, caseless)
+    # a quotation runs on over a sentence too short to be eligible ("People get traded.")
+    quoted = {(k, i) for k, spans in enumerate(split)
+              for i, inside in enumerate(inside_quotation([sp.text for sp in spans])) if inside}
     units = build_units([(s.article, s.index, s.rank, s.text) for s in sents], cp,
-                        [a.language for a in arts], caseless)
+                        [a.language for a in arts], caseless, quoted)
     if not units:
         return []
     budget = words if words is not None else n_sentences * cp.words_per_sentence

@@ -62,7 +62,10 @@ CHROME = re.compile(
     # what introduces a document, and a police appeal ("Following are excerpts from the
     # report: ...", "Anyone with information is asked to call ...")
     r"|(?:following|here) (?:are|is) (?:(?:the )?excerpts|the (?:full )?text"
-    r"|an? (?:excerpt|transcript)|the transcript)|anyone with (?:any )?information\b)",
+    r"|an? (?:excerpt|transcript)|the transcript)|anyone with (?:any )?information\b"
+    # a blog's byline ("On behalf of Newman, Anzalone & Newman, LLP. posted in Hit and Run
+    # Accidents on Friday, September 20, 2013.")
+    r"|on behalf of .{1,100}? posted (?:in|on|by)\b)",
     re.IGNORECASE,
 )
 CHROME_ANYWHERE = re.compile(

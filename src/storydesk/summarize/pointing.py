@@ -282,8 +282,9 @@ _CONNECTIVE_PHRASE = re.compile(
     r"|About|Around|Over|Except) (?:it|them|him|her)"
     # a concession to what was said before ("True, Jackman held his own ...")
     r"|True|Granted|Admittedly|To be sure"
-    # a reply to what was said before ("Right, unborn females ...", "Well, ...")
-    r"|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
+    # a reply to what was said before ("Right, unborn females ...", "Well, ...", "All
+    # right, so Ted Hendry won't be in the World Series")
+    r"|All right|Alright|Right|Well|Yes|No|Oh|Okay|OK|Sure)),",
     re.IGNORECASE)
 # English openers that date a sentence from one told before it ("Less than two weeks
 # later, Timmons was arrested", "The next day,", "Earlier,", "Since then,", "At that

@@ -563,6 +563,14 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
         assert CHROME_ANYWHERE.search(s), s
 
 
+def test_naming_or_judging_what_was_told_before_as_it_leans_back() -> None:
+    for s in ("The harbour office called it a disgrace.",
+              "Authorities have described them as reckless."):
+        assert needs_predecessor(s), s
+    assert not needs_predecessor("Lind, who saw the ferry sink, called it a disgrace.")
+    assert not needs_predecessor("The harbour office called its report a disgrace.")
+
+
 def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None:
     assert needs_predecessor("The ferry will sail again once the pier is mended, he said.")
     assert needs_predecessor("The new law falls short of what the harbour needs, she wrote.")

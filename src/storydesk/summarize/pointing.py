@@ -252,6 +252,15 @@ EN_AGREES_WITH_BEFORE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         r"\b(?:said|says|added|noted|argued|believes|believed|thinks|thought|insisted|warned"
         r"|claimed) (?:that )?(this|these|those) (?:is|was|were|are|would|will|could"
         r"|should|has|had|clearly|means|meant|shows|showed|makes|made|may|might)\b")),
+    # ... or naming or judging it, as "it" or "them", right after the subject ("The New
+    # Zealanders called it ``megaphone diplomacy.''", "Authorities have called it an
+    # assassination attempt"; not "Human Rights Watch, which has been documenting the
+    # massacre, has described it as ...")
+    ((" it", " them"), re.compile(
+        r"^[^,;:\"“”']{0,60}?\b(?:called|calls|call|described|describes|termed|terms|dubbed"
+        r"|labeled|labelled|branded|brands|hailed|hails|praised|praises|condemned|condemns"
+        r"|denounced|denounces|welcomed|welcomes|criticized|criticised|criticizes|rejected"
+        r"|rejects|defended|defends) (it|them)\b")),
 )
 
 

@@ -635,9 +635,12 @@ def test_a_pronoun_after_a_phrase_of_place_or_time_leans_back() -> None:
     for s in ("In Karsk's old harbour district, he shot a customs officer.",
               "In February, she became the first mayor to visit the pier.",
               # a tokenizer's spaced hyphen, as ECB+ prints one
-              "After a quarter - century of silence, he spoke of the pier."):
+              "After a quarter - century of silence, he spoke of the pier.",
+              # two or three such phrases
+              "At one point, rather than answer the council, she walked out of the hall."):
         assert opening_pronoun(s) in ("he", "she") and needs_predecessor(s), s
     assert opening_pronoun("After Ana Lind resigned, she left Karsk.") is None
+    assert opening_pronoun("At one point, after Ana Lind resigned, she left Karsk.") is None
 
 
 def test_a_pronoun_subject_of_an_opening_clause_leans_back() -> None:

@@ -188,6 +188,10 @@ _LABEL_BACK = re.compile(
 _OPENING_PHRASE = (
     # (a tokenizer's spaced hyphen counts as a word: "After a quarter - century of ...")
     r"(?:[A-Z][a-z]*(?: (?:[a-z0-9][\w'’-]*|-)){0,7}"
+    # ... and up to two more such phrases, each after a comma ("At one point, rather than
+    # present a closing statement, he stood ...", "With a promise to balance the budget,
+    # end welfare and represent ..., he appeared to ...")
+    r"(?:, (?:[a-z0-9][\w'’-]*|-)(?: (?:[a-z0-9][\w'’-]*|-)){0,7}){0,2}"
     # ... or a phrase of place or time, whatever it names ("In Atlanta's posh Buckhead
     # neighborhood, he shot ...", "In February, he also became ...")
     r"|(?:In|At|On|Near|Outside|Inside|Across|Throughout)(?: [\w'’.-]+){1,8})"

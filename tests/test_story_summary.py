@@ -522,6 +522,9 @@ def test_a_straight_mark_before_punctuation_or_a_lower_case_word_opens_no_quotat
 def test_a_reply_or_an_aside_leans_on_the_sentence_before() -> None:
     for s in ("Right, the harbour never had a second crane.", "Well, the ferry left anyway.",
               "All right, so the ferry will not sail this week.",
+              "Not only that, but the mayor resigned.", "Worse still, the pier flooded.",
+              "For that reason, the ferry stays in Karsk.",
+              "With that in mind, the council met on Monday.",
               "No, the mayor did not resign.", "Of course, the pier stayed shut.",
               "That said, the harbour master was hopeful."):
         assert opening_connective(s) is not None and needs_predecessor(s), s

@@ -288,6 +288,11 @@ _CONNECTIVE_PHRASE = re.compile(
     # do that, it has brought in Sun ...")
     r"|(?:To do|In exchange for|Because of|Despite|Besides|Beyond|Apart from|Aside from"
     r"|Other than|In spite of|As a result of|On top of) (?:all )?(?:that|this)"
+    r"|Not only (?:that|this)|Worse (?:still|yet)|Even (?:worse|better)|Better (?:still|yet)"
+    r"|What(?:'s| is) worse"
+    # ... or named, as "that" or "this" with a noun ("For that reason, ...", "With that in
+    # mind, ...", "For that procedural breakthrough, Holbrooke recommended ...")
+    r"|(?:For|With|Given) (?:that|this|these|those)(?: [a-z]+){1,2}"
     # ... or as "it", "them", "him", "her" ("In it, the king called on ...", "Without
     # it, the central bank is unlikely to ...", "With it, SeaMicro shrinks ...")
     r"|(?:In|With|Without|For|Of|By|Under|Through|Despite|Against|Beyond|Unlike|Like"

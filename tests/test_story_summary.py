@@ -835,3 +835,10 @@ def test_a_quotation_runs_on_over_a_sentence_too_short_to_show() -> None:
     ]
     summary = summarize_story(list(enumerate([quoting, *others])), n_sentences=4)
     assert summary and inside not in [s.text for s in summary]
+
+
+def test_a_line_of_a_chronology_is_a_fragment() -> None:
+    for s in ("Oct. 9, 2026: The council appoints her harbour master, her first post.",
+              "Life of Ana Lind, harbour master: ___ 1968: Born in Karsk."):
+        assert fragment_reason(s) == "a chronology's line", s
+    assert fragment_reason("In 2026: the year the pier reopened, the ferry sailed.") is None

@@ -529,6 +529,11 @@ _LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
 # An ellipsis at the end, closing marks after it: a teaser or a quotation cut off ("...
 # when gunfire erupted outside...", "... within the …", "Mark Felt ...").
 _CUT_OFF = re.compile(r"(?:\.\s?\.\s?\.|…)[.\"'”’»)\]]*\s*$")
+# A line of a chronology or a fact box: a date and a colon first, or a rule of underscores
+# ("Oct. 9, 1998: Netanyahu appoints him foreign minister, ...", "Brief biography of Ariel
+# Sharon ...: ___ 1928: Born in Kfar Mallal ...").
+_CHRONOLOGY = re.compile(
+    r"_{3,}|^\W*(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:-\d{1,2})?, )?(?:1[5-9]|20)\d\d:\s")
 
 
 def fragment_reason(sentence: str, caseless: bool = False,
@@ -550,6 +555,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "opens with a label"  # "NOTES: Chiefs WR Terrance Copper ...", "READ MORE:"
     if _CUT_OFF.search(s):
         return "ends on an ellipsis"  # a teaser cut off: "... will be former Portland Coach..."
+    if _CHRONOLOGY.search(s):
+        return "a chronology's line"  # "Oct. 9, 1998: Netanyahu appoints him ..."
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

@@ -152,8 +152,8 @@ _ONE_OF_THEM = re.compile(
 # told ("The other landed next to the school", "The only other problem ...", "None of the
 # other teams ...", "Seven other workers were hiding ..."; not "The other day"), or more of
 # them ("Another 19 patients were treated ...", "Police said another 173 people were
-# injured"; not after a number of the sentence's own, "a crowd of 1,000 ... and another
-# 1,000", nor a time, "for another three weeks").
+# injured", "Another reason is ..."; not after a number of the sentence's own, "a crowd
+# of 1,000 ... and another 1,000", nor a time, "for another three weeks").
 _NUMBER_WORD = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
                 r"|thirty|forty|fifty|a dozen|dozens|hundreds|thousands|several|\d[\d,.]*)")
 _BESIDE_TOLD = re.compile(
@@ -164,7 +164,10 @@ _BESIDE_TOLD = re.compile(
     r"|(?i:one|" + _NUMBER_WORD + r") other\b"
     r"|(?:[^\"“”.;\d]*?\s)?[Aa]nother " + _NUMBER_WORD + r"(?= [a-z])"
     r"(?! (?:more )?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?"
-    r"|decades?|seasons?|times?)\b))")
+    r"|decades?|seasons?|times?)\b)"
+    # ... or one more of them as the subject ("Another reason is that ...", "Another man
+    # was also injured", "Another crewman has a broken leg")
+    r"|Another(?= (?:[a-z]+ ){1,2}(?:is|was|are|were|has|had)\b))")
 # ... a definite description that only names what a sentence before said ("The exception
 # was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
 # after it ("The reason for the delay ...", "The result of the vote ...").

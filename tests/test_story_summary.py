@@ -845,3 +845,9 @@ def test_a_line_of_a_chronology_is_a_fragment() -> None:
               "Life of Ana Lind, harbour master: ___ 1968: Born in Karsk."):
         assert fragment_reason(s) == "a chronology's line", s
     assert fragment_reason("In 2026: the year the pier reopened, the ferry sailed.") is None
+
+
+def test_a_line_of_a_transactions_list_is_a_fragment() -> None:
+    assert fragment_reason("KARSK HARBOUR FC Signed Ana Lind, goalkeeper.") == \
+        "a transactions list's line"
+    assert fragment_reason("KARSK, Ostmark - Signed copies of the book sold out.") is None

@@ -529,6 +529,12 @@ _LABEL = re.compile(r"\s*[A-Z][A-Z'’ ]{2,24}:\s")
 # An ellipsis at the end, closing marks after it: a teaser or a quotation cut off ("...
 # when gunfire erupted outside...", "... within the …", "Mark Felt ...").
 _CUT_OFF = re.compile(r"(?:\.\s?\.\s?\.|…)[.\"'”’»)\]]*\s*$")
+# A line of a sports transactions list: a team in capitals, then what it did, in title case
+# ("PHILADELPHIA 76ERS Fired Jim O'Brien, coach.", "NEW YORK METS Signed ...").
+_TRANSACTION = re.compile(
+    r"[A-Z][A-Z0-9.'&-]+(?: [A-Z0-9][A-Z0-9.'&-]+)* (?:Fired|Signed|Re-signed|Named|Placed"
+    r"|Released|Traded|Activated|Recalled|Agreed|Waived|Claimed|Acquired|Promoted|Assigned"
+    r"|Optioned|Designated|Hired|Extended|Exercised|Purchased|Reinstated|Suspended)\b")
 # A line of a chronology or a fact box: a date and a colon first, or a rule of underscores
 # ("Oct. 9, 1998: Netanyahu appoints him foreign minister, ...", "Brief biography of Ariel
 # Sharon ...: ___ 1928: Born in Kfar Mallal ...").
@@ -557,6 +563,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "ends on an ellipsis"  # a teaser cut off: "... will be former Portland Coach..."
     if _CHRONOLOGY.search(s):
         return "a chronology's line"  # "Oct. 9, 1998: Netanyahu appoints him ..."
+    if _TRANSACTION.match(s):
+        return "a transactions list's line"  # "PHILADELPHIA 76ERS Fired Jim O'Brien, coach."
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

@@ -851,3 +851,9 @@ def test_a_line_of_a_transactions_list_is_a_fragment() -> None:
     assert fragment_reason("KARSK HARBOUR FC Signed Ana Lind, goalkeeper.") == \
         "a transactions list's line"
     assert fragment_reason("KARSK, Ostmark - Signed copies of the book sold out.") is None
+
+
+def test_a_section_head_glued_to_its_sentence_is_a_fragment() -> None:
+    assert fragment_reason("HARBOUR Repairs The new crane arrived in Karsk on Monday.") == \
+        "opens with a section head"
+    assert fragment_reason("KARSK The new crane arrived on Monday.") is None

@@ -535,6 +535,11 @@ _TRANSACTION = re.compile(
     r"[A-Z][A-Z0-9.'&-]+(?: [A-Z0-9][A-Z0-9.'&-]+)* (?:Fired|Signed|Re-signed|Named|Placed"
     r"|Released|Traded|Activated|Recalled|Agreed|Waived|Claimed|Acquired|Promoted|Assigned"
     r"|Optioned|Designated|Hired|Extended|Exercised|Purchased|Reinstated|Suspended)\b")
+# A section head in capitals glued to the sentence after it, as NYT copy has it ("YANKEES
+# Pitching The starting pitching enabled ...").
+_SECTION_HEAD = re.compile(
+    r"[A-Z]{3,}(?: [A-Z]{2,})* [A-Z][a-z]+(?: [A-Z][a-z]+){0,2} (?:The|A|An|This|His|Her"
+    r"|Their|In|On|At)\s")
 # A line of a chronology or a fact box: a date and a colon first, or a rule of underscores
 # ("Oct. 9, 1998: Netanyahu appoints him foreign minister, ...", "Brief biography of Ariel
 # Sharon ...: ___ 1928: Born in Kfar Mallal ...").
@@ -565,6 +570,8 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "a chronology's line"  # "Oct. 9, 1998: Netanyahu appoints him ..."
     if _TRANSACTION.match(s):
         return "a transactions list's line"  # "PHILADELPHIA 76ERS Fired Jim O'Brien, coach."
+    if _SECTION_HEAD.match(s):
+        return "opens with a section head"  # "YANKEES Pitching The starting pitching ..."
     if not english_rules(language):
         return None
     first = next((c for c in s if c.isalnum()), "")

@@ -643,6 +643,12 @@ def test_a_pronoun_after_a_phrase_of_place_or_time_leans_back() -> None:
               "At one point, rather than answer the council, she walked out of the hall."):
         assert opening_pronoun(s) in ("he", "she") and needs_predecessor(s), s
     assert opening_pronoun("After Ana Lind resigned, she left Karsk.") is None
+    for s in ("Last week, it also refused to open the Karsk pier.",
+              "On Monday, it rejected the mayor's plan for the pier."):
+        assert opening_pronoun(s) == "it" and needs_predecessor(s), s
+    for s in ("If the two ferry companies merge, it would create the largest in Karsk.",
+              "On Monday, it was announced that the Karsk pier would reopen."):
+        assert opening_pronoun(s) != "it", s
     assert opening_pronoun("At one point, after Ana Lind resigned, she left Karsk.") is None
 
 

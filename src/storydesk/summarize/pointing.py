@@ -202,6 +202,19 @@ _OPENING_PHRASE = (
     # facing charges of corruption, he was seen with a black eye")
     r"(?:, (?:where|when|which|who|whose)(?: (?:[a-z0-9][\w'’-]*|-)){1,20})?")
 _PRONOUN_AFTER_PHRASE = re.compile(rf"\s*{_OPENING_PHRASE}, ((?:he|she|his|her)(?=\s))")
+# ... and "it" after a phrase of time, place or manner, opened by a preposition, a time
+# word or an adverb, when "it" is not the subject that stands for nothing ("Last week, it
+# also refused to allow ...", "On Monday, it rejected ...", "Most recently, it raised $20
+# million."; not "If the companies merge, it would create ...", "Wembley said that, once
+# the deal was completed, it ...", "On Monday, it was announced that ...")
+_IT_AFTER_PHRASE = re.compile(
+    r"\s*(?:(?:In|On|At|By|Under|Through|Among|Across|Throughout|Over|During|Within|Off"
+    r"|To)(?: [\w'’.-]+){1,8}|(?:Last|Next|This|Today|Yesterday|Tomorrow|Earlier|Later|There"
+    r"|Most|[A-Z][a-z]+ly)(?: (?:[a-z0-9][\w'’-]*|-)){0,7}), (it)(?= )"
+    r"(?! (?:is|was|'s|’s|has been|had been"
+    r"|will be|would be|seems|seemed|appears|appeared|remains|remained|became|becomes|took"
+    r"|takes|rained|snowed|looked|looks|felt|feels|may be|might be|could be|should be"
+    r"|must be|wasn't|isn't|hasn't been|happened|turned out|emerged)\b)")
 # ... and "they", "their", "them" after such a phrase holding no plural or group noun
 # they could stand for ("As a gift, they gave John Paul a spacesuit.", "Tuesday, they
 # could not come to such an accord."; not "When people transfer ..., they find ...").
@@ -325,7 +338,7 @@ _RELATIVE_TIME = re.compile(
 # What an English sentence opens with that stands for someone or something told before:
 # each pattern's first group is the word or phrase (:func:`.readability.opening_pronoun`).
 EN_POINTING_PHRASES = (_GROUP_OPENER, _ONE_OF_THEM, _BESIDE_TOLD, _LABEL_BACK,
-                       _PRONOUN_AFTER_PHRASE, _PRONOUN_IN_CLAUSE, _AGE_BACK,
-                       _GROUP_AFTER_PHRASE)
+                       _PRONOUN_AFTER_PHRASE, _IT_AFTER_PHRASE, _PRONOUN_IN_CLAUSE,
+                       _AGE_BACK, _GROUP_AFTER_PHRASE)
 # ... and the connectives of several words (:func:`.readability.opening_connective`).
 EN_CONNECTIVE_PHRASES = (_CONNECTIVE_PHRASE, _RELATIVE_TIME, _EVEN, _CONNECTIVE_INSIDE)

@@ -165,9 +165,12 @@ _BESIDE_TOLD = re.compile(
     r"|(?:[^\"“”.;\d]*?\s)?[Aa]nother " + _NUMBER_WORD + r"(?= [a-z])"
     r"(?! (?:more )?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?"
     r"|decades?|seasons?|times?)\b)"
-    # ... or one more of them as the subject ("Another reason is that ...", "Another man
-    # was also injured", "Another crewman has a broken leg")
-    r"|Another(?= (?:[a-z]+ ){1,2}(?:is|was|are|were|has|had)\b))")
+    # ... or one more of them named by what it is ("Another reason is that ...", "Another
+    # pick is Smart and Final"); not what happened to it, as an article's lead tells it
+    # ("Another soldier was killed yesterday ...", "Another peace officer has been gunned
+    # down ...")
+    r"|Another(?= (?:[a-z]+ ){1,2}(?:is|was|are|were)"
+    r" (?!(?:also |not |still )?[a-z]+(?:ed|en)\b)))")
 # ... a definite description that only names what a sentence before said ("The exception
 # was Italy", "The answer is far from clear.", "The latter ..."); not with what it names
 # after it ("The reason for the delay ...", "The result of the vote ...").

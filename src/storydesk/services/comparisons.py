@@ -31,13 +31,14 @@ if TYPE_CHECKING:
 __all__ = ["COMPARE_VERSION", "KIND", "params_key", "story_comparison", "summary_judge"]
 
 # Bump when compare() changes in a way that changes its output.
-COMPARE_VERSION = "6"  # 2: paraphrase-aware fact alignment; 3: scales (magnitude) not counts;
+COMPARE_VERSION = "7"  # 2: paraphrase-aware fact alignment; 3: scales (magnitude) not counts;
 # 4: the fact judge aligns facts and gates contradictions, which carry a confidence;
 # 5: a site's cookie or privacy notice states no fact; the splitter's title ends
 # ("Cmndr.", "Msgr.", "Hun Sen." where the text writes "Hun Sen said"); 6: an aside set
 # off by dashes after an abbreviation ends no sentence ("Corp. _ the Sherman Act _ ..."),
 # nor a spaced "a. m." before a month written short ("1: 30 a. m. Feb. 1"); a sentence
-# pointing at the page's links ("... at the link below.") states no fact
+# pointing at the page's links ("... at the link below.") states no fact; 7: nor a blog's
+# byline ("On behalf of ..., LLP. posted in Hit and Run Accidents on Friday, ...")
 KIND = "comparison"  # the ``kind`` of stored comparisons in the summaries table
 
 

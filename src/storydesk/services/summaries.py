@@ -67,8 +67,11 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 # 18: reported speech put to a pronoun within the sentence ("ATI, he said, also ...") or
 #     after a name that is what is reported ("France Telecom isn't sure ..., she said.")
 #     leans back, as do "..., the newspaper reported.", "In it, ..." and "The actress,
-#     33, ..."; a quotation is read over an article's every sentence, not only those
-#     long enough to show
+#     33, ...", "All right, ...", "... called it ...", "Not only that, ...", "Another reason
+#     is ...", "Last week, it ..." and a pronoun after two or three opening phrases; a
+#     quotation is read over an article's every sentence, not only those long enough to
+#     show; a chronology's, a transactions list's or a section head's line is a fragment,
+#     a blog's byline chrome
 SUMMARIZER_VERSION = "18"
 
 

@@ -551,8 +551,9 @@ def fragment_reason(sentence: str, caseless: bool = False,
                     language: str | None = None) -> str | None:
     """Why the sentence is a fragment ("no verb", "lower-case start", "no final
     punctuation", "ends inside brackets", "no subject", "an interview's question mark"
-    ...), or None when it is a whole sentence. Beyond final punctuation and brackets the
-    rules are English (:func:`english_rules`)."""
+    ...), or None when it is a whole sentence. Beyond final punctuation, brackets, a label,
+    an ellipsis at the end and a chronology's line the rules are English
+    (:func:`english_rules`)."""
     s = sentence.strip()
     if not TERMINAL.search(s):
         return "no final punctuation"
@@ -568,12 +569,12 @@ def fragment_reason(sentence: str, caseless: bool = False,
         return "ends on an ellipsis"  # a teaser cut off: "... will be former Portland Coach..."
     if _CHRONOLOGY.search(s):
         return "a chronology's line"  # "Oct. 9, 1998: Netanyahu appoints him ..."
+    if not english_rules(language):
+        return None
     if _TRANSACTION.match(s):
         return "a transactions list's line"  # "PHILADELPHIA 76ERS Fired Jim O'Brien, coach."
     if _SECTION_HEAD.match(s):
         return "opens with a section head"  # "YANKEES Pitching The starting pitching ..."
-    if not english_rules(language):
-        return None
     first = next((c for c in s if c.isalnum()), "")
     if not caseless and first.islower():
         return "lower-case start"

@@ -555,11 +555,12 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
               "Lind, a former AP photographer, said the pictures of the pier were real.",
               "The missing link between the two ferry lines of Karsk was a bridge."):
         assert is_summary_sentence(s), s
-    # a sentence pointing at the page's links
+    # a blog's byline
     assert not is_summary_sentence("On behalf of Lind & Renko, LLP. posted in Ferry "
                                    "Accidents on Friday, September 20, 2026.")
     assert is_summary_sentence("The firm acted on behalf of the crew, whose letter was "
                                "posted on its website.")
+    # a sentence pointing at the page's links
     for s in ("The Karsk timetable is available from this link.",
               "Passengers can register for updates on the ferry at the link below."):
         assert not is_summary_sentence(s), s

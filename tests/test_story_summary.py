@@ -459,6 +459,29 @@ def test_outlets_openings_that_tell_one_event_are_shown_once() -> None:
     assert openings(off) == [(1, 0), (3, 0)]  # the third outlet tells the robbery again
 
 
+def test_openings_that_tell_one_event_are_shown_once_with_no_event_words() -> None:
+    # the third outlet opens on another angle, so no word is in every opening (the story
+    # has no event words); the first two openings share "Karsk", "boutique", "Thursday"
+    from storydesk.settings import CoverageParams, RedundancyParams, StoryParams
+
+    arts = [(0, "Four armed robbers dressed as women made off with jewels from the Lind "
+                "boutique in Karsk on Thursday. The boutique had been robbed once before, "
+                "in 2024."),
+            (1, "A gang of thieves in wigs raided a famed Karsk boutique on Harbour Street on "
+                "Thursday and escaped in a grey van. The staff were unhurt."),
+            (2, "Insurers in Velgrad expect claims to rise, a trade group said on Friday. "
+                "Thieves in wigs raided a famed jeweller on Harbour Street and escaped in a "
+                "grey van. The group wants more police patrols.")]
+
+    def openings(params: StoryParams) -> list[tuple[int, int]]:
+        return [s.origin for s in summarize_story(arts, n_sentences=3, params=params)
+                if s.origin is not None and s.origin[1] == 0]
+
+    assert (0, 0) not in openings(StoryParams())
+    off = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(opening_terms=0)))
+    assert {(0, 0), (1, 0)} <= set(openings(off))  # the robbery told twice
+
+
 def test_a_time_told_from_the_sentence_before_points_back() -> None:
     for s in ("Less than two weeks later, the Karsk harbour master was arrested.",
               "The next day, the harbour reopened.", "Earlier, officials had warned of a storm.",

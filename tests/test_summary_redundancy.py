@@ -92,10 +92,14 @@ def test_the_judge_is_asked_only_about_pairs_the_filter_passes() -> None:
     arts = [StoryArticle(1, a + "\nTess hit 33 home runs for Boston last season."),
             StoryArticle(2, b + "\nThe Nationals are said to have bid $160 million for Tess."),
             StoryArticle(3, c + "\nThe Angels open their season in April against Boston.")]
-    plain = summarize_story(arts, n_sentences=4)
+    # (the two openings share four terms and the snow opening none: with the openings'
+    # own test on, coverage._one_opening would leave one out before the judge is asked)
+    params = StoryParams(coverage=CoverageParams(redundancy=RedundancyParams(
+        opening_terms=0)))
+    plain = summarize_story(arts, n_sentences=4, params=params)
     assert {(1, 0), (2, 0)} <= {s.origin for s in plain}
     rec = Recorder({frozenset((a, b))})
-    judged = summarize_story(arts, n_sentences=4, judge=FactJudge(rec, 0.5))
+    judged = summarize_story(arts, n_sentences=4, params=params, judge=FactJudge(rec, 0.5))
     assert len({(1, 0), (2, 0)} & {s.origin for s in judged}) == 1
     # the repeat test asks the judge about the pair sharing content, never about the snow
     rec.asked.clear()

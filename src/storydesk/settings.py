@@ -248,6 +248,9 @@ class RedundancyParams:
     # shown first stays and another that shares at least this many event words with it
     # gives its place to what else the articles say (coverage._one_opening; 0: off).
     event_openings: int = 1
+    # ... and where the story has no event words (too few openings agree on any), another
+    # opening that shares at least this many content terms with the first does (0: off).
+    opening_terms: int = 3
 
 
 @dataclass(frozen=True)

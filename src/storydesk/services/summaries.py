@@ -71,7 +71,8 @@ __all__ = ["ArticleSummary", "StorySummary", "SummaryInputError", "SUMMARIZER_VE
 #     is ...", "Last week, it ..." and a pronoun after two or three opening phrases; a
 #     quotation is read over an article's every sentence, not only those long enough to
 #     show; a chronology's, a transactions list's or a section head's line is a fragment,
-#     a blog's byline chrome
+#     a blog's byline chrome; where a story has no event words, an opening sharing 3
+#     content terms with the first is left out
 SUMMARIZER_VERSION = "18"
 
 

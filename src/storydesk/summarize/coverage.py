@@ -311,7 +311,11 @@ class _Similarity:
     def event_terms(self, k: int) -> set[str]:
         """The story's event words that unit ``k`` uses (:mod:`.redundancy`)."""
         ev = self.rep.events
-        return {t for r in self.rows[k] for t in self.rep.claims[r].terms if t in ev}
+        return {t for t in self.terms(k) if t in ev}
+
+    def terms(self, k: int) -> set[str]:
+        """The content terms of unit ``k``'s sentences (the repeat test's)."""
+        return {t for r in self.rows[k] for t in self.rep.claims[r].terms}
 
     def judged_repeat(self, k: int, chosen: Sequence[int]) -> bool:
         """Unit ``k`` repeats one of ``chosen`` by the fact judge (one call for all)."""
@@ -515,17 +519,28 @@ def _one_opening(
     euros ..." / "A savvy band of jewel thieves ... stealing more than e85 million"). Of
     the article openings ``chosen`` holds, the one shown first (:func:`_lead_key`) stays;
     one sharing at least ``event_openings`` of the story's event words with it is left
-    out, with every other such opening, and the greedy fills the words it frees."""
+    out, with every other such opening, and the greedy fills the words it frees. Where
+    the story has no event words (its openings agree on too few), an opening sharing at
+    least ``opening_terms`` of the first one's content terms is left out instead ("Four
+    armed robbers -- two dressed as women -- made off with $137-million of diamonds ..."
+    after "A gang of four thieves -- two of them disguised as women -- ... stole nearly
+    all the jewels ...")."""
     need = params.redundancy.event_openings
     opens = [k for k in chosen if _is_lead(units[k])]
     if need <= 0 or len(opens) < 2 or params.redundancy.event_min <= 0:
         return chosen
     key = _lead_key(units, sim)
     first = max(opens, key=key)
-    told = sim.event_terms(first)
+    terms = sim.event_terms
+    if not sim.rep.events:
+        need = params.redundancy.opening_terms
+        if need <= 0:
+            return chosen
+        terms = sim.terms
+    told = terms(first)
 
     def retells(k: int) -> bool:
-        return k != first and _is_lead(units[k]) and len(sim.event_terms(k) & told) >= need
+        return k != first and _is_lead(units[k]) and len(terms(k) & told) >= need
 
     if not any(retells(k) for k in opens):
         return chosen

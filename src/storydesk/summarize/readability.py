@@ -387,12 +387,15 @@ def readability_note(languages: Iterable[str | None]) -> str:
     return "; ".join(parts)
 
 
+# What a pronoun that stands for a speaker says ("he said", "she told", "they insisted"),
+# read by the quotation rule and the reported-speech rule below.
+_PRONOUN_SAYS = (r"(?:said|says|told|tells|added|adds|asked|wrote|declared|insisted"
+                 r"|explained|noted|warned|replied|stated|recalled|admitted|argued|stressed)")
 # English: a quotation put to "he said", "she told", "..., said he", with no name (a
 # capitalised word after the first, not all capitals, not a day or month) before the
 # pronoun.
 _EN_PRONOUN_SPEAKER = re.compile(
-    r"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:said|says|told|tells|added|asked|wrote|declared"
-    r"|insisted|explained|noted|warned|replied|stated|recalled|admitted)\b"
+    rf"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+{_PRONOUN_SAYS}\b"
     r"|,\s*(?:said|says|added)\s+(?:he|she)\b")
 _CAP_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -423,9 +426,7 @@ _NAMED_SUBJECT = re.compile(
 # in ...", "... qualifies, he says; the oil and gas driller ...": group 1, whoever is
 # named before), or after an opening phrase with no name before it ("Speaking to IRNA,
 # they said they had not received aid ...").
-_EN_PRONOUN_SAYS_MID = re.compile(
-    r",\s*(?:he|she|they)\s+(?:said|says|told|tells|added|adds|wrote|insisted|explained"
-    r"|noted|warned|stated|recalled|admitted|argued|stressed)\b(\s*[,;—–])?")
+_EN_PRONOUN_SAYS_MID = re.compile(rf",\s*(?:he|she|they)\s+{_PRONOUN_SAYS}\b(\s*[,;—–])?")
 
 
 def _english_pronoun_speaker(sentence: str) -> bool:

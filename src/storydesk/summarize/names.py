@@ -132,6 +132,7 @@ def _without_generation(parts: list[str]) -> list[str]:
     III" is Anthony LaCalamita)."""
     return parts[:-1] if len(parts) > 2 and parts[-1].rstrip(".,") in _SUFFIXES else parts
 
+
 # After a surname used alone: it names a time or a body, not the person ("a Bush
 # administration regulation", "the Nixon era").
 _NAME_AS_LABEL = re.compile(

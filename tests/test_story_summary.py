@@ -591,46 +591,38 @@ def test_a_photo_credit_or_caption_glued_to_a_sentence_is_chrome() -> None:
 
 
 def test_naming_or_judging_what_was_told_before_as_it_leans_back() -> None:
-    for s in ("The harbour office called it a disgrace.",
-              "Authorities have described them as reckless."):
-        assert needs_predecessor(s), s
-    assert not needs_predecessor("Lind, who saw the ferry sink, called it a disgrace.")
-    assert not needs_predecessor("The harbour office called its report a disgrace.")
+    _lean(("The harbour office called it a disgrace.",
+           "Authorities have described them as reckless."),
+          ("Lind, who saw the ferry sink, called it a disgrace.",
+           "The harbour office called its report a disgrace."))
 
 
 def test_reported_speech_put_to_a_pronoun_leans_on_the_sentence_before() -> None:
     assert needs_predecessor("The ferry will sail again once the pier is mended, he said.")
     assert needs_predecessor("The new law falls short of what the harbour needs, she wrote.")
     assert not needs_predecessor("The ferry will sail again on Monday, the harbour master said.")
-    for s in ("The ferry will sail again on Monday, the newspaper reported.",
-              "No one was hurt, the station said."):
-        assert needs_predecessor(s), s
-    assert not needs_predecessor("No one was hurt, the police said.")
+    _lean(("The ferry will sail again on Monday, the newspaper reported.",
+           "No one was hurt, the station said."), ("No one was hurt, the police said.",))
     assert not needs_predecessor("Ana Lind said he would sail again on Monday.")
     # the name the pronoun stands for opens the sentence
     assert not needs_predecessor("Harbour master Ana Lind believes the ferry will sail "
                                  "again once the pier is mended, she said.")
-    # a name that is what is reported is not the speaker
-    for s in ("The Karsk Ferry Company is not sure what caused the delay, she said.",
-              "Ana Lind lived in that house on the pier, he said."):
-        assert needs_predecessor(s), s
-    # ... or within the sentence, or after an opening phrase that names no one
-    for s in ("The ferry, she said, will sail again once the pier is mended.",
-              "Karsk will mend the pier, he said, but only if the council pays.",
-              "Speaking to reporters, they said the ferry would sail on Monday."):
-        assert needs_predecessor(s), s
-    assert not needs_predecessor("While Lind could not say when, she noted that the ferry "
-                                 "would sail.")
+    # a name that is what is reported is not the speaker; the pronoun also leans within
+    # the sentence, or after an opening phrase that names no one
+    _lean(("The Karsk Ferry Company is not sure what caused the delay, she said.",
+           "Ana Lind lived in that house on the pier, he said.",
+           "The ferry, she said, will sail again once the pier is mended.",
+           "Karsk will mend the pier, he said, but only if the council pays.",
+           "Speaking to reporters, they said the ferry would sail on Monday."),
+          ("While Lind could not say when, she noted that the ferry would sail.",))
 
 
 def test_it_or_them_after_an_opening_preposition_or_a_role_with_an_age_leans_back() -> None:
-    for s in ("In it, the mayor called on the council to mend the pier.",
-              "Without it, the ferry company is unlikely to sail before May.",
-              "The harbour master, 58, retired on Friday."):
-        assert needs_predecessor(s), s
-    for s in ("In its report, the council called for a new pier.",
-              "The harbour master Ana Lind, 58, retired on Friday."):
-        assert not needs_predecessor(s), s
+    _lean(("In it, the mayor called on the council to mend the pier.",
+           "Without it, the ferry company is unlikely to sail before May.",
+           "The harbour master, 58, retired on Friday."),
+          ("In its report, the council called for a new pier.",
+           "The harbour master Ana Lind, 58, retired on Friday."))
 
 
 def test_a_description_that_only_names_what_was_said_before_leans_back() -> None:
